@@ -1,0 +1,26 @@
+# Everyday commands. The work is done by scripts/*.sh so it can also run without make.
+#   make run     set up and run the app locally with demo data (http://127.0.0.1:8000/)
+#   make assets  build the GOV.UK Frontend/htmx assets into static/dist and static/govuk
+#   make test    run the whole test suite against local PostgreSQL and Redis
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Extra arguments for pytest, e.g. make test PYTEST_ARGS="-k access -x"
+PYTEST_ARGS ?=
+
+.PHONY: help run assets test
+
+help:
+	@echo "make run     set up and run the app with demo data on http://127.0.0.1:8000/"
+	@echo "make assets  build front-end assets (npm, Sass) into static/dist and static/govuk"
+	@echo "make test    run the test suite against local PostgreSQL and Redis"
+
+run:
+	@bash scripts/run.sh
+
+assets:
+	@bash scripts/assets.sh
+
+test:
+	@bash scripts/test.sh $(PYTEST_ARGS)

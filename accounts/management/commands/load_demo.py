@@ -1,0 +1,308 @@
+"""Fictional demo data: two authorities, their agencies and teams, demo users
+and a handful of children covering the main access situations.
+
+Every person, name, address and NHS number here is invented (NHS numbers are
+in the 999 test range). Idempotent: a second run changes nothing.
+Organisation and user rows are brought back to the values below; case records
+(children, people, involvements, contacts) are only created when missing, so
+changes made while trying the app out are kept.
+
+Rows are written directly, not through the services, so no access-log or case
+events are recorded for them.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Agency, Authority, Role, Team, User
+from casework.models import Child, Involvement, Person, Relationship
+from casework.validators import nhs_number_is_valid
+from referrals.models import Contact
+
+AUTHORITIES = [("888", "Lancashire"), ("933", "Somerset")]
+
+AGENCY_NAMES = {
+    Agency.Kind.CSC: "{} Children's Social Care",
+    Agency.Kind.CYJS: "{} Child and Youth Justice Service",
+    Agency.Kind.MASH: "{} Multi-Agency Safeguarding Hub",
+    Agency.Kind.POLICE: "{} Police",
+    Agency.Kind.HEALTH: "{} Health",
+    Agency.Kind.EDUCATION: "{} Education",
+}
+
+# Teams of the demo authority: (agency kind, team name, manager's username).
+TEAMS = [
+    (Agency.Kind.CSC, "CSC Locality Team North", "csc.manager"),
+    (Agency.Kind.CYJS, "CYJS Team Central", "cyjs.manager"),
+    (Agency.Kind.MASH, "MASH Team", "mash.manager"),
+]
+
+DEMO_AUTHORITY = "888"  # every demo user works for Lancashire
+
+# username: (first name, last name, role, agency kind, team name or None, line manager or None, job title)
+USERS = {
+    "csc.senior": ("Sam", "Demo-Senior", Role.SENIOR_MANAGER, Agency.Kind.CSC, None, None, "Service manager"),
+    "csc.manager": ("Jo", "Demo-Manager", Role.TEAM_MANAGER, Agency.Kind.CSC, "CSC Locality Team North", "csc.senior", "Team manager"),
+    "csc.worker": ("Alex", "Demo-Worker", Role.PRACTITIONER, Agency.Kind.CSC, "CSC Locality Team North", "csc.manager", "Social worker"),
+    "cyjs.head": ("Robin", "Demo-Head", Role.HEAD_OF_SERVICE, Agency.Kind.CYJS, None, None, "Head of service"),
+    "cyjs.manager": ("Chris", "Demo-Lead", Role.TEAM_MANAGER, Agency.Kind.CYJS, "CYJS Team Central", "cyjs.head", "Team manager"),
+    "cyjs.worker": ("Jamie", "Demo-Caseworker", Role.PRACTITIONER, Agency.Kind.CYJS, "CYJS Team Central", "cyjs.manager", "Youth justice officer"),
+    "mash.manager": ("Pat", "Demo-Hubmanager", Role.MASH_MANAGER, Agency.Kind.MASH, "MASH Team", None, "MASH manager"),
+    "mash.worker": ("Drew", "Demo-Triage", Role.MASH_WORKER, Agency.Kind.MASH, "MASH Team", "mash.manager", "MASH social worker"),
+    "chair": ("Kim", "Demo-Chair", Role.CONFERENCE_CHAIR, Agency.Kind.CSC, None, "csc.senior", "Child protection chair"),
+    "auditor": ("Lee", "Demo-Auditor", Role.AUDITOR, Agency.Kind.CSC, None, None, "Quality assurance auditor"),
+    "admin": ("Max", "Demo-Admin", Role.ADMINISTRATOR, Agency.Kind.CSC, None, None, "System administrator"),
+}
+
+FAMILY_ADDRESS = "1 Fictional Row\nExampletown"
+FAMILY_POSTCODE = "ZZ1 1ZZ"  # not a real postcode area
+
+
+def _upsert(model, lookup, values):
+    """Create the row, or bring its fields to `values`; save only if something differs.
+
+    Returns (obj, changed).
+    """
+    obj, created = model.objects.get_or_create(**lookup, defaults=values)
+    if created:
+        return obj, True
+    changed = [field for field, value in values.items() if getattr(obj, field) != value]
+    if changed:
+        for field in changed:
+            setattr(obj, field, values[field])
+        obj.save(update_fields=changed)
+    return obj, bool(changed)
+
+
+class Command(BaseCommand):
+    help = "Load fictional demo authorities, users and children. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true", help="Print nothing.")
+
+    def handle(self, *args, quiet=False, **options):
+        self.changes = 0
+        with transaction.atomic():
+            agencies = self._organisations()
+            users = self._users(agencies)
+            self._children(agencies, users)
+        if not quiet:
+            self._report()
+
+    # Organisations ------------------------------------------------------
+
+    def _count(self, changed):
+        self.changes += int(changed)
+
+    def _organisations(self):
+        """Returns {(la_code, kind): Agency}."""
+        agencies = {}
+        for la_code, name in AUTHORITIES:
+            authority, changed = _upsert(Authority, {"la_code": la_code}, {"name": name})
+            self._count(changed)
+            for kind, pattern in AGENCY_NAMES.items():
+                agency, changed = _upsert(
+                    Agency, {"authority": authority, "name": pattern.format(name)}, {"kind": kind}
+                )
+                self._count(changed)
+                agencies[(la_code, kind)] = agency
+        return agencies
+
+    def _users(self, agencies):
+        teams = {}
+        for kind, team_name, _manager in TEAMS:
+            team, changed = _upsert(Team, {"agency": agencies[(DEMO_AUTHORITY, kind)], "name": team_name}, {})
+            self._count(changed)
+            teams[team_name] = team
+
+        users = {}
+        password = settings.DEMO_PASSWORD
+        # Hash once and share the hash (one password for every demo user), and
+        # check each distinct stored hash once: password hashing is slow on purpose.
+        encoded, checked = None, {}
+        for username, (first, last, role, kind, team_name, _lm, job_title) in USERS.items():
+            is_admin = role == Role.ADMINISTRATOR
+            user, changed = _upsert(
+                User,
+                {"username": username},
+                {
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@example.invalid",
+                    "role": role,
+                    "agency": agencies[(DEMO_AUTHORITY, kind)],
+                    "team": teams[team_name] if team_name else None,
+                    "job_title": job_title,
+                    "is_active": True,
+                    "is_staff": is_admin,
+                    "is_superuser": is_admin,
+                },
+            )
+            self._count(changed)
+            if user.password not in checked:
+                checked[user.password] = user.has_usable_password() and check_password(password, user.password)
+            if not checked[user.password]:
+                encoded = encoded or make_password(password)
+                user.password = encoded
+                user.save(update_fields=["password"])
+                checked[encoded] = True
+                self._count(True)
+            users[username] = user
+
+        # Line managers and team managers once every user exists.
+        for username, (*_, line_manager, _job_title) in USERS.items():
+            _, changed = _upsert(
+                User, {"username": username}, {"line_manager": users[line_manager] if line_manager else None}
+            )
+            self._count(changed)
+        for _kind, team_name, manager in TEAMS:
+            team = teams[team_name]
+            if team.manager_id != users[manager].pk:
+                team.manager = users[manager]
+                team.save(update_fields=["manager"])
+                self._count(True)
+        return users
+
+    # Case records -------------------------------------------------------
+
+    def _child(self, first_name, last_name, date_of_birth, **values):
+        nhs_number = values.get("nhs_number")
+        if nhs_number and not nhs_number_is_valid(nhs_number):
+            raise ValueError("demo NHS number fails the modulus-11 check")  # a mistake in this file
+        child, created = Child.objects.get_or_create(
+            first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, defaults=values
+        )
+        self._count(created)
+        return child
+
+    def _involvement(self, child, agency, kind, start, *, worker=None, team=None, lead=False):
+        # Keyed on (child, agency, kind): a demo involvement closed while trying
+        # the app out stays closed.
+        _, created = Involvement.objects.get_or_create(
+            child=child,
+            agency=agency,
+            kind=kind,
+            defaults={"start": start, "allocated_worker": worker, "team": team, "is_lead_agency": lead},
+        )
+        self._count(created)
+
+    def _children(self, agencies, users):
+        csc = agencies[(DEMO_AUTHORITY, Agency.Kind.CSC)]
+        cyjs = agencies[(DEMO_AUTHORITY, Agency.Kind.CYJS)]
+        mash = agencies[(DEMO_AUTHORITY, Agency.Kind.MASH)]
+        csc_worker, cyjs_worker = users["csc.worker"], users["cyjs.worker"]
+        csc_team, cyjs_team = csc_worker.team, cyjs_worker.team
+        mash_team = users["mash.worker"].team
+        Kind = Involvement.Kind
+        today = timezone.localdate()
+
+        def weeks_ago(n):
+            # Start dates only apply when an involvement is first created.
+            return today - timedelta(weeks=n)
+
+        G, E = Child.Gender, Child.Ethnicity
+
+        # Known only to children's social care.
+        child = self._child(
+            "Ruby", "Fictional", date(2015, 3, 12),
+            gender=G.FEMALE, ethnicity=E.WBRI, nhs_number="9990000115", created_by=csc_worker,
+        )
+        self._involvement(child, csc, Kind.CIN, weeks_ago(30), worker=csc_worker, team=csc_team, lead=True)
+
+        # Known only to the youth justice service.
+        child = self._child(
+            "Tyler", "Sample", date(2009, 7, 30),
+            gender=G.MALE, ethnicity=E.MWBC, nhs_number="9990001480",
+            yot_reference="DEMO-YJ-0001", created_by=cyjs_worker,
+        )
+        self._involvement(
+            child, cyjs, Kind.YJ_COURT_ORDER, weeks_ago(20), worker=cyjs_worker, team=cyjs_team, lead=True
+        )
+
+        # Worked jointly: child protection and remand; youth justice leads.
+        child = self._child(
+            "Jordan", "Example", date(2010, 1, 18),
+            gender=G.MALE, ethnicity=E.BCRB, nhs_number="9990002851",
+            yot_reference="DEMO-YJ-0002", created_by=csc_worker,
+        )
+        self._involvement(child, csc, Kind.CP, weeks_ago(12), worker=csc_worker, team=csc_team)
+        self._involvement(
+            child, cyjs, Kind.YJ_REMAND, weeks_ago(3), worker=cyjs_worker, team=cyjs_team, lead=True
+        )
+
+        # Restricted record.
+        child = self._child(
+            "Casey", "Specimen", date(2012, 10, 5),
+            gender=G.NOT_SPECIFIED, ethnicity=E.NOBT, restricted=True, created_by=csc_worker,
+        )
+        self._involvement(child, csc, Kind.CP, weeks_ago(8), worker=csc_worker, team=csc_team, lead=True)
+
+        # Three siblings at one address with their mother.
+        siblings = [
+            self._child(
+                first, "Placeholder", dob,
+                gender=gender, ethnicity=E.WOTH, nhs_number=nhs,
+                address=FAMILY_ADDRESS, postcode=FAMILY_POSTCODE, created_by=csc_worker,
+            )
+            for first, dob, gender, nhs in [
+                ("Ava", date(2013, 5, 2), G.FEMALE, "9990004226"),
+                ("Leo", date(2016, 8, 21), G.MALE, "9990005591"),
+                ("Mia", date(2020, 12, 9), G.FEMALE, "9990006962"),
+            ]
+        ]
+        mother, created = Person.objects.get_or_create(
+            first_name="Morgan", last_name="Placeholder", date_of_birth=date(1990, 4, 14), child_record=None
+        )
+        self._count(created)
+        as_person = {}
+        for sibling in siblings:
+            person, created = Person.objects.get_or_create(
+                child_record=sibling,
+                defaults={
+                    "first_name": sibling.first_name,
+                    "last_name": sibling.last_name,
+                    "date_of_birth": sibling.date_of_birth,
+                },
+            )
+            self._count(created)
+            as_person[sibling.pk] = person
+        for sibling in siblings:
+            self._relationship(sibling, mother, Relationship.Kind.PARENT)
+            for other in siblings:
+                if other.pk != sibling.pk:
+                    self._relationship(sibling, as_person[other.pk], Relationship.Kind.SIBLING)
+            self._involvement(
+                sibling, csc, Kind.CIN, weeks_ago(16), worker=csc_worker, team=csc_team, lead=True
+            )
+
+        # An open contact at the front door.
+        child = self._child(
+            "Sky", "Fictional", date(2018, 6, 27),
+            gender=G.NOT_KNOWN, ethnicity=E.NOBT, nhs_number="9990008337",
+        )
+        if not Contact.objects.filter(child=child).exists():
+            Contact.objects.create(child=child, received_at=timezone.now(), status=Contact.Status.OPEN)
+            self._count(True)
+        self._involvement(child, mash, Kind.MASH_CONTACT, today, team=mash_team, lead=True)
+
+    def _relationship(self, child, person, kind):
+        _, created = Relationship.objects.get_or_create(
+            child=child, person=person, kind=kind, defaults={"lives_with_child": True}
+        )
+        self._count(created)
+
+    # Output -------------------------------------------------------------
+
+    def _report(self):
+        # Sign-in names only: never children's names or other case details.
+        write = self.stdout.write
+        write("Demo data loaded." if self.changes else "Demo data already up to date.")
+        write("Sign in as one of (password: the DEMO_PASSWORD setting, default safeguarding-demo):")
+        width = max(map(len, USERS))
+        for username, (_first, _last, role, *_rest) in USERS.items():
+            write(f"  {username.ljust(width)}  {Role(role).label}")

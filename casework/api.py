@@ -1,0 +1,42 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+
+from accounts import access
+from accounts.audit import record_access, record_search
+
+from . import selectors
+from .models import Child
+from .serializers import ChildDetailSerializer, ChildSummarySerializer
+
+
+class ChildViewSet(viewsets.ReadOnlyModelViewSet):
+    """Children the caller may see. Any other child answers 404, and the attempt is logged."""
+
+    def get_serializer_class(self):
+        return ChildDetailSerializer if self.action == "retrieve" else ChildSummarySerializer
+
+    def get_queryset(self):
+        return selectors.child_search(fetched_by=self.request.user, query=self.request.query_params.get("search", ""))
+
+    @extend_schema(parameters=[OpenApiParameter("search", str, description="Name words or an NHS number")])
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        record_search(
+            user=request.user,
+            what="api:children-list",
+            query=request.query_params.get("search", ""),
+            child_ids=[row["id"] for row in response.data["results"]],
+        )
+        return response
+
+    def get_object(self):
+        child = get_object_or_404(Child, pk=self.kwargs["pk"])
+        decision = access.decide(self.request.user, child)
+        record_access(user=self.request.user, child=child, what="api:children-detail", decision=decision)
+        if not decision.allowed:
+            raise Http404
+        return Child.objects.prefetch_related(
+            "involvements__agency", "involvements__allocated_worker", "involvements__team", "relationships__person"
+        ).get(pk=child.pk)

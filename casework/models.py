@@ -1,0 +1,187 @@
+"""The child, the people around them, and each agency's involvement."""
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .validators import validate_nhs_number, validate_upn
+
+
+class Child(models.Model):
+    class Gender(models.TextChoices):
+        # CIN census gender codes.
+        NOT_KNOWN = "0", "Not known"
+        MALE = "1", "Male"
+        FEMALE = "2", "Female"
+        NOT_SPECIFIED = "9", "Not specified"
+
+    class Ethnicity(models.TextChoices):
+        # CIN census ethnicity codes.
+        WBRI = "WBRI", "White British"
+        WIRI = "WIRI", "White Irish"
+        WIRT = "WIRT", "Traveller of Irish heritage"
+        WOTH = "WOTH", "Any other White background"
+        WROM = "WROM", "Gypsy / Roma"
+        MWBC = "MWBC", "White and Black Caribbean"
+        MWBA = "MWBA", "White and Black African"
+        MWAS = "MWAS", "White and Asian"
+        MOTH = "MOTH", "Any other mixed background"
+        AIND = "AIND", "Indian"
+        APKN = "APKN", "Pakistani"
+        ABAN = "ABAN", "Bangladeshi"
+        AOTH = "AOTH", "Any other Asian background"
+        BCRB = "BCRB", "Caribbean"
+        BAFR = "BAFR", "African"
+        BOTH = "BOTH", "Any other Black background"
+        CHNE = "CHNE", "Chinese"
+        OOTH = "OOTH", "Any other ethnic group"
+        REFU = "REFU", "Refused"
+        NOBT = "NOBT", "Information not yet obtained"
+
+    first_name = models.CharField(max_length=100)
+    middle_names = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=100)
+    also_known_as = models.CharField(max_length=200, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    expected_date_of_birth = models.DateField(
+        null=True, blank=True, help_text="For an unborn child: the expected date of delivery."
+    )
+    gender = models.CharField(max_length=1, choices=Gender.choices, default=Gender.NOT_KNOWN)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
+    nhs_number = models.CharField(
+        "NHS number", max_length=10, null=True, blank=True, unique=True, validators=[validate_nhs_number]
+    )
+    upn = models.CharField("Unique pupil number", max_length=13, blank=True, validators=[validate_upn])
+    yot_reference = models.CharField("Youth justice reference", max_length=30, blank=True)
+    pnc_reference = models.CharField("Police national computer reference", max_length=30, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    restricted = models.BooleanField(
+        default=False,
+        help_text="Only the allocated workers, their managers and people given explicit access can see this child.",
+    )
+    possible_duplicates = models.ManyToManyField("self", blank=True, symmetrical=True)
+    # Optimistic locking: each save through the services bumps this, and a save
+    # based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name_plural = "children"
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="child_name_idx"),
+            models.Index(fields=["date_of_birth"], name="child_dob_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_of_birth__isnull=False) | models.Q(expected_date_of_birth__isnull=False),
+                name="child_has_birth_or_expected_date",
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return " ".join(p for p in (self.first_name, self.middle_names, self.last_name) if p)
+
+    @property
+    def age(self):
+        """Whole years today, in the service's time zone."""
+        if not self.date_of_birth:
+            return None
+        return relativedelta(timezone.localdate(), self.date_of_birth).years
+
+    @property
+    def is_unborn(self):
+        return self.date_of_birth is None
+
+
+class Person(models.Model):
+    """An adult or child around the child. A child with their own record links to it."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    child_record = models.OneToOneField(
+        Child, null=True, blank=True, on_delete=models.SET_NULL, related_name="as_person"
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+
+class Relationship(models.Model):
+    class Kind(models.TextChoices):
+        PARENT = "parent", "Parent"
+        CARER = "carer", "Carer"
+        SIBLING = "sibling", "Sibling"
+        HOUSEHOLD_MEMBER = "household_member", "Household member"
+        OTHER = "other", "Other"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="relationships")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    lives_with_child = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "person", "kind"], name="relationship_unique")
+        ]
+
+
+class Involvement(models.Model):
+    """An agency's work with a child, open or closed."""
+
+    class Kind(models.TextChoices):
+        EARLY_HELP = "early_help", "Early help"
+        MASH_CONTACT = "mash_contact", "MASH contact"
+        CIN = "cin", "Child in need"
+        CP = "cp", "Child protection"
+        CLA = "cla", "Child looked after"
+        CARE_LEAVER = "care_leaver", "Care leaver"
+        YJ_PREVENTION = "yj_prevention", "Youth justice prevention"
+        YJ_DIVERSION = "yj_diversion", "Youth justice diversion"
+        YJ_COURT_ORDER = "yj_court_order", "Youth justice court order"
+        YJ_REMAND = "yj_remand", "Youth justice remand"
+        YJ_CUSTODY = "yj_custody", "Youth justice custody"
+        HSB_HUB = "hsb_hub", "Harmful sexual behaviour hub"
+        OTHER = "other", "Other"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="involvements")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="involvements")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    allocated_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="allocations"
+    )
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL)
+    is_lead_agency = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-start"]
+        indexes = [
+            models.Index(fields=["agency", "child", "end"], name="involvement_access_idx"),
+            models.Index(fields=["allocated_worker", "end"], name="involvement_worker_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="involvement_ends_after_start",
+            )
+        ]
+
+    @property
+    def is_open(self):
+        return self.end is None

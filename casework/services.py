@@ -1,0 +1,152 @@
+"""Writes to a child's record. Views, the API and commands all come here."""
+
+from difflib import SequenceMatcher
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.access import AccessDecision
+from accounts.audit import record_access
+from accounts.models import AccessEvent
+
+from .models import Child, Involvement
+from .validators import normalise_nhs_number
+
+# Fields a practitioner may change on the child's own record.
+EDITABLE_FIELDS = (
+    "first_name",
+    "middle_names",
+    "last_name",
+    "also_known_as",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "gender",
+    "ethnicity",
+    "nhs_number",
+    "upn",
+    "yot_reference",
+    "pnc_reference",
+    "address",
+    "postcode",
+)
+
+SIMILAR_NAME_RATIO = 0.8
+
+
+class ConcurrentEditError(Exception):
+    """Someone else saved the record after this edit began."""
+
+
+def _clean(data: dict, *, exclude_pk=None) -> dict:
+    """Check the child's details; raise ValidationError with field errors."""
+    data = dict(data)
+    errors = {}
+    data["nhs_number"] = normalise_nhs_number(data.get("nhs_number") or "") or None
+    data["upn"] = (data.get("upn") or "").upper()
+    today = timezone.localdate()
+    dob, expected = data.get("date_of_birth"), data.get("expected_date_of_birth")
+    if dob and expected:
+        errors["expected_date_of_birth"] = "Give an expected date only for an unborn child"
+    elif not dob and not expected:
+        errors["date_of_birth"] = "Enter the date of birth, or the expected date for an unborn child"
+    elif dob and dob > today:
+        errors["date_of_birth"] = "Date of birth must be today or in the past"
+    elif expected and expected < today:
+        errors["expected_date_of_birth"] = "Expected date of birth must be today or in the future"
+    candidate = Child(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    try:
+        candidate.clean_fields(exclude=[f.name for f in Child._meta.get_fields() if f.name not in EDITABLE_FIELDS])
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            if field == "nhs_number" and any("already exists" in m for m in messages):
+                continue  # reported below in our own words
+            errors.setdefault(field, messages[0])
+    if data["nhs_number"]:
+        clash = Child.objects.filter(nhs_number=data["nhs_number"])
+        if exclude_pk:
+            clash = clash.exclude(pk=exclude_pk)
+        if clash.exists():
+            errors["nhs_number"] = "A child with this NHS number is already recorded. Search for them instead"
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _similar(a: Child, b: Child) -> bool:
+    name_a = f"{a.first_name} {a.last_name}".lower()
+    name_b = f"{b.first_name} {b.last_name}".lower()
+    return SequenceMatcher(None, name_a, name_b).ratio() >= SIMILAR_NAME_RATIO or (
+        a.last_name.lower() == b.last_name.lower() and a.first_name[:1].lower() == b.first_name[:1].lower()
+    )
+
+
+def find_possible_duplicates(child: Child):
+    """Same NHS number, or same date of birth and a similar name."""
+    if not child.date_of_birth:
+        return []
+    same_dob = Child.objects.filter(date_of_birth=child.date_of_birth).exclude(pk=child.pk)
+    return [other for other in same_dob if _similar(child, other)]
+
+
+@transaction.atomic
+def create_child(*, created_by, data: dict, involvement_kind: str) -> Child:
+    """Record a new child and open the creator's agency's involvement with them.
+
+    Possible duplicates are flagged on the record, not refused: two children
+    can share a birthday and a name. The same NHS number twice is refused.
+    """
+    if not created_by.agency_id:
+        raise ValidationError("Only someone in an agency can add a child")
+    data = _clean(data)
+    child = Child(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS}, created_by=created_by)
+    try:
+        with transaction.atomic():
+            child.save()
+    except IntegrityError:
+        # Another person recorded the same NHS number at the same moment.
+        raise ValidationError({"nhs_number": "A child with this NHS number is already recorded"})
+    duplicates = find_possible_duplicates(child)
+    if duplicates:
+        child.possible_duplicates.add(*duplicates)
+    Involvement.objects.create(
+        child=child,
+        agency_id=created_by.agency_id,
+        kind=involvement_kind,
+        start=timezone.localdate(),
+        allocated_worker=created_by,
+        team_id=created_by.team_id,
+    )
+    record_access(
+        user=created_by,
+        child=child,
+        what="child:create",
+        action=AccessEvent.Action.WRITE,
+        decision=AccessDecision(True, AccessEvent.Purpose.NORMAL),
+    )
+    return child
+
+
+@transaction.atomic
+def update_child(*, child: Child, updated_by, decision: AccessDecision, expected_version: int, data: dict) -> Child:
+    """Change a child's details unless someone else saved them first."""
+    data = _clean({**{f: getattr(child, f) for f in EDITABLE_FIELDS}, **data}, exclude_pk=child.pk)
+    changes = {f: data[f] for f in EDITABLE_FIELDS if f in data and data[f] != getattr(child, f)}
+    updated = Child.objects.filter(pk=child.pk, version=expected_version).update(
+        **changes, version=F("version") + 1
+    )
+    if not updated:
+        raise ConcurrentEditError(
+            "Someone else changed this record while you were editing it. Your changes were not saved."
+        )
+    record_access(
+        user=updated_by,
+        child=child,
+        what="child:update",
+        action=AccessEvent.Action.WRITE,
+        decision=decision,
+        detail="changed: " + ", ".join(sorted(changes)),
+    )
+    child.refresh_from_db()
+    return child

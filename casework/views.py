@@ -1,0 +1,178 @@
+"""Pages for finding and reading a child's record. Rules live in services and the access policy."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from accounts import access
+from accounts.audit import record_access, record_search
+from accounts.forms import BreakGlassForm
+from accounts.models import AccessEvent, BreakGlassAccess
+
+from . import selectors, services
+from .forms import ChildSearchForm, EditChildForm, NewChildForm
+from .models import Child
+
+
+def add_service_errors(form, error: ValidationError):
+    """Show a service's ValidationError on the form, field by field where it can."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def open_child(request, pk, *, what, action=AccessEvent.Action.READ):
+    """Load a child for this request, deciding and logging access exactly once.
+
+    Returns (child, decision, refusal). When refused, `refusal` is the page to
+    send: a restricted child looks like a missing one; any other child offers
+    break-glass where the user may use it.
+    """
+    child = get_object_or_404(Child, pk=pk)
+    decision = access.decide(request.user, child)
+    record_access(user=request.user, child=child, what=what, action=action, decision=decision)
+    if decision.allowed:
+        return child, decision, None
+    return child, decision, refusal_page(request, child, decision)
+
+
+def refusal_page(request, child, decision, form=None):
+    if child.restricted or not access.sees_case_content(request.user):
+        return render(request, "errors/404.html", status=404)
+    if form is None and decision.break_glass_offered:
+        form = BreakGlassForm()
+    return render(request, "children/no_access.html", {"child_id": child.pk, "form": form}, status=403)
+
+
+@login_required
+def child_search(request):
+    if not access.sees_case_content(request.user):
+        raise PermissionDenied
+    form = ChildSearchForm(request.GET or None)
+    results = None
+    if form.is_valid():
+        results = list(
+            selectors.child_search(
+                fetched_by=request.user,
+                query=form.cleaned_data["q"],
+                date_of_birth=form.cleaned_data["date_of_birth"],
+            )[:100]
+        )
+        record_search(
+            user=request.user,
+            what="page:child-search",
+            query=f"{form.cleaned_data['q']} {form.cleaned_data['date_of_birth'] or ''}".strip(),
+            child_ids=[c.pk for c in results],
+        )
+    return render(request, "children/search.html", {"form": form, "results": results})
+
+
+@login_required
+def child_detail(request, pk):
+    child, decision, refusal = open_child(request, pk, what="page:child-record")
+    if refusal:
+        return refusal
+    involvements = child.involvements.select_related("agency", "allocated_worker", "team").order_by("end", "-start")
+    household = list(selectors.household(child=child))
+    linked_ids = [r.person.child_record_id for r in household if r.person.child_record_id]
+    visible_linked = set(access.visible_children(request.user).filter(pk__in=linked_ids).values_list("pk", flat=True))
+    duplicates = list(child.possible_duplicates.all())
+    visible_duplicates = access.visible_children(request.user).filter(pk__in=[d.pk for d in duplicates])
+    context = {
+        "child": child,
+        "decision": decision,
+        "involvements": involvements,
+        "household": household,
+        "visible_linked": visible_linked,
+        "visible_duplicates": list(visible_duplicates),
+        "hidden_duplicate_count": len(duplicates) - len(visible_duplicates),
+        "may_view_access_history": access.may_view_access_history(request.user, child),
+        "may_grant_access": access.may_grant_access(request.user, child),
+        "break_glass": (
+            BreakGlassAccess.objects.filter(user=request.user, child=child).order_by("-expires_at").first()
+            if decision.purpose == AccessEvent.Purpose.BREAK_GLASS
+            else None
+        ),
+    }
+    return render(request, "children/detail.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def child_break_glass(request, pk):
+    from accounts.services import start_break_glass
+
+    child = get_object_or_404(Child, pk=pk)
+    decision = access.decide(request.user, child)
+    if decision.allowed:
+        return redirect("child-detail", pk=child.pk)
+    form = BreakGlassForm(request.POST)
+    if form.is_valid():
+        try:
+            start_break_glass(user=request.user, child=child, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied:
+            return refusal_page(request, child, decision)
+        else:
+            messages.success(request, "You have emergency access to this record. Your manager has been told.")
+            return redirect("child-detail", pk=child.pk)
+    record_access(
+        user=request.user, child=child, what="break-glass:refused", action=AccessEvent.Action.WRITE, decision=decision
+    )
+    return refusal_page(request, child, decision, form=form)
+
+
+@login_required
+def child_create(request):
+    if not request.user.agency_id or not access.may_use_break_glass(request.user):
+        raise PermissionDenied
+    form = NewChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = services.create_child(
+                created_by=request.user,
+                data=form.service_data(),
+                involvement_kind=form.cleaned_data["involvement_kind"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Child added")
+            return redirect("child-detail", pk=child.pk)
+    return render(request, "children/form.html", {"form": form, "title": "Add a child"})
+
+
+@login_required
+def child_edit(request, pk):
+    # The page is logged as a read; a saved change is logged again by the service as a write.
+    child, decision, refusal = open_child(request, pk, what="page:child-edit")
+    if refusal:
+        return refusal
+    form = EditChildForm(request.POST or None, instance=child, initial={"version": child.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_child(
+                child=child,
+                updated_by=request.user,
+                decision=decision,
+                expected_version=form.cleaned_data["version"],
+                data=form.service_data(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except services.ConcurrentEditError as error:
+            form.add_error(None, f"{error} Open the record again to see their changes, then make yours.")
+        else:
+            messages.success(request, "Child's details saved")
+            return redirect("child-detail", pk=child.pk)
+    return render(
+        request,
+        "children/form.html",
+        {"form": form, "title": "Change the child's details", "child": child, "back": reverse("child-detail", args=[child.pk])},
+    )

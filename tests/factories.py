@@ -1,0 +1,122 @@
+"""Test data builders. Every name here is fictional."""
+
+from datetime import date, timedelta
+
+import factory
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from accounts.models import Agency, Authority, BreakGlassAccess, ChildUserObjectPermission, Role, Team, User
+from casework.models import Child, Involvement, Person, Relationship
+from referrals.models import Contact
+
+PASSWORD = "a-test-password-1"
+
+
+class AuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Authority
+        django_get_or_create = ("la_code",)
+
+    name = factory.Sequence(lambda n: f"Testshire {n}")
+    la_code = factory.Sequence(lambda n: f"{900 + n % 99}")
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    authority = factory.SubFactory(AuthorityFactory)
+    kind = Agency.Kind.CSC
+    name = factory.LazyAttributeSequence(lambda o, n: f"{o.kind} agency {n}")
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Person{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.invalid")
+    agency = factory.SubFactory(AgencyFactory)
+    role = Role.PRACTITIONER
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    first_name = factory.Sequence(lambda n: f"Child{n}")
+    last_name = "Fictional"
+    date_of_birth = date(2012, 3, 4)
+
+
+class InvolvementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Involvement
+
+    child = factory.SubFactory(ChildFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    kind = Involvement.Kind.CIN
+    start = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=400))
+    end = None
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    first_name = "Adult"
+    last_name = "Fictional"
+
+
+class RelationshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Relationship
+
+    child = factory.SubFactory(ChildFactory)
+    person = factory.SubFactory(PersonFactory)
+    kind = Relationship.Kind.PARENT
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    child = factory.SubFactory(ChildFactory)
+    received_at = factory.LazyFunction(timezone.now)
+
+
+def grant(*, user, child, expires_at=None, reason="Joint work on the child's plan agreed today"):
+    permission = Permission.objects.get(codename="view_child", content_type__app_label="casework")
+    return ChildUserObjectPermission.objects.create(
+        user=user, content_object=child, permission=permission, reason=reason, expires_at=expires_at
+    )
+
+
+def break_glass(*, user, child, expires_at=None):
+    now = timezone.now()
+    expires_at = expires_at or now + timedelta(hours=24)
+    return BreakGlassAccess.objects.create(
+        user=user,
+        child=child,
+        reason="Out of hours police call about this child",
+        started_at=min(now, expires_at - timedelta(hours=24)),
+        expires_at=expires_at,
+    )
