@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -84,8 +84,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="Print nothing.")
+        parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="Load even with DEBUG off (a demo server). Never on a live system: the passwords are public.",
+        )
 
-    def handle(self, *args, quiet=False, **options):
+    def handle(self, *args, quiet=False, allow_without_debug=False, **options):
+        if not settings.DEBUG and not allow_without_debug:
+            raise CommandError(
+                "Demo users have a published password: refusing with DEBUG off. "
+                "Use --allow-without-debug for a demonstration server."
+            )
         self.changes = 0
         with transaction.atomic():
             agencies = self._organisations()
@@ -283,7 +293,7 @@ class Command(BaseCommand):
         # An open contact at the front door.
         child = self._child(
             "Sky", "Fictional", date(2018, 6, 27),
-            gender=G.NOT_KNOWN, ethnicity=E.NOBT, nhs_number="9990008337",
+            gender=G.NOT_KNOWN, ethnicity=E.NOBT, nhs_number="9990008337", created_by=users["mash.worker"],
         )
         if not Contact.objects.filter(child=child).exists():
             Contact.objects.create(child=child, received_at=timezone.now(), status=Contact.Status.OPEN)
