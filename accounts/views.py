@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from casework.selectors import my_work
+from notifications.selectors import my_deadlines, with_rag
 from casework.views import add_service_errors, open_child
 
 from . import access, services
@@ -25,7 +26,11 @@ class SignInView(LoginView):
 @login_required
 def home(request):
     user = request.user
-    context = {"involvements": my_work(user=user) if access.sees_case_content(user) else []}
+    sees = access.sees_case_content(user)
+    context = {
+        "involvements": my_work(user=user) if sees else [],
+        "deadlines": with_rag(my_deadlines(user=user)) if sees else [],
+    }
     if user.is_manager or access.is_administrator(user):
         context["break_glass_waiting"] = (
             services.break_glass_to_review(manager=user).filter(reviewed_at__isnull=True).count()

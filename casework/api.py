@@ -2,9 +2,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from accounts import access
 from accounts.audit import record_access, record_search
+from notifications.selectors import child_deadlines, with_rag
+from notifications.serializers import DeadlineSerializer
 
 from . import selectors
 from .models import Child
@@ -31,12 +35,23 @@ class ChildViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return response
 
-    def get_object(self):
+    def _open_child(self, what: str) -> Child:
         child = get_object_or_404(Child, pk=self.kwargs["pk"])
         decision = access.decide(self.request.user, child)
-        record_access(user=self.request.user, child=child, what="api:children-detail", decision=decision)
+        record_access(user=self.request.user, child=child, what=what, decision=decision)
         if not decision.allowed:
             raise Http404
+        return child
+
+    def get_object(self):
+        child = self._open_child("api:children-detail")
         return Child.objects.prefetch_related(
             "involvements__agency", "involvements__allocated_worker", "involvements__team", "relationships__person"
         ).get(pk=child.pk)
+
+    @extend_schema(responses=DeadlineSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def deadlines(self, request, pk=None):
+        """The child's statutory deadlines: due date, status, traffic light and how the date was worked out."""
+        child = self._open_child("api:children-deadlines")
+        return Response(DeadlineSerializer(with_rag(child_deadlines(child=child)), many=True).data)

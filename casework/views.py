@@ -11,6 +11,7 @@ from accounts import access
 from accounts.audit import record_access, record_search
 from accounts.forms import BreakGlassForm
 from accounts.models import AccessEvent, BreakGlassAccess
+from notifications.selectors import child_deadlines, with_rag
 
 from . import selectors, services
 from .forms import ChildSearchForm, EditChildForm, NewChildForm
@@ -91,6 +92,7 @@ def child_detail(request, pk):
         "visible_linked": visible_linked,
         "visible_duplicates": list(visible_duplicates),
         "hidden_duplicate_count": len(duplicates) - len(visible_duplicates),
+        "deadlines": with_rag(child_deadlines(child=child)),
         "may_view_access_history": access.may_view_access_history(request.user, child),
         "may_grant_access": access.may_grant_access(request.user, child),
         "break_glass": (

@@ -228,6 +228,13 @@ CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    # Often, so a missed or doubled tick is harmless; the sweep is idempotent.
+    "sweep-deadlines": {
+        "task": "notifications.sweep_deadlines",
+        "schedule": env.int("DEADLINE_SWEEP_SECONDS", default=300),
+    },
+}
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="casework@example.invalid")

@@ -9,12 +9,14 @@ from accounts.api import TokenView
 from casework import views as child_views
 from casework.api import ChildViewSet
 from notifications import views as notification_views
+from notifications.api import TimescaleRuleList
 
 router = DefaultRouter()
 router.register("children", ChildViewSet, basename="api-child")
 
 api_patterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("timescale-rules/", TimescaleRuleList.as_view(), name="api-timescale-rules"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
@@ -34,6 +36,7 @@ urlpatterns = [
     path("break-glass/", account_views.break_glass_list, name="break-glass-list"),
     path("break-glass/<int:pk>/", account_views.break_glass_review, name="break-glass-review"),
     path("access-log/", account_views.access_log, name="access-log"),
+    path("timescales/", notification_views.timescale_list, name="timescale-list"),
     path("notifications/", notification_views.notification_list, name="notification-list"),
     path("notifications/<int:pk>/open/", notification_views.notification_open, name="notification-open"),
     path("api/v1/", include(api_patterns)),

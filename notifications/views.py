@@ -24,3 +24,11 @@ def notification_open(request, pk):
     if notice.link and url_has_allowed_host_and_scheme(notice.link, allowed_hosts={request.get_host()}):
         return redirect(notice.link)
     return redirect("notification-list")
+
+
+@login_required
+def timescale_list(request):
+    """Every timescale in force for the user's authority, with where it comes from."""
+    from .rules import rules_in_force
+
+    return render(request, "notifications/timescales.html", {"rules": rules_in_force(request.user.authority)})

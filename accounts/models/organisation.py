@@ -79,6 +79,8 @@ class Role(models.TextChoices):
     TEAM_MANAGER = "team_manager", "Team manager"
     SENIOR_MANAGER = "senior_manager", "Senior manager"
     HEAD_OF_SERVICE = "head_of_service", "Head of service"
+    # Seed 000 ¶20.8 escalates missed resettlement planning to the DCS.
+    DIRECTOR = "director_of_childrens_services", "Director of children's services"
     MASH_WORKER = "mash_worker", "MASH worker"
     MASH_MANAGER = "mash_manager", "MASH manager"
     CONFERENCE_CHAIR = "conference_chair", "Conference chair / IRO"
@@ -87,7 +89,9 @@ class Role(models.TextChoices):
     SERVICE_ACCOUNT = "service_account", "Integration service account"
 
 
-MANAGER_ROLES = frozenset({Role.TEAM_MANAGER, Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.MASH_MANAGER})
+MANAGER_ROLES = frozenset(
+    {Role.TEAM_MANAGER, Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR, Role.MASH_MANAGER}
+)
 MASH_ROLES = frozenset({Role.MASH_WORKER, Role.MASH_MANAGER})
 
 

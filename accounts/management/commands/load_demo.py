@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -101,6 +102,8 @@ class Command(BaseCommand):
             agencies = self._organisations()
             users = self._users(agencies)
             self._children(agencies, users)
+        # Authority overrides of timescale rules need the authorities to exist first.
+        call_command("load_timescale_rules", quiet=True)
         if not quiet:
             self._report()
 

@@ -1,0 +1,60 @@
+from django.contrib import admin
+from django.db import transaction
+
+from .models import ClosureDay, Deadline, Notification, TimescaleRule
+
+
+@admin.register(ClosureDay)
+class ClosureDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "reason", "authority"]
+    list_filter = ["authority"]
+
+
+@admin.register(TimescaleRule)
+class TimescaleRuleAdmin(admin.ModelAdmin):
+    """Saving a change makes a new version, so clocks already running keep their due dates."""
+
+    list_display = ["code", "authority", "version", "is_current", "amount", "unit", "direction", "title"]
+    list_filter = ["is_current", "authority", "unit"]
+    search_fields = ["code", "title"]
+    readonly_fields = ["version", "is_current", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A retired version is history: it cannot be edited at all.
+        if obj is not None and not obj.is_current:
+            return [f.name for f in obj._meta.fields]
+        return self.readonly_fields
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        if not change:
+            latest = TimescaleRule.objects.filter(code=obj.code, authority=obj.authority).order_by("-version").first()
+            if latest:
+                TimescaleRule.objects.filter(pk=latest.pk).update(is_current=False)
+                obj.version = latest.version + 1
+            super().save_model(request, obj, form, change)
+            return
+        if not form.has_changed():
+            return
+        old = TimescaleRule.objects.select_for_update().get(pk=obj.pk)
+        TimescaleRule.objects.filter(pk=old.pk).update(is_current=False)
+        obj.pk = None
+        obj._state.adding = True
+        obj.version = old.version + 1
+        obj.is_current = True
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    list_display = ["rule_code", "child_id", "due_at", "status", "responsible"]
+    list_filter = ["status", "rule_code"]
+    readonly_fields = [f.name for f in Deadline._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # clocks start only through the services
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "subject", "created_at", "read_at"]

@@ -1,0 +1,145 @@
+"""Starting and stopping statutory clocks: the only way other apps create and close deadlines."""
+
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .calendar import WorkingCalendar, add_working_days
+from .models import ClosureDay, Deadline, TimescaleRule
+from .rules import rule_in_force
+from .timescales import OfficeHours, compute_due, day_text, moment_text, office_opening
+
+
+def calendar_for(authority) -> WorkingCalendar:
+    if authority is None:
+        return WorkingCalendar()
+    closures = tuple(ClosureDay.objects.filter(authority=authority).values_list("date", "reason"))
+    return WorkingCalendar(region=authority.bank_holiday_region, closures=closures)
+
+
+def office_hours_for(authority) -> OfficeHours:
+    if authority is None:
+        return OfficeHours()
+    return OfficeHours(authority.office_hours_start, authority.office_hours_end)
+
+
+def action_times(deadline: Deadline, rule: TimescaleRule, calendar: WorkingCalendar, office: OfficeHours):
+    """Reminder moments (latest offset first), then the breach moment, then escalation moments."""
+    due_day = deadline.due_date or timezone.localtime(deadline.due_at).date()
+    reminders = [
+        office_opening(add_working_days(due_day, -offset, calendar=calendar), office)
+        for offset in sorted(rule.reminder_offsets, reverse=True)
+    ]
+    escalations = [
+        office_opening(add_working_days(due_day, rule.escalation_every * level, calendar=calendar), office)
+        for level in range(1, len(rule.escalation_chain) + 1)
+    ]
+    return reminders, deadline.due_at, escalations
+
+
+def next_action_at(deadline: Deadline, rule: TimescaleRule, calendar: WorkingCalendar, office: OfficeHours):
+    if not deadline.is_open:
+        return None
+    reminders, due_at, escalations = action_times(deadline, rule, calendar, office)
+    if deadline.status == Deadline.Status.OPEN:
+        if deadline.reminders_sent < len(reminders):
+            return min(reminders[deadline.reminders_sent], due_at)
+        return due_at
+    if deadline.escalation_level < len(escalations):
+        return escalations[deadline.escalation_level]
+    return None
+
+
+@transaction.atomic
+def start_clock(
+    rule_code: str,
+    subject,
+    *,
+    child,
+    started_at: datetime | None = None,
+    anchor_at: datetime | None = None,
+    responsible=None,
+    agency=None,
+) -> Deadline:
+    """Start the clock `rule_code` for a record about a child.
+
+    `anchor_at` is the event the rule counts from (the release date for a
+    countdown); it defaults to `started_at`, which defaults to now.
+    """
+    started_at = started_at or timezone.now()
+    anchor_at = anchor_at or started_at
+    agency = agency or (responsible.agency if responsible is not None else None)
+    authority = agency.authority if agency is not None else None
+    rule = rule_in_force(rule_code, authority)
+    calendar, office = calendar_for(authority), office_hours_for(authority)
+    due = compute_due(rule, anchor_at, calendar=calendar, office=office)
+    deadline = Deadline(
+        rule=rule,
+        rule_code=rule.code,
+        rule_version=rule.version,
+        child=child,
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        responsible=responsible,
+        agency=agency,
+        started_at=started_at,
+        anchor_at=anchor_at,
+        due_at=due.due_at,
+        due_date=due.due_date,
+        explanation=due.explanation,
+        calendar_used=due.calendar_used,
+    )
+    # Reminders whose moment passed before the clock started are not sent late.
+    reminders, _, _ = action_times(deadline, rule, calendar, office)
+    deadline.reminders_sent = sum(1 for moment in reminders if moment <= started_at)
+    deadline.next_action_at = next_action_at(deadline, rule, calendar, office)
+    deadline.save()
+    return deadline
+
+
+def due_text(deadline: Deadline) -> str:
+    return day_text(deadline.due_date) if deadline.due_date else moment_text(deadline.due_at)
+
+
+def open_deadlines(rule_code: str, subject):
+    return Deadline.objects.filter(
+        rule_code=rule_code,
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        status__in=Deadline.OPEN_STATUSES,
+    )
+
+
+@transaction.atomic
+def stop_clock(rule_code: str, subject, *, stopped_at: datetime | None = None, reason: str = "") -> list[Deadline]:
+    """Close the open `rule_code` deadlines of a record: met, or met late.
+
+    A late close of a rule that requires a reason is refused without one.
+    """
+    stopped_at = stopped_at or timezone.now()
+    reason = (reason or "").strip()
+    closed = []
+    for deadline in open_deadlines(rule_code, subject).select_for_update().select_related("rule"):
+        late = stopped_at > deadline.due_at
+        if late and deadline.rule.reason_required_if_late and not reason:
+            raise ValidationError(
+                {"reason": f"This was due {due_text(deadline)}. Give the reason it is late."}
+            )
+        deadline.status = Deadline.Status.MET_LATE if late else Deadline.Status.MET
+        deadline.met_at = stopped_at
+        deadline.lateness_reason = reason if late else ""
+        deadline.next_action_at = None
+        deadline.save(update_fields=["status", "met_at", "lateness_reason", "next_action_at"])
+        closed.append(deadline)
+    return closed
+
+
+@transaction.atomic
+def cancel_clock(rule_code: str, subject, *, reason: str) -> int:
+    """The step is no longer needed (for example the child moved away)."""
+    return open_deadlines(rule_code, subject).update(
+        status=Deadline.Status.CANCELLED, next_action_at=None, lateness_reason=reason
+    )
