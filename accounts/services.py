@@ -76,7 +76,7 @@ def break_glass_to_review(*, manager):
     qs = BreakGlassAccess.objects.select_related("user", "reviewed_by")
     if access.is_administrator(manager):
         return qs
-    if manager.role in ("senior_manager", "head_of_service") and manager.agency_id:
+    if manager.role in ("senior_manager", "head_of_service", "director_of_childrens_services") and manager.agency_id:
         return qs.filter(user__agency_id=manager.agency_id)
     if manager.is_manager:
         return qs.filter(user__line_manager=manager) | qs.filter(user__team__manager=manager)

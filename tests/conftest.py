@@ -8,3 +8,18 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _timescale_rules(request):
+    """Rules come from a data migration; a transactional test's flush removes them, so reload."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    from accounts.models import Authority
+    from notifications.models import TimescaleRule
+    from notifications.rules import sync_rules
+
+    if not TimescaleRule.objects.exists():
+        sync_rules(TimescaleRule, Authority)
