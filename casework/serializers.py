@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from .models import Child, Involvement, Relationship
+from .services import EDITABLE_FIELDS
 
 
 class InvolvementSerializer(serializers.ModelSerializer):
@@ -51,24 +52,4 @@ class ChildDetailSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Child
-        fields = [
-            "id",
-            "first_name",
-            "middle_names",
-            "last_name",
-            "also_known_as",
-            "date_of_birth",
-            "expected_date_of_birth",
-            "gender",
-            "ethnicity",
-            "nhs_number",
-            "upn",
-            "yot_reference",
-            "pnc_reference",
-            "address",
-            "postcode",
-            "restricted",
-            "version",
-            "involvements",
-            "household",
-        ]
+        fields = ["id", *EDITABLE_FIELDS, "restricted", "version", "involvements", "household"]

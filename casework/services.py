@@ -91,14 +91,13 @@ def find_possible_duplicates(child: Child):
 
 
 @transaction.atomic
-def create_child(*, created_by, data: dict, involvement_kind: str) -> Child:
-    """Record a new child and open the creator's agency's involvement with them.
+def record_new_child(*, created_by, data: dict) -> Child:
+    """Save a new child's details, flagging possible duplicates.
 
     Possible duplicates are flagged on the record, not refused: two children
     can share a birthday and a name. The same NHS number twice is refused.
+    The caller opens an involvement and writes the access log.
     """
-    if not created_by.agency_id:
-        raise ValidationError("Only someone in an agency can add a child")
     data = _clean(data)
     child = Child(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS}, created_by=created_by)
     try:
@@ -110,13 +109,27 @@ def create_child(*, created_by, data: dict, involvement_kind: str) -> Child:
     duplicates = find_possible_duplicates(child)
     if duplicates:
         child.possible_duplicates.add(*duplicates)
-    Involvement.objects.create(
-        child=child,
-        agency_id=created_by.agency_id,
-        kind=involvement_kind,
-        start=timezone.localdate(),
-        allocated_worker=created_by,
-        team_id=created_by.team_id,
+    return child
+
+
+def open_involvement(*, child, agency, kind, allocated_worker=None, team=None) -> Involvement:
+    """Open an agency's involvement unless one of the same kind is already open."""
+    existing = Involvement.objects.filter(child=child, agency=agency, kind=kind, end__isnull=True).first()
+    if existing:
+        return existing
+    return Involvement.objects.create(
+        child=child, agency=agency, kind=kind, start=timezone.localdate(), allocated_worker=allocated_worker, team=team
+    )
+
+
+@transaction.atomic
+def create_child(*, created_by, data: dict, involvement_kind: str) -> Child:
+    """Record a new child and open the creator's agency's involvement, allocated to them."""
+    if not created_by.agency_id:
+        raise ValidationError("Only someone in an agency can add a child")
+    child = record_new_child(created_by=created_by, data=data)
+    open_involvement(
+        child=child, agency=created_by.agency, kind=involvement_kind, allocated_worker=created_by, team=created_by.team
     )
     record_access(
         user=created_by,

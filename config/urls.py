@@ -10,9 +10,12 @@ from casework import views as child_views
 from casework.api import ChildViewSet
 from notifications import views as notification_views
 from notifications.api import TimescaleRuleList
+from referrals import views as referral_views
+from referrals.api import ContactViewSet
 
 router = DefaultRouter()
 router.register("children", ChildViewSet, basename="api-child")
+router.register("contacts", ContactViewSet, basename="api-contact")
 
 api_patterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -36,6 +39,7 @@ urlpatterns = [
     path("break-glass/", account_views.break_glass_list, name="break-glass-list"),
     path("break-glass/<int:pk>/", account_views.break_glass_review, name="break-glass-review"),
     path("access-log/", account_views.access_log, name="access-log"),
+    path("contacts/<int:pk>/", referral_views.contact_detail, name="contact-detail"),
     path("timescales/", notification_views.timescale_list, name="timescale-list"),
     path("notifications/", notification_views.notification_list, name="notification-list"),
     path("notifications/<int:pk>/open/", notification_views.notification_open, name="notification-open"),

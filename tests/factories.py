@@ -120,3 +120,24 @@ def break_glass(*, user, child, expires_at=None):
         started_at=min(now, expires_at - timedelta(hours=24)),
         expires_at=expires_at,
     )
+
+
+def authority_with_agencies(**authority_fields):
+    """One authority with a CSC, a MASH and a CYJS agency, returned as (csc, mash, cyjs)."""
+    authority = AuthorityFactory(**authority_fields)
+    return tuple(
+        AgencyFactory(authority=authority, kind=kind) for kind in (Agency.Kind.CSC, Agency.Kind.MASH, Agency.Kind.CYJS)
+    )
+
+
+def worker_in_new_team(agency, *, role=Role.PRACTITIONER, manager_role=Role.TEAM_MANAGER):
+    """A worker in a new team of the agency whose team manager is also their line manager.
+
+    Returns (worker, team, manager).
+    """
+    manager = UserFactory(role=manager_role, agency=agency)
+    team = TeamFactory(agency=agency, manager=manager)
+    manager.team = team
+    manager.save(update_fields=["team"])
+    worker = UserFactory(role=role, agency=agency, team=team, line_manager=manager)
+    return worker, team, manager

@@ -2,13 +2,14 @@ from django import template
 
 register = template.Library()
 
+# Keys are BoundField.widget_type: the widget's class name, lower case, less "input"/"widget".
 _CLASSES = {
-    "textinput": "govuk-input",
-    "emailinput": "govuk-input",
-    "numberinput": "govuk-input",
-    "passwordinput": "govuk-input",
-    "urlinput": "govuk-input",
-    "datetimeinput": "govuk-input",
+    "text": "govuk-input",
+    "email": "govuk-input",
+    "number": "govuk-input",
+    "password": "govuk-input",
+    "url": "govuk-input",
+    "datetime": "govuk-input",
     "textarea": "govuk-textarea",
     "select": "govuk-select",
 }

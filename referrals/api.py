@@ -1,0 +1,132 @@
+import hashlib
+import json
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from accounts import access
+from accounts.audit import record_access, record_search
+from accounts.models import AccessEvent, MASH_ROLES
+
+from . import selectors, services
+from .models import Contact, IdempotencyKey
+from .serializers import ContactCreateSerializer, ContactDetailSerializer, ContactSerializer, DecisionSerializer
+
+
+def service_errors(error: ValidationError) -> dict:
+    """A service's ValidationError as DRF-style field errors."""
+    return error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+
+
+class ContactViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Contacts into the front door. Partner systems create them; MASH lists them."""
+
+    queryset = Contact.objects.none()
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return ContactCreateSerializer
+        if self.action == "decide":
+            return DecisionSerializer
+        return ContactSerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, description="Same key and body return the first contact")],
+        responses={201: ContactSerializer, 200: ContactSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        if not access.sees_case_content(request.user):
+            raise PermissionDenied("Your role cannot make referrals")
+        key = request.headers.get("Idempotency-Key", "").strip()
+        body_hash = hashlib.sha256(json.dumps(request.data, sort_keys=True, default=str).encode()).hexdigest()
+        if key:
+            replay = self._replay(request.user, key, body_hash)
+            if replay is not None:
+                return replay
+        serializer = ContactCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        details = services.ContactDetails(**serializer.validated_data)
+        try:
+            with transaction.atomic():
+                contact = services.receive_contact(received_by=request.user, details=details)
+                if key:
+                    IdempotencyKey.objects.create(user=request.user, key=key, body_hash=body_hash, contact=contact)
+        except ValidationError as error:
+            return Response(service_errors(error), status=status.HTTP_400_BAD_REQUEST)
+        except IntegrityError:
+            # The same key arrived twice at once: the other request won; answer with its contact.
+            replay = self._replay(request.user, key, body_hash)
+            if replay is None:
+                raise
+            return replay
+        return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+    def _replay(self, user, key, body_hash):
+        earlier = IdempotencyKey.objects.filter(user=user, key=key).select_related("contact").first()
+        if earlier is None:
+            return None
+        if earlier.body_hash != body_hash:
+            return Response(
+                {"Idempotency-Key": ["This key was used with a different body. Use a new key for a new contact."]},
+                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            )
+        return Response(ContactSerializer(earlier.contact).data, status=status.HTTP_200_OK)
+
+    def list(self, request, *args, **kwargs):
+        """The open contacts in MASH, in triage order (MASH roles only)."""
+        if request.user.role not in MASH_ROLES:
+            raise PermissionDenied("Only MASH can list contacts")
+        queryset = selectors.triage_queue(
+            user=request.user,
+            rag=request.query_params.get("rag"),
+            due=request.query_params.get("due"),
+            allocation=request.query_params.get("allocation"),
+        )
+        page = self.paginate_queryset(queryset)
+        data = ContactSerializer(page, many=True).data
+        record_search(
+            user=request.user, what="api:contacts-list", query=request.query_params.urlencode(),
+            child_ids=[c.child_id for c in page],
+        )
+        return self.get_paginated_response(data)
+
+    def _open(self, what, action=AccessEvent.Action.READ):
+        contact = get_object_or_404(Contact.objects.select_related("child", "agency", "decision"), pk=self.kwargs["pk"])
+        view = selectors.contact_view(self.request.user, contact)
+        decision = view.decision or access.AccessDecision(False, access.Purpose.NONE)
+        record_access(user=self.request.user, child=contact.child, what=what, action=action, decision=decision)
+        if view.level is None:
+            raise Http404
+        return contact, view
+
+    @extend_schema(responses=ContactDetailSerializer)
+    def retrieve(self, request, *args, **kwargs):
+        contact, view = self._open("api:contacts-detail")
+        serializer = ContactDetailSerializer if view.level == selectors.FULL else ContactSerializer
+        return Response(serializer(contact).data)
+
+    @extend_schema(request=DecisionSerializer, responses=ContactSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Record the MASH decision (a manager's decision is final; a worker's awaits authorisation)."""
+        contact, view = self._open("api:contacts-decide", AccessEvent.Action.WRITE)
+        if view.level != selectors.FULL:
+            raise Http404
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.record_decision(contact=contact, by=request.user, **serializer.validated_data)
+        except ValidationError as error:
+            return Response(service_errors(error), status=status.HTTP_400_BAD_REQUEST)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error))
+        contact.refresh_from_db()
+        return Response(ContactSerializer(contact).data)

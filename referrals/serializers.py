@@ -1,0 +1,116 @@
+from django.contrib.contenttypes.models import ContentType
+from rest_framework import serializers
+
+from casework.models import Child
+from notifications.models import Deadline
+from notifications.selectors import rag as deadline_rag
+
+from .models import ConcernCategory, Contact, Decision
+
+
+class ReferrerSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=150)
+    agency = serializers.CharField(max_length=150)
+    role = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    contact = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ChildReferenceSerializer(serializers.Serializer):
+    """Either {"id": <existing child>} or the new child's details."""
+
+    id = serializers.IntegerField(required=False)
+    first_name = serializers.CharField(max_length=100, required=False)
+    middle_names = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=100, required=False)
+    also_known_as = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    expected_date_of_birth = serializers.DateField(required=False, allow_null=True)
+    gender = serializers.ChoiceField(choices=Child.Gender.choices, required=False)
+    nhs_number = serializers.CharField(max_length=14, required=False, allow_blank=True)
+    address = serializers.CharField(required=False, allow_blank=True)
+    postcode = serializers.CharField(max_length=10, required=False, allow_blank=True)
+
+    def validate(self, data):
+        if data.get("id"):
+            return {"id": data["id"]}
+        missing = [f for f in ("first_name", "last_name") if not data.get(f)]
+        if missing:
+            raise serializers.ValidationError({f: "This field is required." for f in missing})
+        if not data.get("date_of_birth") and not data.get("expected_date_of_birth"):
+            raise serializers.ValidationError({"date_of_birth": "Give the date of birth, or the expected date for an unborn child."})
+        return data
+
+
+class HouseholdMemberSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    relationship = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    is_child = serializers.BooleanField(required=False, default=False)
+
+
+class ContactCreateSerializer(serializers.Serializer):
+    received_at = serializers.DateTimeField()
+    referrer = ReferrerSerializer()
+    child = ChildReferenceSerializer()
+    household = HouseholdMemberSerializer(many=True, required=False)
+    concerns = serializers.CharField(allow_blank=True)
+    categories = serializers.ListField(child=serializers.ChoiceField(choices=ConcernCategory.choices), required=False, default=list)
+    referrer_level = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=4)
+    consent = serializers.ChoiceField(choices=Contact.Consent.choices)
+    consent_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    source = serializers.ChoiceField(
+        choices=[Contact.Source.PARTNER_API, Contact.Source.POLICE_CUSTODY], required=False, default=Contact.Source.PARTNER_API
+    )
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    child = serializers.IntegerField(source="child_id")
+    decision_due = serializers.SerializerMethodField()
+    rag = serializers.SerializerMethodField()
+    outcome = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contact
+        fields = ["id", "status", "received_at", "child", "decision_due", "rag", "outcome", "decided_at"]
+
+    def _deadline(self, contact):
+        cache = getattr(contact, "_decision_deadline", None)
+        if cache is None:
+            cache = (
+                Deadline.objects.filter(
+                    subject_type=ContentType.objects.get_for_model(Contact), subject_id=contact.pk, rule_code="referral_decision"
+                )
+                .select_related("agency__authority")
+                .order_by("-id")
+                .first()
+            )
+            contact._decision_deadline = cache
+        return cache
+
+    def get_decision_due(self, contact) -> str | None:
+        deadline = self._deadline(contact)
+        return deadline.due_date.isoformat() if deadline and deadline.due_date else None
+
+    def get_rag(self, contact) -> str:
+        """The triage rating once set; before that, the decision clock's traffic light."""
+        if contact.rag:
+            return contact.rag
+        deadline = self._deadline(contact)
+        return deadline_rag(deadline) if deadline and deadline.is_open else "none"
+
+    def get_outcome(self, contact) -> str | None:
+        decision = getattr(contact, "decision", None)
+        return decision.outcome if decision and decision.authorised_at else None
+
+
+class ContactDetailSerializer(ContactSerializer):
+    class Meta(ContactSerializer.Meta):
+        fields = ContactSerializer.Meta.fields + [
+            "source", "referrer_name", "referrer_agency", "referrer_role", "referrer_contact", "household",
+            "concerns", "categories", "referrer_level", "consent", "consent_reason", "rag_rationale", "version",
+        ]
+
+
+class DecisionSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
+    rationale = serializers.CharField()

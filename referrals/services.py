@@ -1,0 +1,452 @@
+"""The front door's rules: receiving a contact, triage, checks, the decision, feedback, disagreement.
+
+Views, the API and tasks all call these. Each write to a contact is also an
+access-log entry for its child.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import access
+from accounts.audit import record_access
+from accounts.models import AccessEvent, Agency, MASH_ROLES, Role, Team, User
+from casework.models import Child, Involvement, StrategyDiscussion
+from casework.services import open_involvement, record_new_child
+from notifications.clocks import cancel_clock, start_clock, stop_clock
+from notifications.services import notify
+
+from .models import AgencyCheck, ConcernCategory, Contact, Decision, Disagreement, DisagreementResponse, Feedback, RagChange
+
+CHECK_RESPONSE_HOURS = 24  # partner agencies answer MASH within 24 hours (seed 004 l.130–135)
+KNOWN_RECENTLY = relativedelta(months=6)  # seed 000 §8.3
+RAG_RULES = {
+    Contact.Rag.RED: "mash_rag_red",
+    Contact.Rag.AMBER: "mash_rag_amber",
+    Contact.Rag.GREEN: "mash_rag_green",
+}
+WRITE = AccessEvent.Action.WRITE
+
+
+def _log(user, child, what, purpose=AccessEvent.Purpose.NORMAL):
+    record_access(user=user, child=child, what=what, action=WRITE, decision=access.AccessDecision(True, purpose))
+
+
+def front_door_agency(authority) -> Agency:
+    agency = Agency.objects.filter(authority=authority, kind=Agency.Kind.MASH).order_by("id").first()
+    if agency is None:
+        raise ValidationError("This authority has no MASH set up. Ask an administrator.")
+    return agency
+
+
+# --- Receiving ---------------------------------------------------------------
+
+
+@dataclass
+class ContactDetails:
+    received_at: object
+    referrer: dict
+    child: dict
+    concerns: str
+    categories: list
+    consent: str
+    consent_reason: str = ""
+    household: list | None = None
+    referrer_level: int | None = None
+    source: str = Contact.Source.PROFESSIONAL
+
+
+def _validate(details: ContactDetails, now):
+    errors = {}
+    if details.received_at > now + timedelta(minutes=5):
+        errors["received_at"] = "The time received cannot be in the future"
+    unknown = set(details.categories) - set(ConcernCategory.values)
+    if unknown:
+        errors["categories"] = f"Unknown categories: {', '.join(sorted(unknown))}"
+    if not details.categories and not (details.concerns or "").strip():
+        errors["concerns"] = "Describe the concerns or choose at least one category"
+    if details.consent not in Contact.Consent.values:
+        errors["consent"] = "Say whether consent was given, refused or not sought"
+    elif details.consent == Contact.Consent.NOT_SOUGHT and not (details.consent_reason or "").strip():
+        errors["consent_reason"] = "Say why seeking consent would put the child at risk or harm a police investigation"
+    if details.referrer_level is not None and details.referrer_level not in (1, 2, 3, 4):
+        errors["referrer_level"] = "Level of need must be 1, 2, 3 or 4"
+    if not (details.referrer.get("name") or "").strip():
+        errors["referrer"] = "Give the referrer's name"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _child_for(details: ContactDetails, received_by) -> tuple[Child, bool]:
+    """The existing child named by id (only one the caller may see), or a new record."""
+    if details.child.get("id"):
+        child = access.visible_children(received_by).filter(pk=details.child["id"]).first()
+        if child is None:
+            raise ValidationError({"child": "No child with that id that you can see. Send the child's details instead."})
+        return child, False
+    fields = {k: v for k, v in details.child.items() if k != "id"}
+    try:
+        return record_new_child(created_by=received_by, data=fields), True
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise ValidationError({f"child.{field}": messages for field, messages in error.message_dict.items()})
+        raise ValidationError({"child": error.messages})
+
+
+def _is_cyjs(received_by, details) -> bool:
+    if received_by.agency_id and received_by.agency.kind == Agency.Kind.CYJS:
+        return True
+    return (details.referrer.get("agency") or "").strip().lower() in ("cyjs", "yot", "yjs", "youth justice")
+
+
+@transaction.atomic
+def receive_contact(*, received_by, details: ContactDetails) -> Contact:
+    """Record a contact, route it and start its clocks.
+
+    Open to CSC with an allocated social worker → that worker's team (000 §8.4);
+    otherwise MASH. The one-working-day decision clock starts at receipt.
+    """
+    now = timezone.now()
+    _validate(details, now)
+    if received_by.authority is None:
+        raise PermissionDenied("Only a user of an authority can make a referral")
+    child, _ = _child_for(details, received_by)
+    mash = front_door_agency(received_by.authority)
+    csc_open = (
+        Involvement.objects.filter(
+            child=child, agency__kind=Agency.Kind.CSC, agency__authority=received_by.authority,
+            end__isnull=True, allocated_worker__isnull=False,
+        )
+        .select_related("agency", "team", "allocated_worker")
+        .first()
+    )
+    referrer = details.referrer
+    contact = Contact.objects.create(
+        child=child,
+        received_at=details.received_at,
+        source=details.source,
+        referrer_user=received_by if received_by.role != Role.SERVICE_ACCOUNT else None,
+        referrer_name=referrer.get("name", "").strip(),
+        referrer_agency=referrer.get("agency", "").strip(),
+        referrer_role=referrer.get("role", "").strip(),
+        referrer_contact=referrer.get("contact", "").strip(),
+        household=details.household or [],
+        concerns=details.concerns or "",
+        categories=sorted(set(details.categories)),
+        referrer_level=details.referrer_level,
+        consent=details.consent,
+        consent_reason=details.consent_reason or "",
+        agency=csc_open.agency if csc_open else mash,
+        team=csc_open.team if csc_open else Team.objects.filter(agency=mash).order_by("id").first(),
+    )
+    if csc_open:
+        notify(
+            recipient=csc_open.allocated_worker,
+            subject="A new contact about a child you work with",
+            link=reverse("contact-detail", args=[contact.pk]),
+        )
+    else:
+        open_involvement(child=child, agency=mash, kind=Involvement.Kind.MASH_CONTACT, team=contact.team)
+    start_clock("referral_decision", contact, child=child, started_at=details.received_at, agency=contact.agency)
+    if _is_cyjs(received_by, details) and contact.referrer_user:
+        # 000 §8.5: if CYJS has not heard the outcome in 3 working days, the referrer follows up.
+        start_clock("mash_outcome_to_cyjs", contact, child=child, started_at=details.received_at, responsible=contact.referrer_user)
+    _log(received_by, child, "contact:create")
+    return contact
+
+
+# --- Triage ------------------------------------------------------------------
+
+
+def _lock(contact: Contact) -> Contact:
+    return Contact.objects.select_for_update().get(pk=contact.pk)
+
+
+@transaction.atomic
+def set_rag(*, contact: Contact, by, rag: str, rationale: str = "") -> Contact:
+    """Rate the contact at screening; any later change needs a recorded rationale."""
+    if rag not in Contact.Rag.values:
+        raise ValidationError({"rag": "Choose red, amber, green or no target"})
+    contact = _lock(contact)
+    if not contact.is_open:
+        raise ValidationError("This contact has been decided")
+    rationale = (rationale or "").strip()
+    if contact.rag and contact.rag != rag and not rationale:
+        raise ValidationError({"rationale": "Give the reason for changing the rating"})
+    if contact.rag == rag:
+        return contact
+    for rule in RAG_RULES.values():
+        cancel_clock(rule, contact, reason="Rating changed")
+    if rag in RAG_RULES:
+        start_clock(RAG_RULES[rag], contact, child=contact.child, agency=contact.agency, responsible=contact.allocated_to)
+    RagChange.objects.create(
+        contact=contact, from_rag=contact.rag, to_rag=rag, rationale=rationale, changed_by=by, changed_at=timezone.now()
+    )
+    contact.rag, contact.rag_rationale = rag, rationale
+    contact.version += 1
+    contact.save(update_fields=["rag", "rag_rationale", "version"])
+    _log(by, contact.child, "contact:rag")
+    return contact
+
+
+@transaction.atomic
+def allocate(*, contact: Contact, by, to: User) -> Contact:
+    if to.role not in MASH_ROLES and to.agency_id != contact.agency_id:
+        raise ValidationError({"to": "Allocate to someone in the team that holds the contact"})
+    contact = _lock(contact)
+    contact.allocated_to = to
+    contact.version += 1
+    contact.save(update_fields=["allocated_to", "version"])
+    _log(by, contact.child, "contact:allocate")
+    return contact
+
+
+# --- Agency checks -------------------------------------------------------------
+
+
+def cyjs_known(child, authority, *, today=None):
+    """Known to CYJS now, within the past 6 months, or not at all (000 §8.3)."""
+    today = today or timezone.localdate()
+    cyjs = Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CYJS, agency__authority=authority)
+    if cyjs.filter(end__isnull=True).exists():
+        return AgencyCheck.Result.KNOWN_NOW
+    if cyjs.filter(end__gte=today - KNOWN_RECENTLY).exists():
+        return AgencyCheck.Result.KNOWN_RECENTLY
+    return AgencyCheck.Result.NOT_KNOWN
+
+
+@transaction.atomic
+def request_check(*, contact: Contact, by, kind: str) -> AgencyCheck:
+    if kind not in AgencyCheck.Kind.values:
+        raise ValidationError({"kind": "Choose an agency"})
+    if contact.checks.filter(kind=kind).exists():
+        raise ValidationError({"kind": "That agency has already been asked"})
+    now = timezone.now()
+    check = AgencyCheck.objects.create(
+        contact=contact, kind=kind, requested_by=by, requested_at=now, due_at=now + timedelta(hours=CHECK_RESPONSE_HOURS)
+    )
+    if kind == AgencyCheck.Kind.CYJS:
+        authority = contact.agency.authority if contact.agency_id else by.authority
+        check.result = cyjs_known(contact.child, authority)
+        if check.result == AgencyCheck.Result.NOT_KNOWN:
+            check.response, check.responded_at = "Not known to CYJS now or in the past 6 months.", now
+        else:
+            _ask_cyjs_for_its_section(contact, authority)
+        check.save()
+    _log(by, contact.child, f"contact:check:{kind}")
+    return check
+
+
+def _ask_cyjs_for_its_section(contact, authority):
+    involvement = (
+        Involvement.objects.filter(child=contact.child, agency__kind=Agency.Kind.CYJS, agency__authority=authority)
+        .select_related("allocated_worker", "team__manager")
+        .order_by("end", "-start")
+        .first()
+    )
+    who = involvement.allocated_worker or (involvement.team.manager if involvement.team else None)
+    if who:
+        notify(
+            recipient=who,
+            subject="MASH needs the CYJS section for a child you know",
+            body="Complete the CYJS section of the MASH check (joint working agreement ¶8.3).",
+            link=reverse("contact-detail", args=[contact.pk]),
+        )
+
+
+@transaction.atomic
+def respond_to_check(*, check: AgencyCheck, by, response: str) -> AgencyCheck:
+    response = (response or "").strip()
+    if not response:
+        raise ValidationError({"response": "Enter what your agency knows"})
+    check = AgencyCheck.objects.select_for_update().get(pk=check.pk)
+    check.response, check.responded_by, check.responded_at = response, by, timezone.now()
+    if check.result == AgencyCheck.Result.PENDING:
+        check.result = AgencyCheck.Result.ANSWERED
+    check.save()
+    _log(by, check.contact.child, f"contact:check-response:{check.kind}")
+    return check
+
+
+# --- Decision ----------------------------------------------------------------
+
+
+@transaction.atomic
+def record_decision(*, contact: Contact, by, outcome: str, rationale: str) -> Decision:
+    """A MASH worker proposes; a MASH manager's decision (or authorisation) makes it final."""
+    if by.role not in MASH_ROLES and not (contact.agency_id == by.agency_id and by.is_manager):
+        raise PermissionDenied("Only MASH (or the team holding the contact) can decide")
+    if outcome not in Decision.Outcome.values:
+        raise ValidationError({"outcome": "Choose what happens next"})
+    if not (rationale or "").strip():
+        raise ValidationError({"rationale": "Explain the decision"})
+    contact = _lock(contact)
+    if not contact.is_open:
+        raise ValidationError("This contact has already been decided")
+    decision, _ = Decision.objects.update_or_create(
+        contact=contact,
+        defaults={"outcome": outcome, "rationale": rationale.strip(), "decided_by": by, "decided_at": timezone.now(),
+                  "authorised_by": None, "authorised_at": None},
+    )
+    _log(by, contact.child, "contact:decision")
+    if by.is_manager:
+        return authorise_decision(contact=contact, by=by)
+    return decision
+
+
+@transaction.atomic
+def authorise_decision(*, contact: Contact, by) -> Decision:
+    if not by.is_manager:
+        raise PermissionDenied("A manager authorises the decision")
+    contact = _lock(contact)
+    decision = Decision.objects.select_for_update().get(contact=contact)
+    if decision.authorised_at:
+        raise ValidationError("This decision is already authorised")
+    now = timezone.now()
+    decision.authorised_by, decision.authorised_at = by, now
+    decision.save(update_fields=["authorised_by", "authorised_at"])
+    contact.status, contact.decided_at = Contact.Status.DECIDED, now
+    contact.version += 1
+    contact.save(update_fields=["status", "decided_at", "version"])
+    stop_clock("referral_decision", contact, stopped_at=now)
+    for rule in RAG_RULES.values():
+        stop_clock(rule, contact, stopped_at=now)
+    _carry_out(decision, contact, by)
+    _log(by, contact.child, "contact:authorise")
+    return decision
+
+
+def _carry_out(decision: Decision, contact: Contact, by):
+    authority = contact.agency.authority
+    child = contact.child
+    Involvement.objects.filter(child=child, agency__kind=Agency.Kind.MASH, kind=Involvement.Kind.MASH_CONTACT, end__isnull=True).update(
+        end=timezone.localdate()
+    )
+    csc = Agency.objects.filter(authority=authority, kind=Agency.Kind.CSC).order_by("id").first()
+    outcome = decision.outcome
+    if outcome == Decision.Outcome.ASSESSMENT and csc:
+        open_involvement(child=child, agency=csc, kind=Involvement.Kind.CIN)
+        # Working Together: 45 working days from the point of referral, not from the decision.
+        start_clock("assessment", contact, child=child, started_at=contact.received_at, agency=csc)
+    elif outcome in (Decision.Outcome.STRATEGY_DISCUSSION, Decision.Outcome.IMMEDIATE_PROTECTION) and csc:
+        open_involvement(child=child, agency=csc, kind=Involvement.Kind.CP)
+        StrategyDiscussion.objects.create(child=child, contact=contact, created_by=by)
+    elif outcome == Decision.Outcome.CYJS_PREVENTION:
+        cyjs = Agency.objects.filter(authority=authority, kind=Agency.Kind.CYJS).order_by("id").first()
+        if cyjs:
+            open_involvement(child=child, agency=cyjs, kind=Involvement.Kind.YJ_PREVENTION)
+    elif outcome == Decision.Outcome.EARLY_HELP and csc:
+        open_involvement(child=child, agency=csc, kind=Involvement.Kind.EARLY_HELP)
+
+
+# --- Feedback ----------------------------------------------------------------
+
+FEEDBACK_WORDS = {
+    Decision.Outcome.NFA_SIGNPOST: "We will not take further action. We have suggested other support.",
+    Decision.Outcome.EARLY_HELP: "The family will be offered early help.",
+    Decision.Outcome.ASSESSMENT: "A social worker will assess the child's needs.",
+    Decision.Outcome.STRATEGY_DISCUSSION: "We are holding a strategy discussion with police and health.",
+    Decision.Outcome.IMMEDIATE_PROTECTION: "We are acting now to keep the child safe.",
+    Decision.Outcome.CYJS_PREVENTION: "The child and youth justice service will offer prevention support.",
+}
+
+
+@transaction.atomic
+def send_feedback(*, contact: Contact, by, reasons: str) -> Feedback:
+    """Tell the referrer what happened and why, in plain words; stops the CYJS follow-up clock."""
+    decision = getattr(contact, "decision", None)
+    if contact.is_open or decision is None:
+        raise ValidationError("Decide the contact before sending feedback")
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise ValidationError({"reasons": "Explain the reasons in plain words"})
+    now = timezone.now()
+    feedback = Feedback.objects.create(
+        contact=contact, outcome=FEEDBACK_WORDS[decision.outcome], reasons=reasons, sent_by=by, sent_at=now
+    )
+    if contact.referrer_user:
+        notify(
+            recipient=contact.referrer_user,
+            subject="The outcome of your referral",
+            body=f"{feedback.outcome} {reasons}",
+            link=reverse("contact-detail", args=[contact.pk]),
+        )
+    stop_clock("mash_outcome_to_cyjs", contact, stopped_at=now)
+    _log(by, contact.child, "contact:feedback")
+    return feedback
+
+
+# --- Professional disagreement -------------------------------------------------
+
+STAGE_ROLES = {
+    Disagreement.Stage.PRACTITIONER: (Role.MASH_WORKER, Role.PRACTITIONER),
+    Disagreement.Stage.TEAM_MANAGER: (Role.MASH_MANAGER, Role.TEAM_MANAGER),
+    Disagreement.Stage.SENIOR_MANAGER: (Role.SENIOR_MANAGER,),
+    Disagreement.Stage.HEAD_OF_SERVICE: (Role.HEAD_OF_SERVICE,),
+}
+
+
+@transaction.atomic
+def raise_disagreement(*, contact: Contact, by, reason: str) -> Disagreement:
+    if contact.referrer_user_id != by.pk:
+        raise PermissionDenied("Only the referrer can challenge this decision")
+    if contact.is_open:
+        raise ValidationError("There is no decision to challenge yet")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why you disagree with the decision"})
+    if contact.disagreements.filter(status=Disagreement.Status.OPEN).exists():
+        raise ValidationError("A disagreement about this decision is already open")
+    disagreement = Disagreement.objects.create(contact=contact, raised_by=by, raised_at=timezone.now(), reason=reason.strip())
+    start_clock("escalation_stage_response", disagreement, child=contact.child, agency=contact.agency)
+    _log(by, contact.child, "contact:disagreement")
+    return disagreement
+
+
+@transaction.atomic
+def respond_to_disagreement(*, disagreement: Disagreement, by, response: str) -> DisagreementResponse:
+    if by.role not in STAGE_ROLES[disagreement.stage] or by.agency_id != disagreement.contact.agency_id:
+        raise PermissionDenied("This stage is answered by someone else")
+    if not (response or "").strip():
+        raise ValidationError({"response": "Enter your response"})
+    answer = DisagreementResponse.objects.create(
+        disagreement=disagreement, stage=disagreement.stage, response=response.strip(), responded_by=by, responded_at=timezone.now()
+    )
+    stop_clock("escalation_stage_response", disagreement)
+    _log(by, disagreement.contact.child, "contact:disagreement-response")
+    return answer
+
+
+@transaction.atomic
+def escalate_disagreement(*, disagreement: Disagreement, by) -> Disagreement:
+    """Not satisfied: the next stage up, with its own response clock."""
+    disagreement = Disagreement.objects.select_for_update().get(pk=disagreement.pk)
+    if disagreement.raised_by_id != by.pk or disagreement.status != Disagreement.Status.OPEN:
+        raise PermissionDenied("Only the person who raised an open disagreement can escalate it")
+    if disagreement.stage >= Disagreement.Stage.HEAD_OF_SERVICE:
+        raise ValidationError("This is the last stage: take it to the safeguarding partnership")
+    cancel_clock("escalation_stage_response", disagreement, reason="Escalated")
+    disagreement.stage += 1
+    disagreement.save(update_fields=["stage"])
+    start_clock("escalation_stage_response", disagreement, child=disagreement.contact.child, agency=disagreement.contact.agency)
+    _log(by, disagreement.contact.child, "contact:disagreement-escalate")
+    return disagreement
+
+
+@transaction.atomic
+def resolve_disagreement(*, disagreement: Disagreement, by, resolution: str) -> Disagreement:
+    if not (resolution or "").strip():
+        raise ValidationError({"resolution": "Record how it was resolved"})
+    if by.pk != disagreement.raised_by_id and by.role not in STAGE_ROLES[disagreement.stage]:
+        raise PermissionDenied("Only the referrer or the person at this stage can resolve it")
+    disagreement.status, disagreement.resolution, disagreement.resolved_at = (
+        Disagreement.Status.RESOLVED, resolution.strip(), timezone.now()
+    )
+    disagreement.save(update_fields=["status", "resolution", "resolved_at"])
+    cancel_clock("escalation_stage_response", disagreement, reason="Resolved")
+    _log(by, disagreement.contact.child, "contact:disagreement-resolve")
+    return disagreement

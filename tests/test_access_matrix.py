@@ -1,0 +1,427 @@
+"""The access matrix: every role, in every access scenario, through every channel.
+
+Each case builds one child for the user under test, asks for it once through
+one channel (record page, API detail, API search) and checks both the answer
+and the single access-log row the request wrote.
+"""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.test import Client
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.models import MANAGER_ROLES, MASH_ROLES, AccessEvent, BreakGlassAccess, Role
+from referrals.models import Contact
+from tests.factories import (
+    ChildFactory,
+    ContactFactory,
+    InvolvementFactory,
+    TeamFactory,
+    UserFactory,
+    authority_with_agencies,
+    break_glass,
+    grant,
+    worker_in_new_team,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Users are made per case; the production hasher would make 240 cases take minutes."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+SCENARIOS = (
+    "own_agency",
+    "other_agency",
+    "recently_closed",
+    "restricted",
+    "granted",
+    "expired_grant",
+    "break_glass",
+    "expired_break_glass",
+)
+CHANNELS = ("page", "api_detail", "api_list")
+
+N = None  # refused: the log records purpose "none"
+
+# What each role gets in each scenario: the purpose logged when access is allowed, or N when refused.
+# fmt: off
+EXPECTED = {
+    #                      own_agency  other_agency  recently_closed  restricted  granted  expired_grant  break_glass    expired_break_glass
+    Role.PRACTITIONER:     ("normal",  N,            "normal",        N,          "grant", N,             "break_glass", N),
+    Role.TEAM_MANAGER:     ("normal",  N,            "normal",        N,          "grant", N,             "break_glass", N),
+    Role.SENIOR_MANAGER:   ("normal",  N,            "normal",        N,          "grant", N,             "break_glass", N),
+    Role.HEAD_OF_SERVICE:  ("normal",  N,            "normal",        N,          "grant", N,             "break_glass", N),
+    Role.MASH_WORKER:      ("normal",  N,            "normal",        N,          "grant", N,             "break_glass", N),
+    Role.MASH_MANAGER:     ("normal",  N,            "normal",        N,          "grant", N,             "break_glass", N),
+    Role.CONFERENCE_CHAIR: ("normal",  N,            "normal",        N,          "grant", N,             "break_glass", N),
+    Role.AUDITOR:          (N,         N,            N,               N,          N,       N,             N,             N),
+    Role.ADMINISTRATOR:    ("admin",   "admin",      "admin",         "admin",    "admin", "admin",       "admin",       "admin"),
+    Role.SERVICE_ACCOUNT:  ("normal",  N,            "normal",        N,          "grant", N,             N,             N),
+}
+# fmt: on
+
+
+def expected_purpose(role, scenario):
+    return EXPECTED[role][SCENARIOS.index(scenario)]
+
+
+# --- building the world -----------------------------------------------------------------
+
+
+@pytest.fixture
+def world():
+    csc, mash, cyjs = authority_with_agencies()
+    return SimpleNamespace(csc=csc, mash=mash, cyjs=cyjs)
+
+
+def make_user(world, role):
+    """A user of this role in a team of their agency (MASH roles in MASH, others in CSC)."""
+    agency = world.mash if role in MASH_ROLES else world.csc
+    team = TeamFactory(agency=agency)
+    user = UserFactory(role=role, agency=agency, team=team)
+    if role in MANAGER_ROLES:
+        team.manager = user
+        team.save(update_fields=["manager"])
+    return user
+
+
+def someone_else(agency):
+    """Another worker in another team of the agency, with another manager."""
+    worker, team, _manager = worker_in_new_team(agency)
+    return worker, team
+
+
+def involve(child, agency, **fields):
+    worker, team = someone_else(agency)
+    return InvolvementFactory(child=child, agency=agency, allocated_worker=worker, team=team, **fields)
+
+
+def build_child(world, user, scenario):
+    now = timezone.now()
+    today = timezone.localdate()
+    child = ChildFactory(restricted=scenario == "restricted")
+    if scenario in ("own_agency", "restricted"):
+        involve(child, user.agency)
+    elif scenario == "recently_closed":
+        involve(child, user.agency, start=today - relativedelta(years=2), end=today - relativedelta(months=3))
+    else:
+        involve(child, world.cyjs)
+    if scenario == "granted":
+        grant(user=user, child=child, expires_at=now + timedelta(days=7))
+    elif scenario == "expired_grant":
+        grant(user=user, child=child, expires_at=now - timedelta(days=1))
+    elif scenario == "break_glass":
+        break_glass(user=user, child=child)
+    elif scenario == "expired_break_glass":
+        break_glass(user=user, child=child, expires_at=now - timedelta(hours=1))
+    return child
+
+
+# --- asking -------------------------------------------------------------------------------
+
+
+def page_client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api_client(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def last_event_id():
+    return AccessEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def events_since(event_id):
+    return list(AccessEvent.objects.filter(id__gt=event_id).order_by("id"))
+
+
+def returned_ids(search_event):
+    """The child ids a search row says came back ("query: ...\\nreturned: 1,2,3")."""
+    lines = search_event.detail.splitlines()
+    returned = [line for line in lines if line.startswith("returned:")]
+    assert len(returned) == 1, "a search row names what it returned"
+    ids = returned[0].removeprefix("returned:").strip()
+    return [int(i) for i in ids.split(",")] if ids else []
+
+
+def refused_page_status(user, child):
+    """A restricted child, or any child for someone without case content, looks missing."""
+    return 404 if child.restricted or user.role == Role.AUDITOR else 403
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_access_matrix(world, role, scenario, channel):
+    user = make_user(world, role)
+    child = build_child(world, user, scenario)
+    purpose = expected_purpose(role, scenario)
+    allowed = purpose is not None
+    before = last_event_id()
+
+    if channel == "page":
+        response = page_client(user).get(f"/children/{child.pk}/")
+        if allowed:
+            assert response.status_code == 200
+            assert response.context["child"] == child
+        else:
+            assert response.status_code == refused_page_status(user, child)
+            assert child.first_name not in response.content.decode()
+    elif channel == "api_detail":
+        response = api_client(user).get(f"/api/v1/children/{child.pk}/")
+        if allowed:
+            assert response.status_code == 200
+            assert response.data["id"] == child.pk
+        else:
+            assert response.status_code == 404  # never 403: the API does not confirm the child exists
+            assert child.first_name not in response.content.decode()
+    else:
+        response = api_client(user).get("/api/v1/children/", {"search": child.first_name})
+        assert response.status_code == 200
+        listed = [row["id"] for row in response.data["results"]]
+        assert (child.pk in listed) is allowed
+
+    events = events_since(before)
+    assert len(events) == 1, f"expected exactly one access-log row, got {len(events)}"
+    event = events[0]
+    assert event.user_id == user.pk
+    assert event.username == user.username
+    if channel == "api_list":
+        assert event.action == AccessEvent.Action.SEARCH
+        assert event.what == "api:children-list"
+        assert event.child_id is None
+        assert returned_ids(event) == listed
+        assert (child.pk in returned_ids(event)) is allowed
+    else:
+        assert event.action == AccessEvent.Action.READ
+        assert event.what == ("page:child-record" if channel == "page" else "api:children-detail")
+        assert event.child_id == child.pk
+        assert event.outcome == (AccessEvent.Outcome.ALLOWED if allowed else AccessEvent.Outcome.DENIED)
+        assert event.purpose == (purpose if allowed else AccessEvent.Purpose.NONE)
+
+
+def test_matrix_covers_every_role_and_scenario():
+    roles = {Role.PRACTITIONER, Role.TEAM_MANAGER, Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.MASH_WORKER,
+             Role.MASH_MANAGER, Role.CONFERENCE_CHAIR, Role.AUDITOR, Role.ADMINISTRATOR, Role.SERVICE_ACCOUNT}
+    assert set(EXPECTED) == roles
+    assert all(len(row) == len(SCENARIOS) for row in EXPECTED.values())
+
+
+@pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.TEAM_MANAGER, Role.MASH_WORKER])
+def test_involvement_closed_seven_months_ago_is_refused(world, role):
+    user = make_user(world, role)
+    today = timezone.localdate()
+    child = ChildFactory()
+    involve(child, user.agency, start=today - relativedelta(years=2), end=today - relativedelta(months=7))
+
+    before = last_event_id()
+    response = page_client(user).get(f"/children/{child.pk}/")
+    assert response.status_code == 403
+    [event] = events_since(before)
+    assert (event.outcome, event.purpose) == ("denied", "none")
+
+    assert api_client(user).get(f"/api/v1/children/{child.pk}/").status_code == 404
+    listed = api_client(user).get("/api/v1/children/", {"search": child.first_name}).data["results"]
+    assert child.pk not in [row["id"] for row in listed]
+
+
+# --- MASH (rule 3) ---------------------------------------------------------------------------
+
+
+def mash_contact(child, state):
+    if state == "open":
+        return ContactFactory(child=child)
+    days = {"decided_20_days_ago": 20, "decided_40_days_ago": 40}[state]
+    decided_at = timezone.now() - timedelta(days=days)
+    return ContactFactory(child=child, received_at=decided_at - timedelta(days=1), status=Contact.Status.DECIDED,
+                          decided_at=decided_at)
+
+
+@pytest.mark.parametrize(
+    "role, contact, allowed",
+    [
+        (Role.MASH_WORKER, "open", True),
+        (Role.MASH_WORKER, "decided_20_days_ago", True),
+        (Role.MASH_WORKER, "decided_40_days_ago", False),
+        (Role.MASH_MANAGER, "open", True),
+        (Role.MASH_MANAGER, "decided_40_days_ago", False),
+        (Role.PRACTITIONER, "open", False),
+        (Role.TEAM_MANAGER, "decided_20_days_ago", False),
+    ],
+)
+def test_mash_roles_see_children_with_a_current_contact_without_any_involvement(world, role, contact, allowed):
+    user = make_user(world, role)
+    child = ChildFactory()
+    mash_contact(child, contact)
+    assert not child.involvements.exists()
+
+    before = last_event_id()
+    response = page_client(user).get(f"/children/{child.pk}/")
+    assert response.status_code == (200 if allowed else 403)
+    [event] = events_since(before)
+    assert (event.outcome, event.purpose) == (("allowed", "normal") if allowed else ("denied", "none"))
+
+    assert api_client(user).get(f"/api/v1/children/{child.pk}/").status_code == (200 if allowed else 404)
+    listed = api_client(user).get("/api/v1/children/", {"search": child.first_name}).data["results"]
+    assert (child.pk in [row["id"] for row in listed]) is allowed
+
+
+def test_mash_contact_does_not_open_a_restricted_child(world):
+    user = make_user(world, Role.MASH_WORKER)
+    child = ChildFactory(restricted=True)
+    ContactFactory(child=child)
+    assert page_client(user).get(f"/children/{child.pk}/").status_code == 404
+
+
+# --- restricted children ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def restricted(world):
+    """A restricted CSC child allocated to a worker whose line manager is not the team's manager."""
+    team_manager = UserFactory(role=Role.TEAM_MANAGER, agency=world.csc)
+    team = TeamFactory(agency=world.csc, manager=team_manager)
+    line_manager = UserFactory(role=Role.SENIOR_MANAGER, agency=world.csc)
+    worker = UserFactory(agency=world.csc, team=team, line_manager=line_manager)
+    colleague, _team, _manager = worker_in_new_team(world.csc)
+    child = ChildFactory(restricted=True)
+    InvolvementFactory(child=child, agency=world.csc, allocated_worker=worker, team=team)
+    return SimpleNamespace(
+        child=child, worker=worker, line_manager=line_manager, team_manager=team_manager, colleague=colleague
+    )
+
+
+@pytest.mark.parametrize("who", ["worker", "line_manager", "team_manager"])
+def test_restricted_child_is_seen_by_the_allocated_worker_and_their_managers(restricted, who):
+    user = getattr(restricted, who)
+    child = restricted.child
+    before = last_event_id()
+    response = page_client(user).get(f"/children/{child.pk}/")
+    assert response.status_code == 200
+    assert "This is a restricted record" in response.content.decode()
+    [event] = events_since(before)
+    assert (event.outcome, event.purpose) == ("allowed", "normal")
+    assert api_client(user).get(f"/api/v1/children/{child.pk}/").status_code == 200
+    listed = api_client(user).get("/api/v1/children/", {"search": child.first_name}).data["results"]
+    assert child.pk in [row["id"] for row in listed]
+
+
+def test_restricted_child_is_hidden_from_a_colleague_in_the_same_agency(restricted):
+    child = restricted.child
+    response = page_client(restricted.colleague).get(f"/children/{child.pk}/")
+    assert response.status_code == 404
+    assert child.first_name not in response.content.decode()
+    assert api_client(restricted.colleague).get(f"/api/v1/children/{child.pk}/").status_code == 404
+
+
+def test_restricted_child_opens_with_an_explicit_grant(world, restricted):
+    cyjs_practitioner = UserFactory(agency=world.cyjs)
+    child = restricted.child
+    assert page_client(cyjs_practitioner).get(f"/children/{child.pk}/").status_code == 404
+
+    grant(user=cyjs_practitioner, child=child, expires_at=timezone.now() + timedelta(days=7))
+    before = last_event_id()
+    assert page_client(cyjs_practitioner).get(f"/children/{child.pk}/").status_code == 200
+    [event] = events_since(before)
+    assert (event.outcome, event.purpose) == ("allowed", "grant")
+
+
+def test_break_glass_does_not_open_a_restricted_child(restricted):
+    colleague, child = restricted.colleague, restricted.child
+    break_glass(user=colleague, child=child)
+    client = page_client(colleague)
+
+    before = last_event_id()
+    response = client.get(f"/children/{child.pk}/")
+    assert response.status_code == 404
+    content = response.content.decode()
+    assert "Get emergency access" not in content
+    assert "break-glass" not in content
+    [event] = events_since(before)
+    assert (event.outcome, event.purpose) == ("denied", "none")
+    assert api_client(colleague).get(f"/api/v1/children/{child.pk}/").status_code == 404
+    listed = api_client(colleague).get("/api/v1/children/", {"search": child.first_name}).data["results"]
+    assert child.pk not in [row["id"] for row in listed]
+
+    # Nor can they start new emergency access to it.
+    response = client.post(f"/children/{child.pk}/break-glass/", {"reason": "A police officer rang about this child just now"})
+    assert response.status_code == 404
+    assert BreakGlassAccess.objects.filter(child=child).count() == 1  # only the one built above
+
+
+# --- the refusal page ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.TEAM_MANAGER, Role.MASH_WORKER, Role.CONFERENCE_CHAIR])
+def test_refused_page_explains_and_offers_break_glass(world, role):
+    user = make_user(world, role)
+    child = ChildFactory()
+    involve(child, world.cyjs)
+    response = page_client(user).get(f"/children/{child.pk}/")
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert "You do not have access to this record" in content
+    assert f'action="/children/{child.pk}/break-glass/"' in content
+    assert 'name="reason"' in content
+    assert child.first_name not in content
+
+
+@pytest.mark.parametrize("role, status", [(Role.SERVICE_ACCOUNT, 403), (Role.AUDITOR, 404)])
+def test_refused_page_offers_no_break_glass_to_auditors_or_service_accounts(world, role, status):
+    user = make_user(world, role)
+    child = ChildFactory()
+    involve(child, world.cyjs)
+    response = page_client(user).get(f"/children/{child.pk}/")
+    assert response.status_code == status
+    content = response.content.decode()
+    if status == 403:
+        assert "You do not have access to this record" in content
+    assert "break-glass" not in content
+    assert 'name="reason"' not in content
+    # And a hand-made request cannot start it either.
+    client = page_client(user)
+    client.post(f"/children/{child.pk}/break-glass/", {"reason": "A police officer rang about this child just now"})
+    assert not BreakGlassAccess.objects.filter(child=child).exists()
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.TEAM_MANAGER, Role.MASH_WORKER])
+def test_search_never_shows_restricted_or_other_agency_children(world, role):
+    user = make_user(world, role)
+    surname = "Searchable"
+    own = ChildFactory(first_name="Ownagency", last_name=surname)
+    involve(own, user.agency)
+    hidden_restricted = ChildFactory(first_name="Restrictedone", last_name=surname, restricted=True)
+    involve(hidden_restricted, user.agency)
+    other = ChildFactory(first_name="Otheragency", last_name=surname)
+    involve(other, world.cyjs)
+
+    before = last_event_id()
+    response = page_client(user).get("/children/", {"q": surname})
+    assert response.status_code == 200
+    assert [c.pk for c in response.context["results"]] == [own.pk]
+    content = response.content.decode()
+    assert "Ownagency" in content
+    assert "Restrictedone" not in content
+    assert "Otheragency" not in content
+    [event] = events_since(before)
+    assert event.action == "search" and event.what == "page:child-search"
+    assert returned_ids(event) == [own.pk]
+
+    listed = api_client(user).get("/api/v1/children/", {"search": surname}).data["results"]
+    assert [row["id"] for row in listed] == [own.pk]
