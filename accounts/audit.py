@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .access import AccessDecision
+from .access import AccessDecision, is_administrator
 from .models import AccessEvent
 
 # Any constant: serialises appends so each row chains to exactly one predecessor.
@@ -57,7 +57,7 @@ def record_search(*, user, what: str, query: str, child_ids) -> AccessEvent:
             child=None,
             action=AccessEvent.Action.SEARCH,
             what=what,
-            purpose=AccessEvent.Purpose.NORMAL,
+            purpose=AccessEvent.Purpose.ADMIN if is_administrator(user) else AccessEvent.Purpose.NORMAL,
             outcome=AccessEvent.Outcome.ALLOWED,
             detail=f"query: {query}\nreturned: {ids}",
         )

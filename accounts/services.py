@@ -72,8 +72,8 @@ def start_break_glass(*, user, child, reason: str) -> BreakGlassAccess:
 
 
 def break_glass_to_review(*, manager):
-    """Emergency accesses by the people this manager manages (all, for senior roles)."""
-    qs = BreakGlassAccess.objects.select_related("user", "reviewed_by")
+    """Emergency accesses by the people this manager manages (all, for senior roles); never their own."""
+    qs = BreakGlassAccess.objects.select_related("user", "reviewed_by").exclude(user=manager)
     if access.is_administrator(manager):
         return qs
     if manager.role in ("senior_manager", "head_of_service", "director_of_childrens_services") and manager.agency_id:

@@ -45,7 +45,9 @@ def open_child(request, pk, *, what, action=AccessEvent.Action.READ):
 def refusal_page(request, child, decision, form=None):
     if child.restricted or not access.sees_case_content(request.user):
         return render(request, "errors/404.html", status=404)
-    if form is None and decision.break_glass_offered:
+    if not decision.break_glass_offered:
+        form = None  # never show the form, even re-displayed with errors, to someone who may not use it
+    elif form is None:
         form = BreakGlassForm()
     return render(request, "children/no_access.html", {"child_id": child.pk, "form": form}, status=403)
 
@@ -120,7 +122,7 @@ def child_break_glass(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         except PermissionDenied:
-            return refusal_page(request, child, decision)
+            pass  # logged and answered below like any other refused attempt
         else:
             messages.success(request, "You have emergency access to this record. Your manager has been told.")
             return redirect("child-detail", pk=child.pk)

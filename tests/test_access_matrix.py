@@ -356,10 +356,13 @@ def test_break_glass_does_not_open_a_restricted_child(restricted):
     listed = api_client(colleague).get("/api/v1/children/", {"search": child.first_name}).data["results"]
     assert child.pk not in [row["id"] for row in listed]
 
-    # Nor can they start new emergency access to it.
+    # Nor can they start new emergency access to it, and the attempt is logged as refused.
+    before = last_event_id()
     response = client.post(f"/children/{child.pk}/break-glass/", {"reason": "A police officer rang about this child just now"})
     assert response.status_code == 404
     assert BreakGlassAccess.objects.filter(child=child).count() == 1  # only the one built above
+    [event] = events_since(before)
+    assert (event.what, event.child_id, event.outcome, event.purpose) == ("break-glass:refused", child.pk, "denied", "none")
 
 
 # --- the refusal page ---------------------------------------------------------------------
@@ -391,10 +394,13 @@ def test_refused_page_offers_no_break_glass_to_auditors_or_service_accounts(worl
         assert "You do not have access to this record" in content
     assert "break-glass" not in content
     assert 'name="reason"' not in content
-    # And a hand-made request cannot start it either.
-    client = page_client(user)
-    client.post(f"/children/{child.pk}/break-glass/", {"reason": "A police officer rang about this child just now"})
+    # And a hand-made request cannot start it either; the attempt is logged as refused.
+    before = last_event_id()
+    response = page_client(user).post(f"/children/{child.pk}/break-glass/", {"reason": "A police officer rang about this child just now"})
+    assert response.status_code == status
     assert not BreakGlassAccess.objects.filter(child=child).exists()
+    [event] = events_since(before)
+    assert (event.what, event.child_id, event.outcome, event.purpose) == ("break-glass:refused", child.pk, "denied", "none")
 
 
 # --- search ------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import AccessEvent, BreakGlassAccess, Role
 from notifications.models import Notification
-from tests.factories import ChildFactory, InvolvementFactory, authority_with_agencies, worker_in_new_team
+from tests.factories import ChildFactory, InvolvementFactory, UserFactory, authority_with_agencies, worker_in_new_team
 
 pytestmark = pytest.mark.django_db
 
@@ -193,9 +193,33 @@ def test_someone_who_can_already_see_the_record_is_sent_to_it(case):
 
 @pytest.mark.parametrize("role", [Role.SERVICE_ACCOUNT, Role.AUDITOR])
 def test_roles_without_break_glass_cannot_start_it(case, role):
-    from tests.factories import UserFactory
-
     user = UserFactory(role=role, agency=case.csc)
     response = ask(signed_in(user), case.child, REASON)
     assert response.status_code in (403, 404)
     assert not BreakGlassAccess.objects.exists()
+
+
+def test_a_manager_cannot_review_their_own_break_glass(case):
+    """A team manager manages their own team, but must not mark their own emergency access reviewed."""
+    senior = UserFactory(role=Role.SENIOR_MANAGER, agency=case.csc)
+    case.manager.line_manager = senior
+    case.manager.save(update_fields=["line_manager"])
+    assert case.team.manager == case.manager and case.manager.team == case.team
+
+    assert ask(signed_in(case.manager), case.child, REASON).status_code == 302
+    access = BreakGlassAccess.objects.get()
+    assert Notification.objects.filter(recipient=senior).count() == 1
+    assert not Notification.objects.filter(recipient=case.manager).exists()
+
+    own = signed_in(case.manager)
+    assert list(own.get("/break-glass/").context["page"].object_list) == []
+    assert own.get(f"/break-glass/{access.pk}/").status_code == 404
+    assert own.post(f"/break-glass/{access.pk}/", {"comment": "I was right to do this"}).status_code == 404
+    access.refresh_from_db()
+    assert access.reviewed_at is None
+
+    # Their own manager reviews it.
+    response = signed_in(senior).post(f"/break-glass/{access.pk}/", {"comment": "Agreed, the police needed it"})
+    assert response.status_code == 302
+    access.refresh_from_db()
+    assert access.reviewed_by == senior

@@ -5,6 +5,7 @@ child known only to children's social care, and must give a reason to open that
 child's record in an emergency. Their line manager is told and reviews it.
 """
 
+import json
 import re
 from datetime import timedelta
 
@@ -12,11 +13,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import Agency, Authority, BreakGlassAccess, Role
+from accounts.models import Agency, BreakGlassAccess, Role
 from casework.models import Involvement
 from notifications.clocks import start_clock
-from notifications.models import Notification, TimescaleRule
-from notifications.rules import sync_rules
+from notifications.models import Notification
 from tests.factories import PASSWORD, AgencyFactory, AuthorityFactory, ChildFactory, InvolvementFactory, UserFactory
 
 try:
@@ -31,8 +31,7 @@ BREAK_GLASS_REASON = "Police called out of hours: the child was found at an addr
 
 @pytest.fixture
 def people():
-    # A transactional test's flush empties the rules the data migration loaded.
-    sync_rules(TimescaleRule, Authority)
+    # Timescale rules (emptied by a transactional test's flush) are reloaded by tests/conftest.py.
     authority = AuthorityFactory(name="Testshire County Council")
     csc = AgencyFactory(authority=authority, kind=Agency.Kind.CSC, name="Testshire children's social care")
     cyjs = AgencyFactory(authority=authority, kind=Agency.Kind.CYJS, name="Testshire youth justice service")
@@ -85,10 +84,25 @@ def assert_govuk_styles(page):
     assert styles["widthContainerMaxWidth"] not in (None, "none"), styles
 
 
-def assert_no_serious_axe_violations(page, name):
+def assert_no_serious_axe_violations(page, name, report_dir):
+    """Run axe-core on the page; fail on serious or critical violations.
+
+    The full list (any impact) is written to var/screenshots/axe-<name>.json for reading.
+    Skipped when axe-playwright-python is not installed.
+    """
     if Axe is None:
         return
     results = Axe().run(page)
+    assert results.response["testEngine"]["name"] == "axe-core", results.response.get("testEngine")
+    (report_dir / f"axe-{name}.json").write_text(
+        json.dumps(
+            [
+                {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["html"] for n in v["nodes"]]}
+                for v in results.response["violations"]
+            ],
+            indent=2,
+        )
+    )
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']]}"
         for v in results.response["violations"]
@@ -145,9 +159,12 @@ def test_sign_in_with_the_keyboard_only(browser_page, live_server, people):
     expect(page.get_by_role("table", name="Open involvements").get_by_role("link", name="Jaden Whitlock")).to_be_visible()
 
 
-def test_search_break_glass_and_manager_review(browser_page, live_server, people, screenshot):
+def test_search_break_glass_and_manager_review(browser_page, live_server, people, screenshot, screenshot_dir):
     page = browser_page
     own_child, csc_child = people["own_child"], people["csc_child"]
+
+    def axe(name):
+        assert_no_serious_axe_violations(page, name, screenshot_dir)
 
     # --- The CYJS practitioner signs in through the page.
     page.goto(f"{live_server.url}/")
@@ -159,7 +176,7 @@ def test_search_break_glass_and_manager_review(browser_page, live_server, people
     expect(page.locator("#id_username")).to_have_class(re.compile(r"\bgovuk-input\b"))
     expect(page.locator("#id_password")).to_have_class(re.compile(r"\bgovuk-input\b"))
     screenshot("01-sign-in")
-    assert_no_serious_axe_violations(page, "sign-in")
+    axe("sign-in")
 
     page.get_by_label("Username").fill("cyjs.worker")
     page.get_by_label("Password").fill(PASSWORD)
@@ -173,7 +190,7 @@ def test_search_break_glass_and_manager_review(browser_page, live_server, people
     assert sign_out_colour == link_colour, (sign_out_colour, link_colour)
     # Their own deadline is on their work list.
     expect(page.get_by_role("table", name="Open deadlines, soonest first")).to_contain_text("Complete the assessment")
-    screenshot("07-home-my-work-practitioner")
+    screenshot("07-home-practitioner")
 
     # --- A child known only to children's social care is not found.
     nav.get_by_role("link", name="Find a child").click()
@@ -191,7 +208,7 @@ def test_search_break_glass_and_manager_review(browser_page, live_server, people
     expect(results.get_by_role("link", name="Jaden Whitlock")).to_be_visible()
     assert_govuk_styles(page)
     screenshot("02-search-results")
-    assert_no_serious_axe_violations(page, "search results")
+    axe("search-results")
 
     results.get_by_role("link", name="Jaden Whitlock").click()
     expect(page).to_have_url(f"{live_server.url}/children/{own_child.pk}/")
@@ -207,7 +224,7 @@ def test_search_break_glass_and_manager_review(browser_page, live_server, people
     expect(page.locator(".govuk-warning-text")).to_have_count(0)  # no emergency access here
     assert_govuk_styles(page)
     screenshot("03-child-record")
-    assert_no_serious_axe_violations(page, "child record")
+    axe("child-record")
 
     # --- The CSC-only child, by URL: refused, with break-glass on offer.
     page.goto(f"{live_server.url}/children/{csc_child.pk}/")
@@ -226,6 +243,7 @@ def test_search_break_glass_and_manager_review(browser_page, live_server, people
     border = page.evaluate("() => getComputedStyle(document.querySelector('.govuk-error-summary')).borderTopColor")
     assert border not in ("rgba(0, 0, 0, 0)", "rgb(0, 0, 0)"), border  # the red GOV.UK border
     screenshot("04-no-access-with-error")
+    axe("no-access-with-error")
 
     # The summary's link takes focus to the field.
     summary.get_by_role("link", name="Enter the reason you need access").click()
@@ -241,6 +259,7 @@ def test_search_break_glass_and_manager_review(browser_page, live_server, people
         "Testshire children's social care"
     )
     screenshot("05-record-under-break-glass")
+    axe("record-under-break-glass")
     access = BreakGlassAccess.objects.get()
     assert access.user == people["worker"] and access.child == csc_child and access.reason == BREAK_GLASS_REASON
 
@@ -256,7 +275,8 @@ def test_search_break_glass_and_manager_review(browser_page, live_server, people
     expect(page.locator(".govuk-inset-text")).to_contain_text("1 emergency access to review")
     # The team's deadlines include the practitioner's.
     expect(page.get_by_role("table", name="Open deadlines, soonest first")).to_contain_text("Jaden Whitlock")
-    screenshot("07-home-my-work-manager")
+    screenshot("08-home-manager")
+    axe("home-manager")
 
     nav.get_by_role("link", name="Break-glass to review").click()
     expect(page.get_by_role("heading", level=1, name="Break-glass access to review")).to_be_visible()
@@ -265,9 +285,12 @@ def test_search_break_glass_and_manager_review(browser_page, live_server, people
     expect(table).to_contain_text("Riley Stone")
     expect(table).to_contain_text("Police called out of hours")
     screenshot("06-break-glass-review-list")
+    axe("break-glass-review-list")
 
     table.get_by_role("link", name="Review access by Riley Stone").click()
     expect(page.get_by_role("heading", level=1, name="Review emergency access")).to_be_visible()
+    screenshot("09-break-glass-review")
+    axe("break-glass-review")
     page.get_by_label("Your review").fill("Justified: police call out of hours. Discussed with Riley.")
     page.get_by_role("button", name="Mark as reviewed").click()
 

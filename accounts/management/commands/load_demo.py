@@ -298,10 +298,30 @@ class Command(BaseCommand):
             "Sky", "Fictional", date(2018, 6, 27),
             gender=G.NOT_KNOWN, ethnicity=E.NOBT, nhs_number="9990008337", created_by=users["mash.worker"],
         )
-        if not Contact.objects.filter(child=child).exists():
-            Contact.objects.create(child=child, received_at=timezone.now(), status=Contact.Status.OPEN)
-            self._count(True)
         self._involvement(child, mash, Kind.MASH_CONTACT, today, team=mash_team, lead=True)
+        self._contact(child, users["mash.worker"], "A school nurse", "health", ["neglect"], rag="red")
+        for first, dob, category, rag in (("Robin", date(2012, 2, 14), "missing", "amber"), ("Ash", date(2020, 9, 3), "domestic_abuse", "green")):
+            new = self._child(first, "Sample", dob, gender=G.NOT_KNOWN, ethnicity=E.NOBT, created_by=users["mash.worker"])
+            self._involvement(new, mash, Kind.MASH_CONTACT, today, team=mash_team)
+            self._contact(new, users["mash.worker"], "A teacher", "education", [category], rag=rag)
+
+    def _contact(self, child, mash_worker, referrer, agency, categories, *, rag):
+        """An open contact at the front door, made through the same service as a real one."""
+        from referrals import services as front_door
+
+        if Contact.objects.filter(child=child).exists():
+            return
+        details = front_door.ContactDetails(
+            received_at=timezone.now() - timedelta(hours=2),
+            referrer={"name": referrer, "agency": agency, "role": "safeguarding lead", "contact": "via the school office"},
+            child={"id": child.pk},
+            concerns="Fictional demo concern for trying the triage screen.",
+            categories=categories,
+            consent=Contact.Consent.GIVEN,
+        )
+        contact = front_door.receive_contact(received_by=mash_worker, details=details)
+        front_door.set_rag(contact=contact, by=mash_worker, rag=rag)
+        self._count(True)
 
     def _relationship(self, child, person, kind):
         _, created = Relationship.objects.get_or_create(
