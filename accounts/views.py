@@ -70,11 +70,11 @@ def break_glass_review(request, pk):
 @login_required
 def child_access_history(request, pk):
     """Who has viewed this record: for managers of an agency working with the child."""
-    child, decision, refusal = open_child(request, pk, what="page:child-access-history")
+    child, decision, refusal = open_child(
+        request, pk, what="page:child-access-history", allowed_if=access.may_view_access_history
+    )
     if refusal:
         return refusal
-    if not access.may_view_access_history(request.user, child):
-        raise PermissionDenied
     events = AccessEvent.objects.filter(child=child).select_related("user", "user__agency").order_by("-id")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/child_access_history.html", {"child": child, "page": page})

@@ -146,9 +146,14 @@ def update_child(*, child: Child, updated_by, decision: AccessDecision, expected
     """Change a child's details unless someone else saved them first."""
     data = _clean({**{f: getattr(child, f) for f in EDITABLE_FIELDS}, **data}, exclude_pk=child.pk)
     changes = {f: data[f] for f in EDITABLE_FIELDS if f in data and data[f] != getattr(child, f)}
-    updated = Child.objects.filter(pk=child.pk, version=expected_version).update(
-        **changes, version=F("version") + 1
-    )
+    try:
+        with transaction.atomic():
+            updated = Child.objects.filter(pk=child.pk, version=expected_version).update(
+                **changes, version=F("version") + 1
+            )
+    except IntegrityError:
+        # Someone recorded the same NHS number on another child at the same moment.
+        raise ValidationError({"nhs_number": "A child with this NHS number is already recorded"})
     if not updated:
         raise ConcurrentEditError(
             "Someone else changed this record while you were editing it. Your changes were not saved."

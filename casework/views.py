@@ -27,15 +27,22 @@ def add_service_errors(form, error: ValidationError):
         form.add_error(None, error)
 
 
-def open_child(request, pk, *, what, action=AccessEvent.Action.READ):
+def open_child(request, pk, *, what, action=AccessEvent.Action.READ, allowed_if=None):
     """Load a child for this request, deciding and logging access exactly once.
 
     Returns (child, decision, refusal). When refused, `refusal` is the page to
     send: a restricted child looks like a missing one; any other child offers
-    break-glass where the user may use it.
+    break-glass where the user may use it. `allowed_if(user, child)` narrows a
+    page to some users (e.g. managers); they are refused with 403, logged as denied.
     """
     child = get_object_or_404(Child, pk=pk)
     decision = access.decide(request.user, child)
+    if decision.allowed and allowed_if is not None and not allowed_if(request.user, child):
+        record_access(
+            user=request.user, child=child, what=what, action=action,
+            decision=access.AccessDecision(False, decision.purpose),
+        )
+        raise PermissionDenied
     record_access(user=request.user, child=child, what=what, action=action, decision=decision)
     if decision.allowed:
         return child, decision, None

@@ -5,10 +5,12 @@ from types import SimpleNamespace
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import AccessEvent, BreakGlassAccess, Role
+from accounts.services import review_break_glass
 from notifications.models import Notification
 from tests.factories import ChildFactory, InvolvementFactory, UserFactory, authority_with_agencies, worker_in_new_team
 
@@ -223,3 +225,14 @@ def test_a_manager_cannot_review_their_own_break_glass(case):
     assert response.status_code == 302
     access.refresh_from_db()
     assert access.reviewed_by == senior
+
+
+def test_the_review_service_refuses_an_empty_comment_too(case):
+    """The page's form catches a blank comment first; the service must not rely on it."""
+    assert ask(signed_in(case.worker), case.child, REASON).status_code == 302
+    access = BreakGlassAccess.objects.get()
+    with pytest.raises(ValidationError) as error:
+        review_break_glass(manager=case.manager, break_glass=access, comment="   ")
+    assert error.value.message_dict == {"comment": ["Enter a comment on this access"]}
+    access.refresh_from_db()
+    assert access.reviewed_at is None
