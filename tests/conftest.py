@@ -3,6 +3,12 @@ from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests make many users; the production hasher would make the suite take minutes."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Login-attempt counters and API throttles live in the cache (Redis in CI)."""
     cache.clear()

@@ -21,11 +21,6 @@ TABLE = "accounts_accessevent"
 TRIGGER = "accessevent_append_only"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 ALLOWED = AccessDecision(True, AccessEvent.Purpose.NORMAL)
 
 

@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 REASON = "The police called out of hours about this child and I need the address now"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def make_case(**authority_fields):
     """A CSC practitioner with a line manager, and a child only the youth justice service works with."""
     csc, _mash, cyjs = authority_with_agencies(**authority_fields)

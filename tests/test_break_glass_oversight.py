@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 GOOD_REASON = "Police called out of hours about this child and I need the address now"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world():
     csc, _mash, cyjs = authority_with_agencies()

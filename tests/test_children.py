@@ -31,11 +31,6 @@ VALID_NHS = "9434765919"  # the NHS Data Dictionary's example
 OTHER_VALID_NHS = "4010232137"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world():
     csc, mash, cyjs = authority_with_agencies()
