@@ -1,6 +1,5 @@
 """The append-only, hash-chained access log."""
 
-import threading
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -11,11 +10,13 @@ from .models import AccessEvent
 
 # Any constant: serialises appends so each row chains to exactly one predecessor.
 _CHAIN_LOCK_KEY = 4_711_2002
-_local_lock = threading.Lock()
 
 
 def _append(event: AccessEvent) -> AccessEvent:
-    with _local_lock, transaction.atomic():
+    # The database lock alone serialises appends. (An extra in-process lock would
+    # deadlock against a transaction that already holds the database lock from
+    # an earlier append and is about to make another.)
+    with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])

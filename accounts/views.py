@@ -14,7 +14,7 @@ from casework.views import add_service_errors, open_child
 
 from . import access, services
 from .forms import GrantForm, ReviewForm, SignInForm
-from .models import AccessEvent, BreakGlassAccess, User
+from .models import AccessEvent, User
 
 
 class SignInView(LoginView):

@@ -18,7 +18,14 @@ from accounts.models import AccessEvent, MASH_ROLES
 
 from . import selectors, services
 from .models import Contact, IdempotencyKey
-from .serializers import ContactCreateSerializer, ContactDetailSerializer, ContactSerializer, DecisionSerializer
+from .serializers import (
+    ContactCreateSerializer,
+    ContactDetailSerializer,
+    ContactReferrerSerializer,
+    ContactSerializer,
+    DecisionSerializer,
+    attach_decision_deadlines,
+)
 
 
 def service_errors(error: ValidationError) -> dict:
@@ -89,8 +96,8 @@ class ContactViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
             rag=request.query_params.get("rag"),
             due=request.query_params.get("due"),
             allocation=request.query_params.get("allocation"),
-        )
-        page = self.paginate_queryset(queryset)
+        ).select_related("decision")
+        page = attach_decision_deadlines(self.paginate_queryset(queryset))
         data = ContactSerializer(page, many=True).data
         record_search(
             user=request.user, what="api:contacts-list", query=request.query_params.urlencode(),
@@ -110,7 +117,7 @@ class ContactViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
     @extend_schema(responses=ContactDetailSerializer)
     def retrieve(self, request, *args, **kwargs):
         contact, view = self._open("api:contacts-detail")
-        serializer = ContactDetailSerializer if view.level == selectors.FULL else ContactSerializer
+        serializer = ContactDetailSerializer if view.level == selectors.FULL else ContactReferrerSerializer
         return Response(serializer(contact).data)
 
     @extend_schema(request=DecisionSerializer, responses=ContactSerializer)

@@ -2,6 +2,7 @@ from django.contrib.contenttypes.models import ContentType
 from rest_framework import serializers
 
 from casework.models import Child
+from notifications.clocks import calendar_for
 from notifications.models import Deadline
 from notifications.selectors import rag as deadline_rag
 
@@ -63,6 +64,27 @@ class ContactCreateSerializer(serializers.Serializer):
     )
 
 
+_UNSET = object()
+
+
+def attach_decision_deadlines(contacts):
+    """Fetch a page's decision clocks in one query (otherwise each row asks for its own)."""
+    latest = {}
+    for deadline in (
+        Deadline.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Contact),
+            subject_id__in=[contact.pk for contact in contacts],
+            rule_code="referral_decision",
+        )
+        .select_related("agency__authority")
+        .order_by("id")
+    ):
+        latest[deadline.subject_id] = deadline
+    for contact in contacts:
+        contact._decision_deadline = latest.get(contact.pk)
+    return contacts
+
+
 class ContactSerializer(serializers.ModelSerializer):
     child = serializers.IntegerField(source="child_id")
     decision_due = serializers.SerializerMethodField()
@@ -74,8 +96,8 @@ class ContactSerializer(serializers.ModelSerializer):
         fields = ["id", "status", "received_at", "child", "decision_due", "rag", "outcome", "decided_at"]
 
     def _deadline(self, contact):
-        cache = getattr(contact, "_decision_deadline", None)
-        if cache is None:
+        cache = getattr(contact, "_decision_deadline", _UNSET)
+        if cache is _UNSET:
             cache = (
                 Deadline.objects.filter(
                     subject_type=ContentType.objects.get_for_model(Contact), subject_id=contact.pk, rule_code="referral_decision"
@@ -96,11 +118,26 @@ class ContactSerializer(serializers.ModelSerializer):
         if contact.rag:
             return contact.rag
         deadline = self._deadline(contact)
-        return deadline_rag(deadline) if deadline and deadline.is_open else "none"
+        if not (deadline and deadline.is_open):
+            return "none"
+        # One working calendar per authority for the whole list, not one query per row.
+        calendars = self.context.setdefault("calendars", {})
+        authority = deadline.agency.authority if deadline.agency_id else None
+        key = authority.pk if authority else None
+        if key not in calendars:
+            calendars[key] = calendar_for(authority)
+        return deadline_rag(deadline, calendar=calendars[key])
 
     def get_outcome(self, contact) -> str | None:
         decision = getattr(contact, "decision", None)
         return decision.outcome if decision and decision.authorised_at else None
+
+
+class ContactReferrerSerializer(ContactSerializer):
+    """What a referrer who cannot see the child is told: where their contact is, and its outcome."""
+
+    class Meta(ContactSerializer.Meta):
+        fields = ["id", "status", "decision_due", "rag", "outcome"]
 
 
 class ContactDetailSerializer(ContactSerializer):

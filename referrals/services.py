@@ -10,6 +10,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -246,7 +247,7 @@ def _ask_cyjs_for_its_section(contact, authority):
     involvement = (
         Involvement.objects.filter(child=contact.child, agency__kind=Agency.Kind.CYJS, agency__authority=authority)
         .select_related("allocated_worker", "team__manager")
-        .order_by("end", "-start")
+        .order_by(F("end").desc(nulls_first=True), "-start")  # the open involvement, else the latest to end
         .first()
     )
     who = involvement.allocated_worker or (involvement.team.manager if involvement.team else None)
@@ -276,10 +277,17 @@ def respond_to_check(*, check: AgencyCheck, by, response: str) -> AgencyCheck:
 # --- Decision ----------------------------------------------------------------
 
 
+def _decides_for(user, contact: Contact) -> bool:
+    """MASH of the authority whose front door holds the contact, or a manager of the agency holding it."""
+    if user.role in MASH_ROLES:
+        return bool(user.agency_id and contact.agency_id) and user.agency.authority_id == contact.agency.authority_id
+    return contact.agency_id is not None and contact.agency_id == user.agency_id and user.is_manager
+
+
 @transaction.atomic
 def record_decision(*, contact: Contact, by, outcome: str, rationale: str) -> Decision:
     """A MASH worker proposes; a MASH manager's decision (or authorisation) makes it final."""
-    if by.role not in MASH_ROLES and not (contact.agency_id == by.agency_id and by.is_manager):
+    if not _decides_for(by, contact):
         raise PermissionDenied("Only MASH (or the team holding the contact) can decide")
     if outcome not in Decision.Outcome.values:
         raise ValidationError({"outcome": "Choose what happens next"})
@@ -301,8 +309,8 @@ def record_decision(*, contact: Contact, by, outcome: str, rationale: str) -> De
 
 @transaction.atomic
 def authorise_decision(*, contact: Contact, by) -> Decision:
-    if not by.is_manager:
-        raise PermissionDenied("A manager authorises the decision")
+    if not (by.is_manager and _decides_for(by, contact)):
+        raise PermissionDenied("A MASH manager (or the manager of the team holding the contact) authorises the decision")
     contact = _lock(contact)
     decision = Decision.objects.select_for_update().get(contact=contact)
     if decision.authorised_at:

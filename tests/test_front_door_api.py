@@ -3,18 +3,19 @@ what each caller sees of a contact, the decision and what follows from it."""
 
 import copy
 import threading
+import time
 from datetime import UTC, date, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import AccessEvent, Agency, Role
+from accounts.models import AccessEvent, Role
 from casework.models import Child, Involvement, StrategyDiscussion
 from notifications.calendar import add_working_days
 from notifications.clocks import calendar_for
@@ -22,12 +23,11 @@ from notifications.models import Deadline, Notification
 from referrals import services
 from referrals.models import Contact, Decision, IdempotencyKey
 from tests.factories import (
-    AgencyFactory,
     ChildFactory,
     InvolvementFactory,
     UserFactory,
     authority_with_agencies,
-    worker_in_new_team,
+    front_door_world,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,28 +52,9 @@ ISSUE_BODY = {
 CHRISTMAS_EVE_NOON = datetime(2026, 12, 24, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world():
-    csc, mash, cyjs = authority_with_agencies()
-    mash_worker, mash_team, mash_manager = worker_in_new_team(
-        mash, role=Role.MASH_WORKER, manager_role=Role.MASH_MANAGER
-    )
-    csc_worker, csc_team, csc_manager = worker_in_new_team(csc)
-    cyjs_worker, cyjs_team, cyjs_manager = worker_in_new_team(cyjs)
-    school = AgencyFactory(authority=csc.authority, kind=Agency.Kind.EDUCATION)
-    service = UserFactory(role=Role.SERVICE_ACCOUNT, agency=school, username="school-mis")
-    return SimpleNamespace(
-        authority=csc.authority, csc=csc, mash=mash, cyjs=cyjs, school=school,
-        mash_worker=mash_worker, mash_team=mash_team, mash_manager=mash_manager,
-        csc_worker=csc_worker, csc_team=csc_team, csc_manager=csc_manager,
-        cyjs_worker=cyjs_worker, cyjs_team=cyjs_team, cyjs_manager=cyjs_manager,
-        service=service,
-    )
+    return front_door_world()
 
 
 def api_for(user):
@@ -290,6 +271,53 @@ class TestIdempotencyUnderConcurrency:
         assert Contact.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_managers_decision_and_a_read_at_the_same_moment_in_one_process_both_finish(world, monkeypatch):
+    """A manager's decision writes two access-log rows in one transaction, which holds the log's lock
+    in between. A read in another thread of the same process must wait for it, not deadlock (as it did
+    while accounts/audit.py also took an in-process lock before the database one)."""
+    to_decide, to_read = _contact(world, 0), _contact(world, 1)
+    first_row_written = threading.Event()
+    authorise = services.authorise_decision
+
+    def authorise_a_moment_later(**kwargs):
+        first_row_written.set()  # record_decision has logged; its transaction holds the chain lock
+        time.sleep(1)
+        return authorise(**kwargs)
+
+    monkeypatch.setattr(services, "authorise_decision", authorise_a_moment_later)
+    results = {}
+
+    def decide_it():
+        try:
+            decide(world.mash_manager, to_decide, "nfa_signpost")
+        except Exception:  # Django's test client re-raises any thread's request error; judged from the database
+            pass
+        finally:
+            connection.close()
+
+    def read_the_other():
+        try:
+            first_row_written.wait(10)
+            time.sleep(0.2)
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '4s'")  # without it the two threads wait for ever
+            results["read"] = api_for(world.mash_worker).get(f"{CONTACTS}{to_read.pk}/").status_code
+        except Exception as exc:
+            results["read"] = repr(exc)[:200]
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide_it), threading.Thread(target=read_the_other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert results == {"read": 200}
+    to_decide.refresh_from_db()
+    assert to_decide.status == Contact.Status.DECIDED
+
+
 # --- validation --------------------------------------------------------------------------------
 
 
@@ -414,6 +442,24 @@ class TestList:
         ).due_date.isoformat()
         assert "concerns" not in rows[red_later.pk]
 
+    def test_the_number_of_queries_does_not_grow_with_the_rows_on_the_page(self, world):
+        def queries_for_list():
+            api = api_for(world.mash_worker)
+            api.get(CONTACTS)  # content types and the like are cached after the first request
+            with CaptureQueriesContext(connection) as queries:
+                assert api.get(CONTACTS).status_code == 200
+            return len(queries)
+
+        _contact(world, 1, "red")
+        _contact(world, 2)
+        few = queries_for_list()
+        for days_ago in range(3, 23):
+            contact = _contact(world, days_ago % 9, ["red", "amber", "green", "none", ""][days_ago % 5])
+            if days_ago % 4 == 0:
+                services.record_decision(contact=contact, by=world.mash_worker, outcome="early_help", rationale="Level 2")
+        many = queries_for_list()
+        assert many == few, f"{few} queries for 2 rows, {many} for 22"
+
     def test_the_rating_filter(self, world):
         red = _contact(world, 1, "red")
         _contact(world, 1, "green")
@@ -480,10 +526,10 @@ class TestDetail:
         assert event.outcome == AccessEvent.Outcome.ALLOWED
 
     def test_the_referrer_sees_the_outcome_once_decided(self, world, contact):
-        services.record_decision(contact=contact, by=world.mash_manager, outcome="early_help", rationale="Level 2 needs")
+        services.record_decision(contact=contact, by=world.mash_manager, outcome="nfa_signpost", rationale="Universal services")
         data = api_for(world.csc_worker).get(f"{CONTACTS}{contact.pk}/").json()
         assert set(data) == REFERRER_FIELDS
-        assert (data["status"], data["outcome"]) == ("decided", "early_help")
+        assert (data["status"], data["outcome"]) == ("decided", "nfa_signpost")
 
     def test_someone_who_cannot_see_the_child_gets_404_and_a_denied_log_row(self, world, contact):
         response = api_for(world.cyjs_worker).get(f"{CONTACTS}{contact.pk}/")
@@ -614,6 +660,15 @@ class TestDecision:
         assert response.status_code == 404
         assert not Decision.objects.exists()
         assert AccessEvent.objects.filter(user=world.cyjs_worker, what="api:contacts-decide", outcome="denied").exists()
+
+    def test_another_authoritys_mash_manager_cannot_decide(self, world):
+        contact = _contact(world, 0)
+        _, their_mash, _ = authority_with_agencies()
+        outsider = UserFactory(role=Role.MASH_MANAGER, agency=their_mash)
+        assert decide(outsider, contact, "nfa_signpost").status_code in (403, 404)
+        assert not Decision.objects.exists()
+        contact.refresh_from_db()
+        assert contact.is_open
 
     def test_a_practitioner_who_can_see_the_child_still_cannot_decide(self, world):
         contact = _contact(world, 0)
