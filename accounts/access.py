@@ -6,8 +6,8 @@ child only if one of these holds, checked in this order:
 1. they are an administrator (auditors see the access log, never case content);
 2. their agency has an involvement with the child that is open, or closed in
    the last 6 months (seed 000 ¶8.3 uses six months as "known to" the service);
-3. they hold a MASH role and the child has a contact in MASH that is open or
-   was decided in the last 30 days;
+3. they hold a MASH role and the child has a contact at their authority's
+   front door that is open or was decided in the last 30 days;
 4. they hold an explicit, unexpired per-child grant;
 5. they have unexpired break-glass access.
 
@@ -78,9 +78,10 @@ def _normal_basis(user, now):
         involvements.filter(Q(allocated_worker=user) | Q(allocated_worker__line_manager=user) | Q(team__manager=user))
     )
     agency = Exists(involvements.filter(agency_id=user.agency_id)) if user.agency_id else _false()
-    if user.is_mash:
+    if user.is_mash and user.agency_id:
+        # Only contacts at this user's own authority's front door.
         in_mash = Exists(
-            Contact.objects.filter(child=OuterRef("pk")).filter(
+            Contact.objects.filter(child=OuterRef("pk"), agency__authority_id=user.agency.authority_id).filter(
                 Q(status=Contact.Status.OPEN) | Q(decided_at__gte=now - MASH_CONTACT_RECENCY)
             )
         )

@@ -399,23 +399,29 @@ def load_queue(world, target, deadline_share, rng):
                       date_of_birth=date(2008, 1, 1) + timedelta(days=rng.randrange(6500)))
                 for i in range(size)
             ])
-            contacts = Contact.objects.bulk_create([
-                Contact(
-                    child=child, received_at=now - timedelta(minutes=rng.randrange(5 * 24 * 60)),
+            def due_for(received_at):
+                received = timezone.localtime(received_at)
+                due_day = received.date() + timedelta(days=1 if received.weekday() < 4 else 7 - received.weekday())
+                return due_day, timezone.make_aware(datetime.combine(due_day + timedelta(days=1), dtime.min))
+
+            rows = []
+            for child in children:
+                received_at = now - timedelta(minutes=rng.randrange(5 * 24 * 60))
+                rag = rng.choice(rags)
+                rows.append(Contact(
+                    child=child, received_at=received_at,
                     source=Contact.Source.PARTNER_API, referrer_name="A Teacher", referrer_agency="education",
                     concerns="Fictional queued concern.", categories=[rng.choice(CATEGORIES)], consent="given",
-                    rag=rng.choice(rags), agency=world["mash"], team=world["team"],
+                    rag=rag, rag_rank=Contact.RAG_RANKS[rag], decision_due_at=due_for(received_at)[1],
+                    agency=world["mash"], team=world["team"],
                     allocated_to=rng.choice(workers) if rng.random() < 0.4 else None,
-                )
-                for child in children
-            ])
+                ))
+            contacts = Contact.objects.bulk_create(rows)
             deadlines = []
             for contact in contacts:
                 if rng.random() >= deadline_share:
                     continue
-                received = timezone.localtime(contact.received_at)
-                due_day = received.date() + timedelta(days=1 if received.weekday() < 4 else 7 - received.weekday())
-                due_at = timezone.make_aware(datetime.combine(due_day + timedelta(days=1), dtime.min))
+                due_day, due_at = due_for(contact.received_at)
                 deadlines.append(Deadline(
                     rule=rule, rule_code=rule.code, rule_version=rule.version, child_id=contact.child_id,
                     subject_type=contact_type, subject_id=contact.pk, agency=world["mash"],
@@ -580,8 +586,7 @@ def main():
             print(explain(*query.sql_with_params()))
             overdue = (
                 selectors.queue_for(world["manager"])
-                .annotate(decision_due=selectors._decision_due())
-                .filter(decision_due__lte=timezone.now())
+                .filter(decision_due_at__lte=timezone.now())
                 .values("id")
             )
             print("EXPLAIN ANALYZE of the overdue count (selectors.breach_count) at the full queue:")

@@ -82,12 +82,27 @@ class Contact(models.Model):
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts")
     agency = models.ForeignKey("accounts.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts")
     version = models.PositiveIntegerField(default=1)
+    # Kept with the contact so the triage queue sorts and filters on one indexed table:
+    # the one-working-day decision clock's due moment, and the RAG as a sort rank.
+    decision_due_at = models.DateTimeField(null=True, blank=True)
+    rag_rank = models.PositiveSmallIntegerField(default=4, help_text="0 red, 1 amber, 2 green, 3 no target, 4 not rated")
+
+    RAG_RANKS = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.NONE: 3, "": 4}
 
     class Meta:
         ordering = ["-received_at"]
         indexes = [
             models.Index(fields=["child", "status", "decided_at"], name="contact_access_idx"),
-            models.Index(fields=["agency", "status", "received_at"], name="contact_queue_idx"),
+            models.Index(
+                fields=["agency", "rag_rank", "decision_due_at", "received_at", "id"],
+                name="contact_triage_idx",
+                condition=models.Q(status="open"),
+            ),
+            models.Index(
+                fields=["team", "rag_rank", "decision_due_at", "received_at", "id"],
+                name="contact_team_triage_idx",
+                condition=models.Q(status="open"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

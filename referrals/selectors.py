@@ -4,24 +4,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts import access
 from accounts.models import MASH_ROLES
-from notifications.models import Deadline
 
 from .models import Contact
 
-RAG_ORDER = Case(
-    When(rag=Contact.Rag.RED, then=Value(0)),
-    When(rag=Contact.Rag.AMBER, then=Value(1)),
-    When(rag=Contact.Rag.GREEN, then=Value(2)),
-    When(rag=Contact.Rag.NONE, then=Value(3)),
-    default=Value(4),  # not yet rated: after the rated ones, soonest due first
-    output_field=IntegerField(),
-)
 AGE_BANDS = {"0-4": (0, 4), "5-9": (5, 9), "10-15": (10, 15), "16-17": (16, 17)}
 
 
@@ -49,18 +39,6 @@ def contact_view(user, contact: Contact) -> ContactView:
     return ContactView(None, decision)
 
 
-def _decision_due():
-    return Subquery(
-        Deadline.objects.filter(
-            subject_type=ContentType.objects.get_for_model(Contact),
-            subject_id=OuterRef("pk"),
-            rule_code="referral_decision",
-        )
-        .order_by("-id")
-        .values("due_at")[:1]
-    )
-
-
 def queue_for(user):
     """Open contacts held by the user's front door (MASH) or, for a CSC team, routed to it."""
     if user.role in MASH_ROLES and user.agency_id:
@@ -75,14 +53,14 @@ def queue_for(user):
 def triage_queue(*, user, rag=None, due=None, allocation=None, age_band=None, now=None):
     """The triage screen: sorted by RAG then decision due time, with the filters it offers.
 
-    The query count does not grow with the queue: due times come from a subquery
-    and the page's related rows from joins.
+    The query count does not grow with the queue, and the sort and filters use
+    the contact's own indexed columns (RAG rank, decision due), not a join.
     """
     now = now or timezone.now()
     contacts = (
         queue_for(user)
         .select_related("child", "allocated_to")
-        .annotate(decision_due=_decision_due(), rag_order=RAG_ORDER)
+        .annotate(decision_due=F("decision_due_at"))
     )
     if rag in Contact.Rag.values:
         contacts = contacts.filter(rag=rag)
@@ -104,15 +82,14 @@ def triage_queue(*, user, rag=None, due=None, allocation=None, age_band=None, no
             child__date_of_birth__lte=today - relativedelta(years=youngest),
             child__date_of_birth__gt=today - relativedelta(years=oldest + 1),
         )
-    return contacts.order_by("rag_order", "decision_due", "received_at", "id")
+    return contacts.order_by("rag_rank", "decision_due_at", "received_at", "id")
 
 
 def breach_count(*, user, now=None) -> int:
     now = now or timezone.now()
     return (
         queue_for(user)
-        .annotate(decision_due=_decision_due())
-        .filter(decision_due__lte=now)
+        .filter(decision_due_at__lte=now)
         .aggregate(n=Count("id"))["n"]
     )
 

@@ -153,7 +153,11 @@ def receive_contact(*, received_by, details: ContactDetails) -> Contact:
         )
     else:
         open_involvement(child=child, agency=mash, kind=Involvement.Kind.MASH_CONTACT, team=contact.team)
-    start_clock("referral_decision", contact, child=child, started_at=details.received_at, agency=contact.agency)
+    decision_clock = start_clock(
+        "referral_decision", contact, child=child, started_at=details.received_at, agency=contact.agency
+    )
+    contact.decision_due_at = decision_clock.due_at
+    contact.save(update_fields=["decision_due_at"])
     if _is_cyjs(received_by, details) and contact.referrer_user:
         # 000 §8.5: if CYJS has not heard the outcome in 3 working days, the referrer follows up.
         start_clock("mash_outcome_to_cyjs", contact, child=child, started_at=details.received_at, responsible=contact.referrer_user)
@@ -164,6 +168,20 @@ def receive_contact(*, received_by, details: ContactDetails) -> Contact:
 # --- Triage ------------------------------------------------------------------
 
 
+def holds_contact(user, contact: Contact) -> bool:
+    """The team holding a contact does its triage: MASH of its authority, or the CSC team it went to."""
+    if not contact.agency_id or not user.agency_id:
+        return False
+    if user.role in MASH_ROLES:
+        return contact.agency.authority_id == user.agency.authority_id
+    return user.agency_id == contact.agency_id
+
+
+def _require_holder(user, contact: Contact):
+    if not holds_contact(user, contact):
+        raise PermissionDenied("Only the team holding this contact can do that")
+
+
 def _lock(contact: Contact) -> Contact:
     return Contact.objects.select_for_update().get(pk=contact.pk)
 
@@ -171,6 +189,7 @@ def _lock(contact: Contact) -> Contact:
 @transaction.atomic
 def set_rag(*, contact: Contact, by, rag: str, rationale: str = "") -> Contact:
     """Rate the contact at screening; any later change needs a recorded rationale."""
+    _require_holder(by, contact)
     if rag not in Contact.Rag.values:
         raise ValidationError({"rag": "Choose red, amber, green or no target"})
     contact = _lock(contact)
@@ -188,15 +207,16 @@ def set_rag(*, contact: Contact, by, rag: str, rationale: str = "") -> Contact:
     RagChange.objects.create(
         contact=contact, from_rag=contact.rag, to_rag=rag, rationale=rationale, changed_by=by, changed_at=timezone.now()
     )
-    contact.rag, contact.rag_rationale = rag, rationale
+    contact.rag, contact.rag_rationale, contact.rag_rank = rag, rationale, Contact.RAG_RANKS[rag]
     contact.version += 1
-    contact.save(update_fields=["rag", "rag_rationale", "version"])
+    contact.save(update_fields=["rag", "rag_rationale", "rag_rank", "version"])
     _log(by, contact.child, "contact:rag")
     return contact
 
 
 @transaction.atomic
 def allocate(*, contact: Contact, by, to: User) -> Contact:
+    _require_holder(by, contact)
     if to.role not in MASH_ROLES and to.agency_id != contact.agency_id:
         raise ValidationError({"to": "Allocate to someone in the team that holds the contact"})
     contact = _lock(contact)
@@ -223,6 +243,7 @@ def cyjs_known(child, authority, *, today=None):
 
 @transaction.atomic
 def request_check(*, contact: Contact, by, kind: str) -> AgencyCheck:
+    _require_holder(by, contact)
     if kind not in AgencyCheck.Kind.values:
         raise ValidationError({"kind": "Choose an agency"})
     if contact.checks.filter(kind=kind).exists():
@@ -262,6 +283,16 @@ def _ask_cyjs_for_its_section(contact, authority):
 
 @transaction.atomic
 def respond_to_check(*, check: AgencyCheck, by, response: str) -> AgencyCheck:
+    """The agency asked answers (or the holding team records an answer given by phone)."""
+    contact = check.contact
+    asked = (
+        by.agency_id is not None
+        and by.agency.kind == check.kind
+        and contact.agency_id is not None
+        and by.agency.authority_id == contact.agency.authority_id
+    )
+    if not (asked or holds_contact(by, contact)):
+        raise PermissionDenied("Only the agency asked, or the team holding the contact, can answer")
     response = (response or "").strip()
     if not response:
         raise ValidationError({"response": "Enter what your agency knows"})
@@ -367,6 +398,7 @@ FEEDBACK_WORDS = {
 @transaction.atomic
 def send_feedback(*, contact: Contact, by, reasons: str) -> Feedback:
     """Tell the referrer what happened and why, in plain words; stops the CYJS follow-up clock."""
+    _require_holder(by, contact)
     decision = getattr(contact, "decision", None)
     if contact.is_open or decision is None:
         raise ValidationError("Decide the contact before sending feedback")
@@ -449,7 +481,10 @@ def escalate_disagreement(*, disagreement: Disagreement, by) -> Disagreement:
 def resolve_disagreement(*, disagreement: Disagreement, by, resolution: str) -> Disagreement:
     if not (resolution or "").strip():
         raise ValidationError({"resolution": "Record how it was resolved"})
-    if by.pk != disagreement.raised_by_id and by.role not in STAGE_ROLES[disagreement.stage]:
+    if disagreement.status != Disagreement.Status.OPEN:
+        raise ValidationError("This disagreement is already resolved")
+    at_stage = by.role in STAGE_ROLES[disagreement.stage] and by.agency_id == disagreement.contact.agency_id
+    if by.pk != disagreement.raised_by_id and not at_stage:
         raise PermissionDenied("Only the referrer or the person at this stage can resolve it")
     disagreement.status, disagreement.resolution, disagreement.resolved_at = (
         Disagreement.Status.RESOLVED, resolution.strip(), timezone.now()

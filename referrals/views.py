@@ -87,15 +87,6 @@ def _due_label(due_at, *, today=None):
     return label if local.time() == time.min else f"{label}, {local:%H:%M}"
 
 
-def _holds(user, contact) -> bool:
-    """The team that holds the contact does its triage: MASH of its authority, or the CSC team it went to."""
-    if not contact.agency_id or not user.agency_id:
-        return False
-    if user.role in MASH_ROLES:
-        return contact.agency.authority_id == user.agency.authority_id
-    return user.agency_id == contact.agency_id
-
-
 def _open_contact(request, pk, *, what, full=True, action=READ, log=True):
     """Load a contact and decide what this user may see of it.
 
@@ -126,7 +117,7 @@ def _log_read(request, contact, view, what):
 
 
 def _require_holder(request, contact):
-    if not _holds(request.user, contact):
+    if not services.holds_contact(request.user, contact):
         record_access(user=request.user, child=contact.child, what="contact:refused", action=WRITE, decision=REFUSED)
         raise PermissionDenied
 
@@ -749,7 +740,7 @@ def _render_detail(request, contact, view, *, bound=None, failed=None):
     for check in checks:
         check.form = bound.get(("check", check.pk)) or CheckResponseForm(prefix=f"check-{check.pk}")
     deadline = _decision_deadline(contact)
-    holds = _holds(user, contact)
+    holds = services.holds_contact(user, contact)
     household = _household_for_display(contact.household)
     context.update(
         {

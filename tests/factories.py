@@ -159,7 +159,7 @@ def front_door_world():
         csc_worker=csc_worker, csc_team=csc_team, csc_manager=csc_manager,
         cyjs_worker=cyjs_worker, cyjs_team=cyjs_team, cyjs_manager=cyjs_manager,
         teacher=UserFactory(agency=school, first_name="Terry", last_name="Teacher", job_title="Designated safeguarding lead"),
-        service=UserFactory(role=Role.SERVICE_ACCOUNT, agency=school, username="school-mis"),
+        service=UserFactory(role=Role.SERVICE_ACCOUNT, agency=school),
         senior=UserFactory(role=Role.SENIOR_MANAGER, agency=mash),
         head=UserFactory(role=Role.HEAD_OF_SERVICE, agency=mash),
     )

@@ -238,13 +238,13 @@ def test_involvement_closed_seven_months_ago_is_refused(world, role):
 # --- MASH (rule 3) ---------------------------------------------------------------------------
 
 
-def mash_contact(child, state):
+def mash_contact(child, state, agency):
     if state == "open":
-        return ContactFactory(child=child)
+        return ContactFactory(child=child, agency=agency)
     days = {"decided_20_days_ago": 20, "decided_40_days_ago": 40}[state]
     decided_at = timezone.now() - timedelta(days=days)
-    return ContactFactory(child=child, received_at=decided_at - timedelta(days=1), status=Contact.Status.DECIDED,
-                          decided_at=decided_at)
+    return ContactFactory(child=child, agency=agency, received_at=decided_at - timedelta(days=1),
+                          status=Contact.Status.DECIDED, decided_at=decided_at)
 
 
 @pytest.mark.parametrize(
@@ -262,7 +262,7 @@ def mash_contact(child, state):
 def test_mash_roles_see_children_with_a_current_contact_without_any_involvement(world, role, contact, allowed):
     user = make_user(world, role)
     child = ChildFactory()
-    mash_contact(child, contact)
+    mash_contact(child, contact, world.mash)
     assert not child.involvements.exists()
 
     before = last_event_id()
@@ -279,8 +279,17 @@ def test_mash_roles_see_children_with_a_current_contact_without_any_involvement(
 def test_mash_contact_does_not_open_a_restricted_child(world):
     user = make_user(world, Role.MASH_WORKER)
     child = ChildFactory(restricted=True)
-    ContactFactory(child=child)
+    ContactFactory(child=child, agency=world.mash)
     assert page_client(user).get(f"/children/{child.pk}/").status_code == 404
+
+
+def test_another_authoritys_mash_does_not_see_the_child(world):
+    _csc, other_mash, _cyjs = authority_with_agencies()
+    outsider = make_user(SimpleNamespace(mash=other_mash, csc=None), Role.MASH_WORKER)
+    child = ChildFactory()
+    mash_contact(child, "open", world.mash)
+    assert page_client(outsider).get(f"/children/{child.pk}/").status_code == 403
+    assert page_client(make_user(world, Role.MASH_WORKER)).get(f"/children/{child.pk}/").status_code == 200
 
 
 # --- restricted children ----------------------------------------------------------------------

@@ -474,3 +474,42 @@ class TestDisagreement:
         services.resolve_disagreement(disagreement=disagreement, by=world.csc_worker, resolution="Agreed a TAF")
         again = services.raise_disagreement(contact=decided, by=world.csc_worker, reason="New information")
         assert again.stage == 1
+
+
+# --- Who may act on a contact (rules in the services, not only on the pages) ------------------------
+
+
+class TestOnlyTheHoldingTeamActs:
+    def test_triage_actions_refused_to_anyone_outside_the_holding_team(self, world, contact):
+        for attempt in (
+            lambda: services.set_rag(contact=contact, by=world.cyjs_worker, rag="red"),
+            lambda: services.allocate(contact=contact, by=world.csc_manager, to=world.csc_worker),
+            lambda: services.request_check(contact=contact, by=world.csc_worker, kind="police"),
+        ):
+            with pytest.raises(PermissionDenied):
+                attempt()
+        contact.refresh_from_db()
+        assert contact.rag == "" and contact.allocated_to is None and not contact.checks.exists()
+
+    def test_another_authoritys_mash_cannot_triage(self, world, contact):
+        other = front_door_world()
+        with pytest.raises(PermissionDenied):
+            services.set_rag(contact=contact, by=other.mash_worker, rag="red")
+
+    def test_the_agency_asked_may_answer_a_check_and_nobody_else(self, world, contact):
+        check = services.request_check(contact=contact, by=world.mash_worker, kind="cyjs")
+        with pytest.raises(PermissionDenied):
+            services.respond_to_check(check=check, by=world.csc_worker, response="We know them")
+        answered = services.respond_to_check(check=check, by=world.cyjs_worker, response="Known for a caution in 2025")
+        assert answered.responded_by == world.cyjs_worker
+
+    def test_feedback_only_from_the_holding_team(self, world, decided):
+        with pytest.raises(PermissionDenied):
+            services.send_feedback(contact=decided, by=world.cyjs_worker, reasons="Because")
+        assert not decided.feedback.exists()
+
+    def test_a_resolved_disagreement_cannot_be_resolved_again(self, world, decided):
+        disagreement = services.raise_disagreement(contact=decided, by=world.csc_worker, reason="Threshold is met")
+        services.resolve_disagreement(disagreement=disagreement, by=world.csc_worker, resolution="Agreed after a call")
+        with pytest.raises(ValidationError):
+            services.resolve_disagreement(disagreement=disagreement, by=world.csc_worker, resolution="Again")
