@@ -8,6 +8,10 @@ from accounts import views as account_views
 from accounts.api import TokenView
 from casework import views as child_views
 from casework.api import ChildViewSet
+from casework.assessment import api as assessment_api
+from casework.chronology import api as chronology_api
+from casework.conference import api as conference_api
+from casework.enquiry import api as enquiry_api
 from notifications import views as notification_views
 from notifications.api import TimescaleRuleList
 from referrals import views as referral_views
@@ -16,6 +20,8 @@ from referrals.api import ContactViewSet
 router = DefaultRouter()
 router.register("children", ChildViewSet, basename="api-child")
 router.register("contacts", ContactViewSet, basename="api-contact")
+for pathway_api in (assessment_api, enquiry_api, conference_api, chronology_api):
+    pathway_api.register(router)
 
 api_patterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -65,6 +71,10 @@ urlpatterns = [
     path("timescales/", notification_views.timescale_list, name="timescale-list"),
     path("notifications/", notification_views.notification_list, name="notification-list"),
     path("notifications/<int:pk>/open/", notification_views.notification_open, name="notification-open"),
+    path("", include("casework.assessment.urls")),
+    path("", include("casework.enquiry.urls")),
+    path("", include("casework.conference.urls")),
+    path("", include("casework.chronology.urls")),
     path("api/v1/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

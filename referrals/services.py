@@ -17,7 +17,9 @@ from django.utils import timezone
 from accounts import access
 from accounts.audit import record_access
 from accounts.models import AccessEvent, Agency, MASH_ROLES, Role, Team, User
-from casework.models import Child, Involvement, StrategyDiscussion
+from casework.assessment.services import open_assessment
+from casework.enquiry.services import request_strategy_discussion
+from casework.models import Child, Involvement
 from casework.services import open_involvement, record_new_child
 from notifications.clocks import cancel_clock, start_clock, stop_clock
 from notifications.services import notify
@@ -372,9 +374,10 @@ def _carry_out(decision: Decision, contact: Contact, by):
         open_involvement(child=child, agency=csc, kind=Involvement.Kind.CIN)
         # Working Together: 45 working days from the point of referral, not from the decision.
         start_clock("assessment", contact, child=child, started_at=contact.received_at, agency=csc)
+        open_assessment(child=child, contact=contact, by=by)
     elif outcome in (Decision.Outcome.STRATEGY_DISCUSSION, Decision.Outcome.IMMEDIATE_PROTECTION) and csc:
         open_involvement(child=child, agency=csc, kind=Involvement.Kind.CP)
-        StrategyDiscussion.objects.create(child=child, contact=contact, created_by=by)
+        request_strategy_discussion(child=child, contact=contact, by=by, agency=csc)
     elif outcome == Decision.Outcome.CYJS_PREVENTION:
         cyjs = Agency.objects.filter(authority=authority, kind=Agency.Kind.CYJS).order_by("id").first()
         if cyjs:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .validators import validate_nhs_number, validate_upn
+from ..validators import validate_nhs_number, validate_upn
 
 
 class Child(models.Model):
@@ -185,22 +185,3 @@ class Involvement(models.Model):
     @property
     def is_open(self):
         return self.end is None
-
-
-class StrategyDiscussion(models.Model):
-    """A strategy discussion to be held or held. Issue 4 (child protection) builds this out;
-    the front door creates a pending one when MASH decides there is reasonable cause to
-    suspect significant harm."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "To be held"
-        HELD = "held", "Held"
-
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="strategy_discussions")
-    contact = models.ForeignKey(
-        "referrals.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="strategy_discussions"
-    )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    held_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
