@@ -26,3 +26,13 @@ def request_strategy_discussion(
         start_clock("hsb_strategy_meeting", discussion, child=child, started_at=disclosed_at, agency=agency)
     log_write(by, child, "strategy-discussion:request")
     return discussion
+
+
+def conference_is_due(enquiry) -> bool:
+    """May an initial conference be held on this enquiry? Yes when the concerns were
+    substantiated, or when CSC agreed to another professional's request for one (001 L1992)."""
+    from ..models import ConferenceRequest, Section47Enquiry
+
+    if enquiry.outcome == Section47Enquiry.Outcome.SUBSTANTIATED:
+        return True
+    return enquiry.conference_requests.filter(status=ConferenceRequest.Status.AGREED).exists()
