@@ -1,5 +1,16 @@
-"""The append-only, hash-chained access log."""
+"""The append-only, hash-chained access log.
 
+Appends are serialised by a transaction-level PostgreSQL advisory lock, held
+from the append until the transaction commits. An append early in a long
+transaction therefore makes every other request that logs wait for the rest of
+it. Write services and the contacts API run inside `access_log_last()`: rows
+recorded inside it are collected and appended together, under one lock, as the
+block's last statements, so the lock is held only for that append and the
+commit. They are still written in the same transaction as the work they record,
+and dropped with it (or with a savepoint of it) if it rolls back.
+"""
+
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -12,20 +23,75 @@ from .models import AccessEvent
 _CHAIN_LOCK_KEY = 4_711_2002
 
 
-def _append(event: AccessEvent) -> AccessEvent:
+def _append_many(events: list[AccessEvent]) -> list[AccessEvent]:
+    """Chain and insert `events`, in order, as one step under the chain lock."""
     # The database lock alone serialises appends. (An extra in-process lock would
     # deadlock against a transaction that already holds the database lock from
-    # an earlier append and is about to make another.)
-    with transaction.atomic():
+    # an earlier append and is about to make another.) No savepoint: a failed
+    # append fails the caller's transaction, which is what it should do.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
         # SQLite transactions start IMMEDIATE (settings), which takes the write lock.
-        last_hash = AccessEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-        event.prev_hash = last_hash or AccessEvent.GENESIS_HASH
-        event.hash = event.compute_hash()
-        event.save(force_insert=True)
-    return event
+        # This read comes after the lock, so it sees the last committed row (READ COMMITTED).
+        prev = AccessEvent.objects.order_by("-id").values_list("hash", flat=True).first() or AccessEvent.GENESIS_HASH
+        for event in events:
+            event.prev_hash = prev
+            event.hash = prev = event.compute_hash()
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:
+            # One INSERT; ids are assigned in list order, which is the chain's order.
+            AccessEvent.objects.bulk_create(events)
+    return events
+
+
+def _append(event: AccessEvent) -> AccessEvent:
+    batch = getattr(connection, "_access_log_batch", None)
+    if batch is not None and connection.in_atomic_block:
+        # Appended at the end of the enclosing access_log_last() block. The marker
+        # registered with on_commit is how we learn whether the savepoint this row
+        # was recorded in was rolled back: Django drops those callbacks when it is.
+        marker = _Marker()
+        transaction.on_commit(marker)
+        batch.append((event, marker))
+        return event
+    return _append_many([event])[0]
+
+
+class _Marker:
+    """A no-op on_commit callback standing for one deferred row."""
+
+    __slots__ = ()
+
+    def __call__(self):
+        pass
+
+
+@contextmanager
+def access_log_last():
+    """An atomic block whose access-log rows are appended as its last statements.
+
+    Use it (as a context manager or decorator) instead of transaction.atomic
+    around write services. Nested blocks defer to the outermost one. Rows
+    recorded in a savepoint that is rolled back are dropped with it, as they
+    would have been had they been inserted straight away.
+    """
+    with transaction.atomic():
+        if getattr(connection, "_access_log_batch", None) is not None:
+            yield  # an enclosing block appends
+            return
+        batch = connection._access_log_batch = []
+        try:
+            yield
+        finally:
+            connection._access_log_batch = None
+        if batch and not connection.needs_rollback:
+            live = {id(func) for _, func, _ in connection.run_on_commit}
+            kept = [event for event, marker in batch if id(marker) in live]
+            if kept:
+                _append_many(kept)
 
 
 def record_access(

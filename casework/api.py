@@ -1,7 +1,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -11,6 +11,8 @@ from notifications.selectors import child_deadlines, with_rag
 from notifications.serializers import DeadlineSerializer
 
 from . import selectors
+from .chronology import selectors as chronology_selectors
+from .chronology.serializers import ChronologyEntrySerializer
 from .models import Child
 from .serializers import ChildDetailSerializer, ChildSummarySerializer
 
@@ -55,3 +57,33 @@ class ChildViewSet(viewsets.ReadOnlyModelViewSet):
         """The child's statutory deadlines: due date, status, traffic light and how the date was worked out."""
         child = self._open_child("api:children-deadlines")
         return Response(DeadlineSerializer(with_rag(child_deadlines(child=child)), many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "agency", str, many=True, explode=False,
+                description="Only these agency kinds, comma-separated: " + ", ".join(k for k, _ in chronology_selectors.agency_kind_choices()),
+            ),
+            OpenApiParameter(
+                "type", str, many=True, explode=False,
+                description="Only these event types, comma-separated: " + ", ".join(t for t, _ in chronology_selectors.event_type_choices()),
+            ),
+        ],
+        responses=ChronologyEntrySerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def chronology(self, request, pk=None):
+        """Everything recorded about the child, newest first, from every agency's records (seed 000 ¶8.1;
+        the YJS brings a chronology of its involvement to a strategy meeting, joint working §1.6)."""
+        child = self._open_child("api:children-chronology")
+        filters = {}
+        for param, key, choices in (
+            ("agency", "agency_kinds", chronology_selectors.agency_kind_choices()),
+            ("type", "event_types", chronology_selectors.event_type_choices()),
+        ):
+            values = [v.strip() for raw in request.query_params.getlist(param) for v in raw.split(",") if v.strip()]
+            unknown = sorted(set(values) - {code for code, _ in choices})
+            if unknown:
+                raise serializers.ValidationError({param: [f"Unknown value: {', '.join(unknown)}"]})
+            filters[key] = values or None
+        return Response(ChronologyEntrySerializer(chronology_selectors.chronology(child=child, **filters), many=True).data)

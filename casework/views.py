@@ -14,8 +14,10 @@ from accounts.models import AccessEvent, BreakGlassAccess
 from notifications.selectors import child_deadlines, with_rag
 
 from . import selectors, services
+from .chronology.selectors import pathway_summary
 from .forms import ChildSearchForm, EditChildForm, NewChildForm
 from .models import Child
+from .permissions import may_record_social_care_work, may_write_case_notes
 
 
 def add_service_errors(form, error: ValidationError):
@@ -102,6 +104,9 @@ def child_detail(request, pk):
         "visible_duplicates": list(visible_duplicates),
         "hidden_duplicate_count": len(duplicates) - len(visible_duplicates),
         "deadlines": with_rag(child_deadlines(child=child)),
+        "pathway": pathway_summary(child=child),
+        "may_record_social_care_work": may_record_social_care_work(request.user),
+        "may_write_case_notes": may_write_case_notes(request.user) and bool(request.user.agency_id),
         "may_view_access_history": access.may_view_access_history(request.user, child),
         "may_grant_access": access.may_grant_access(request.user, child),
         "break_glass": (

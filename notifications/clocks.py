@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .caches import cached
 from .calendar import WorkingCalendar, add_working_days
 from .models import ClosureDay, Deadline, TimescaleRule
 from .rules import rule_in_force
@@ -14,9 +15,14 @@ from .timescales import OfficeHours, compute_due, day_text, moment_text, office_
 
 
 def calendar_for(authority) -> WorkingCalendar:
+    """The authority's working calendar; its closure days are kept per process (notifications/caches.py)."""
     if authority is None:
         return WorkingCalendar()
-    closures = tuple(ClosureDay.objects.filter(authority=authority).values_list("date", "reason"))
+    closures = cached(
+        "closures",
+        authority.pk,
+        lambda: tuple(ClosureDay.objects.filter(authority_id=authority.pk).values_list("date", "reason")),
+    )
     return WorkingCalendar(region=authority.bank_holiday_region, closures=closures)
 
 

@@ -4,6 +4,7 @@ import tomllib
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "timescales.toml"
 
@@ -77,22 +78,43 @@ def sync_rules(rule_model, authority_model, rules: dict | None = None) -> dict[s
                 counts["new_versions"] += 1
             else:
                 counts["unchanged"] += 1
+        if counts["created"] or counts["new_versions"]:
+            from .caches import invalidate_on_change
+
+            invalidate_on_change()
     return counts
 
 
 def rule_in_force(code: str, authority=None):
-    """The current version for this authority, or the default rule."""
-    from .models import TimescaleRule
+    """The current version for this authority, or the default rule.
 
-    candidates = TimescaleRule.objects.filter(code=code, is_current=True)
-    if authority is not None:
-        override = candidates.filter(authority=authority).first()
-        if override:
-            return override
-    rule = candidates.filter(authority__isnull=True).first()
+    Kept per process (notifications/caches.py) and reloaded whenever a rule changes.
+    Treat the returned row as read-only: it is shared by the process's threads.
+    """
+    from .caches import cached
+
+    authority_id = authority.pk if authority is not None else None
+    rule = cached("rules", (code, authority_id), lambda: _load_rule_in_force(code, authority_id))
     if rule is None:
         raise LookupError(f"No timescale rule {code!r}")
     return rule
+
+
+def _load_rule_in_force(code, authority_id):
+    """One query: the authority's override if there is one, else the default."""
+    from django.db.models import F
+
+    from .models import TimescaleRule
+
+    candidates = TimescaleRule.objects.filter(code=code, is_current=True)
+    if authority_id is None:
+        return candidates.filter(authority__isnull=True).first()
+    return (
+        candidates.filter(Q(authority_id=authority_id) | Q(authority__isnull=True))
+        .select_related("authority")
+        .order_by(F("authority_id").asc(nulls_last=True))
+        .first()
+    )
 
 
 def rules_in_force(authority=None):

@@ -3,7 +3,7 @@ import json
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,11 +13,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts import access
-from accounts.audit import record_access, record_search
+from accounts.audit import access_log_last, record_access, record_search
 from accounts.models import AccessEvent, MASH_ROLES
 
 from . import selectors, services
 from .models import Contact, IdempotencyKey
+from .pagination import CappedPageNumberPagination
 from .serializers import (
     ContactCreateSerializer,
     ContactDetailSerializer,
@@ -37,6 +38,7 @@ class ContactViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
     """Contacts into the front door. Partner systems create them; MASH lists them."""
 
     queryset = Contact.objects.none()
+    pagination_class = CappedPageNumberPagination  # counts stop 1,000 past the page (referrals/pagination.py)
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -62,7 +64,8 @@ class ContactViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
         serializer.is_valid(raise_exception=True)
         details = services.ContactDetails(**serializer.validated_data)
         try:
-            with transaction.atomic():
+            # Atomic; the access-log row is appended after the idempotency key, just before commit.
+            with access_log_last():
                 contact = services.receive_contact(received_by=request.user, details=details)
                 if key:
                     IdempotencyKey.objects.create(user=request.user, key=key, body_hash=body_hash, contact=contact)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import access
-from accounts.audit import record_access
+from accounts.audit import access_log_last, record_access
 from accounts.models import AccessEvent, Agency, MASH_ROLES, Role, Team, User
 from casework.assessment.services import open_assessment
 from casework.enquiry.services import request_strategy_discussion
@@ -44,6 +44,7 @@ def front_door_agency(authority) -> Agency:
     agency = Agency.objects.filter(authority=authority, kind=Agency.Kind.MASH).order_by("id").first()
     if agency is None:
         raise ValidationError("This authority has no MASH set up. Ask an administrator.")
+    agency.authority = authority  # the same row: saves a query for each clock started on it
     return agency
 
 
@@ -107,7 +108,7 @@ def _is_cyjs(received_by, details) -> bool:
     return (details.referrer.get("agency") or "").strip().lower() in ("cyjs", "yot", "yjs", "youth justice")
 
 
-@transaction.atomic
+@access_log_last()  # atomic; its access-log rows are appended last
 def receive_contact(*, received_by, details: ContactDetails) -> Contact:
     """Record a contact, route it and start its clocks.
 
@@ -118,14 +119,15 @@ def receive_contact(*, received_by, details: ContactDetails) -> Contact:
     _validate(details, now)
     if received_by.authority is None:
         raise PermissionDenied("Only a user of an authority can make a referral")
-    child, _ = _child_for(details, received_by)
+    child, is_new = _child_for(details, received_by)
     mash = front_door_agency(received_by.authority)
-    csc_open = (
+    # A child recorded just now has no involvements yet, so is not open to CSC.
+    csc_open = None if is_new else (
         Involvement.objects.filter(
             child=child, agency__kind=Agency.Kind.CSC, agency__authority=received_by.authority,
             end__isnull=True, allocated_worker__isnull=False,
         )
-        .select_related("agency", "team", "allocated_worker")
+        .select_related("agency__authority", "team", "allocated_worker")
         .first()
     )
     referrer = details.referrer
@@ -160,6 +162,9 @@ def receive_contact(*, received_by, details: ContactDetails) -> Contact:
     )
     contact.decision_due_at = decision_clock.due_at
     contact.save(update_fields=["decision_due_at"])
+    # What the API answers with, without asking the database again: the decision clock, and no decision yet.
+    contact._decision_deadline = decision_clock
+    Contact._meta.get_field("decision").set_cached_value(contact, None)
     if _is_cyjs(received_by, details) and contact.referrer_user:
         # 000 §8.5: if CYJS has not heard the outcome in 3 working days, the referrer follows up.
         start_clock("mash_outcome_to_cyjs", contact, child=child, started_at=details.received_at, responsible=contact.referrer_user)
@@ -317,7 +322,7 @@ def _decides_for(user, contact: Contact) -> bool:
     return contact.agency_id is not None and contact.agency_id == user.agency_id and user.is_manager
 
 
-@transaction.atomic
+@access_log_last()  # atomic; its access-log rows are appended last
 def record_decision(*, contact: Contact, by, outcome: str, rationale: str) -> Decision:
     """A MASH worker proposes; a MASH manager's decision (or authorisation) makes it final."""
     if not _decides_for(by, contact):
@@ -340,7 +345,7 @@ def record_decision(*, contact: Contact, by, outcome: str, rationale: str) -> De
     return decision
 
 
-@transaction.atomic
+@access_log_last()  # atomic; its access-log rows are appended last
 def authorise_decision(*, contact: Contact, by) -> Decision:
     if not (by.is_manager and _decides_for(by, contact)):
         raise PermissionDenied("A MASH manager (or the manager of the team holding the contact) authorises the decision")

@@ -1,17 +1,13 @@
-"""URLs for this part of the pathway. Placeholders answer 404 until their pages are built."""
+"""URLs for case notes, significant events and the child's chronology."""
 
-from django.http import Http404
 from django.urls import path
 
-
-def not_built(request, **kwargs):
-    raise Http404
-
+from . import views
 
 urlpatterns = [
-    path("children/<int:pk>/chronology/", not_built, name="child-chronology"),
-    path("children/<int:pk>/chronology.pdf", not_built, name="child-chronology-pdf"),
-    path("children/<int:pk>/case-notes/new/", not_built, name="case-note-new"),
-    path("case-notes/<int:pk>/", not_built, name="case-note-detail"),
-    path("children/<int:pk>/chronology/new/", not_built, name="significant-event-new"),
+    path("children/<int:pk>/chronology/", views.chronology_page, name="child-chronology"),
+    path("children/<int:pk>/chronology.pdf", views.chronology_pdf, name="child-chronology-pdf"),
+    path("children/<int:pk>/case-notes/new/", views.case_note_new, name="case-note-new"),
+    path("case-notes/<int:pk>/", views.case_note_detail, name="case-note-detail"),
+    path("children/<int:pk>/chronology/new/", views.significant_event_new, name="significant-event-new"),
 ]

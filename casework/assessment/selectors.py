@@ -1,0 +1,55 @@
+"""Reads for the assessment and child in need plan, always scoped to children the user may see."""
+
+from accounts.access import visible_children
+from accounts.models import Agency
+
+from ..models import Assessment, ChildInNeedPlan, Involvement
+from ..permissions import CASEWORK_ROLES
+
+
+def assessment_list(*, fetched_by, child_id=None, status=None):
+    queryset = Assessment.objects.filter(child__in=visible_children(fetched_by)).select_related(
+        "child", "social_worker", "completed_by", "signed_off_by"
+    )
+    if child_id:
+        queryset = queryset.filter(child_id=child_id)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-started_on", "-id")
+
+
+def cin_plan_list(*, fetched_by, child_id=None, status=None):
+    queryset = ChildInNeedPlan.objects.filter(child__in=visible_children(fetched_by)).select_related(
+        "child", "lead_social_worker"
+    )
+    if child_id:
+        queryset = queryset.filter(child_id=child_id)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-started_on", "-id")
+
+
+def social_workers(*, for_user, child=None):
+    """People who can hold an assessment or plan: social care caseworkers in the user's authority."""
+    from accounts.models import User
+
+    queryset = User.objects.filter(is_active=True, agency__kind=Agency.Kind.CSC, role__in=CASEWORK_ROLES)
+    if for_user.agency_id:
+        queryset = queryset.filter(agency__authority_id=for_user.agency.authority_id)
+    return queryset.order_by("first_name", "last_name")
+
+
+def latest_contact(child):
+    from referrals.models import Contact
+
+    return Contact.objects.filter(child=child).order_by("-received_at").first()
+
+
+def allocated_social_worker(child):
+    involvement = (
+        Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CSC, end__isnull=True, allocated_worker__isnull=False)
+        .select_related("allocated_worker")
+        .order_by("-start")
+        .first()
+    )
+    return involvement.allocated_worker if involvement else None

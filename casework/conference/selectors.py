@@ -1,0 +1,72 @@
+"""Reads for conferences and plans, always scoped by the access policy."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from accounts import access
+from accounts.models import Agency, Role
+from notifications.clocks import due_text
+from notifications.models import Deadline
+
+from ..models import ChildProtectionConference, ChildProtectionPlan
+from ..permissions import CASEWORK_ROLES
+
+CLOCK_TITLES = {
+    "core_group_first": "First core group meeting",
+    "cp_review_first": "First review conference",
+    "cp_review_next": "Next review conference",
+    "transfer_in_conference": "Transfer-in conference",
+    "icpc": "Initial conference",
+}
+
+
+def conferences_for(user):
+    return ChildProtectionConference.objects.filter(child__in=access.visible_children(user)).select_related(
+        "child", "chair", "lead_social_worker"
+    )
+
+
+def plans_for(user):
+    return ChildProtectionPlan.objects.filter(child__in=access.visible_children(user)).select_related(
+        "child", "lead_social_worker"
+    )
+
+
+def clocks_of(subject, codes=None):
+    """The deadlines of a record (newest first), each with `title` and `due` text for a page."""
+    query = Deadline.objects.filter(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
+    if codes:
+        query = query.filter(rule_code__in=codes)
+    rows = list(query.order_by("-started_at", "-id"))
+    now = timezone.now()
+    for row in rows:
+        row.overdue = row.status in Deadline.OPEN_STATUSES and row.due_at < now
+        row.title = CLOCK_TITLES.get(row.rule_code, row.rule_code)
+        row.due = due_text(row)
+    return rows
+
+
+def next_review(plan):
+    """The open review deadline of a plan, or None."""
+    return next(
+        (d for d in clocks_of(plan, ("cp_review_first", "cp_review_next")) if d.status in Deadline.OPEN_STATUSES), None
+    )
+
+
+def chairs_for(user):
+    """Independent chairs in the user's authority (the service checks each choice)."""
+    from accounts.models import User
+
+    query = User.objects.filter(role=Role.CONFERENCE_CHAIR, is_active=True)
+    if user.agency_id:
+        query = query.filter(agency__authority_id=user.agency.authority_id)
+    return query.order_by("last_name", "first_name")
+
+
+def social_workers_for(user):
+    from accounts.models import User
+
+    query = User.objects.filter(agency__kind=Agency.Kind.CSC, is_active=True, role__in=CASEWORK_ROLES - {Role.CONFERENCE_CHAIR})
+    if user.agency_id:
+        query = query.filter(agency__authority_id=user.agency.authority_id)
+    return query.order_by("last_name", "first_name")
