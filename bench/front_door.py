@@ -23,8 +23,8 @@ on 127.0.0.1 only and is always stopped at the end.
 gunicorn runs as deployed (docker-compose.yml): persistent database connections
 (CONN_MAX_AGE=60, the app's default on PostgreSQL; 0 opens a connection per
 request) and, for this 2-core machine, 2 workers x 4 threads: one process per
-core, threads to overlap each request's ~25 database round trips (more workers
-than cores only adds context switches; measured in the issue note).
+core, threads to overlap each write's ~27 database round trips (3 workers x 2
+threads measured slower here: 70 vs 89 contacts/s on the same busy machine).
 Goals: >= 300 contacts/s; triage p95 <= 150 ms; query count independent of queue size.
 """
 

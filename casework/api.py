@@ -1,12 +1,10 @@
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts import access
-from accounts.audit import record_access, record_search
+from accounts.audit import record_search
 from notifications.selectors import child_deadlines, with_rag
 from notifications.serializers import DeadlineSerializer
 
@@ -14,6 +12,7 @@ from . import selectors
 from .chronology import selectors as chronology_selectors
 from .chronology.serializers import ChronologyEntrySerializer
 from .models import Child
+from .pages import api_open_child
 from .serializers import ChildDetailSerializer, ChildSummarySerializer
 
 
@@ -39,10 +38,7 @@ class ChildViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _open_child(self, what: str) -> Child:
         child = get_object_or_404(Child, pk=self.kwargs["pk"])
-        decision = access.decide(self.request.user, child)
-        record_access(user=self.request.user, child=child, what=what, decision=decision)
-        if not decision.allowed:
-            raise Http404
+        api_open_child(self.request.user, child, what=what)
         return child
 
     def get_object(self):

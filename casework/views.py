@@ -20,10 +20,14 @@ from .models import Child
 from .permissions import may_record_social_care_work, may_write_case_notes
 
 
-def add_service_errors(form, error: ValidationError):
-    """Show a service's ValidationError on the form, field by field where it can."""
+def add_service_errors(form, error: ValidationError, field_names=None):
+    """Show a service's ValidationError on the form, field by field where it can.
+
+    `field_names` maps a service's field to the form's name for it, where they differ.
+    """
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
+            field = (field_names or {}).get(field, field)
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)

@@ -213,6 +213,28 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several records have a "status", "outcome" or "kind": name each choice set after its record.
+    "ENUM_NAME_OVERRIDES": {
+        f"{model}{field}Enum": f"{module}.{model}.{field}"
+        for module, model, fields in [
+            ("casework.models", "Assessment", ("Status", "Outcome")),
+            # ChildInNeedPlan.Status is the same set (active, ended): PlanStatusEnum below.
+            ("casework.models", "StrategyDiscussion", ("Status", "Format", "RiskLevel")),
+            ("casework.models", "Section47Enquiry", ("Status", "Outcome", "NextStep")),
+            ("casework.models", "ConferenceRequest", ("Status",)),
+            ("casework.models", "ChildProtectionConference", ("Status", "Kind")),
+            ("casework.models", "ChildProtectionPlan", ("EndReason",)),
+            ("casework.models", "CaseNote", ("Kind",)),
+            ("casework.models", "Involvement", ("Kind",)),
+            ("referrals.models", "Contact", ("Status", "Source", "Consent", "Rag")),
+            ("referrals.models", "Decision", ("Outcome",)),
+            ("referrals.models", "Disagreement", ("Status",)),
+            ("referrals.models", "AgencyCheck", ("Kind", "Result")),
+            ("notifications.models", "Deadline", ("Status",)),
+        ]
+        for field in fields
+    }
+    | {"PlanStatusEnum": "casework.models.ChildProtectionPlan.Status"},
 }
 
 # Celery: Redis when REDIS_URL is set, otherwise a broker in files under var/

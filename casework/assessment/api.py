@@ -6,22 +6,13 @@ pages: a rule broken answers 400 with field errors, a user who may see but not c
 the record 403, and an edit based on an old `version` 409.
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts.audit import record_search
-from accounts.models import AccessEvent
-from referrals.api import service_errors
-
-from ..models import Assessment, Child, ChildInNeedMeeting, ChildInNeedPlan
-from ..pages import api_open_child
-from ..services import ConcurrentEditError
+from ..api_common import WRITE, PathwayViewSet
+from ..models import Assessment, ChildInNeedMeeting, ChildInNeedPlan
 from . import selectors, services
 from .serializers import (
     AssessmentCompleteSerializer,
@@ -37,70 +28,16 @@ from .serializers import (
     CinPlanUpdateSerializer,
 )
 
-WRITE = AccessEvent.Action.WRITE
 LIST_PARAMETERS = [
     OpenApiParameter("child", int, description="Only this child's records"),
     OpenApiParameter("status", str, description="Only records in this status"),
 ]
 
 
-class ServiceFailed(Exception):
-    def __init__(self, response):
-        self.response = response
-
-
-def run(service, **kwargs):
-    """Call a service; turn its refusals into API answers."""
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        raise ServiceFailed(Response(service_errors(error), status=status.HTTP_400_BAD_REQUEST))
-    except ConcurrentEditError as error:
-        raise ServiceFailed(Response({"version": [str(error)]}, status=status.HTTP_409_CONFLICT))
-    except DjangoPermissionDenied as error:
-        raise PermissionDenied(str(error) or None)
-
-
-class PathwayViewSet(viewsets.GenericViewSet):
-    model = None
-    log_name = ""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, ServiceFailed):
-            return exc.response
-        return super().handle_exception(exc)
-
-    def _list(self, request, queryset, serializer_class):
-        page = self.paginate_queryset(queryset)
-        record_search(
-            user=request.user,
-            what=f"api:{self.log_name}-list",
-            query=request.query_params.urlencode(),
-            child_ids=sorted({row.child_id for row in page}),
-        )
-        return self.get_paginated_response(serializer_class(page, many=True).data)
-
-    def _open(self, what, action=AccessEvent.Action.READ, queryset=None):
-        record = get_object_or_404(queryset if queryset is not None else self.model.objects.all(), pk=self.kwargs["pk"])
-        api_open_child(self.request.user, record.child, what=what, action=action)
-        return record
-
-    def _child(self, child_id, what):
-        child = get_object_or_404(Child, pk=child_id)
-        api_open_child(self.request.user, child, what=what, action=WRITE)
-        return child
-
-    def _valid(self, serializer_class):
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-
 class AssessmentViewSet(PathwayViewSet):
     """Single assessments under section 17 (Working Together 2013, 45 working days from referral)."""
 
     model = Assessment
-    log_name = "assessments"
     serializer_class = AssessmentSerializer
     queryset = Assessment.objects.none()
 
@@ -109,17 +46,17 @@ class AssessmentViewSet(PathwayViewSet):
         queryset = selectors.assessment_list(
             fetched_by=request.user, child_id=request.query_params.get("child"), status=request.query_params.get("status")
         )
-        return self._list(request, queryset, AssessmentSerializer)
+        return self.logged_list("api:assessments-list", queryset, AssessmentSerializer)
 
     @extend_schema(responses=AssessmentSerializer)
     def retrieve(self, request, pk=None):
-        return Response(AssessmentSerializer(self._open("api:assessments-detail")).data)
+        return Response(AssessmentSerializer(self.open_record("api:assessments-detail")).data)
 
     @extend_schema(request=AssessmentCreateSerializer, responses={201: AssessmentSerializer})
     def create(self, request):
-        data = self._valid(AssessmentCreateSerializer)
-        child = self._child(data["child"], "api:assessments-create")
-        assessment = run(
+        data = self.valid_data(AssessmentCreateSerializer)
+        child = self.open_child_for_write(data["child"], "api:assessments-create")
+        assessment = self.run(
             services.start_assessment,
             child=child,
             by=request.user,
@@ -130,19 +67,19 @@ class AssessmentViewSet(PathwayViewSet):
 
     @extend_schema(request=AssessmentUpdateSerializer, responses=AssessmentSerializer)
     def partial_update(self, request, pk=None):
-        assessment = self._open("api:assessments-update", WRITE)
-        data = self._valid(AssessmentUpdateSerializer)
+        assessment = self.open_record("api:assessments-update", WRITE)
+        data = self.valid_data(AssessmentUpdateSerializer)
         version = data.pop("version")
-        updated = run(services.update_assessment, assessment=assessment, by=request.user, expected_version=version, data=data)
+        updated = self.run(services.update_assessment, assessment=assessment, by=request.user, expected_version=version, data=data)
         return Response(AssessmentSerializer(updated).data)
 
     @extend_schema(request=AssessmentCompleteSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         """The social worker completes it: it then waits for a manager's sign-off."""
-        assessment = self._open("api:assessments-complete", WRITE)
-        data = self._valid(AssessmentCompleteSerializer)
-        done = run(
+        assessment = self.open_record("api:assessments-complete", WRITE)
+        data = self.valid_data(AssessmentCompleteSerializer)
+        done = self.run(
             services.complete_assessment,
             assessment=assessment,
             by=request.user,
@@ -157,9 +94,9 @@ class AssessmentViewSet(PathwayViewSet):
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request, pk=None):
         """A social care manager who did not complete it approves it (the outcome is carried out) or returns it."""
-        assessment = self._open("api:assessments-sign-off", WRITE)
-        data = self._valid(AssessmentSignOffSerializer)
-        signed = run(
+        assessment = self.open_record("api:assessments-sign-off", WRITE)
+        data = self.valid_data(AssessmentSignOffSerializer)
+        signed = self.run(
             services.sign_off_assessment,
             assessment=assessment,
             by=request.user,
@@ -173,7 +110,6 @@ class CinPlanViewSet(PathwayViewSet):
     """Child in need plans and their meetings."""
 
     model = ChildInNeedPlan
-    log_name = "cin-plans"
     serializer_class = CinPlanSerializer
     queryset = ChildInNeedPlan.objects.none()
 
@@ -182,33 +118,33 @@ class CinPlanViewSet(PathwayViewSet):
         queryset = selectors.cin_plan_list(
             fetched_by=request.user, child_id=request.query_params.get("child"), status=request.query_params.get("status")
         )
-        return self._list(request, queryset, CinPlanSerializer)
+        return self.logged_list("api:cin-plans-list", queryset, CinPlanSerializer)
 
     @extend_schema(responses=CinPlanSerializer)
     def retrieve(self, request, pk=None):
-        return Response(CinPlanSerializer(self._open("api:cin-plans-detail")).data)
+        return Response(CinPlanSerializer(self.open_record("api:cin-plans-detail")).data)
 
     @extend_schema(request=CinPlanCreateSerializer, responses={201: CinPlanSerializer})
     def create(self, request):
-        data = self._valid(CinPlanCreateSerializer)
-        child = self._child(data.pop("child"), "api:cin-plans-create")
-        plan = run(services.create_cin_plan, child=child, by=request.user, data=data)
+        data = self.valid_data(CinPlanCreateSerializer)
+        child = self.open_child_for_write(data.pop("child"), "api:cin-plans-create")
+        plan = self.run(services.create_cin_plan, child=child, by=request.user, data=data)
         return Response(CinPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CinPlanUpdateSerializer, responses=CinPlanSerializer)
     def partial_update(self, request, pk=None):
-        plan = self._open("api:cin-plans-update", WRITE)
-        data = self._valid(CinPlanUpdateSerializer)
+        plan = self.open_record("api:cin-plans-update", WRITE)
+        data = self.valid_data(CinPlanUpdateSerializer)
         version = data.pop("version")
-        updated = run(services.update_cin_plan, plan=plan, by=request.user, expected_version=version, data=data)
+        updated = self.run(services.update_cin_plan, plan=plan, by=request.user, expected_version=version, data=data)
         return Response(CinPlanSerializer(updated).data)
 
     @extend_schema(request=CinPlanEndSerializer, responses=CinPlanSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
-        plan = self._open("api:cin-plans-end", WRITE)
-        data = self._valid(CinPlanEndSerializer)
-        ended = run(
+        plan = self.open_record("api:cin-plans-end", WRITE)
+        data = self.valid_data(CinPlanEndSerializer)
+        ended = self.run(
             services.end_cin_plan,
             plan=plan,
             by=request.user,
@@ -230,12 +166,12 @@ class CinPlanViewSet(PathwayViewSet):
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def meetings(self, request, pk=None):
         if request.method == "GET":
-            plan = self._open("api:cin-plans-meetings")
+            plan = self.open_record("api:cin-plans-meetings")
             meetings = ChildInNeedMeeting.objects.filter(plan=plan).prefetch_related("participants", "actions")
             return Response(CinMeetingSerializer(meetings.order_by("-scheduled_for", "-id"), many=True).data)
-        plan = self._open("api:cin-plans-meetings-arrange", WRITE)
-        data = self._valid(CinMeetingArrangeSerializer)
-        meeting = run(
+        plan = self.open_record("api:cin-plans-meetings-arrange", WRITE)
+        data = self.valid_data(CinMeetingArrangeSerializer)
+        meeting = self.run(
             services.arrange_cin_meeting,
             plan=plan,
             by=request.user,

@@ -8,17 +8,16 @@ from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import User
 from notifications.selectors import with_rag
 
 from ..models import Assessment, ChildInNeedMeeting, ChildInNeedPlan
+from ..pages import attempt, open_child_record
 from ..permissions import may_record_social_care_work, may_sign_off
-from ..services import ConcurrentEditError
-from ..views import add_service_errors, open_child
+from ..views import open_child
 from . import selectors, services
 from .forms import (
     ActionFormSet,
@@ -33,9 +32,6 @@ from .forms import (
     SignOffForm,
 )
 
-STALE = " Open the record again to see their changes, then make yours."
-
-
 def _writer(user, child):
     return may_record_social_care_work(user)
 
@@ -45,8 +41,9 @@ def _manager(user, child):
 
 
 def _open(request, queryset, pk, *, what, allowed_if=None):
-    record = get_object_or_404(queryset, pk=pk)
-    child, decision, refusal = open_child(request, record.child_id, what=what, allowed_if=allowed_if)
+    record, child, decision, refusal = open_child_record(
+        request, queryset.model, pk, what=what, queryset=queryset, allowed_if=allowed_if
+    )
     return record, child, refusal
 
 
@@ -57,10 +54,6 @@ def _render(request, template, context, *forms_and_sets):
         error_forms.extend(item.forms if hasattr(item, "forms") else [item])
     context.update(error_forms=error_forms, has_errors=any(f.errors for f in error_forms))
     return render(request, template, context)
-
-
-def _stale(form, error):
-    form.add_error(None, f"{error}{STALE}")
 
 
 def _workers(request):
@@ -88,16 +81,16 @@ def assessment_start(request, pk):
     }
     form = AssessmentStartForm(request.POST or None, initial=initial, workers=_workers(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.start_assessment(
+        assessment = attempt(
+            form,
+            lambda: services.start_assessment(
                 child=child,
                 by=request.user,
                 referral_received_at=_referral_moment(form.cleaned_data["referral_received_at"], contact),
                 social_worker=form.cleaned_data["social_worker"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if assessment is not None:
             messages.success(request, "Assessment started")
             return redirect("assessment-detail", pk=assessment.pk)
     return _render(
@@ -150,15 +143,13 @@ def assessment_edit(request, pk):
         return _not_in_progress(request, assessment)
     form = AssessmentForm(request.POST or None, initial=AssessmentForm.initial_for(assessment), workers=_workers(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_assessment(
+        saved = attempt(
+            form,
+            lambda: services.update_assessment(
                 assessment=assessment, by=request.user, expected_version=form.cleaned_data["version"], data=form.service_data()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except ConcurrentEditError as error:
-            _stale(form, error)
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, "Assessment saved")
             return redirect("assessment-detail", pk=assessment.pk)
     return _render(request, "casework/assessment/edit.html", {"assessment": assessment, "child": child, "form": form}, form)
@@ -182,20 +173,18 @@ def assessment_complete(request, pk):
     }
     form = AssessmentCompleteForm(request.POST or None, initial=initial, late=late)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.complete_assessment(
+        completed = attempt(
+            form,
+            lambda: services.complete_assessment(
                 assessment=assessment,
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
                 outcome=form.cleaned_data["outcome"],
                 outcome_rationale=form.cleaned_data["outcome_rationale"],
                 lateness_reason=form.cleaned_data.get("lateness_reason", ""),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except ConcurrentEditError as error:
-            _stale(form, error)
-        else:
+            ),
+        )
+        if completed is not None:
             messages.success(request, "Assessment completed. A manager needs to sign it off.")
             return redirect("assessment-detail", pk=assessment.pk)
     context = {"assessment": assessment, "child": child, "form": form, "deadline": services.assessment_deadline(assessment)}
@@ -215,13 +204,13 @@ def assessment_sign_off(request, pk):
     form = SignOffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["approve"] == "yes"
-        try:
-            services.sign_off_assessment(
+        signed = attempt(
+            form,
+            lambda: services.sign_off_assessment(
                 assessment=assessment, by=request.user, approve=approve, comments=form.cleaned_data["comments"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if signed is not None:
             messages.success(request, "Assessment signed off" if approve else "Assessment returned to the social worker")
             return redirect("assessment-detail", pk=assessment.pk)
     context = {
@@ -253,11 +242,8 @@ def cin_plan_start(request, pk):
         request.POST or None, initial={"review_every_weeks": 12, "lead_social_worker": worker.pk}, workers=_workers(request), new=True
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.create_cin_plan(child=child, by=request.user, data=form.service_data())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        plan = attempt(form, lambda: services.create_cin_plan(child=child, by=request.user, data=form.service_data()))
+        if plan is not None:
             messages.success(request, "Child in need plan started")
             return redirect("cin-plan-detail", pk=plan.pk)
     return _render(request, "casework/assessment/cin_plan_form.html", {"child": child, "form": form, "new": True}, form)
@@ -296,15 +282,13 @@ def cin_plan_edit(request, pk):
         return _plan_ended(request, plan)
     form = CinPlanForm(request.POST or None, initial=CinPlanForm.initial_for(plan), workers=_workers(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_cin_plan(
+        saved = attempt(
+            form,
+            lambda: services.update_cin_plan(
                 plan=plan, by=request.user, expected_version=form.cleaned_data["version"], data=form.service_data()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except ConcurrentEditError as error:
-            _stale(form, error)
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, "Plan saved")
             return redirect("cin-plan-detail", pk=plan.pk)
     return _render(request, "casework/assessment/cin_plan_form.html", {"child": child, "plan": plan, "form": form}, form)
@@ -319,19 +303,17 @@ def cin_plan_end(request, pk):
         return _plan_ended(request, plan)
     form = CinPlanEndForm(request.POST or None, initial={"version": plan.version, "ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.end_cin_plan(
+        ended = attempt(
+            form,
+            lambda: services.end_cin_plan(
                 plan=plan,
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
                 ended_on=form.cleaned_data["ended_on"],
                 end_reason=form.cleaned_data["end_reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except ConcurrentEditError as error:
-            _stale(form, error)
-        else:
+            ),
+        )
+        if ended is not None:
             messages.success(request, "Plan ended")
             return redirect("cin-plan-detail", pk=plan.pk)
     return _render(request, "casework/assessment/cin_plan_end.html", {"child": child, "plan": plan, "form": form}, form)
@@ -368,13 +350,13 @@ def cin_meeting_new(request, pk):
             for row in invitees.cleaned_data
             if row.get("name")
         ]
-        try:
-            meeting = services.arrange_cin_meeting(
+        meeting = attempt(
+            form,
+            lambda: services.arrange_cin_meeting(
                 plan=plan, by=request.user, scheduled_for=form.cleaned_data["scheduled_for"], invitees=people
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if meeting is not None:
             count = meeting.participants.count()
             messages.success(request, f"Meeting arranged. {count} {'person' if count == 1 else 'people'} invited.")
             return redirect("cin-plan-detail", pk=plan.pk)
@@ -408,8 +390,9 @@ def cin_meeting_record(request, pk):
     actions = ActionFormSet(data, prefix="action")
     if request.method == "POST" and form.is_valid() and actions.is_valid():
         chosen = set(form.cleaned_data["attended"])
-        try:
-            services.record_cin_meeting(
+        recorded = attempt(
+            form,
+            lambda: services.record_cin_meeting(
                 meeting=meeting,
                 by=request.user,
                 held_on=form.cleaned_data["held_on"],
@@ -418,10 +401,9 @@ def cin_meeting_record(request, pk):
                 decisions=form.cleaned_data["decisions"],
                 actions=[row for row in actions.cleaned_data if row],
                 next_meeting_on=form.cleaned_data["next_meeting_on"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if recorded is not None:
             messages.success(request, "Meeting recorded")
             return redirect("cin-plan-detail", pk=meeting.plan_id)
     context = {"child": child, "meeting": meeting, "plan": meeting.plan, "form": form, "actions": actions}

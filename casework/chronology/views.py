@@ -2,27 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from ..models import CaseNote
-from ..pages import open_child_record
+from ..pages import attempt, open_child_record
 from ..permissions import may_write_case_notes
 from ..views import open_child
 from . import selectors, services
 from .forms import CaseNoteForm, ChronologyFilterForm, SignificantEventForm
-
-
-def _add_service_errors(form, error: ValidationError):
-    """The service's field errors, shown against this page's fields."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        target = form.SERVICE_FIELDS.get(name, name)
-        form.add_error(target if target in form.fields else None, errors)
 
 
 def _chronology_context(request, child):
@@ -79,11 +69,12 @@ def case_note_new(request, pk):
         return refusal
     form = CaseNoteForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
-            note = services.record_case_note(child=child, by=request.user, **form.service_kwargs())
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
+        # The service's field errors are shown against this page's fields (form.SERVICE_FIELDS).
+        note = attempt(
+            form, lambda: services.record_case_note(child=child, by=request.user, **form.service_kwargs()),
+            field_names=form.SERVICE_FIELDS,
+        )
+        if note is not None:
             messages.success(request, "Case note saved")
             return redirect("case-note-detail", pk=note.pk)
     return render(
@@ -114,11 +105,11 @@ def significant_event_new(request, pk):
         return refusal
     form = SignificantEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_significant_event(child=child, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
+        event = attempt(
+            form, lambda: services.record_significant_event(child=child, by=request.user, **form.cleaned_data),
+            field_names=form.SERVICE_FIELDS,
+        )
+        if event is not None:
             messages.success(request, "Added to the chronology")
             return redirect("child-chronology", pk=child.pk)
     return render(

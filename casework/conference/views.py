@@ -5,7 +5,6 @@ Every page read is logged by `open_child` / `open_child_record`; every write by 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,11 +13,10 @@ from django.utils import timezone
 from accounts.models import AccessEvent
 
 from ..models import ChildProtectionConference, ChildProtectionPlan, Involvement, Section47Enquiry
-from ..pages import open_child_record
+from ..pages import attempt, open_child_record
 from ..pdf import pdf_response
 from ..permissions import may_record_social_care_work
-from ..services import ConcurrentEditError
-from ..views import add_service_errors, open_child
+from ..views import open_child
 from . import selectors, services
 from .forms import ArrangeForm, CoreGroupForm, EndPlanForm, PlanEditForm, RecordForm, TransferInForm
 
@@ -32,22 +30,9 @@ def _writer(user, child):
     return may_record_social_care_work(user)
 
 
-def _show_errors(form, error):
-    if isinstance(error, ConcurrentEditError):
-        form.add_error(None, f"{error} Open the page again to see their changes, then make yours.")
-        return
-    if hasattr(error, "error_dict"):
-        error = ValidationError({FIELD_NAMES.get(k, k): v for k, v in error.error_dict.items()})
-    add_service_errors(form, error)
-
-
 def _attempt(form, call):
     """Run a service call; on a refusal show its message on the form and return None."""
-    try:
-        return call()
-    except (ValidationError, ConcurrentEditError) as error:
-        _show_errors(form, error)
-    return None
+    return attempt(form, call, stale=" Open the page again to see their changes, then make yours.", field_names=FIELD_NAMES)
 
 
 def _clock(subject, code):
@@ -155,8 +140,9 @@ def conference_detail(request, pk):
 
 @login_required
 def conference_record(request, pk):
-    conference = get_object_or_404(_conference_query(), pk=pk)
-    child, decision, refusal = open_child(request, conference.child_id, what="page:conference-record", allowed_if=_writer)
+    conference, child, decision, refusal = open_child_record(
+        request, ChildProtectionConference, pk, what="page:conference-record", queryset=_conference_query(), allowed_if=_writer
+    )
     if refusal:
         return refusal
     if request.method == "GET" and conference.status == ChildProtectionConference.Status.HELD:
@@ -245,8 +231,9 @@ def cp_plan_detail(request, pk):
 
 @login_required
 def cp_plan_edit(request, pk):
-    plan = get_object_or_404(_plan_query(), pk=pk)
-    child, decision, refusal = open_child(request, plan.child_id, what="page:cp-plan-edit", allowed_if=_writer)
+    plan, child, decision, refusal = open_child_record(
+        request, ChildProtectionPlan, pk, what="page:cp-plan-edit", queryset=_plan_query(), allowed_if=_writer
+    )
     if refusal:
         return refusal
     agrees = {True: "yes", False: "no"}.get(plan.child_agrees, "unknown")
@@ -268,8 +255,9 @@ def cp_plan_edit(request, pk):
 
 @login_required
 def core_group_new(request, pk):
-    plan = get_object_or_404(_plan_query(), pk=pk)
-    child, decision, refusal = open_child(request, plan.child_id, what="page:core-group-new", allowed_if=_writer)
+    plan, child, decision, refusal = open_child_record(
+        request, ChildProtectionPlan, pk, what="page:core-group-new", queryset=_plan_query(), allowed_if=_writer
+    )
     if refusal:
         return refusal
     form = CoreGroupForm(request.POST or None, plan=plan)
@@ -286,8 +274,9 @@ def core_group_new(request, pk):
 
 @login_required
 def cp_plan_end(request, pk):
-    plan = get_object_or_404(_plan_query(), pk=pk)
-    child, decision, refusal = open_child(request, plan.child_id, what="page:cp-plan-end", allowed_if=_writer)
+    plan, child, decision, refusal = open_child_record(
+        request, ChildProtectionPlan, pk, what="page:cp-plan-end", queryset=_plan_query(), allowed_if=_writer
+    )
     if refusal:
         return refusal
     form = EndPlanForm(request.POST or None, initial={"version": plan.version, "ended_on": timezone.localdate()})

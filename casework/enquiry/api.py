@@ -4,22 +4,13 @@ A child the caller may not see answers 404 (and the attempt is logged); a user w
 but not write gets 403; a service refusal is 400 with field errors; a stale `version` is 409.
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts.audit import record_search
-from accounts.models import AccessEvent
-from referrals.api import service_errors
-
-from ..models import Child, Section47Enquiry, StrategyDiscussion
-from ..pages import api_open_child
-from ..services import ConcurrentEditError
+from ..api_common import WRITE, PathwayViewSet
+from ..models import Section47Enquiry, StrategyDiscussion
 from . import selectors, services
 from .serializers import (
     ConferenceRequestCreateSerializer,
@@ -32,24 +23,12 @@ from .serializers import (
     StrategyDiscussionSerializer,
 )
 
-READ, WRITE = AccessEvent.Action.READ, AccessEvent.Action.WRITE
 CHILD_FILTER = OpenApiParameter("child", int, description="Only this child's records")
 
 
-def _conflict(error):
-    return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
-
-
-def _call(function, **kwargs):
-    """Run a service; map its refusals to API answers. Returns (result, error_response)."""
-    try:
-        return function(**kwargs), None
-    except ValidationError as error:
-        return None, Response(service_errors(error), status=status.HTTP_400_BAD_REQUEST)
-    except DjangoPermissionDenied as error:
-        raise PermissionDenied(str(error))
-    except ConcurrentEditError as error:
-        return None, _conflict(error)
+class EnquiryViewSet(PathwayViewSet):
+    def conflict_response(self, error):
+        return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
 
 
 def _child_id(request):
@@ -57,9 +36,7 @@ def _child_id(request):
     return int(value) if value and value.isdigit() else None
 
 
-class StrategyDiscussionViewSet(
-    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class StrategyDiscussionViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, EnquiryViewSet):
     """Strategy discussions (Working Together 2013, 001 L1925–1962). Create records one already held."""
 
     serializer_class = StrategyDiscussionSerializer
@@ -70,17 +47,13 @@ class StrategyDiscussionViewSet(
 
     @extend_schema(parameters=[CHILD_FILTER])
     def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        record_search(
-            user=request.user, what="api:strategy-discussions-list", query=request.query_params.urlencode(),
-            child_ids=sorted({row["child"] for row in response.data["results"]}),
-        )
-        return response
+        return self.logged_list("api:strategy-discussions-list")
+
+    def record_queryset(self):
+        return selectors.discussion_with_details()
 
     def retrieve(self, request, *args, **kwargs):
-        discussion = get_object_or_404(selectors.discussion_with_details(), pk=kwargs["pk"])
-        api_open_child(request.user, discussion.child, what="api:strategy-discussion")
-        return Response(StrategyDiscussionSerializer(discussion).data)
+        return Response(StrategyDiscussionSerializer(self.open_record("api:strategy-discussion")).data)
 
     @extend_schema(
         request=StrategyDiscussionCreateSerializer,
@@ -90,30 +63,25 @@ class StrategyDiscussionViewSet(
     def create(self, request, *args, **kwargs):
         """Record a strategy discussion as held. The answer lists attendance `warnings` (never a refusal)
         and, when the discussion started enquiries, the `section_47_enquiry` id."""
-        body = StrategyDiscussionCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
-        child = get_object_or_404(Child, pk=data.pop("child"))
-        api_open_child(request.user, child, what="api:strategy-discussion-create", action=WRITE)
+        data = self.valid_data(StrategyDiscussionCreateSerializer)
+        child = self.open_child_for_write(data.pop("child"), "api:strategy-discussion-create")
         pending_id, version = data.pop("discussion"), data.pop("version")
         pending = None
         if pending_id:
             pending = StrategyDiscussion.objects.filter(pk=pending_id, child=child).first()
             if pending is None:
                 return Response({"discussion": ["No such discussion for this child"]}, status=status.HTTP_400_BAD_REQUEST)
-        discussion, error = _call(
+        discussion = self.run(
             services.record_strategy_discussion, child=child, by=request.user, discussion=pending,
             expected_version=version, **data,
         )
-        if error:
-            return error
         warnings = discussion.warnings
         discussion = selectors.discussion_with_details().get(pk=discussion.pk)
         discussion.warnings = warnings
         return Response(StrategyDiscussionCreatedSerializer(discussion).data, status=status.HTTP_201_CREATED)
 
 
-class Section47EnquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class Section47EnquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, EnquiryViewSet):
     """Section 47 enquiries (001 L1970–1997), their outcome and requests for a conference (001 L1992)."""
 
     serializer_class = Section47EnquirySerializer
@@ -125,22 +93,15 @@ class Section47EnquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
             fetched_by=self.request.user, child_id=_child_id(self.request), status=self.request.query_params.get("status")
         )
 
-    def _open(self, what, action=READ):
-        enquiry = get_object_or_404(selectors.enquiry_with_details(), pk=self.kwargs["pk"])
-        api_open_child(self.request.user, enquiry.child, what=what, action=action)
-        return enquiry
+    def record_queryset(self):
+        return selectors.enquiry_with_details()
 
     @extend_schema(parameters=[CHILD_FILTER, OpenApiParameter("status", str, enum=Section47Enquiry.Status.values)])
     def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        record_search(
-            user=request.user, what="api:section-47-enquiries-list", query=request.query_params.urlencode(),
-            child_ids=sorted({row["child"] for row in response.data["results"]}),
-        )
-        return response
+        return self.logged_list("api:section-47-enquiries-list")
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(Section47EnquirySerializer(self._open("api:section-47")).data)
+        return Response(Section47EnquirySerializer(self.open_record("api:section-47")).data)
 
     @extend_schema(
         request=EnquiryUpdateSerializer,
@@ -148,14 +109,10 @@ class Section47EnquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     )
     def partial_update(self, request, *args, **kwargs):
         """Change how the enquiries are going while they are open. `version` is required."""
-        enquiry = self._open("api:section-47-update", WRITE)
-        body = EnquiryUpdateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        enquiry = self.open_record("api:section-47-update", WRITE)
+        data = self.valid_data(EnquiryUpdateSerializer)
         version = data.pop("version")
-        updated, error = _call(services.update_enquiry, enquiry=enquiry, by=request.user, expected_version=version, data=data)
-        if error:
-            return error
+        self.run(services.update_enquiry, enquiry=enquiry, by=request.user, expected_version=version, data=data)
         return Response(Section47EnquirySerializer(selectors.enquiry_with_details().get(pk=enquiry.pk)).data)
 
     @extend_schema(
@@ -165,16 +122,12 @@ class Section47EnquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
         """Conclude the enquiries: substantiated (a conference is due) or not (with the next step)."""
-        enquiry = self._open("api:section-47-outcome", WRITE)
-        body = OutcomeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
-        _, error = _call(
+        enquiry = self.open_record("api:section-47-outcome", WRITE)
+        data = self.valid_data(OutcomeSerializer)
+        self.run(
             services.record_section_47_outcome, enquiry=enquiry, by=request.user,
             expected_version=data.pop("version"), **data,
         )
-        if error:
-            return error
         return Response(Section47EnquirySerializer(selectors.enquiry_with_details().get(pk=enquiry.pk)).data)
 
     @extend_schema(methods=["GET"], responses=ConferenceRequestSerializer(many=True))
@@ -183,14 +136,11 @@ class Section47EnquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def conference_requests(self, request, pk=None):
         """Requests for a conference after concerns were not substantiated (001 L1992)."""
         if request.method == "GET":
-            enquiry = self._open("api:conference-requests")
+            enquiry = self.open_record("api:conference-requests")
             return Response(ConferenceRequestSerializer(enquiry.conference_requests.all(), many=True).data)
-        enquiry = self._open("api:conference-request-create", WRITE)
-        body = ConferenceRequestCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        made, error = _call(services.request_conference, enquiry=enquiry, by=request.user, **body.validated_data)
-        if error:
-            return error
+        enquiry = self.open_record("api:conference-request-create", WRITE)
+        data = self.valid_data(ConferenceRequestCreateSerializer)
+        made = self.run(services.request_conference, enquiry=enquiry, by=request.user, **data)
         return Response(ConferenceRequestSerializer(made).data, status=status.HTTP_201_CREATED)
 
 

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict, ErrorList
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,9 +19,9 @@ from notifications.models import Deadline
 from notifications.selectors import with_rag
 
 from ..models import ConferenceRequest, Section47Enquiry, StrategyDiscussion
+from ..pages import attempt, open_child_record
 from ..permissions import may_record_social_care_work, may_sign_off, may_write_case_notes
-from ..services import ConcurrentEditError
-from ..views import add_service_errors, open_child
+from ..views import open_child
 from . import selectors, services
 from .forms import (
     ArrangeForm,
@@ -38,7 +37,6 @@ from .forms import (
 )
 
 READ, WRITE = AccessEvent.Action.READ, AccessEvent.Action.WRITE
-STALE = " Open the record again to see their changes, then make yours."
 
 
 def _may_record(user, child):
@@ -121,17 +119,17 @@ def discussion_new(request, pk):
     form = ArrangeForm(request.POST or None)
     invitees = attendee_formset(data=request.POST or None, initial=_rows_from_people(people), prefix="invitees")
     if request.method == "POST" and form.is_valid() & invitees.is_valid():
-        try:
-            discussion = services.arrange_strategy_discussion(
+        discussion = attempt(
+            form,
+            lambda: services.arrange_strategy_discussion(
                 child=child,
                 by=request.user,
                 invitees=formset_rows(invitees, allowed_users=_allowed_users(people)),
                 about_harmful_sexual_behaviour=form.cleaned_data["about_harmful_sexual_behaviour"],
                 disclosed_at=form.cleaned_data["disclosed_at"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if discussion is not None:
             messages.success(request, "Strategy discussion arranged. Record it here once it has been held.")
             return redirect("strategy-discussion-detail", pk=discussion.pk)
     capacities = _posted_capacities(invitees) if request.method == "POST" else [{"capacity": p["capacity"]} for p in people]
@@ -149,8 +147,9 @@ def discussion_new(request, pk):
 
 @login_required
 def discussion_detail(request, pk):
-    discussion = get_object_or_404(selectors.discussion_with_details(), pk=pk)
-    child, decision, refusal = open_child(request, discussion.child_id, what="page:strategy-discussion")
+    discussion, child, decision, refusal = open_child_record(
+        request, StrategyDiscussion, pk, what="page:strategy-discussion", queryset=selectors.discussion_with_details()
+    )
     if refusal:
         return refusal
     participants = list(discussion.participants.all())
@@ -179,8 +178,10 @@ def discussion_detail(request, pk):
 
 @login_required
 def discussion_record(request, pk):
-    discussion = get_object_or_404(selectors.discussion_with_details(), pk=pk)
-    child, decision, refusal = open_child(request, discussion.child_id, what="page:strategy-discussion-record", allowed_if=_may_record)
+    discussion, child, decision, refusal = open_child_record(
+        request, StrategyDiscussion, pk, what="page:strategy-discussion-record",
+        queryset=selectors.discussion_with_details(), allowed_if=_may_record,
+    )
     if refusal:
         return refusal
     if discussion.status == StrategyDiscussion.Status.HELD and request.method == "GET":
@@ -191,11 +192,13 @@ def discussion_record(request, pk):
 
 def _record(request, child, discussion):
     """The record form: for a pending discussion, or (discussion=None) for a new one already held."""
-    if discussion is not None:
+    if discussion is not None and discussion.participants.exists():
         participants = list(discussion.participants.all())
         people = []
         rows = _rows_from_participants(participants)
     else:
+        # A new discussion, or a pending one set up by the front door or an assessment's
+        # sign-off with no one invited yet: start from the child's allocations.
         participants = []
         people = services.invitation_prefill(child)
         rows = _rows_from_people(people)
@@ -215,8 +218,9 @@ def _record(request, child, discussion):
     if posted is not None and not checking:
         valid = form.is_valid() & attendees.is_valid() & actions.is_valid()
         if valid:
-            try:
-                saved = services.record_strategy_discussion(
+            saved = attempt(
+                form,
+                lambda: services.record_strategy_discussion(
                     child=child,
                     by=request.user,
                     discussion=discussion,
@@ -224,12 +228,9 @@ def _record(request, child, discussion):
                     attendees=formset_rows(attendees, allowed_users=_allowed_users(people, participants)),
                     actions=formset_rows(actions),
                     **form.service_data(),
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except ConcurrentEditError as error:
-                form.add_error(None, f"{error}{STALE}")
-            else:
+                ),
+            )
+            if saved is not None:
                 enquiry = getattr(saved, "section_47_enquiry", None) if saved.initiates_section_47 else None
                 messages.success(
                     request,
@@ -270,7 +271,9 @@ def _enquiry_context(request, enquiry, child, form=None):
     may_write = may_record_social_care_work(request.user)
     due = services.conference_is_due(enquiry)
     conference_url = ""
-    if due:
+    # Once arranged, the enquiry links to its initial conference instead of offering another.
+    initial_conference = enquiry.conferences.filter(kind="initial").order_by("id").first()
+    if due and initial_conference is None:
         conference_url = reverse("conference-new", args=[child.pk]) + f"?enquiry={enquiry.pk}"
     requests = list(enquiry.conference_requests.select_related("responded_by", "recorded_by").all())
     return {
@@ -280,6 +283,7 @@ def _enquiry_context(request, enquiry, child, form=None):
         "deadline_text": due_text(deadline) if deadline else "",
         "conference_due": due,
         "conference_url": conference_url,
+        "initial_conference": initial_conference,
         "requests": requests,
         "may_write": may_write,
         "may_respond": may_sign_off(request.user),
@@ -299,11 +303,10 @@ def _enquiry_context(request, enquiry, child, form=None):
 
 @login_required
 def enquiry_detail(request, pk):
-    enquiry = get_object_or_404(selectors.enquiry_with_details(), pk=pk)
-    if request.method == "POST":
-        child, decision, refusal = open_child(request, enquiry.child_id, what="page:section-47", allowed_if=_may_record)
-    else:
-        child, decision, refusal = open_child(request, enquiry.child_id, what="page:section-47")
+    enquiry, child, decision, refusal = open_child_record(
+        request, Section47Enquiry, pk, what="page:section-47", queryset=selectors.enquiry_with_details(),
+        allowed_if=_may_record if request.method == "POST" else None,
+    )
     if refusal:
         return refusal
     form = None
@@ -311,13 +314,11 @@ def enquiry_detail(request, pk):
         form = EnquiryForm(request.POST)
         if form.is_valid():
             data = {k: form.cleaned_data[k] for k in ("joint_with_police", "child_seen_on", "enquiries_summary")}
-            try:
-                services.update_enquiry(enquiry=enquiry, by=request.user, expected_version=form.cleaned_data["version"], data=data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except ConcurrentEditError as error:
-                form.add_error(None, f"{error}{STALE}")
-            else:
+            saved = attempt(
+                form,
+                lambda: services.update_enquiry(enquiry=enquiry, by=request.user, expected_version=form.cleaned_data["version"], data=data),
+            )
+            if saved is not None:
                 messages.success(request, "Enquiry details saved")
                 return redirect("section-47-detail", pk=enquiry.pk)
     return render(request, "casework/enquiry/enquiry_detail.html", _enquiry_context(request, enquiry, child, form))
@@ -325,8 +326,10 @@ def enquiry_detail(request, pk):
 
 @login_required
 def enquiry_outcome(request, pk):
-    enquiry = get_object_or_404(selectors.enquiry_with_details(), pk=pk)
-    child, decision, refusal = open_child(request, enquiry.child_id, what="page:section-47-outcome", allowed_if=_may_record)
+    enquiry, child, decision, refusal = open_child_record(
+        request, Section47Enquiry, pk, what="page:section-47-outcome", queryset=selectors.enquiry_with_details(),
+        allowed_if=_may_record,
+    )
     if refusal:
         return refusal
     if enquiry.status == Section47Enquiry.Status.CONCLUDED and request.method == "GET":
@@ -334,20 +337,18 @@ def enquiry_outcome(request, pk):
         return redirect("section-47-detail", pk=enquiry.pk)
     form = OutcomeForm(request.POST or None, initial={"version": enquiry.version})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_section_47_outcome(
+        recorded = attempt(
+            form,
+            lambda: services.record_section_47_outcome(
                 enquiry=enquiry,
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
                 outcome=form.cleaned_data["outcome"],
                 outcome_rationale=form.cleaned_data["outcome_rationale"],
                 next_step=form.cleaned_data["next_step"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except ConcurrentEditError as error:
-            form.add_error(None, f"{error}{STALE}")
-        else:
+            ),
+        )
+        if recorded is not None:
             messages.success(request, "Outcome recorded")
             return redirect("section-47-detail", pk=enquiry.pk)
     deadline = services.icpc_deadline(enquiry)
@@ -363,19 +364,17 @@ def enquiry_outcome(request, pk):
 
 @login_required
 def conference_request_new(request, pk):
-    enquiry = get_object_or_404(selectors.enquiry_with_details(), pk=pk)
-    child, decision, refusal = open_child(request, enquiry.child_id, what="page:conference-request-new", allowed_if=_may_request)
+    enquiry, child, decision, refusal = open_child_record(
+        request, Section47Enquiry, pk, what="page:conference-request-new", queryset=selectors.enquiry_with_details(),
+        allowed_if=_may_request,
+    )
     if refusal:
         return refusal
     user = request.user
     initial = {"requested_by_name": user.display_name, "requested_by_organisation": user.agency.name if user.agency_id else ""}
     form = ConferenceRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.request_conference(enquiry=enquiry, by=user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if attempt(form, lambda: services.request_conference(enquiry=enquiry, by=user, **form.cleaned_data)) is not None:
             messages.success(request, "Request for a conference recorded. A children's social care manager will respond.")
             return redirect("section-47-detail", pk=enquiry.pk)
     return render(request, "casework/enquiry/conference_request.html", {"child": child, "enquiry": enquiry, "form": form})
@@ -390,14 +389,14 @@ def conference_request_respond(request, pk):
         return refusal
     form = ConferenceResponseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.respond_to_conference_request(
+        answered = attempt(
+            form,
+            lambda: services.respond_to_conference_request(
                 request=conference_request, by=request.user,
                 agree=as_bool(form.cleaned_data["agree"]), response=form.cleaned_data["response"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if answered is not None:
             messages.success(request, "Response recorded. The person who asked has been told.")
             return redirect("section-47-detail", pk=enquiry.pk)
     return render(

@@ -7,8 +7,9 @@ Organisation and user rows are brought back to the values below; case records
 (children, people, involvements, contacts) are only created when missing, so
 changes made while trying the app out are kept.
 
-Rows are written directly, not through the services, so no access-log or case
-events are recorded for them.
+Organisations, users, children and involvements are written directly; contacts
+and the child protection records go through the services (see _demo_pathway),
+so their clocks and access-log rows are real.
 """
 
 from datetime import date, timedelta
@@ -20,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.management.commands import _demo_pathway as demo_pathway
 from accounts.models import Agency, Authority, Role, Team, User
 from casework.models import Child, Involvement, Person, Relationship
 from casework.validators import nhs_number_is_valid
@@ -104,8 +106,9 @@ class Command(BaseCommand):
             self._children(agencies, users)
         # Authority overrides of timescale rules need the authorities to exist first.
         call_command("load_timescale_rules", quiet=True)
+        # Assessments, strategy discussions, an enquiry and a plan, through the services.
         with transaction.atomic():
-            self._clocks(users)
+            demo_pathway.load(users, self._count)
         if not quiet:
             self._report()
 
@@ -306,27 +309,6 @@ class Command(BaseCommand):
             new = self._child(first, "Sample", dob, gender=G.NOT_KNOWN, ethnicity=E.NOBT, created_by=users["mash.worker"])
             self._involvement(new, mash, Kind.MASH_CONTACT, today, team=mash_team)
             self._contact(new, users["mash.worker"], "A teacher", "education", [category], rag=rag)
-
-    def _clocks(self, users):
-        """Running statutory clocks, so "My deadlines" has something to show: one overdue,
-        one due soon, one on track."""
-        from casework.models import Child
-        from notifications.clocks import start_clock
-        from notifications.models import Deadline
-
-        worker = users["csc.worker"]
-        now = timezone.now()
-        for first, last, code, started in (
-            ("Ruby", "Fictional", "assessment", now - timedelta(days=70)),
-            ("Casey", "Specimen", "icpc", now - timedelta(days=19)),
-            ("Jordan", "Example", "core_group_first", now - timedelta(days=2)),
-        ):
-            child = Child.objects.filter(first_name=first, last_name=last).first()
-            if child is None or Deadline.objects.filter(child=child, rule_code=code).exists():
-                continue
-            involvement = child.involvements.filter(agency=worker.agency).first()
-            start_clock(code, involvement, child=child, started_at=started, responsible=worker)
-            self._count(True)
 
     def _contact(self, child, mash_worker, referrer, agency, categories, *, rag):
         """An open contact at the front door, made through the same service as a real one."""

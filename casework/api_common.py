@@ -1,0 +1,95 @@
+"""What every pathway API viewset does (assessment, enquiry, conference, chronology).
+
+A child the caller may not see answers 404, and the attempt is logged (`api_open_child`);
+a service's ValidationError answers 400 with field errors, its PermissionDenied 403 and
+its ConcurrentEditError (a stale `version`) 409. Lists show only visible children's
+records and are logged with `record_search`.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from rest_framework import status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from accounts.audit import record_search
+from accounts.models import AccessEvent
+from referrals.api import service_errors
+
+from .models import Child
+from .pages import api_open_child
+from .services import ConcurrentEditError
+
+READ, WRITE = AccessEvent.Action.READ, AccessEvent.Action.WRITE
+
+__all__ = ["READ", "WRITE", "PathwayViewSet", "ServiceFailed", "service_errors"]
+
+
+class ServiceFailed(Exception):
+    """A service refused the write; `response` is the API's answer to send instead."""
+
+    def __init__(self, response):
+        super().__init__(response)
+        self.response = response
+
+
+class PathwayViewSet(viewsets.GenericViewSet):
+    """Base for the pathway's viewsets: open records through their child, call services, log lists."""
+
+    # The record `open_record` loads by the URL's pk (override `record_queryset` to join more).
+    model = None
+
+    def record_queryset(self):
+        return self.model.objects.all()
+
+    def handle_exception(self, exc):
+        if isinstance(exc, ServiceFailed):
+            return exc.response
+        return super().handle_exception(exc)
+
+    def conflict_response(self, error):
+        """The answer to an edit based on an old `version`."""
+        return Response({"version": [str(error)]}, status=status.HTTP_409_CONFLICT)
+
+    def run(self, service, /, **kwargs):
+        """Call a service; a refusal becomes the API's answer (raised as ServiceFailed, or 403)."""
+        try:
+            return service(**kwargs)
+        except ValidationError as error:
+            raise ServiceFailed(Response(service_errors(error), status=status.HTTP_400_BAD_REQUEST))
+        except ConcurrentEditError as error:
+            raise ServiceFailed(self.conflict_response(error))
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error) or None)
+
+    def open_record(self, what, action=READ, queryset=None):
+        """The record named in the URL, if the caller may see its child (else 404); the attempt is logged."""
+        record = get_object_or_404(queryset if queryset is not None else self.record_queryset(), pk=self.kwargs["pk"])
+        api_open_child(self.request.user, record.child, what=what, action=action)
+        return record
+
+    def open_child_for_write(self, child_id, what):
+        """The child a new record is for, if the caller may see them (else 404); logged as a write."""
+        child = get_object_or_404(Child, pk=child_id)
+        api_open_child(self.request.user, child, what=what, action=WRITE)
+        return child
+
+    def valid_data(self, serializer_class, **kwargs):
+        """The request body checked by `serializer_class` (400 with field errors when it is not valid)."""
+        serializer = serializer_class(data=self.request.data, **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def logged_list(self, what, queryset=None, serializer_class=None):
+        """A page of records (of visible children only: `queryset` must see to that), logged as a search."""
+        request = self.request
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()) if queryset is None else queryset)
+        record_search(
+            user=request.user,
+            what=what,
+            query=request.query_params.urlencode(),
+            child_ids=sorted({row.child_id for row in page}),
+        )
+        serializer = serializer_class(page, many=True) if serializer_class else self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
