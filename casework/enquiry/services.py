@@ -97,6 +97,20 @@ def _person(user, capacity, role=""):
     }
 
 
+def _assessment_worker(child):
+    """The social worker of the child's latest assessment: a front-door assessment has one
+    before the involvement is allocated."""
+    from ..models import Assessment
+
+    assessment = (
+        Assessment.objects.filter(child=child, social_worker__isnull=False)
+        .select_related("social_worker__line_manager", "social_worker__team__manager", "social_worker__agency")
+        .order_by("-started_on", "-id")
+        .first()
+    )
+    return assessment.social_worker if assessment else None
+
+
 def invitation_prefill(child) -> list[dict]:
     """Who to invite to a strategy discussion, from the child's allocations.
 
@@ -105,7 +119,7 @@ def invitation_prefill(child) -> list[dict]:
     Police and health are not users of this system, so the social worker adds them.
     """
     people = []
-    worker = allocated_csc_worker(child)
+    worker = allocated_csc_worker(child) or _assessment_worker(child)
     if worker:
         people.append(_person(worker, Capacity.SOCIAL_WORKER))
         manager = manager_of(worker)
