@@ -3,7 +3,7 @@
 from difflib import SequenceMatcher
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -33,6 +33,10 @@ EDITABLE_FIELDS = (
 )
 
 SIMILAR_NAME_RATIO = 0.8
+# Possible duplicates: the database's first cut (pg_trgm similarity of "first last"),
+# loose enough to keep every name `_similar` accepts in practice (tests/test_children.py).
+TRIGRAM_CANDIDATE_SIMILARITY = 0.2
+DUPLICATE_CANDIDATES = 50
 
 
 class ConcurrentEditError(Exception):
@@ -83,26 +87,61 @@ def _similar(a: Child, b: Child) -> bool:
 
 
 def find_possible_duplicates(child: Child):
-    """Same NHS number, or same date of birth and a similar name."""
+    """Same date of birth and a similar name (the same NHS number twice is refused, not flagged).
+
+    "Similar" is `_similar`: the same last name and first initial, or names at
+    least SIMILAR_NAME_RATIO alike. On PostgreSQL the database narrows the
+    children born that day to those whose name could be similar (pg_trgm,
+    migration referrals 0004), so only a few narrow rows come back however many
+    children share the birthday; `_similar` then decides, as before. At most
+    DUPLICATE_CANDIDATES are considered, closest names first.
+    """
     if not child.date_of_birth:
         return []
-    same_dob = Child.objects.filter(date_of_birth=child.date_of_birth).exclude(pk=child.pk)
-    return [other for other in same_dob if _similar(child, other)]
+    if connection.vendor != "postgresql":
+        same_dob = Child.objects.filter(date_of_birth=child.date_of_birth).exclude(pk=child.pk).order_by("id")
+        candidates = same_dob.only("id", "first_name", "last_name")[:DUPLICATE_CANDIDATES]
+        return [other for other in candidates if _similar(child, other)]
+    first, last = child.first_name or "", child.last_name or ""
+    with connection.cursor() as cursor:
+        # Written out: the ORM's building of this query cost more than the query itself.
+        cursor.execute(_DUPLICATE_CANDIDATES_SQL, {
+            "dob": child.date_of_birth, "pk": child.pk, "name": f"{first} {last}",
+            "threshold": TRIGRAM_CANDIDATE_SIMILARITY, "last": last, "initial": first[:1],
+            "limit": DUPLICATE_CANDIDATES,
+        })
+        rows = cursor.fetchall()
+    candidates = [Child.from_db(connection.alias, ["id", "first_name", "last_name"], row) for row in rows]
+    return [other for other in candidates if _similar(child, other)]
 
 
-@transaction.atomic
+# Uses the birthday index (child_dob_idx); similarity() is pg_trgm's (migration referrals 0004).
+_DUPLICATE_CANDIDATES_SQL = """
+    SELECT id, first_name, last_name FROM casework_child
+    WHERE date_of_birth = %(dob)s
+      AND (%(pk)s::bigint IS NULL OR id <> %(pk)s::bigint)
+      AND (similarity(first_name || ' ' || last_name, %(name)s) >= %(threshold)s
+           OR (lower(last_name) = lower(%(last)s) AND lower(left(first_name, 1)) = lower(%(initial)s)))
+    ORDER BY similarity(first_name || ' ' || last_name, %(name)s) DESC, id
+    LIMIT %(limit)s
+"""
+
+
+@transaction.atomic(savepoint=False)  # a failure here fails the caller's whole transaction
 def record_new_child(*, created_by, data: dict) -> Child:
     """Save a new child's details, flagging possible duplicates.
 
     Possible duplicates are flagged on the record, not refused: two children
     can share a birthday and a name. The same NHS number twice is refused.
     The caller opens an involvement and writes the access log.
+
+    No savepoints: if this fails, so does the caller's transaction (every
+    caller lets the error end it; create_child and receive_contact are atomic).
     """
     data = _clean(data)
     child = Child(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS}, created_by=created_by)
     try:
-        with transaction.atomic():
-            child.save()
+        child.save()  # on an error, save() marks the enclosing transaction for rollback
     except IntegrityError:
         # Another person recorded the same NHS number at the same moment.
         raise ValidationError({"nhs_number": "A child with this NHS number is already recorded"})

@@ -8,11 +8,15 @@ file, sets a new token (at once, and again when the change commits), and every
 process reloads at its next use. With no shared cache (local runs: one process,
 local-memory cache) the token is per process, which is all there is.
 If the shared cache cannot be reached, nothing is cached: the database is asked.
+
+Inside `one_generation()` (starting a clock reads a rule and a calendar) the
+token is read from the shared cache once for the whole block, not once a value.
 """
 
 import logging
 import threading
 import uuid
+from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -22,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 _shared = {"generation": None, "rules": {}, "closures": {}}
 _lock = threading.Lock()
+_local = threading.local()  # .scope: None outside one_generation(); inside, [token read?, tables]
 
 
 def _generation() -> str | None:
@@ -37,8 +42,30 @@ def _generation() -> str | None:
         return None
 
 
+@contextmanager
+def one_generation():
+    """Read the generation token at most once in this block (this thread); blocks nest."""
+    if getattr(_local, "scope", None) is not None:
+        yield
+        return
+    _local.scope = [False, None]
+    try:
+        yield
+    finally:
+        _local.scope = None
+
+
 def _tables():
     """(rules, closures) dicts for the current generation, or None when caching is off."""
+    scope = getattr(_local, "scope", None)
+    if scope is not None:
+        if not scope[0]:
+            scope[:] = [True, _read_tables()]
+        return scope[1]
+    return _read_tables()
+
+
+def _read_tables():
     token = _generation()
     if token is None:
         return None

@@ -1,5 +1,6 @@
 """Starting and stopping statutory clocks: the only way other apps create and close deadlines."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -7,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .caches import cached
+from .caches import cached, one_generation
 from .calendar import WorkingCalendar, add_working_days
 from .models import ClosureDay, Deadline, TimescaleRule
 from .rules import rule_in_force
-from .timescales import OfficeHours, compute_due, day_text, moment_text, office_opening
+from .timescales import DueMoment, OfficeHours, compute_due, day_text, moment_text, office_opening
 
 
 def calendar_for(authority) -> WorkingCalendar:
@@ -59,7 +60,49 @@ def next_action_at(deadline: Deadline, rule: TimescaleRule, calendar: WorkingCal
     return None
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class ClockPlan:
+    """What starting a clock will record, worked out before its subject is saved (see plan_clock)."""
+
+    rule: TimescaleRule
+    agency: object
+    responsible: object
+    started_at: datetime
+    anchor_at: datetime
+    calendar: WorkingCalendar
+    office: OfficeHours
+    due: DueMoment
+
+    @property
+    def due_at(self):
+        return self.due.due_at
+
+
+def plan_clock(
+    rule_code: str,
+    *,
+    started_at: datetime | None = None,
+    anchor_at: datetime | None = None,
+    responsible=None,
+    agency=None,
+) -> ClockPlan:
+    """The rule, calendar and due moment for a clock, without saving anything.
+
+    Lets a service store the due moment on its own record as it first saves it,
+    then start the clock from the same plan (start_clock(..., plan=plan)).
+    """
+    started_at = started_at or timezone.now()
+    anchor_at = anchor_at or started_at
+    agency = agency or (responsible.agency if responsible is not None else None)
+    authority = agency.authority if agency is not None else None
+    with one_generation():  # one look at the shared cache for the rule and the calendar
+        rule = rule_in_force(rule_code, authority)
+        calendar = calendar_for(authority)
+    office = office_hours_for(authority)
+    due = compute_due(rule, anchor_at, calendar=calendar, office=office)
+    return ClockPlan(rule, agency, responsible, started_at, anchor_at, calendar, office, due)
+
+
 def start_clock(
     rule_code: str,
     subject,
@@ -69,19 +112,22 @@ def start_clock(
     anchor_at: datetime | None = None,
     responsible=None,
     agency=None,
+    plan: ClockPlan | None = None,
 ) -> Deadline:
     """Start the clock `rule_code` for a record about a child.
 
     `anchor_at` is the event the rule counts from (the release date for a
-    countdown); it defaults to `started_at`, which defaults to now.
+    countdown); it defaults to `started_at`, which defaults to now. With `plan`
+    (from plan_clock, for the same rule) those come from the plan instead.
+
+    One INSERT and no savepoint: if it fails, the caller's transaction fails
+    with it (Model.save marks it for rollback).
     """
-    started_at = started_at or timezone.now()
-    anchor_at = anchor_at or started_at
-    agency = agency or (responsible.agency if responsible is not None else None)
-    authority = agency.authority if agency is not None else None
-    rule = rule_in_force(rule_code, authority)
-    calendar, office = calendar_for(authority), office_hours_for(authority)
-    due = compute_due(rule, anchor_at, calendar=calendar, office=office)
+    if plan is None:
+        plan = plan_clock(rule_code, started_at=started_at, anchor_at=anchor_at, responsible=responsible, agency=agency)
+    elif plan.rule.code != rule_code:
+        raise ValueError(f"A plan for {plan.rule.code!r} cannot start {rule_code!r}")
+    rule, calendar, office, due = plan.rule, plan.calendar, plan.office, plan.due
     deadline = Deadline(
         rule=rule,
         rule_code=rule.code,
@@ -89,10 +135,10 @@ def start_clock(
         child=child,
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk,
-        responsible=responsible,
-        agency=agency,
-        started_at=started_at,
-        anchor_at=anchor_at,
+        responsible=plan.responsible,
+        agency=plan.agency,
+        started_at=plan.started_at,
+        anchor_at=plan.anchor_at,
         due_at=due.due_at,
         due_date=due.due_date,
         explanation=due.explanation,
@@ -100,9 +146,10 @@ def start_clock(
     )
     # Reminders whose moment passed before the clock started are not sent late.
     reminders, _, _ = action_times(deadline, rule, calendar, office)
-    deadline.reminders_sent = sum(1 for moment in reminders if moment <= started_at)
+    deadline.reminders_sent = sum(1 for moment in reminders if moment <= plan.started_at)
     deadline.next_action_at = next_action_at(deadline, rule, calendar, office)
     deadline.save()
+    deadline._calendar = calendar  # the working calendar it was computed with, for its traffic light now
     return deadline
 
 

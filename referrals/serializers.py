@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib.contenttypes.models import ContentType
 from rest_framework import serializers
 
@@ -95,6 +97,16 @@ class ContactSerializer(serializers.ModelSerializer):
         model = Contact
         fields = ["id", "status", "received_at", "child", "decision_due", "rag", "outcome", "decided_at"]
 
+    def get_fields(self):
+        # ModelSerializer works its fields out from the model for every instance; do it once
+        # per class and hand each instance its own copy (fields are bound to their serializer).
+        cls = type(self)
+        template = cls.__dict__.get("_fields_template")
+        if template is None:
+            template = super().get_fields()
+            cls._fields_template = template
+        return copy.deepcopy(template)
+
     def _deadline(self, contact):
         cache = getattr(contact, "_decision_deadline", _UNSET)
         if cache is _UNSET:
@@ -120,6 +132,9 @@ class ContactSerializer(serializers.ModelSerializer):
         deadline = self._deadline(contact)
         if not (deadline and deadline.is_open):
             return "none"
+        calendar = getattr(deadline, "_calendar", None)  # a clock just started carries the calendar it used
+        if calendar is not None:
+            return deadline_rag(deadline, calendar=calendar)
         # One working calendar per authority for the whole list, not one query per row.
         calendars = self.context.setdefault("calendars", {})
         authority = deadline.agency.authority if deadline.agency_id else None
@@ -131,6 +146,15 @@ class ContactSerializer(serializers.ModelSerializer):
     def get_outcome(self, contact) -> str | None:
         decision = getattr(contact, "decision", None)
         return decision.outcome if decision and decision.authorised_at else None
+
+
+def contact_answer(contact) -> dict:
+    """The answer to POST /contacts/: the new contact as ContactSerializer shows it.
+
+    receive_contact leaves the decision clock (with its calendar) and "no decision"
+    on the contact, so this asks neither the database nor the shared cache.
+    """
+    return ContactSerializer(contact).data
 
 
 class ContactReferrerSerializer(ContactSerializer):

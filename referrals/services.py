@@ -4,12 +4,13 @@ Views, the API and tasks all call these. Each write to a contact is also an
 access-log entry for its child.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -21,10 +22,12 @@ from casework.assessment.services import open_assessment
 from casework.enquiry.services import request_strategy_discussion
 from casework.models import Child, Involvement
 from casework.services import open_involvement, record_new_child
-from notifications.clocks import cancel_clock, start_clock, stop_clock
+from notifications.clocks import cancel_clock, plan_clock, start_clock, stop_clock
 from notifications.services import notify
 
-from .models import AgencyCheck, ConcernCategory, Contact, Decision, Disagreement, DisagreementResponse, Feedback, RagChange
+from .models import (
+    AgencyCheck, ConcernCategory, Contact, Decision, Disagreement, DisagreementResponse, Feedback, IdempotencyKey, RagChange,
+)
 
 CHECK_RESPONSE_HOURS = 24  # partner agencies answer MASH within 24 hours (seed 004 l.130–135)
 KNOWN_RECENTLY = relativedelta(months=6)  # seed 000 §8.3
@@ -41,11 +44,28 @@ def _log(user, child, what, purpose=AccessEvent.Purpose.NORMAL):
 
 
 def front_door_agency(authority) -> Agency:
-    agency = Agency.objects.filter(authority=authority, kind=Agency.Kind.MASH).order_by("id").first()
-    if agency is None:
+    """The authority's MASH, with `front_door_team_id`: its first team (None without one), in one query."""
+    with connection.cursor() as cursor:
+        # Written out: the ORM's building of this query cost more than the query itself.
+        cursor.execute(_front_door_sql(), [authority.pk, Agency.Kind.MASH])
+        row = cursor.fetchone()
+    if row is None:
         raise ValidationError("This authority has no MASH set up. Ask an administrator.")
+    fields = Agency._meta.concrete_fields
+    agency = Agency.from_db(connection.alias, [f.attname for f in fields], row[: len(fields)])
+    agency.front_door_team_id = row[len(fields)]
     agency.authority = authority  # the same row: saves a query for each clock started on it
     return agency
+
+
+@functools.cache
+def _front_door_sql() -> str:
+    agency, team = Agency._meta, Team._meta
+    columns = ", ".join(f'a."{f.column}"' for f in agency.concrete_fields)
+    return (
+        f'SELECT {columns}, (SELECT t."id" FROM "{team.db_table}" t WHERE t."agency_id" = a."id" ORDER BY t."id" LIMIT 1) '
+        f'FROM "{agency.db_table}" a WHERE a."authority_id" = %s AND a."kind" = %s ORDER BY a."id" LIMIT 1'
+    )
 
 
 # --- Receiving ---------------------------------------------------------------
@@ -108,12 +128,24 @@ def _is_cyjs(received_by, details) -> bool:
     return (details.referrer.get("agency") or "").strip().lower() in ("cyjs", "yot", "yjs", "youth justice")
 
 
+@dataclass(frozen=True)
+class Idempotency:
+    """A partner system's Idempotency-Key for the contact, recorded in the same transaction."""
+
+    key: str
+    body_hash: str
+
+
 @access_log_last()  # atomic; its access-log rows are appended last
-def receive_contact(*, received_by, details: ContactDetails) -> Contact:
+def receive_contact(*, received_by, details: ContactDetails, idempotency: Idempotency | None = None) -> Contact:
     """Record a contact, route it and start its clocks.
 
     Open to CSC with an allocated social worker → that worker's team (000 §8.4);
     otherwise MASH. The one-working-day decision clock starts at receipt.
+
+    With `idempotency`, its key is recorded against the contact just before the
+    access-log row; if another request has just recorded the same key, this
+    raises IntegrityError and the whole contact is rolled back.
     """
     now = timezone.now()
     _validate(details, now)
@@ -130,6 +162,9 @@ def receive_contact(*, received_by, details: ContactDetails) -> Contact:
         .select_related("agency__authority", "team", "allocated_worker")
         .first()
     )
+    agency = csc_open.agency if csc_open else mash
+    # The decision clock is worked out first, so the contact is saved with its due moment in one INSERT.
+    decision_plan = plan_clock("referral_decision", started_at=details.received_at, agency=agency)
     referrer = details.referrer
     contact = Contact.objects.create(
         child=child,
@@ -146,8 +181,9 @@ def receive_contact(*, received_by, details: ContactDetails) -> Contact:
         referrer_level=details.referrer_level,
         consent=details.consent,
         consent_reason=details.consent_reason or "",
-        agency=csc_open.agency if csc_open else mash,
-        team=csc_open.team if csc_open else Team.objects.filter(agency=mash).order_by("id").first(),
+        agency=agency,
+        **({"team": csc_open.team} if csc_open else {"team_id": mash.front_door_team_id}),
+        decision_due_at=decision_plan.due_at,
     )
     if csc_open:
         notify(
@@ -155,19 +191,25 @@ def receive_contact(*, received_by, details: ContactDetails) -> Contact:
             subject="A new contact about a child you work with",
             link=reverse("contact-detail", args=[contact.pk]),
         )
+    elif is_new:
+        # open_involvement without its look for an open one: a child recorded just now has none.
+        Involvement.objects.create(
+            child=child, agency=mash, kind=Involvement.Kind.MASH_CONTACT, start=timezone.localdate(),
+            team_id=contact.team_id,
+        )
     else:
         open_involvement(child=child, agency=mash, kind=Involvement.Kind.MASH_CONTACT, team=contact.team)
-    decision_clock = start_clock(
-        "referral_decision", contact, child=child, started_at=details.received_at, agency=contact.agency
-    )
-    contact.decision_due_at = decision_clock.due_at
-    contact.save(update_fields=["decision_due_at"])
+    decision_clock = start_clock("referral_decision", contact, child=child, plan=decision_plan)
     # What the API answers with, without asking the database again: the decision clock, and no decision yet.
     contact._decision_deadline = decision_clock
     Contact._meta.get_field("decision").set_cached_value(contact, None)
     if _is_cyjs(received_by, details) and contact.referrer_user:
         # 000 §8.5: if CYJS has not heard the outcome in 3 working days, the referrer follows up.
         start_clock("mash_outcome_to_cyjs", contact, child=child, started_at=details.received_at, responsible=contact.referrer_user)
+    if idempotency is not None:
+        IdempotencyKey.objects.create(
+            user=received_by, key=idempotency.key, body_hash=idempotency.body_hash, contact=contact
+        )
     _log(received_by, child, "contact:create")
     return contact
 

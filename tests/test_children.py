@@ -24,6 +24,7 @@ from tests.factories import (
     authority_with_agencies,
     worker_in_new_team,
 )
+from tests.pathway_builders import api_for, client_for, date_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -36,24 +37,6 @@ def world():
     csc, mash, cyjs = authority_with_agencies()
     practitioner, team, manager = worker_in_new_team(csc)
     return SimpleNamespace(csc=csc, mash=mash, cyjs=cyjs, practitioner=practitioner, team=team, manager=manager)
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def date_parts(name, value):
-    if value is None:
-        return {f"{name}_day": "", f"{name}_month": "", f"{name}_year": ""}
-    return {f"{name}_day": str(value.day), f"{name}_month": str(value.month), f"{name}_year": str(value.year)}
 
 
 def child_form(**overrides):

@@ -7,13 +7,10 @@ Working Together 2013 (seed 001 L1741–1807, L1907–1917) and the Lancashire a
 from datetime import timedelta
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from rest_framework.test import APIClient
 
 from accounts.models import AccessEvent
 from casework.assessment import services
@@ -31,6 +28,9 @@ from notifications.clocks import open_deadlines, start_clock
 from notifications.models import Deadline, Notification
 from tests.assessment_builders import assessment_world, ready_to_sign, record, start, unborn
 from tests.factories import ContactFactory, InvolvementFactory, worker_in_new_team
+from tests.pathway_builders import api_for as api
+from tests.pathway_builders import client_for, date_parts
+from tests.pathway_builders import clocks as rule_clocks
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +41,7 @@ def world():
 
 
 def clocks(subject, **filters):
-    return Deadline.objects.filter(
-        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk, rule_code="assessment", **filters
-    )
+    return rule_clocks(subject, "assessment", **filters)
 
 
 def log_rows(user, what, **filters):
@@ -462,12 +460,6 @@ class TestCinMeetings:
 # --- API -------------------------------------------------------------------------------------------
 
 
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 class TestAssessmentApi:
     def test_create_record_complete_and_sign_off(self, world):
         worker = api(world.csc_worker)
@@ -607,16 +599,6 @@ class TestCinPlanApi:
 
 
 # --- Pages -----------------------------------------------------------------------------------------
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def date_parts(name, value):
-    return {f"{name}_day": str(value.day), f"{name}_month": str(value.month), f"{name}_year": str(value.year)}
 
 
 class TestPages:

@@ -11,11 +11,9 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.models import AccessEvent, Agency, Role
 from casework.chronology import selectors, services
@@ -24,6 +22,7 @@ from casework.models import AgreedAction, CaseNote, SignificantEvent
 from tests.browser.conftest import SCREENSHOTS
 from tests.chronology_builders import MASH_SECRET, add_contact, days_ago, full_history, moment, world_with_child
 from tests.factories import ChildFactory, UserFactory, grant
+from tests.pathway_builders import api_for, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -41,18 +40,6 @@ def world():
 @pytest.fixture
 def history(world):
     return full_history(world)
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def log_rows(child, what):

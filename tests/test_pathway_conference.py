@@ -5,11 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.models import AccessEvent, Role
 from casework.conference import services
@@ -34,6 +31,7 @@ from tests.conference_builders import (
     substantiated_enquiry,
 )
 from tests.factories import ChildFactory, InvolvementFactory, TeamFactory, UserFactory
+from tests.pathway_builders import api_for, client_for, clocks, date_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -45,30 +43,8 @@ def w():
     return conference_world()
 
 
-def clocks(subject, code, **filters):
-    return Deadline.objects.filter(
-        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk, rule_code=code, **filters
-    )
-
-
 def last_log(**filters):
     return AccessEvent.objects.filter(**filters).order_by("-id").first()
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def date_parts(name, value):
-    return {f"{name}_day": str(value.day), f"{name}_month": str(value.month), f"{name}_year": str(value.year)}
 
 
 def review_of(w, plan, **kwargs):

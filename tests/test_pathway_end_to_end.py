@@ -169,6 +169,13 @@ def test_from_a_partner_contact_to_the_end_of_a_child_protection_plan(world):
         [pending] = ok(worker.get(f"{API}/strategy-discussions/?child={cid}"))["results"]
         assert pending["status"] == "pending"
         assert StrategyDiscussion.objects.get(pk=pending["id"]).assessment_id == assessment["id"]
+        # The front door's involvement has no allocated worker yet: who to invite still starts
+        # from the assessment's social worker (and their manager) and the CYJS worker.
+        from casework.enquiry.services import invitation_prefill
+
+        assert [(p["user"], p["capacity"]) for p in invitation_prefill(child)] == [
+            (world.csc_worker, "social_worker"), (world.csc_manager, "csc_manager"), (world.cyjs_worker, "cyjs"),
+        ]
 
     # 3. The strategy discussion is held and starts section 47 enquiries.
     attendees = [

@@ -7,12 +7,9 @@ from datetime import timezone as dt_timezone
 import pytest
 import time_machine
 from dateutil.relativedelta import relativedelta
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.models import AccessEvent
 from casework.enquiry import services
@@ -30,6 +27,8 @@ from notifications.calendar import add_working_days
 from notifications.clocks import calendar_for, open_deadlines
 from notifications.models import Deadline, Notification
 from tests.factories import ChildFactory, InvolvementFactory, front_door_world
+from tests.pathway_builders import api_for, client_for, clocks
+from tests.pathway_builders import date_parts as date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -76,26 +75,8 @@ def record(world, child, *, by=None, held_at=None, s47=False, **kwargs):
     )
 
 
-def clocks(subject, rule_code, **filters):
-    return Deadline.objects.filter(
-        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk, rule_code=rule_code, **filters
-    )
-
-
 def logged(user, what, **filters):
     return AccessEvent.objects.filter(user=user, what=what, **filters)
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def wd(start: date, n: int, world):
@@ -604,10 +585,6 @@ class TestApi:
 
 
 # --- Pages ------------------------------------------------------------------------------------
-
-
-def date_fields(name, value):
-    return {f"{name}_day": str(value.day), f"{name}_month": str(value.month), f"{name}_year": str(value.year)}
 
 
 def formset_post(prefix, rows, total):

@@ -1,32 +1,15 @@
 """Forms for the assessment and child in need plan pages. They shape the pages; rules are in services."""
 
-import re
-from datetime import datetime, time
+from functools import partial
 
 from django import forms
-from django.utils import timezone
 
 from config.govuk_forms import GovukDateField
 
+from ..forms_common import YES_NO, ActionRowForm, WorkerChoiceField, moment, parse_clock, textarea, time_field
 from ..models import Assessment, Capacity
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-def _text(label, *, help_text="", rows=5, required=False, message=""):
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        max_length=20000,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": message} if message else {},
-    )
-
-
-class WorkerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user):
-        return f"{user.display_name}{f', {user.job_title}' if user.job_title else ''}"
+_text = partial(textarea, rows=5)
 
 
 class VersionedForm(forms.Form):
@@ -34,21 +17,14 @@ class VersionedForm(forms.Form):
 
 
 def _time_field(label, *, required=True):
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=5,
-        help_text="Use the 24-hour clock, for example 14:30",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
-        error_messages={"required": f"Enter the {label.lower()}"},
-    )
+    return time_field(label, required=required, message=f"Enter the {label.lower()}", inputmode="numeric")
 
 
 def _parse_time(value):
-    match = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*", value or "")
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+    clock = parse_clock(value)
+    if clock is None:
         raise forms.ValidationError("Enter a time like 14:30")
-    return time(int(match[1]), int(match[2]))
+    return clock
 
 
 class AssessmentStartForm(forms.Form):
@@ -174,11 +150,11 @@ class CinMeetingForm(forms.Form):
         data = super().clean()
         if data.get("scheduled_on") and data.get("scheduled_time"):
             try:
-                moment = _parse_time(data["scheduled_time"])
+                clock = _parse_time(data["scheduled_time"])
             except forms.ValidationError as error:
                 self.add_error("scheduled_time", error)
             else:
-                data["scheduled_for"] = timezone.make_aware(datetime.combine(data["scheduled_on"], moment))
+                data["scheduled_for"] = moment(data["scheduled_on"], clock)
         return data
 
 
@@ -218,11 +194,7 @@ class CinMeetingRecordForm(forms.Form):
         ]
 
 
-class ActionForm(forms.Form):
-    description = forms.CharField(label="What will be done", max_length=2000, required=False)
-    owner_name = forms.CharField(label="Who", max_length=200, required=False)
-    due_on = GovukDateField(label="By when", required=False)
-
+class ActionForm(ActionRowForm):
     def clean(self):
         data = super().clean()
         if (data.get("description") or data.get("due_on")) and not data.get("owner_name"):

@@ -17,7 +17,8 @@ from notifications.clocks import due_text, open_deadlines, start_clock, stop_clo
 from notifications.models import Deadline
 from notifications.services import notify
 
-from ..models import AgreedAction, Assessment, Capacity, ChildInNeedMeeting, ChildInNeedPlan, Involvement, Participant
+from ..meetings import clean_meeting_actions, participant_fields, save_actions, save_participants
+from ..models import Assessment, Capacity, ChildInNeedMeeting, ChildInNeedPlan, Involvement, Participant
 from ..permissions import may_record_social_care_work, may_sign_off, require
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError, open_involvement
@@ -483,15 +484,7 @@ def _clean_invitees(invitees) -> list[dict]:
         capacity = invitee.get("capacity") or ""
         if capacity not in Capacity.values:
             raise ValidationError({"invitees": f"Invitee {number}: choose in what capacity {name} takes part"})
-        cleaned.append(
-            {
-                "name": name[:200],
-                "organisation": (invitee.get("organisation") or "").strip()[:200],
-                "capacity": capacity,
-                "role": (invitee.get("role") or "").strip()[:200],
-                "user": user,
-            }
-        )
+        cleaned.append(participant_fields(invitee, name=name, capacity=capacity))
     return cleaned
 
 
@@ -507,8 +500,7 @@ def arrange_cin_meeting(*, plan, by, scheduled_for: datetime, invitees: list[dic
         raise ValidationError({"scheduled_for": "Enter the date and time of the meeting"})
     people = _clean_invitees(invitees)
     meeting = ChildInNeedMeeting.objects.create(plan=locked, child=locked.child, scheduled_for=scheduled_for, created_by=by)
-    for person in people:
-        Participant.objects.create(cin_meeting=meeting, **person)
+    save_participants(people, cin_meeting=meeting)
     invited_users = {p["user"].pk for p in people if p["user"] is not None}
     when = f"{timezone.localtime(scheduled_for):%-d %B %Y at %H:%M}"
     for user, agency in cyjs_invitees(locked.child):
@@ -568,16 +560,9 @@ def record_cin_meeting(
     decisions = (decisions or "").strip()
     if not progress:
         errors["progress"] = "Say what progress has been made against the plan"
-    cleaned_actions = []
-    for number, item in enumerate(actions or [], start=1):
-        description = (item.get("description") or "").strip()
-        owner = (item.get("owner_name") or "").strip()
-        if not description and not owner and not item.get("due_on"):
-            continue
-        if not description or not owner:
-            errors["actions"] = f"Action {number}: say what will be done and who will do it"
-            break
-        cleaned_actions.append({"description": description, "owner_name": owner[:200], "due_on": item.get("due_on")})
+    cleaned_actions, problem = clean_meeting_actions(actions)
+    if problem:
+        errors["actions"] = problem
     if not decisions and not cleaned_actions:
         errors["decisions"] = "Record what was decided: who will do what, or that nothing more is needed"
     if next_meeting_on is not None and held_on is not None and next_meeting_on <= held_on:
@@ -592,8 +577,7 @@ def record_cin_meeting(
     for pk, participant in participants.items():
         participant.attended = attended.get(pk, False)
         participant.save(update_fields=["attended"])
-    for item in cleaned_actions:
-        AgreedAction.objects.create(child=locked.child, cin_meeting=locked, **item)
+    save_actions(locked.child, cleaned_actions, cin_meeting=locked)
     save_if_unchanged(
         locked,
         expected_version=None,

@@ -1,29 +1,18 @@
 """Forms for case notes, significant events and the chronology's filters. Rules are in services.py."""
 
-import re
-from datetime import datetime, time
+from functools import partial
 
 from django import forms
-from django.utils import timezone
 
 from config.govuk_forms import GovukDateField
 
+from ..forms_common import moment, parse_clock, textarea, time_field
 from ..models import CaseNote
 from . import selectors
 
 ACTION_ROWS = 5
-TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
-
-def _textarea(label, *, help_text="", rows=4, required=True, message=""):
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": message} if message else {},
-    )
+_textarea = partial(textarea, required=True, max_length=10000)
 
 
 class ChronologyFilterForm(forms.Form):
@@ -51,12 +40,7 @@ class CaseNoteForm(forms.Form):
     occurred_on = GovukDateField(
         label="Date it happened", help_text="For example, 27 3 2026", error_messages={"required": "Enter the date it happened"}
     )
-    occurred_time = forms.CharField(
-        label="Time",
-        help_text="Use the 24-hour clock, for example 14:30",
-        max_length=5,
-        error_messages={"required": "Enter the time it happened"},
-    )
+    occurred_time = time_field("Time", message="Enter the time it happened")
     took_part = _textarea(
         "Who took part", help_text="Names and roles, one a line", rows=3, message="Enter who took part"
     )
@@ -65,7 +49,6 @@ class CaseNoteForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["occurred_time"].widget.attrs["class"] = "govuk-input--width-5"
         for n in range(1, ACTION_ROWS + 1):
             self.fields[f"action_{n}_description"] = forms.CharField(label="What will be done", required=False, max_length=2000)
             self.fields[f"action_{n}_owner_name"] = forms.CharField(label="Who will do it", required=False, max_length=200)
@@ -91,10 +74,10 @@ class CaseNoteForm(forms.Form):
         )
 
     def clean_occurred_time(self):
-        match = TIME_PATTERN.match(self.cleaned_data["occurred_time"])
-        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        clock = parse_clock(self.cleaned_data["occurred_time"])
+        if clock is None:
             raise forms.ValidationError("Enter the time as hours and minutes, for example 14:30")
-        return time(int(match[1]), int(match[2]))
+        return clock
 
     def clean(self):
         data = super().clean()
@@ -106,7 +89,7 @@ class CaseNoteForm(forms.Form):
             elif owner and not description:
                 self.add_error(f"action_{n}_description", f"Action {n}: say what will be done")
         if data.get("occurred_on") and data.get("occurred_time"):
-            data["occurred_at"] = timezone.make_aware(datetime.combine(data["occurred_on"], data["occurred_time"]))
+            data["occurred_at"] = moment(data["occurred_on"], data["occurred_time"])
         return data
 
     def service_kwargs(self) -> dict:

@@ -17,7 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import AgreedAction, CaseNote, SignificantEvent
+from ..meetings import action_rows, save_actions
+from ..models import CaseNote, SignificantEvent
 from ..permissions import may_write_case_notes, require
 from ..recording import log_write, require_access
 
@@ -37,12 +38,7 @@ def _writer_agency(by):
 def _clean_actions(actions) -> tuple[list[dict], list[str]]:
     """Blank rows are dropped; a row with anything in it needs what and who (000 ¶8.1: 'who will be taking what action')."""
     cleaned, problems = [], []
-    for number, row in enumerate(actions or (), start=1):
-        description = (row.get("description") or "").strip()
-        owner_name = (row.get("owner_name") or "").strip()
-        due_on = row.get("due_on") or None
-        if not (description or owner_name or due_on):
-            continue
+    for number, row, description, owner_name, due_on in action_rows(actions):
         if not description:
             problems.append(f"Action {number}: say what will be done")
         if not owner_name:
@@ -110,17 +106,7 @@ def record_case_note(
         no_further_action=bool(no_further_action),
         recorded_by=by,
     )
-    AgreedAction.objects.bulk_create(
-        AgreedAction(
-            child=child,
-            case_note=note,
-            description=row["description"],
-            owner_name=row["owner_name"],
-            owner=row["owner"],
-            due_on=row["due_on"],
-        )
-        for row in cleaned
-    )
+    save_actions(child, cleaned, case_note=note)
     log_write(by, child, "case-note:record", decision=decision, detail=f"case note {note.pk}")
     return note
 

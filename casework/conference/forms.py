@@ -1,17 +1,17 @@
 """Forms for conference and plan pages. They shape the pages; the rules are in services.py."""
 
-import re
-from datetime import datetime, time
+from datetime import time
 
 from django import forms
-from django.utils import timezone
 
 from config.govuk_forms import GovukDateField
 
+from ..forms_common import YES_NO, WorkerChoiceField, as_bool, parse_clock, textarea, time_field
+from ..forms_common import moment as local_moment
 from ..models import AbuseCategory, Capacity, ChildProtectionPlan
 
-TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
-YES_NO = [("yes", "Yes"), ("no", "No")]
+text = textarea
+PersonChoice = WorkerChoiceField
 
 
 def yes_no(label, *, message, required=True, help_text=""):
@@ -25,40 +25,13 @@ def yes_no(label, *, message, required=True, help_text=""):
     )
 
 
-def as_bool(value):
-    return {"yes": True, "no": False}.get(value)
-
-
-def text(label, *, required=False, help_text="", rows=4, message=""):
-    return forms.CharField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        max_length=20000,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": message} if message else {},
-    )
-
-
-def time_field(label, *, required=True, message="Enter the time"):
-    field = forms.CharField(
-        label=label,
-        required=required,
-        max_length=5,
-        help_text="Use the 24-hour clock, for example 14:30",
-        error_messages={"required": message},
-    )
-    field.widget.attrs["class"] = "govuk-input--width-5"
-    return field
-
-
 def clean_time(value):
     if not value:
         return None
-    match = TIME.match(value)
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+    clock = parse_clock(value)
+    if clock is None:
         raise forms.ValidationError("Enter a real time, for example 14:30")
-    return time(int(match[1]), int(match[2]))
+    return clock
 
 
 def who(name, organisation):
@@ -66,14 +39,10 @@ def who(name, organisation):
 
 
 def moment(day, at):
+    """A date and (by default 9:00) a time in the service's time zone; None without a date."""
     if day is None:
         return None
-    return timezone.make_aware(datetime.combine(day, at or time(9)))
-
-
-class PersonChoice(forms.ModelChoiceField):
-    def label_from_instance(self, user):
-        return f"{user.display_name}{f', {user.job_title}' if user.job_title else ''}"
+    return local_moment(day, at or time(9))
 
 
 class ArrangeForm(forms.Form):

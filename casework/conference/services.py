@@ -19,9 +19,9 @@ from notifications.clocks import cancel_clock, start_clock, stop_clock
 from notifications.services import notify
 
 from ..enquiry.services import conference_is_due
+from ..meetings import clean_meeting_actions, participant_fields, save_actions, save_participants
 from ..models import (
     AbuseCategory,
-    AgreedAction,
     Capacity,
     ChildProtectionConference,
     ChildProtectionPlan,
@@ -67,7 +67,7 @@ def _as_moment(day: date, hour: int = 12) -> datetime:
 
 
 def _participants(rows, **parent) -> list[Participant]:
-    created = []
+    people = []
     for row in rows:
         name = (row.get("name") or "").strip()
         if not name:
@@ -75,21 +75,16 @@ def _participants(rows, **parent) -> list[Participant]:
         capacity = row.get("capacity") or Capacity.OTHER_PROFESSIONAL
         if capacity not in Capacity.values:
             raise ValidationError({"invitees": f"{name}: choose in what capacity they take part"})
-        created.append(
-            Participant.objects.create(
-                **parent,
-                name=name,
-                organisation=(row.get("organisation") or "").strip(),
-                capacity=capacity,
-                role=(row.get("role") or "").strip(),
-                user=row.get("user"),
-                invited=row.get("invited", True),
-                attended=row.get("attended"),
-                sent_apologies=bool(row.get("sent_apologies")),
-                written_views=(row.get("written_views") or "").strip(),
-            )
+        people.append(
+            {
+                **participant_fields(row, name=name, capacity=capacity),
+                "invited": row.get("invited", True),
+                "attended": row.get("attended"),
+                "sent_apologies": bool(row.get("sent_apologies")),
+                "written_views": (row.get("written_views") or "").strip(),
+            }
         )
-    return created
+    return save_participants(people, **parent)
 
 
 def participant_row(person: Participant) -> dict:
@@ -443,24 +438,16 @@ def record_core_group_meeting(
         rows.append({**participant_row(person), "attended": bool(row.get("attended")), "written_views": row.get("written_views") or ""})
     if not (decisions or "").strip():
         errors["decisions"] = "Write what the core group decided"
-    clean_actions = []
-    for number, action in enumerate(actions, start=1):
-        description = (action.get("description") or "").strip()
-        owner = (action.get("owner_name") or "").strip()
-        if not description and not owner and not action.get("due_on"):
-            continue
-        if not description or not owner:
-            errors["actions"] = f"Action {number}: say what will be done and who will do it"
-            break
-        clean_actions.append((description, owner, action.get("due_on")))
+    clean_actions, problem = clean_meeting_actions(actions)
+    if problem:
+        errors["actions"] = problem
     if errors:
         raise ValidationError(errors)
     meeting = CoreGroupMeeting.objects.create(
         plan=plan, child=child, held_on=held_on, progress=(progress or "").strip(), decisions=decisions.strip(), recorded_by=by
     )
     _participants(rows, core_group_meeting=meeting)
-    for description, owner, due_on in clean_actions:
-        AgreedAction.objects.create(child=child, core_group_meeting=meeting, description=description, owner_name=owner, due_on=due_on)
+    save_actions(child, clean_actions, core_group_meeting=meeting)
     stop_clock("core_group_first", plan, stopped_at=_as_moment(held_on))
     log_write(by, child, "core-group:record", detail=f"plan {plan.pk}, meeting {meeting.pk}")
     return meeting

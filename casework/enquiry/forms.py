@@ -1,42 +1,27 @@
 """Forms for strategy discussions and section 47 enquiries. They shape the pages; rules are in services."""
 
 import re
-from datetime import datetime, time
+from datetime import time
+from functools import partial
 
 from django import forms
-from django.utils import timezone
 
 from config.govuk_forms import GovukDateField
 
+from ..forms_common import YES_NO, ActionRowForm, as_bool, moment, textarea, time_field
 from ..models import Capacity, Section47Enquiry, StrategyDiscussion
 
 ATTENDEE_ROWS = 8
 ACTION_ROWS = 4
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
 YES_NO_UNSURE = [("yes", "Yes"), ("no", "No"), ("", "Not decided yet")]
 
 
-def _text(label, *, help_text="", rows=4, required=False, message=""):
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": message} if message else {},
-    )
+_text = partial(textarea, max_length=None)
 
 
 def _time(label, *, required=False, message=""):
-    field = forms.CharField(
-        label=label,
-        required=required,
-        max_length=5,
-        help_text="Use the 24-hour clock, for example 14:30",
-        error_messages={"required": message} if message else {},
-    )
-    field.widget.attrs.update({"class": "govuk-input--width-5", "inputmode": "numeric", "autocomplete": "off"})
-    return field
+    return time_field(label, required=required, message=message, inputmode="numeric", autocomplete="off")
 
 
 def parse_time(value):
@@ -48,15 +33,6 @@ def parse_time(value):
     if hours > 23 or minutes > 59:
         return None
     return time(hours, minutes)
-
-
-def moment(day, clock):
-    """A date and a time, in the service's time zone."""
-    return timezone.make_aware(datetime.combine(day, clock))
-
-
-def as_bool(value):
-    return {"yes": True, "no": False}.get(value)
 
 
 def from_bool(value):
@@ -100,11 +76,7 @@ class AttendeeForm(forms.Form):
         return data
 
 
-class ActionForm(forms.Form):
-    description = forms.CharField(label="What will be done", max_length=2000, required=False)
-    owner_name = forms.CharField(label="Who", max_length=200, required=False)
-    due_on = GovukDateField(label="By when", required=False)
-
+class ActionForm(ActionRowForm):
     def clean(self):
         data = super().clean()
         if (data.get("owner_name") or data.get("due_on")) and not data.get("description"):

@@ -16,7 +16,8 @@ from notifications.clocks import cancel_clock, due_text, open_deadlines, start_c
 from notifications.models import Deadline
 from notifications.services import notify
 
-from ..models import AgreedAction, Capacity, ConferenceRequest, Involvement, Participant, Section47Enquiry, StrategyDiscussion
+from ..meetings import action_rows, participant_fields, save_actions, save_participants
+from ..models import Capacity, ConferenceRequest, Involvement, Participant, Section47Enquiry, StrategyDiscussion
 from ..permissions import may_record_social_care_work, may_sign_off, may_write_case_notes, require
 from ..recording import log_write, require_access, required_text, save_if_unchanged
 from ..services import ConcurrentEditError
@@ -182,15 +183,7 @@ def _clean_attendees(attendees, *, required: bool) -> list[dict]:
             raise ValidationError({"attendees": "Enter the name of each person who took part"})
         if capacity not in capacities:
             raise ValidationError({"attendees": f"Say in what capacity {name} took part"})
-        cleaned.append(
-            {
-                "name": name[:200],
-                "organisation": (row.get("organisation") or "").strip()[:200],
-                "capacity": capacity,
-                "role": (row.get("role") or "").strip()[:200],
-                "user": row.get("user"),
-            }
-        )
+        cleaned.append(participant_fields(row, name=name, capacity=capacity))
     if required and not cleaned:
         raise ValidationError({"attendees": "Add the people who took part"})
     return cleaned
@@ -198,16 +191,12 @@ def _clean_attendees(attendees, *, required: bool) -> list[dict]:
 
 def _clean_actions(actions) -> list[dict]:
     cleaned = []
-    for row in actions or ():
-        description = (row.get("description") or "").strip()
-        owner_name = (row.get("owner_name") or "").strip()
-        if not description and not owner_name and not row.get("due_on"):
-            continue
+    for _number, row, description, owner_name, due_on in action_rows(actions):
         if not description:
             raise ValidationError({"actions": "Say what each action is"})
         if not owner_name:
             raise ValidationError({"actions": f"Say who will do “{description[:40]}”"})
-        cleaned.append({"description": description, "owner_name": owner_name[:200], "due_on": row.get("due_on"), "owner": row.get("owner")})
+        cleaned.append({"description": description, "owner_name": owner_name[:200], "due_on": due_on, "owner": row.get("owner")})
     return cleaned
 
 
@@ -285,9 +274,7 @@ def arrange_strategy_discussion(
         disclosed_at=disclosed_at if about_harmful_sexual_behaviour else None,
         agency=csc_agency_for(child, by),
     )
-    Participant.objects.bulk_create(
-        [Participant(strategy_discussion=discussion, invited=True, **person) for person in invitees]
-    )
+    save_participants([{**person, "invited": True} for person in invitees], strategy_discussion=discussion)
     return discussion
 
 
@@ -398,9 +385,7 @@ def record_strategy_discussion(
         save_if_unchanged(discussion, expected_version=None, fields=fields)
 
     _save_attendance(discussion, attendees)
-    AgreedAction.objects.bulk_create(
-        [AgreedAction(child=child, strategy_discussion=discussion, **action) for action in actions]
-    )
+    save_actions(child, actions, strategy_discussion=discussion)
     agency = csc_agency_for(child, by)
     if discussion.about_harmful_sexual_behaviour:
         _hsb_clock(discussion, held_at=held_at, agency=agency)

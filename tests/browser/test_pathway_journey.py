@@ -195,7 +195,12 @@ def test_a_child_from_assessment_to_the_end_of_a_child_protection_plan(browser_p
     conference = ChildProtectionConference.objects.get(child=child, kind="initial")
     assert conference.participants.filter(user=people["cyjs_worker"]).exists()
 
-    # Back on the enquiry, the conference is linked (not offered again).
+    # The enquiry now links to the conference instead of offering to arrange another.
+    enquiry = conference.enquiry
+    page.goto(f"{live_server.url}/section-47-enquiries/{enquiry.pk}/")
+    expect(page.get_by_role("link", name="Arrange the initial conference")).to_have_count(0)
+    expect(page.get_by_role("link", name="Initial conference arranged for")).to_be_visible()
+    # And the child's record shows it as the next conference.
     page.goto(f"{live_server.url}/children/{child.pk}/")
     page.locator("#pathway ~ .govuk-grid-row").get_by_role("link", name="Initial conference").click()
 
@@ -282,7 +287,7 @@ def test_a_child_from_assessment_to_the_end_of_a_child_protection_plan(browser_p
 
     # --- The chronology, from the child's record, lists every step.
     page.goto(f"{live_server.url}/children/{child.pk}/")
-    page.locator("#pathway ~ .govuk-grid-row").get_by_role("link", name="Chronology").click()
+    page.locator("#pathway ~ .govuk-grid-row").get_by_role("link", name="Chronology", exact=True).click()
     for title in ("Assessment started", "Strategy discussion held", "Section 47 enquiry concluded",
                   "Initial conference held", "Core group meeting", "Review conference held", "Child protection plan ended"):
         expect(page.locator("main")).to_contain_text(title)
