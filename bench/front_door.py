@@ -166,6 +166,21 @@ def _children(pid):
     return found
 
 
+def _database_backends():
+    """{pid: CPU seconds} of the PostgreSQL backends serving this benchmark's database (local server only)."""
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if title.startswith("postgres: ") and f" {name} " in title:
+                found[int(entry.name)] = _proc_cpu(int(entry.name))
+    return found
+
+
 def _machine_cpu():
     """(busy, total) jiffies over all CPUs."""
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
@@ -182,6 +197,7 @@ class CpuMeter:
     def __enter__(self):
         self.pids = [self.server.process.pid, *_children(self.server.process.pid)]
         self.server_cpu = sum(_proc_cpu(p) for p in self.pids)
+        self.database = _database_backends()
         self.client_cpu = time.process_time()
         self.machine = _machine_cpu()
         self.wall = time.perf_counter()
@@ -190,13 +206,15 @@ class CpuMeter:
     def __exit__(self, *exc):
         self.server_cpu = sum(_proc_cpu(p) for p in self.pids) - self.server_cpu
         self.client_cpu = time.process_time() - self.client_cpu
+        self.database_cpu = sum(cpu - self.database.get(pid, 0.0) for pid, cpu in _database_backends().items())
         busy, total = _machine_cpu()
         self.busy_share = (busy - self.machine[0]) / max(1, total - self.machine[1])
         self.wall = time.perf_counter() - self.wall
 
     def line(self, requests):
         cores = os.cpu_count() or 1
-        return (f"CPU per request: gunicorn {self.server_cpu / requests * 1000:.1f} ms, this client "
+        return (f"CPU per request: gunicorn {self.server_cpu / requests * 1000:.1f} ms, PostgreSQL backends "
+                f"{self.database_cpu / requests * 1000:.1f} ms, this client "
                 f"{self.client_cpu / requests * 1000:.1f} ms; machine {self.busy_share:.0%} busy of {cores} cores "
                 f"(PostgreSQL and anything else running here make up the rest; load average "
                 f"{os.getloadavg()[0]:.1f})")
@@ -370,6 +388,8 @@ def profile_one_write(world):
     sql_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
     print(f"one write in-process: {response.status_code}, {ms:.1f} ms, {len(queries.captured_queries)} queries "
           f"({sql_ms:.1f} ms in SQL as measured by Django)")
+    for q in queries.captured_queries:
+        print(f"      {q['sql'][:120]}")
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
     pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
 

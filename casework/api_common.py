@@ -9,12 +9,14 @@ records and are logged with `record_search`.
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from rest_framework import status, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts.audit import record_search
-from accounts.models import AccessEvent
+from accounts.models import AccessEvent, User
 from referrals.api import service_errors
 
 from .models import Child
@@ -23,7 +25,26 @@ from .services import ConcurrentEditError
 
 READ, WRITE = AccessEvent.Action.READ, AccessEvent.Action.WRITE
 
-__all__ = ["READ", "WRITE", "PathwayViewSet", "ServiceFailed", "service_errors"]
+__all__ = ["READ", "WRITE", "ColleagueField", "PathwayViewSet", "ServiceFailed", "service_errors"]
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ColleagueField(serializers.PrimaryKeyRelatedField):
+    """A user id in a request body (attendee, chair, lead social worker): an active user of
+    the caller's own authority, so a partner system cannot name people elsewhere."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        users = User.objects.filter(is_active=True).select_related("agency")
+        request = self.context.get("request")
+        caller = getattr(request, "user", None)
+        if caller is not None and caller.agency_id:
+            users = users.filter(agency__authority_id=caller.agency.authority_id)
+        return users
 
 
 class ServiceFailed(Exception):
@@ -77,7 +98,7 @@ class PathwayViewSet(viewsets.GenericViewSet):
 
     def valid_data(self, serializer_class, **kwargs):
         """The request body checked by `serializer_class` (400 with field errors when it is not valid)."""
-        serializer = serializer_class(data=self.request.data, **kwargs)
+        serializer = serializer_class(data=self.request.data, context={"request": self.request}, **kwargs)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 

@@ -1,7 +1,7 @@
 """Child protection conferences, plans and core groups (seed 001 L2001–2058): the services as the pages and
 the API call them, their clocks, the pages, the conference report PDF and the API."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -24,13 +24,12 @@ from notifications.clocks import calendar_for, due_text, open_deadlines
 from notifications.models import Deadline, Notification
 from tests.conference_builders import (
     arranged_initial,
-    attendance_all,
     child_on_plan,
     conference_world,
     record,
     substantiated_enquiry,
 )
-from tests.factories import ChildFactory, InvolvementFactory, TeamFactory, UserFactory
+from tests.factories import ChildFactory, InvolvementFactory, UserFactory
 from tests.pathway_builders import api_for, client_for, clocks, date_parts
 
 pytestmark = pytest.mark.django_db

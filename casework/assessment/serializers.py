@@ -1,7 +1,6 @@
 from rest_framework import serializers
 
-from accounts.models import User
-
+from ..api_common import ColleagueField
 from ..models import AgreedAction, Assessment, Capacity, ChildInNeedMeeting, ChildInNeedPlan, Participant
 
 
@@ -38,18 +37,10 @@ class AssessmentSerializer(serializers.ModelSerializer):
         return deadline.explanation if deadline else None
 
 
-class CscUserField(serializers.PrimaryKeyRelatedField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", User.objects.filter(is_active=True))
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_null", True)
-        super().__init__(**kwargs)
-
-
 class AssessmentCreateSerializer(serializers.Serializer):
     child = serializers.IntegerField()
     referral_received_at = serializers.DateTimeField(required=False)
-    social_worker = CscUserField()
+    social_worker = ColleagueField()
 
 
 class AssessmentUpdateSerializer(serializers.Serializer):
@@ -63,7 +54,7 @@ class AssessmentUpdateSerializer(serializers.Serializer):
     strengths = serializers.CharField(required=False, allow_blank=True)
     differences_of_view = serializers.CharField(required=False, allow_blank=True)
     analysis = serializers.CharField(required=False, allow_blank=True)
-    social_worker = CscUserField()
+    social_worker = ColleagueField()
 
 
 class AssessmentCompleteSerializer(serializers.Serializer):
@@ -118,7 +109,7 @@ class CinPlanCreateSerializer(serializers.Serializer):
     services = serializers.CharField(required=False, allow_blank=True, default="")
     parents_expected_to = serializers.CharField(required=False, allow_blank=True, default="")
     review_every_weeks = serializers.IntegerField(required=False, default=12)
-    lead_social_worker = CscUserField()
+    lead_social_worker = ColleagueField()
 
 
 class CinPlanUpdateSerializer(serializers.Serializer):
@@ -127,7 +118,7 @@ class CinPlanUpdateSerializer(serializers.Serializer):
     services = serializers.CharField(required=False, allow_blank=True)
     parents_expected_to = serializers.CharField(required=False, allow_blank=True)
     review_every_weeks = serializers.IntegerField(required=False)
-    lead_social_worker = CscUserField()
+    lead_social_worker = ColleagueField()
 
 
 class CinPlanEndSerializer(serializers.Serializer):
@@ -141,7 +132,7 @@ class CinMeetingInviteeSerializer(serializers.Serializer):
     organisation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     capacity = serializers.ChoiceField(choices=Capacity.choices)
     role = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    user = CscUserField()
+    user = ColleagueField()
 
 
 class CinMeetingArrangeSerializer(serializers.Serializer):

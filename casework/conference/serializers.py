@@ -2,8 +2,7 @@
 
 from rest_framework import serializers
 
-from accounts.models import User
-
+from ..api_common import ColleagueField
 from ..models import (
     AbuseCategory,
     AgreedAction,
@@ -29,7 +28,7 @@ class PersonInSerializer(serializers.Serializer):
     organisation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     capacity = serializers.ChoiceField(choices=Capacity.choices)
     role = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True, default=None)
+    user = ColleagueField(default=None)
 
 
 class ConferenceSerializer(serializers.ModelSerializer):
@@ -52,7 +51,7 @@ class ConferenceCreateSerializer(serializers.Serializer):
     child = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=[ChildProtectionConference.Kind.INITIAL, ChildProtectionConference.Kind.REVIEW])
     scheduled_for = serializers.DateTimeField()
-    chair = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True, default=None)
+    chair = ColleagueField(default=None)
     enquiry = serializers.PrimaryKeyRelatedField(queryset=Section47Enquiry.objects.all(), required=False, allow_null=True, default=None)
     plan = serializers.PrimaryKeyRelatedField(queryset=ChildProtectionPlan.objects.all(), required=False, allow_null=True, default=None)
     invitees = PersonInSerializer(many=True, required=False, default=list)
@@ -69,13 +68,13 @@ class AttendanceSerializer(serializers.Serializer):
 class ConferenceRecordSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     held_at = serializers.DateTimeField()
-    chair = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    chair = ColleagueField(required=True, allow_null=False)
     attendance = AttendanceSerializer(many=True, required=False, default=list)
     reports_shared_with_parents = serializers.BooleanField()
     parents_told_about_advocacy = serializers.BooleanField()
     plan_needed = serializers.BooleanField()
     category = serializers.ChoiceField(choices=AbuseCategory.choices, required=False, allow_blank=True, default="")
-    lead_social_worker = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True, default=None)
+    lead_social_worker = ColleagueField(default=None)
     core_group = PersonInSerializer(many=True, required=False, default=list)
     decision_reasons = serializers.CharField(required=False, allow_blank=True, default="")
     outline_plan = serializers.CharField(required=False, allow_blank=True, default="")
@@ -111,7 +110,7 @@ class PlanUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     detail = serializers.CharField(required=False, allow_blank=True)
     child_agrees = serializers.BooleanField(required=False, allow_null=True)
-    lead_social_worker = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    lead_social_worker = ColleagueField()
 
 
 class PlanEndSerializer(serializers.Serializer):

@@ -26,17 +26,12 @@ from .serializers import (
 CHILD_FILTER = OpenApiParameter("child", int, description="Only this child's records")
 
 
-class EnquiryViewSet(PathwayViewSet):
-    def conflict_response(self, error):
-        return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
-
-
 def _child_id(request):
     value = request.query_params.get("child")
     return int(value) if value and value.isdigit() else None
 
 
-class StrategyDiscussionViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, EnquiryViewSet):
+class StrategyDiscussionViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, PathwayViewSet):
     """Strategy discussions (Working Together 2013, 001 L1925–1962). Create records one already held."""
 
     serializer_class = StrategyDiscussionSerializer
@@ -81,7 +76,7 @@ class StrategyDiscussionViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, 
         return Response(StrategyDiscussionCreatedSerializer(discussion).data, status=status.HTTP_201_CREATED)
 
 
-class Section47EnquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, EnquiryViewSet):
+class Section47EnquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PathwayViewSet):
     """Section 47 enquiries (001 L1970–1997), their outcome and requests for a conference (001 L1992)."""
 
     serializer_class = Section47EnquirySerializer

@@ -2,8 +2,7 @@
 
 from rest_framework import serializers
 
-from accounts.models import User
-
+from ..api_common import ColleagueField
 from ..models import AgreedAction, Capacity, ConferenceRequest, Participant, Section47Enquiry, StrategyDiscussion
 from . import services
 
@@ -54,10 +53,7 @@ class DiscussionAttendeeInputSerializer(serializers.Serializer):
     role = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     # As for conference invitees: a person who uses this system, so later steps (the conference
     # invitations drawn from this list, the notice when the plan ends) can reach them in the app.
-    user = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), required=False, allow_null=True, default=None,
-        help_text="The attendee's user id, when they use this system",
-    )
+    user = ColleagueField(default=None, help_text="The attendee's user id, when they use this system")
 
 
 class DiscussionActionInputSerializer(serializers.Serializer):
