@@ -85,6 +85,20 @@ class TestStart:
         assert not clocks(assessment).exists()
         assert open_deadlines("assessment", contact).count() == 1
 
+    def test_giving_a_front_door_assessment_a_social_worker_allocates_the_case_and_its_clock(self, world):
+        # The front door opens social care's involvement with nobody allocated.
+        child = world.csc_only_child
+        child.involvements.update(allocated_worker=None, team=None)
+        contact = ContactFactory(child=child, received_at=timezone.now() - timedelta(days=2))
+        start_clock("assessment", contact, child=child, started_at=contact.received_at, agency=world.csc)
+        assessment = services.open_assessment(child=child, contact=contact, by=world.mash_manager)
+
+        record(assessment, world.csc_manager, social_worker=world.csc_worker)
+
+        involvement = child.involvements.get(agency=world.csc)
+        assert (involvement.allocated_worker, involvement.team) == (world.csc_worker, world.csc_team)
+        assert open_deadlines("assessment", contact).get().responsible == world.csc_worker
+
     def test_cyjs_cannot_start_an_assessment(self, world):
         with pytest.raises(PermissionDenied):
             start(world, by=world.cyjs_worker)

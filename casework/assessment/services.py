@@ -153,6 +153,15 @@ def start_assessment(*, child, by, referral_received_at: datetime | None = None,
     return assessment
 
 
+def _allocate_if_unallocated(child, worker):
+    """The front door opens social care's involvement with nobody allocated; the worker given
+    the assessment holds the case from then on (their manager then counts as the case's line
+    manager, e.g. for who may chair its conferences)."""
+    Involvement.objects.filter(
+        child=child, agency=worker.agency, end__isnull=True, allocated_worker__isnull=True
+    ).update(allocated_worker=worker, team=worker.team)
+
+
 def _lock_assessment(assessment) -> Assessment:
     return Assessment.objects.select_for_update(of=("self",)).select_related("child", "contact").get(pk=assessment.pk)
 
@@ -185,9 +194,12 @@ def update_assessment(*, assessment, by, expected_version, data: dict) -> Assess
     if not changed:
         return locked
     save_if_unchanged(locked, expected_version=expected_version, fields=changed)
-    if "social_worker" in changed and not locked.contact_id:
-        # The clock's reminders follow the worker now holding the assessment.
-        open_deadlines("assessment", locked).update(responsible=changed["social_worker"])
+    if "social_worker" in changed and changed["social_worker"] is not None:
+        worker = changed["social_worker"]
+        # The clock's reminders follow the worker now holding the assessment (the contact's
+        # clock too, when the front door started it).
+        open_deadlines("assessment", locked.clock_subject).update(responsible=worker)
+        _allocate_if_unallocated(locked.child, worker)
     log_write(by, locked.child, "assessment:update", decision=decision, detail="changed: " + ", ".join(sorted(changed)))
     return locked
 
