@@ -82,4 +82,4 @@ class ChildViewSet(viewsets.ReadOnlyModelViewSet):
             if unknown:
                 raise serializers.ValidationError({param: [f"Unknown value: {', '.join(unknown)}"]})
             filters[key] = values or None
-        return Response(ChronologyEntrySerializer(chronology_selectors.chronology(child=child, **filters), many=True).data)
+        return Response(ChronologyEntrySerializer(chronology_selectors.chronology(child=child, viewer=request.user, **filters), many=True).data)

@@ -11,7 +11,10 @@ from casework.api import ChildViewSet
 from casework.assessment import api as assessment_api
 from casework.chronology import api as chronology_api
 from casework.conference import api as conference_api
+from casework.court import api as court_api
+from casework.custody import api as custody_api
 from casework.enquiry import api as enquiry_api
+from casework.orders import api as orders_api
 from notifications import views as notification_views
 from notifications.api import TimescaleRuleList
 from referrals import views as referral_views
@@ -20,7 +23,7 @@ from referrals.api import ContactViewSet
 router = DefaultRouter()
 router.register("children", ChildViewSet, basename="api-child")
 router.register("contacts", ContactViewSet, basename="api-contact")
-for pathway_api in (assessment_api, enquiry_api, conference_api, chronology_api):
+for pathway_api in (assessment_api, enquiry_api, conference_api, chronology_api, custody_api, court_api, orders_api):
     pathway_api.register(router)
 
 api_patterns = [
@@ -75,6 +78,9 @@ urlpatterns = [
     path("", include("casework.enquiry.urls")),
     path("", include("casework.conference.urls")),
     path("", include("casework.chronology.urls")),
+    path("", include("casework.custody.urls")),
+    path("", include("casework.court.urls")),
+    path("", include("casework.orders.urls")),
     path("api/v1/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

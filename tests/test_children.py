@@ -617,3 +617,69 @@ class TestPageSecurity:
         response = client.post("/sign-in/", {"username": username, "password": PASSWORD})
         assert response.status_code == 302
         assert client.session["_auth_user_id"] == str(world.practitioner.pk)
+
+
+def _every_birthday_child_compared(child):
+    """The search as it was: fetch every child born that day and compare names in Python."""
+    same_dob = Child.objects.filter(date_of_birth=child.date_of_birth).exclude(pk=child.pk)
+    return {other.pk for other in same_dob if services._similar(child, other)}
+
+
+@pytest.mark.django_db
+class TestDuplicateSearchInTheDatabase:
+    """find_possible_duplicates asks PostgreSQL (pg_trgm) for the candidates; _similar still decides."""
+
+    BIRTHDAY = date(2015, 6, 1)
+    NAMES = [
+        ("Jayden", "Examplechild"), ("Jaden", "Examplechild"), ("Jay", "Examplechild"),
+        ("Jayden", "Examplechilde"), ("Jyaden", "Examplechild"), ("J", "Examplechild"),
+        ("Morgan", "Unrelatedname"), ("Sam", "Ho"), ("Sam", "Hoo"), ("Al", "Ng"), ("Al", "Nguyen"),
+        ("Siobhan", "O'Brien"), ("Siobhan", "Obrien"), ("SIOBHAN", "O'BRIEN"), ("Mohammed", "Khan"),
+        ("Muhammad", "Khan"), ("Olivia", "Smith"), ("Olivia", "Smyth"), ("Zoë", "Nowak"), ("Zoe", "Nowak"),
+    ]
+
+    def test_it_finds_what_comparing_every_child_born_that_day_found(self):
+        children = [ChildFactory(first_name=f, last_name=l, date_of_birth=self.BIRTHDAY) for f, l in self.NAMES]
+        ChildFactory(first_name="Jayden", last_name="Examplechild", date_of_birth=self.BIRTHDAY + timedelta(days=1))
+        for child in children:
+            found = {other.pk for other in services.find_possible_duplicates(child)}
+            assert found == _every_birthday_child_compared(child), child.full_name
+        # Something is found for most of them, so the comparison above is not trivially empty.
+        assert sum(bool(services.find_possible_duplicates(c)) for c in children) >= 12
+
+    def test_an_unsaved_child_is_compared_with_everyone_born_that_day(self):
+        first = ChildFactory(first_name="Jayden", last_name="Examplechild", date_of_birth=self.BIRTHDAY)
+        ChildFactory(first_name="Morgan", last_name="Unrelatedname", date_of_birth=self.BIRTHDAY)
+        candidate = Child(first_name="Jaden", last_name="Examplechild", date_of_birth=self.BIRTHDAY)
+        assert [c.pk for c in services.find_possible_duplicates(candidate)] == [first.pk]
+        assert services.find_possible_duplicates(Child(first_name="A", last_name="B", expected_date_of_birth=self.BIRTHDAY)) == []
+
+    def test_one_narrow_query_however_many_share_the_birthday(self, django_assert_num_queries):
+        for i in range(60):
+            ChildFactory(first_name=f"Other{i}", last_name=f"Surname{i}", date_of_birth=self.BIRTHDAY)
+        twin = ChildFactory(first_name="Jayden", last_name="Examplechild", date_of_birth=self.BIRTHDAY)
+        child = ChildFactory(first_name="Jaden", last_name="Examplechild", date_of_birth=self.BIRTHDAY)
+        with django_assert_num_queries(1) as queries:
+            found = services.find_possible_duplicates(child)
+        assert [c.pk for c in found] == [twin.pk]
+        assert "similarity(" in queries.captured_queries[0]["sql"]
+        assert found[0].first_name == "Jayden"  # the names came back with the row
+
+    def test_a_contact_for_a_similar_child_is_received_and_flagged_not_refused(self):
+        from tests.factories import front_door_world
+
+        world = front_door_world()
+        twin = ChildFactory(first_name="Jayden", last_name="Examplechild", date_of_birth=self.BIRTHDAY)
+        api = APIClient()
+        api.force_authenticate(world.service)
+        response = api.post("/api/v1/contacts/", {
+            "received_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
+            "referrer": {"name": "A Teacher", "agency": "education"},
+            "child": {"first_name": "Jaden", "last_name": "Examplechild", "date_of_birth": self.BIRTHDAY.isoformat()},
+            "concerns": "free text", "categories": ["neglect"], "consent": "given",
+        }, format="json")
+        assert response.status_code == 201
+        new = Child.objects.exclude(pk=twin.pk).get()
+        assert list(new.possible_duplicates.all()) == [twin]
+        assert list(twin.possible_duplicates.all()) == [new]
+

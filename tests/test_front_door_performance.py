@@ -23,12 +23,13 @@ from rest_framework.test import APIClient
 from accounts.access import AccessDecision
 from accounts.audit import access_log_last, record_access, verify_chain
 from accounts.models import AccessEvent, Authority
+from casework.models import Child, Involvement
 from notifications import caches
 from notifications.clocks import calendar_for, start_clock
-from notifications.models import ClosureDay, TimescaleRule
+from notifications.models import ClosureDay, Deadline, TimescaleRule
 from notifications.rules import rule_in_force, sync_rules
 from referrals import selectors, services
-from referrals.models import Contact
+from referrals.models import Contact, IdempotencyKey
 from referrals.pagination import CappedPageNumberPagination, CappedPaginator
 from tests.factories import ChildFactory, UserFactory, front_door_world
 
@@ -346,3 +347,108 @@ class TestTriageQueue:
         monkeypatch.setattr(selectors, "COUNT_CAP", 100)
         data = api.get(CONTACTS).json()
         assert data["count"] == 7 and data["count_is_lower_bound"] is False
+
+
+# --- One contact POST: one transaction, few statements -----------------------------------------
+
+
+def _contact_body(**child):
+    return {
+        "received_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
+        "referrer": {"name": "A Teacher", "agency": "education"},
+        "child": {"first_name": "Sam", "last_name": "Example", "date_of_birth": "2014-05-01", **child},
+        "concerns": "free text", "categories": ["neglect"], "consent": "given",
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+class TestOneContactWrite:
+    def test_a_new_childs_contact_is_one_transaction_without_savepoints(self):
+        world = front_door_world()
+        api = APIClient()
+        api.force_authenticate(world.service)
+        # The first contact loads the rule and closure days into the process's cache.
+        assert api.post(CONTACTS, _contact_body(first_name="Wes", last_name="Warmup", date_of_birth="2010-01-01"), format="json").status_code == 201
+        Contact.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            response = api.post(CONTACTS, _contact_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+        assert response.status_code == 201
+        statements = [q["sql"] for q in queries.captured_queries]
+        assert [s for s in statements if s in ("BEGIN", "COMMIT")] == ["BEGIN", "COMMIT"]
+        assert not [s for s in statements if "SAVEPOINT" in s]
+        assert not [s for s in statements if s.startswith('UPDATE "referrals_contact"')]  # due moment set on INSERT
+        assert len(statements) <= 13, statements  # 24 before the write path was trimmed (and 1 more with a token)
+        contact = Contact.objects.get()
+        deadline = Deadline.objects.get(rule_code="referral_decision", subject_id=contact.pk)
+        assert contact.decision_due_at == deadline.due_at
+        assert response.json()["decision_due"] == deadline.due_date.isoformat()
+        assert contact.team_id == world.mash_team.pk
+        assert contact.child.involvements.get().team_id == world.mash_team.pk
+        assert verify_chain().intact
+
+    def test_a_failure_late_in_the_write_leaves_nothing_behind(self, monkeypatch):
+        world = front_door_world()
+        api = APIClient(raise_request_exception=False)
+        api.force_authenticate(world.service)
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("the database went away")
+
+        monkeypatch.setattr("accounts.audit._append_many", broken)
+        assert api.post(CONTACTS, _contact_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-2").status_code == 500
+        assert not Child.objects.exists() and not Contact.objects.exists() and not Involvement.objects.exists()
+        assert not Deadline.objects.exists() and not IdempotencyKey.objects.exists()
+        assert not AccessEvent.objects.exists()
+
+    def test_the_rule_and_calendar_for_a_clock_cost_one_look_at_the_shared_cache(self, monkeypatch):
+        world = front_door_world()
+        connection._timescales_changed = False
+        calls = []
+        real_get = caches.cache.get
+        monkeypatch.setattr(caches.cache, "get", lambda *a, **k: calls.append(a) or real_get(*a, **k))
+        api = APIClient()
+        api.force_authenticate(world.service)
+        assert api.post(CONTACTS, _contact_body(), format="json").status_code == 201
+        assert len(calls) == 1  # was three: the rule, the calendar, and the answer's traffic light
+
+
+@pytest.mark.django_db
+class TestTokenAuthentication:
+    def test_the_token_brings_the_user_agency_and_authority_in_one_query(self):
+        from rest_framework.authtoken.models import Token
+
+        from accounts.authentication import TokenAuthentication
+
+        world = front_door_world()
+        token = Token.objects.create(user=world.service)
+        with CaptureQueriesContext(connection) as queries:
+            user, found = TokenAuthentication().authenticate_credentials(token.key)
+            assert (user.agency.pk, user.authority.pk) == (world.school.pk, world.authority.pk)
+            assert user.agency.authority.la_code == world.authority.la_code
+        assert len(queries) == 1
+        assert found.pk == token.pk and found.user is user
+        orm = Token.objects.select_related("user__agency__authority").get(key=token.key)
+        assert {f.attname: getattr(user, f.attname) for f in user._meta.concrete_fields} == {
+            f.attname: getattr(orm.user, f.attname) for f in user._meta.concrete_fields
+        }
+
+    def test_a_user_without_an_agency(self):
+        from rest_framework.authtoken.models import Token
+
+        from accounts.authentication import TokenAuthentication
+
+        token = Token.objects.create(user=UserFactory(agency=None))
+        user, _ = TokenAuthentication().authenticate_credentials(token.key)
+        assert user.agency is None and user.authority is None
+
+    def test_unknown_tokens_and_inactive_users_are_refused(self):
+        from rest_framework.authtoken.models import Token
+
+        world = front_door_world()
+        token = Token.objects.create(user=world.service)
+        assert APIClient().post(CONTACTS, _contact_body(), format="json", HTTP_AUTHORIZATION="Token nope").status_code == 401
+        world.service.is_active = False
+        world.service.save()
+        response = APIClient().post(CONTACTS, _contact_body(), format="json", HTTP_AUTHORIZATION=f"Token {token.key}")
+        assert response.status_code == 401
+        assert not Contact.objects.exists()

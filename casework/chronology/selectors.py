@@ -102,6 +102,8 @@ class Source:
     label: str
     fetch: Callable[..., Iterable[Entry]]
     agency_kinds: frozenset[str] | None = field(default=None)
+    # A youth justice section (JointWorkingProtocol.Section): shown only to viewers who may read it.
+    section: str | None = field(default=None)
 
 
 def _plain(text: str, limit: int = SUMMARY_CHARS) -> str:
@@ -286,16 +288,23 @@ def agency_kind_choices() -> list[tuple[str, str]]:
     return list(Agency.Kind.choices)
 
 
-def chronology(*, child, agency_kinds=None, event_types=None) -> list[Entry]:
+def chronology(*, child, agency_kinds=None, event_types=None, viewer=None) -> list[Entry]:
     """Everything recorded about the child, newest first, optionally only some agencies or event types.
 
-    One query per source that can match the filters, whatever the number of entries.
+    With a `viewer`, youth justice sections they may not read are left out
+    (casework.justice.sharing). One query per source that can match the filters,
+    whatever the number of entries.
     """
+    from casework.justice.sharing import readable_sections
+
     kinds = frozenset(agency_kinds) if agency_kinds else None
     types = frozenset(event_types) if event_types else None
+    sections = readable_sections(viewer) if viewer is not None else None
     entries: list[Entry] = []
     for source in SOURCES:
         if types is not None and source.event_type not in types:
+            continue
+        if source.section is not None and sections is not None and source.section not in sections:
             continue
         if kinds is not None and source.agency_kinds is not None and not (kinds & source.agency_kinds):
             continue

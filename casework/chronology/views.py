@@ -18,7 +18,7 @@ from .forms import CaseNoteForm, ChronologyFilterForm, SignificantEventForm
 def _chronology_context(request, child):
     form = ChronologyFilterForm(request.GET or None)
     filters = form.filters()
-    entries = selectors.chronology(child=child, **filters)
+    entries = selectors.chronology(child=child, viewer=request.user, **filters)
     return {
         "child": child,
         "form": form,

@@ -3,6 +3,15 @@
 from .assessment import Assessment, ChildInNeedMeeting, ChildInNeedPlan
 from .child import Child, Involvement, Person, Relationship
 from .conference import AbuseCategory, ChildProtectionConference, ChildProtectionPlan, CoreGroupMeeting
+from .justice import (
+    AppropriateAdultScreening,
+    CourtAppearance,
+    CustodyEpisode,
+    JointWorkingProtocol,
+    PaceAccommodationRequest,
+    Remand,
+    YouthJusticeOrder,
+)
 from .meetings import AgreedAction, Capacity, Participant
 from .protection import ConferenceRequest, Section47Enquiry, StrategyDiscussion
 from .records import CaseNote, SignificantEvent
@@ -10,6 +19,7 @@ from .records import CaseNote, SignificantEvent
 __all__ = [
     "AbuseCategory",
     "AgreedAction",
+    "AppropriateAdultScreening",
     "Assessment",
     "Capacity",
     "CaseNote",
@@ -20,11 +30,17 @@ __all__ = [
     "ChildProtectionPlan",
     "ConferenceRequest",
     "CoreGroupMeeting",
+    "CourtAppearance",
+    "CustodyEpisode",
     "Involvement",
+    "JointWorkingProtocol",
+    "PaceAccommodationRequest",
     "Participant",
     "Person",
     "Relationship",
+    "Remand",
     "Section47Enquiry",
     "SignificantEvent",
     "StrategyDiscussion",
+    "YouthJusticeOrder",
 ]
