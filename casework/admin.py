@@ -5,7 +5,7 @@ from accounts import access
 from accounts.audit import record_access
 from accounts.models import AccessEvent
 
-from .models import Child, Involvement, Person, Relationship
+from .models import Child, Involvement, JointWorkingProtocol, Person, Relationship
 
 
 class InvolvementInline(admin.TabularInline):
@@ -52,3 +52,10 @@ class ChildAdmin(admin.ModelAdmin):
 class PersonAdmin(admin.ModelAdmin):
     list_display = ["last_name", "first_name", "child_record"]
     raw_id_fields = ["child_record"]
+
+
+@admin.register(JointWorkingProtocol)
+class JointWorkingProtocolAdmin(admin.ModelAdmin):
+    """Where an authority's CSC–youth justice protocol differs from the defaults (Lancashire's)."""
+
+    list_display = ["authority", "bail_to_reside", "section_20_ends_on_custody_under", "csc_open_after_custody_months"]

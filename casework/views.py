@@ -17,6 +17,7 @@ from . import selectors, services
 from .chronology.selectors import pathway_summary
 from .forms import ChildSearchForm, EditChildForm, NewChildForm
 from .models import Child
+from .justice.sharing import readable_sections
 from .permissions import may_record_social_care_work, may_write_case_notes
 
 
@@ -110,6 +111,7 @@ def child_detail(request, pk):
         "deadlines": with_rag(child_deadlines(child=child)),
         "pathway": pathway_summary(child=child),
         "may_record_social_care_work": may_record_social_care_work(request.user),
+        "reads_youth_justice": bool(readable_sections(request.user)),
         "may_write_case_notes": may_write_case_notes(request.user) and bool(request.user.agency_id),
         "may_view_access_history": access.may_view_access_history(request.user, child),
         "may_grant_access": access.may_grant_access(request.user, child),

@@ -56,3 +56,21 @@ def test_a_saved_protocol_changing_other_settings_keeps_the_default_sharing(agen
     csc = agencies[0]
     JointWorkingProtocol.objects.create(authority=csc.authority, bail_to_reside=JointWorkingProtocol.BailToReside.ALWAYS)
     assert readable_sections(UserFactory(agency=csc)) == frozenset(Section.values) - {Section.SCREENING}
+
+
+def test_the_child_record_links_to_youth_justice_only_for_those_who_read_it(agencies):
+    from casework.models import Involvement
+    from tests.factories import ChildFactory, InvolvementFactory
+    from tests.pathway_builders import client_for
+
+    csc, mash, cyjs = agencies
+    child = ChildFactory()
+    InvolvementFactory(child=child, agency=csc, kind=Involvement.Kind.CIN)
+    InvolvementFactory(child=child, agency=cyjs, kind=Involvement.Kind.YJ_COURT_ORDER)
+    health = AgencyFactory(authority=csc.authority, kind=Agency.Kind.HEALTH)
+    InvolvementFactory(child=child, agency=health, kind=Involvement.Kind.OTHER)
+    link = f"/children/{child.pk}/youth-justice/"
+    for user, shown in ((UserFactory(agency=cyjs), True), (UserFactory(agency=csc), True), (UserFactory(agency=health), False)):
+        page = client_for(user).get(f"/children/{child.pk}/")
+        assert page.status_code == 200
+        assert (link in page.content.decode()) is shown, user.agency.kind

@@ -102,6 +102,7 @@ class Command(BaseCommand):
         self.changes = 0
         with transaction.atomic():
             agencies = self._organisations()
+            self._protocols()
             users = self._users(agencies)
             self._children(agencies, users)
         # Authority overrides of timescale rules need the authorities to exist first.
@@ -130,6 +131,23 @@ class Command(BaseCommand):
                 self._count(changed)
                 agencies[(la_code, kind)] = agency
         return agencies
+
+    def _protocols(self):
+        """Somerset's joint working protocol differs from the defaults (Lancashire's): seed 003
+        treats bail to reside as looked after always, ends s20 accommodation on custody at any
+        age and keeps no CSC stay-open period after a DTO (somerset-vs-lancashire §5.3)."""
+        from casework.models import JointWorkingProtocol
+
+        somerset = Authority.objects.get(la_code="933")
+        _, created = JointWorkingProtocol.objects.get_or_create(
+            authority=somerset,
+            defaults={
+                "bail_to_reside": JointWorkingProtocol.BailToReside.ALWAYS,
+                "section_20_ends_on_custody_under": None,
+                "csc_open_after_custody_months": 0,
+            },
+        )
+        self._count(created)
 
     def _users(self, agencies):
         teams = {}
