@@ -265,8 +265,11 @@ class TestChronology:
         assert len(queries) == 1
         with CaptureQueriesContext(connection) as queries:
             chronology(child=world.child, agency_kinds=["cyjs"])
-        # Only the sources any agency can produce are asked (contacts, involvements, notes, events).
-        assert len(queries) == 4
+        # Only the sources that can produce CYJS entries are asked: those of any agency (contacts,
+        # involvements, notes, events) and the youth justice ones; none of the CSC-only sources.
+        can_match = [s for s in selectors.SOURCES if s.agency_kinds is None or Agency.Kind.CYJS in s.agency_kinds]
+        assert 4 < len(can_match) < len(selectors.SOURCES)
+        assert len(queries) == len(can_match)
 
     def test_another_part_of_the_system_can_add_a_source(self, world):
         def court_entries(child, agency_kinds):

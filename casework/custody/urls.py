@@ -1,18 +1,14 @@
-"""URLs for this part of the pathway. Placeholders answer 404 until their pages are built."""
+"""URLs for police custody, appropriate adult screening and PACE accommodation (seed 000 ¶10–12)."""
 
-from django.http import Http404
 from django.urls import path
 
-
-def not_built(request, **kwargs):
-    raise Http404
-
+from . import views
 
 urlpatterns = [
-    path("children/<int:pk>/custody/new/", not_built, name="custody-new"),
-    path("custody/<int:pk>/", not_built, name="custody-detail"),
-    path("custody/<int:pk>/edit/", not_built, name="custody-edit"),
-    path("custody/<int:pk>/screening/", not_built, name="aa-screening"),
-    path("custody/<int:pk>/pace/new/", not_built, name="pace-request-new"),
-    path("pace-requests/<int:pk>/", not_built, name="pace-request-record"),
+    path("children/<int:pk>/custody/new/", views.custody_new, name="custody-new"),
+    path("custody/<int:pk>/", views.custody_detail, name="custody-detail"),
+    path("custody/<int:pk>/edit/", views.custody_edit, name="custody-edit"),
+    path("custody/<int:pk>/screening/", views.aa_screening, name="aa-screening"),
+    path("custody/<int:pk>/pace/new/", views.pace_request_new, name="pace-request-new"),
+    path("pace-requests/<int:pk>/", views.pace_request_record, name="pace-request-record"),
 ]

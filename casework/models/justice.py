@@ -233,6 +233,11 @@ class Remand(models.Model):
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     looked_after = models.BooleanField()
+    # The CSC looked-after involvement this remand opened; empty when the child was already
+    # looked after (s20 or a care order), whose involvement outlives the remand.
+    cla_involvement = models.ForeignKey(
+        "casework.Involvement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     authority_decides_placement = models.BooleanField(default=True)
     placement = models.CharField(max_length=20, choices=Placement.choices, blank=True)
     establishment = models.CharField(max_length=5, choices=Establishment.choices, blank=True)

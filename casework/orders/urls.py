@@ -1,17 +1,15 @@
-"""URLs for this part of the pathway. Placeholders answer 404 until their pages are built."""
+"""URLs for youth justice orders and the child's youth justice summary."""
 
-from django.http import Http404
 from django.urls import path
 
-
-def not_built(request, **kwargs):
-    raise Http404
-
+from . import views
 
 urlpatterns = [
-    path("children/<int:pk>/orders/new/", not_built, name="order-new"),
-    path("orders/<int:pk>/", not_built, name="order-detail"),
-    path("orders/<int:pk>/edit/", not_built, name="order-edit"),
-    path("orders/<int:pk>/end/", not_built, name="order-end"),
-    path("children/<int:pk>/youth-justice/", not_built, name="youth-justice-summary"),
+    path("children/<int:pk>/orders/new/", views.order_new, name="order-new"),
+    path("orders/<int:pk>/", views.order_detail, name="order-detail"),
+    path("orders/<int:pk>/edit/", views.order_edit, name="order-edit"),
+    path("orders/<int:pk>/resettlement-plan/", views.order_resettlement_plan, name="order-resettlement-plan"),
+    path("orders/<int:pk>/virtual-school/", views.order_virtual_school, name="order-virtual-school"),
+    path("orders/<int:pk>/end/", views.order_end, name="order-end"),
+    path("children/<int:pk>/youth-justice/", views.youth_justice_summary, name="youth-justice-summary"),
 ]

@@ -1,0 +1,81 @@
+"""Reads for youth justice orders and the child's youth justice summary, scoped by the access policy
+and the joint working protocol (casework.justice.sharing)."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from accounts import access
+from notifications.clocks import due_text
+from notifications.models import Deadline
+
+from ..justice.sharing import Section, may_read_section
+from ..models import CourtAppearance, CustodyEpisode, Remand, YouthJusticeOrder
+
+CLOCK_TITLES = {
+    "resettlement_planning": "Resettlement plan, including where the child will live (21 days before release)",
+    "csc_open_after_custody": "Children's social care stays open (3 months after the sentence)",
+}
+
+SUMMARY_SECTIONS = (Section.CUSTODY, Section.COURT, Section.REMAND, Section.ORDERS)
+
+
+def orders_for(user):
+    """Orders of children the user may see; none at all for a user who may not read orders."""
+    if not user.is_authenticated or not may_read_section(user, Section.ORDERS):
+        return YouthJusticeOrder.objects.none()
+    return YouthJusticeOrder.objects.filter(child__in=access.visible_children(user)).select_related("child", "agency")
+
+
+def clocks_of(order, codes=None):
+    """The order's deadlines (newest first), each with `title`, `due` text and `overdue`."""
+    query = Deadline.objects.filter(subject_type=ContentType.objects.get_for_model(order), subject_id=order.pk)
+    if codes:
+        query = query.filter(rule_code__in=codes)
+    rows = list(query.order_by("-started_at", "-id"))
+    now = timezone.now()
+    for row in rows:
+        row.overdue = row.status in Deadline.OPEN_STATUSES and row.due_at < now
+        row.title = CLOCK_TITLES.get(row.rule_code, row.rule_code)
+        row.due = due_text(row)
+    return rows
+
+
+def open_clock(order, code):
+    return next((d for d in clocks_of(order, (code,)) if d.status in Deadline.OPEN_STATUSES), None)
+
+
+@dataclass
+class YouthJusticeSummary:
+    """What the summary page shows: only the sections the viewer may read (None = not shown)."""
+
+    custody: list | None = None
+    court: list | None = None
+    remands: list | None = None
+    orders: list | None = None
+    sections: frozenset = field(default_factory=frozenset)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.custody, self.court, self.remands, self.orders))
+
+
+def readable_summary_sections(viewer) -> frozenset:
+    return frozenset(s for s in SUMMARY_SECTIONS if may_read_section(viewer, s))
+
+
+def youth_justice_summary(*, child, viewer) -> YouthJusticeSummary:
+    """The child's custody episodes, court appearances, remands and orders, each section only
+    for a viewer who may read it. One query per section shown."""
+    sections = readable_summary_sections(viewer)
+    summary = YouthJusticeSummary(sections=sections)
+    if Section.CUSTODY in sections:
+        summary.custody = list(CustodyEpisode.objects.filter(child=child).order_by("-arrested_at", "-id"))
+    if Section.COURT in sections:
+        summary.court = list(CourtAppearance.objects.filter(child=child).order_by("-hearing_at", "-id"))
+    if Section.REMAND in sections:
+        summary.remands = list(Remand.objects.filter(child=child).order_by("-started_on", "-id"))
+    if Section.ORDERS in sections:
+        summary.orders = list(YouthJusticeOrder.objects.filter(child=child).order_by("-made_on", "-id"))
+    return summary

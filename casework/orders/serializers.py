@@ -1,0 +1,73 @@
+"""API shapes for youth justice orders. Rules are in services.py."""
+
+from rest_framework import serializers
+
+from ..models import CourtAppearance, YouthJusticeOrder
+from . import selectors
+
+
+class OrderDeadlineSerializer(serializers.Serializer):
+    rule_code = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    due_date = serializers.DateField(allow_null=True)
+    due = serializers.CharField()
+    met_at = serializers.DateTimeField(allow_null=True)
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    deadlines = serializers.SerializerMethodField()
+
+    class Meta:
+        model = YouthJusticeOrder
+        fields = [
+            "id", "child", "agency", "appearance", "kind", "made_on", "ends_on", "requirements",
+            "police_consulted_cyjs_on", "mash_consulted_on", "expected_release_on", "establishment_name",
+            "csc_significantly_involved", "section_20_ended", "section_23za_visits", "virtual_school_told_on",
+            "resettlement_plan_completed_on", "post_release_accommodation", "ended_on", "deadlines", "version",
+        ]
+        read_only_fields = fields
+
+    def get_deadlines(self, order) -> list[dict]:
+        return OrderDeadlineSerializer(selectors.clocks_of(order), many=True).data
+
+
+class OrderCreateSerializer(serializers.Serializer):
+    child = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=YouthJusticeOrder.Kind.choices)
+    made_on = serializers.DateField()
+    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+    requirements = serializers.CharField(required=False, allow_blank=True, default="")
+    appearance = serializers.PrimaryKeyRelatedField(queryset=CourtAppearance.objects.all(), required=False, allow_null=True, default=None)
+    police_consulted_cyjs_on = serializers.DateField(required=False, allow_null=True, default=None)
+    mash_consulted_on = serializers.DateField(required=False, allow_null=True, default=None)
+    expected_release_on = serializers.DateField(required=False, allow_null=True, default=None)
+    establishment_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    csc_significantly_involved = serializers.BooleanField(required=False, default=False)
+    section_23za_visits = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class OrderUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    ends_on = serializers.DateField(required=False, allow_null=True)
+    requirements = serializers.CharField(required=False, allow_blank=True)
+    police_consulted_cyjs_on = serializers.DateField(required=False, allow_null=True)
+    mash_consulted_on = serializers.DateField(required=False, allow_null=True)
+    expected_release_on = serializers.DateField(required=False, allow_null=True)
+    establishment_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    section_23za_visits = serializers.CharField(required=False, allow_blank=True)
+    post_release_accommodation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class OrderEndSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    ended_on = serializers.DateField()
+
+
+class ResettlementPlanSerializer(serializers.Serializer):
+    completed_on = serializers.DateField()
+    post_release_accommodation = serializers.CharField(max_length=200, allow_blank=True)
+
+
+class VirtualSchoolSerializer(serializers.Serializer):
+    on = serializers.DateField()

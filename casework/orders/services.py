@@ -1,0 +1,569 @@
+"""Youth justice orders: out-of-court outcomes, court orders and custodial sentences
+(seed 000 ¶15, ¶16, ¶20; domain notes part A P21, P22, P26 and the timescale register T22–T24;
+somerset-vs-lancashire §1.8–1.9 and §5.3).
+
+Every rule about orders lives here. Pages, the API and any task call these functions,
+which check who may write (CYJS: casework.justice.sharing.may_write_youth_justice), refuse
+with plain-English field-keyed ValidationErrors, open and close the CYJS involvement,
+start and stop the clocks, tell the right people in the app and log the write.
+
+Per-authority (JointWorkingProtocol, read through protocol_for the recording worker's authority):
+- ¶20.2: a child accommodated under s20 stops being looked after on a custodial sentence only
+  if under 16 in Lancashire; Somerset sets no age limit (section_20_ends_on_custody_under=None);
+- ¶20.5: CSC stays open 3 months after a DTO/s250 where it was significantly involved in
+  Lancashire; Somerset has no such period (csc_open_after_custody_months=0).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.access import INVOLVEMENT_RECENCY
+from accounts.models import Agency
+from notifications.clocks import cancel_clock, open_deadlines, start_clock, stop_clock
+from notifications.services import notify
+
+from ..justice.sharing import in_youth_justice, may_write_youth_justice, protocol_for
+from ..models import CourtAppearance, Involvement, YouthJusticeOrder
+from ..recording import log_write, require_access, save_if_unchanged
+from ..services import ConcurrentEditError
+
+Kind = YouthJusticeOrder.Kind
+IKind = Involvement.Kind
+
+RESETTLEMENT = "resettlement_planning"
+CSC_OPEN = "csc_open_after_custody"
+# 000 ¶20.8: resettlement planning is complete 21 days before release (T23). The rule itself
+# (notifications/data/timescales.toml) holds the number; this is only for the "too short" check.
+RESETTLEMENT_DAYS_BEFORE = 21
+RELEASE_HOUR = time(9)
+
+# Out-of-court outcomes are diversion; community and civil orders are court orders; DTO/s250 custody.
+DIVERSION = frozenset({Kind.COMMUNITY_RESOLUTION, Kind.YOUTH_CAUTION, Kind.YOUTH_CONDITIONAL_CAUTION})
+INVOLVEMENT_FOR = {
+    **{k: IKind.YJ_DIVERSION for k in DIVERSION},
+    **{k: IKind.YJ_CUSTODY for k in YouthJusticeOrder.CUSTODIAL},
+}
+# 000 ¶15.1: "already open to CSC (Child In Need, Child Protection, Looked After)".
+CSC_OPEN_KINDS = (IKind.CIN, IKind.CP, IKind.CLA)
+
+EDITABLE = (
+    "ends_on",
+    "requirements",
+    "police_consulted_cyjs_on",
+    "mash_consulted_on",
+    "expected_release_on",
+    "establishment_name",
+    "section_23za_visits",
+    "post_release_accommodation",
+)
+
+
+def day_text(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def involvement_kind(kind: str) -> str:
+    return INVOLVEMENT_FOR.get(kind, IKind.YJ_COURT_ORDER)
+
+
+def age_on(child, day: date) -> int | None:
+    """Whole years on `day` (somerset-vs-lancashire §6.1: age on the date of the event)."""
+    if child.date_of_birth is None or day is None:
+        return None
+    return relativedelta(day, child.date_of_birth).years
+
+
+def _writer(by, child):
+    require_access(by, child)
+    if not may_write_youth_justice(by):
+        raise PermissionDenied("Only the child and youth justice service can record orders")
+
+
+def _moment(day: date, at: time = time(12)) -> datetime:
+    """A date as a moment for a clock: midday that day, or now if midday is still to come."""
+    return min(timezone.make_aware(datetime.combine(day, at)), timezone.now())
+
+
+def release_anchor(day: date) -> datetime:
+    """The release date at 09:00 local: what the resettlement countdown counts back from."""
+    return timezone.make_aware(datetime.combine(day, RELEASE_HOUR))
+
+
+# --- What CSC knows of the child --------------------------------------------------------------------
+
+
+def csc_involvements(child):
+    return Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CSC).select_related(
+        "agency", "allocated_worker", "team__manager"
+    )
+
+
+def known_to_csc(child, on: date) -> bool:
+    """Open to CSC, or closed in the 6 months before `on` (000 ¶8.3's "known to" window)."""
+    cutoff = on - INVOLVEMENT_RECENCY
+    return csc_involvements(child).filter(Q(end__isnull=True) | Q(end__gte=cutoff)).exists()
+
+
+def open_to_csc(child) -> list[Involvement]:
+    """Open CIN, CP or looked-after involvements (000 ¶15.1)."""
+    return list(csc_involvements(child).filter(end__isnull=True, kind__in=CSC_OPEN_KINDS).order_by("-start", "-id"))
+
+
+def csc_people_to_tell(involvements) -> list:
+    """The allocated CSC workers (or, where none is allocated, the team manager), each once."""
+    people, seen = [], set()
+    for inv in involvements:
+        person = inv.allocated_worker or (inv.team.manager if inv.team_id else None)
+        if person is not None and person.is_active and person.pk not in seen:
+            seen.add(person.pk)
+            people.append(person)
+    return people
+
+
+@dataclass(frozen=True)
+class LookedAfterStatus:
+    """What a custodial sentence does to a looked-after child's status (000 ¶20.2; 003 L154–158)."""
+
+    looked_after_before: bool
+    ends: bool
+    reason: str
+
+
+def section_20_outcome(child, made_on: date, protocol) -> LookedAfterStatus:
+    """Does the s20 looked-after status end on this custodial sentence?
+
+    Lancashire (000 ¶20.2): only for a child under 16. Somerset (003 L156): at any age
+    (the protocol's `section_20_ends_on_custody_under` is empty).
+    """
+    looked_after = csc_involvements(child).filter(end__isnull=True, kind=IKind.CLA).exists()
+    if not looked_after:
+        return LookedAfterStatus(False, False, "Not looked after by children's social care when sentenced")
+    under = protocol.section_20_ends_on_custody_under
+    authority = protocol.authority.name if protocol.authority_id else "this authority"
+    if under is None:
+        return LookedAfterStatus(
+            True, True, f"No longer looked after: {authority} ends section 20 accommodation on a custodial sentence at any age"
+        )
+    age = age_on(child, made_on)
+    if age is None:
+        return LookedAfterStatus(True, False, "Still looked after: the child's date of birth is not recorded, so the age rule cannot be applied")
+    if age < under:
+        return LookedAfterStatus(True, True, f"No longer looked after: {age} when sentenced ({authority}: under-{under}s stop being looked after)")
+    return LookedAfterStatus(
+        True, False, f"Still looked after: {under} or over when sentenced ({authority}: only under-{under}s stop being looked after)"
+    )
+
+
+# --- The CYJS involvement -----------------------------------------------------------------------------
+
+
+def _cyjs_agency(by, child):
+    if by.agency_id and in_youth_justice(by):
+        return by.agency
+    inv = Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CYJS, end__isnull=True).select_related("agency").first()
+    if inv is None:
+        raise ValidationError("Record this order as someone in the child and youth justice service")
+    return inv.agency
+
+
+def _open_cyjs_involvement(*, child, agency, kind, by, start: date) -> Involvement:
+    existing = Involvement.objects.filter(child=child, agency=agency, kind=kind, end__isnull=True).first()
+    if existing is not None:
+        return existing
+    worker = by if by.agency_id == agency.pk else None
+    return Involvement.objects.create(
+        child=child, agency=agency, kind=kind, start=min(start, timezone.localdate()),
+        allocated_worker=worker, team=worker.team if worker else None,
+    )
+
+
+def _close_cyjs_involvement(order, ended_on: date) -> Involvement | None:
+    """Close the involvement the order opened, unless another open order of the child needs it."""
+    kind = involvement_kind(order.kind)
+    same_kind = [k for k in Kind.values if involvement_kind(k) == kind]
+    still_needed = (
+        YouthJusticeOrder.objects.filter(child=order.child, agency=order.agency, kind__in=same_kind, ended_on__isnull=True)
+        .exclude(pk=order.pk)
+        .exists()
+    )
+    if still_needed:
+        return None
+    involvement = Involvement.objects.filter(child=order.child, agency=order.agency, kind=kind, end__isnull=True).first()
+    if involvement is not None:
+        involvement.end = max(ended_on, involvement.start)
+        involvement.save(update_fields=["end"])
+    return involvement
+
+
+def cyjs_worker_for(order):
+    """The CYJS worker allocated to the order's involvement, else the one who recorded it."""
+    inv = (
+        Involvement.objects.filter(child=order.child, agency=order.agency, kind=involvement_kind(order.kind), end__isnull=True)
+        .select_related("allocated_worker")
+        .first()
+    )
+    if inv is not None and inv.allocated_worker_id:
+        return inv.allocated_worker
+    return order.created_by
+
+
+# --- Checks ---------------------------------------------------------------------------------------------
+
+
+def _check_dates(errors, *, made_on, ends_on, expected_release_on, custodial):
+    if made_on is not None and ends_on is not None and ends_on < made_on:
+        errors["ends_on"] = f"The end date must be on or after the order was made ({day_text(made_on)})"
+    if custodial:
+        if expected_release_on is None:
+            errors["expected_release_on"] = "Enter the expected release date. Resettlement planning counts back from it"
+        elif made_on is not None and expected_release_on <= made_on:
+            errors["expected_release_on"] = f"The release date must be after the sentence ({day_text(made_on)})"
+
+
+def _check_consultation(errors, *, child, kind, made_on, police_consulted_cyjs_on, mash_consulted_on):
+    """000 ¶16.1 (P22): police consult CYJS before applying for a CBO, SRO or SHPO; for a child
+    not known to CSC, CYJS asks MASH for a consultation too."""
+    if kind not in YouthJusticeOrder.CONSULTED_BEFORE_APPLYING:
+        return
+    label = Kind(kind).label.lower()
+    if police_consulted_cyjs_on is None:
+        errors["police_consulted_cyjs_on"] = (
+            f"Enter the date the police asked CYJS for a consultation. They must do this before applying for a {label}"
+        )
+    elif made_on is not None and police_consulted_cyjs_on > made_on:
+        errors["police_consulted_cyjs_on"] = "The police consultation must be on or before the date the order was made"
+    if made_on is not None and not known_to_csc(child, made_on):
+        if mash_consulted_on is None:
+            errors["mash_consulted_on"] = (
+                "The child is not known to children's social care: enter the date CYJS asked MASH for a consultation"
+            )
+        elif mash_consulted_on > made_on:
+            errors["mash_consulted_on"] = "The MASH consultation must be on or before the date the order was made"
+
+
+# --- Starting the clocks ------------------------------------------------------------------------------------
+
+
+def resettlement_countdown_applies(made_on: date, expected_release_on: date) -> bool:
+    """000 ¶20.8 applies "when the period of time in custody allows this": the due date must not
+    fall before the sentence."""
+    return expected_release_on - relativedelta(days=RESETTLEMENT_DAYS_BEFORE) >= made_on
+
+
+def _start_resettlement(order, *, responsible):
+    if not resettlement_countdown_applies(order.made_on, order.expected_release_on):
+        return None
+    return start_clock(
+        RESETTLEMENT,
+        order,
+        child=order.child,
+        started_at=timezone.now(),
+        anchor_at=release_anchor(order.expected_release_on),
+        responsible=responsible,
+        agency=order.agency,
+    )
+
+
+def _start_csc_open(order, *, protocol, csc_involvements_now):
+    """000 ¶20.5 (T22): CSC stays open 3 months after the sentence where it was significantly involved.
+
+    The months come from the timescale rule, not the protocol: an authority whose protocol
+    sets another number (not 0) needs an override of `csc_open_after_custody` for it.
+    """
+    if not order.csc_significantly_involved or protocol.csc_open_after_custody_months <= 0:
+        return None
+    csc = next(iter(csc_involvements_now), None)
+    responsible = csc.allocated_worker if csc is not None else None
+    return start_clock(
+        CSC_OPEN,
+        order,
+        child=order.child,
+        started_at=timezone.now(),
+        anchor_at=timezone.make_aware(datetime.combine(order.made_on, time(12))),
+        responsible=responsible,
+        agency=csc.agency if csc is not None else order.agency,
+    )
+
+
+# --- Recording an order ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Told:
+    """Who was told what when an order was recorded (for the page's message)."""
+
+    csc_workers: list = field(default_factory=list)
+    cyjs_worker: object = None
+
+
+def _tell_csc(order, people, status: LookedAfterStatus | None):
+    link = reverse("order-detail", args=[order.pk])
+    label = order.get_kind_display().lower()
+    child = order.child
+    for person in people:
+        body = (
+            f"{child.full_name} was given a {label} on {day_text(order.made_on)}. "
+            "Contact the child and youth justice worker as soon as you can to plan together (joint working agreement 15.1)."
+        )
+        if status is not None and status.looked_after_before:
+            if status.ends:
+                body += (
+                    f" {status.reason}. You still have a duty to visit them (Children Act 1989 section 23ZA, agreement 20.2)."
+                )
+            else:
+                body += f" {status.reason}: your looked-after duties continue in custody (agreement 20.3–20.4)."
+        notify(recipient=person, subject=f"A youth justice order was made for {child.full_name}", body=body, link=link)
+
+
+@transaction.atomic
+def record_order(
+    *,
+    child,
+    by,
+    kind,
+    made_on,
+    ends_on=None,
+    requirements="",
+    appearance=None,
+    police_consulted_cyjs_on=None,
+    mash_consulted_on=None,
+    expected_release_on=None,
+    establishment_name="",
+    csc_significantly_involved=False,
+    section_23za_visits="",
+) -> YouthJusticeOrder:
+    """Record an out-of-court outcome, a court order or a custodial sentence (000 ¶15, ¶16, ¶20).
+
+    - Opens the CYJS involvement: diversion for community resolutions and cautions, court order
+      for community and civil orders, custody for a DTO or section 250 order.
+    - CBO / SRO / SHPO (¶16.1): refused without the date the police consulted CYJS, and, for a
+      child not known to CSC, the date CYJS consulted MASH.
+    - Open to CSC (CIN, CP, looked after): the allocated CSC worker is told to liaise (¶15.1).
+    - Custodial (¶20): needs the expected release date; starts the resettlement countdown
+      (21 days before release, ¶20.8, T23/T24), the CSC stay-open period where CSC was
+      significantly involved and the authority has one (¶20.5, T22), decides whether s20
+      looked-after status ends (¶20.2, per authority) and tells the CYJS worker to notify the
+      virtual school (¶20.7).
+    """
+    _writer(by, child)
+    errors = {}
+    if kind not in Kind.values:
+        errors["kind"] = "Choose the kind of order or outcome"
+    today = timezone.localdate()
+    if made_on is None:
+        errors["made_on"] = "Enter the date the order was made"
+    elif made_on > today:
+        errors["made_on"] = "The date the order was made must be today or in the past"
+    custodial = kind in YouthJusticeOrder.CUSTODIAL
+    _check_dates(errors, made_on=made_on, ends_on=ends_on, expected_release_on=expected_release_on, custodial=custodial)
+    _check_consultation(
+        errors, child=child, kind=kind, made_on=made_on,
+        police_consulted_cyjs_on=police_consulted_cyjs_on, mash_consulted_on=mash_consulted_on,
+    )
+    if appearance is not None and appearance.child_id != child.pk:
+        errors["appearance"] = "Choose one of this child's court hearings"
+    if errors:
+        raise ValidationError(errors)
+    if kind not in YouthJusticeOrder.CONSULTED_BEFORE_APPLYING:
+        police_consulted_cyjs_on = mash_consulted_on = None
+    if not custodial:
+        expected_release_on, establishment_name, csc_significantly_involved, section_23za_visits = None, "", False, ""
+
+    agency = _cyjs_agency(by, child)
+    protocol = protocol_for(agency.authority)
+    status = section_20_outcome(child, made_on, protocol) if custodial else None
+    ends_s20 = bool(status and status.ends)
+    csc_now = open_to_csc(child)
+    order = YouthJusticeOrder.objects.create(
+        child=child,
+        agency=agency,
+        appearance=appearance,
+        kind=kind,
+        made_on=made_on,
+        ends_on=ends_on,
+        requirements=(requirements or "").strip(),
+        police_consulted_cyjs_on=police_consulted_cyjs_on,
+        mash_consulted_on=mash_consulted_on,
+        expected_release_on=expected_release_on,
+        establishment_name=(establishment_name or "").strip(),
+        csc_significantly_involved=bool(csc_significantly_involved),
+        section_20_ended=ends_s20,
+        section_23za_visits=(section_23za_visits or "").strip() if ends_s20 else "",
+        created_by=by,
+    )
+    involvement = _open_cyjs_involvement(child=child, agency=agency, kind=involvement_kind(kind), by=by, start=made_on)
+    order.told = Told()
+    people = csc_people_to_tell(csc_now)
+    _tell_csc(order, people, status)
+    order.told.csc_workers = people
+    if custodial:
+        cyjs_worker = involvement.allocated_worker or by
+        _start_resettlement(order, responsible=cyjs_worker)
+        recent_csc = csc_now or list(
+            csc_involvements(child).filter(Q(end__isnull=True) | Q(end__gte=made_on - INVOLVEMENT_RECENCY)).order_by("-start", "-id")
+        )
+        _start_csc_open(order, protocol=protocol, csc_involvements_now=recent_csc)
+        notify(
+            recipient=cyjs_worker,
+            subject=f"Tell the virtual school that {child.full_name} is in custody",
+            body=(
+                f"{child.full_name} was sentenced to a {order.get_kind_display().lower()} on {day_text(made_on)}. "
+                "Tell the virtual school about the detention and record when you did (joint working agreement 20.7)."
+            ),
+            link=reverse("order-detail", args=[order.pk]),
+        )
+        order.told.cyjs_worker = cyjs_worker
+    log_write(by, child, "youth-justice-order:record", detail=f"order {order.pk}, {kind}")
+    return order
+
+
+# --- Changing an order -----------------------------------------------------------------------------------
+
+
+def _lock(order) -> YouthJusticeOrder:
+    return YouthJusticeOrder.objects.select_for_update(of=("self",)).select_related("child", "agency").get(pk=order.pk)
+
+
+def _lock_open(order, expected_version=None) -> YouthJusticeOrder:
+    order = _lock(order)
+    if order.ended_on is not None:
+        raise ValidationError(f"This order ended on {day_text(order.ended_on)}. It cannot be changed")
+    if expected_version is not None and expected_version != order.version:
+        raise ConcurrentEditError("Someone else changed this order while you were working on it. Your changes were not saved.")
+    return order
+
+
+@transaction.atomic
+def update_order(*, order, by, expected_version, data: dict) -> YouthJusticeOrder:
+    """Change an order's details. A new expected release date moves the resettlement countdown
+    (cancelled and started again from the new date; somerset-vs-lancashire §6.4)."""
+    _writer(by, order.child)
+    order = _lock_open(order)
+    unknown = set(data) - set(EDITABLE)
+    if unknown:
+        raise ValidationError({name: "This cannot be changed here" for name in sorted(unknown)})
+    data = {k: (v or "").strip() if isinstance(v, str) else v for k, v in data.items()}
+    for name in ("requirements", "establishment_name", "section_23za_visits", "post_release_accommodation"):
+        if name in data and data[name] is None:
+            data[name] = ""
+    merged = {name: data.get(name, getattr(order, name)) for name in EDITABLE}
+    errors = {}
+    _check_dates(errors, made_on=order.made_on, ends_on=merged["ends_on"], expected_release_on=merged["expected_release_on"],
+                 custodial=order.is_custodial)
+    _check_consultation(
+        errors, child=order.child, kind=order.kind, made_on=order.made_on,
+        police_consulted_cyjs_on=merged["police_consulted_cyjs_on"], mash_consulted_on=merged["mash_consulted_on"],
+    )
+    if not order.is_custodial:
+        for name in ("expected_release_on", "establishment_name", "section_23za_visits", "post_release_accommodation"):
+            if data.get(name):
+                errors[name] = "Only a custodial sentence has this"
+    elif order.resettlement_plan_completed_on and "post_release_accommodation" in data and not merged["post_release_accommodation"]:
+        errors["post_release_accommodation"] = "Enter where the child will live after release"
+    if data.get("section_23za_visits") and not order.section_20_ended:
+        errors["section_23za_visits"] = "The child is still looked after, so the section 23ZA visiting duty does not apply"
+    if order.kind not in YouthJusticeOrder.CONSULTED_BEFORE_APPLYING:
+        for name in ("police_consulted_cyjs_on", "mash_consulted_on"):
+            if data.get(name):
+                errors[name] = "Only a criminal behaviour, sexual risk or sexual harm prevention order needs this"
+    if errors:
+        raise ValidationError(errors)
+    changes = {name: value for name, value in data.items() if getattr(order, name) != value}
+    old_release = order.expected_release_on
+    save_if_unchanged(order, expected_version=expected_version, fields=changes)
+    if "expected_release_on" in changes and order.resettlement_plan_completed_on is None:
+        cancel_clock(RESETTLEMENT, order, reason=f"Expected release date changed from {day_text(old_release)} to {day_text(order.expected_release_on)}")
+        _start_resettlement(order, responsible=cyjs_worker_for(order))
+    log_write(by, order.child, "youth-justice-order:update", detail="changed: " + (", ".join(sorted(changes)) or "nothing"))
+    return order
+
+
+@transaction.atomic
+def record_resettlement_plan(*, order, by, completed_on, post_release_accommodation) -> YouthJusticeOrder:
+    """Resettlement planning is complete, including suitable post-release accommodation (000 ¶20.8).
+
+    Stops the 21-days-before-release countdown: met, or met late (a missed one has already
+    gone up to the head of service and the director of children's services through the sweep).
+    """
+    _writer(by, order.child)
+    order = _lock_open(order)
+    errors = {}
+    if not order.is_custodial:
+        raise ValidationError("Only a custodial sentence has a resettlement plan")
+    if order.resettlement_plan_completed_on is not None:
+        raise ValidationError(f"The resettlement plan was completed on {day_text(order.resettlement_plan_completed_on)}")
+    if completed_on is None:
+        errors["completed_on"] = "Enter the date resettlement planning was completed"
+    elif completed_on > timezone.localdate():
+        errors["completed_on"] = "The date must be today or in the past"
+    elif completed_on < order.made_on:
+        errors["completed_on"] = f"The date must be on or after the sentence ({day_text(order.made_on)})"
+    accommodation = (post_release_accommodation or "").strip()
+    if not accommodation:
+        errors["post_release_accommodation"] = "Enter where the child will live after release. The plan must include suitable accommodation"
+    if errors:
+        raise ValidationError(errors)
+    save_if_unchanged(
+        order, expected_version=None,
+        fields={"resettlement_plan_completed_on": completed_on, "post_release_accommodation": accommodation},
+    )
+    stop_clock(RESETTLEMENT, order, stopped_at=_moment(completed_on))
+    log_write(by, order.child, "youth-justice-order:resettlement-plan", detail=f"order {order.pk}")
+    return order
+
+
+@transaction.atomic
+def record_virtual_school_told(*, order, by, on) -> YouthJusticeOrder:
+    """CYJS told the virtual school of the child's detention (000 ¶20.7)."""
+    _writer(by, order.child)
+    order = _lock(order)
+    if not order.is_custodial:
+        raise ValidationError("The virtual school is told of a custodial sentence only")
+    if order.virtual_school_told_on is not None:
+        raise ValidationError(f"The virtual school was told on {day_text(order.virtual_school_told_on)}")
+    if on is None:
+        raise ValidationError({"on": "Enter the date you told the virtual school"})
+    if on > timezone.localdate():
+        raise ValidationError({"on": "The date must be today or in the past"})
+    if on < order.made_on:
+        raise ValidationError({"on": f"The date must be on or after the sentence ({day_text(order.made_on)})"})
+    save_if_unchanged(order, expected_version=None, fields={"virtual_school_told_on": on})
+    log_write(by, order.child, "youth-justice-order:virtual-school", detail=f"order {order.pk}")
+    return order
+
+
+@transaction.atomic
+def end_order(*, order, by, expected_version, ended_on) -> YouthJusticeOrder:
+    """The order or sentence ended. Cancels an open resettlement countdown and closes the CYJS
+    involvement opened for it (unless another open order of the same kind still needs it).
+    Exit planning (000 ¶15.2) is for the workers; the CSC stay-open period (¶20.5) runs on."""
+    _writer(by, order.child)
+    order = _lock(order)
+    if order.ended_on is not None:
+        raise ValidationError(f"This order already ended on {day_text(order.ended_on)}")
+    if expected_version is not None and expected_version != order.version:
+        raise ConcurrentEditError("Someone else changed this order while you were working on it. Your changes were not saved.")
+    if ended_on is None:
+        raise ValidationError({"ended_on": "Enter the date the order ended"})
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": "The end date must be today or in the past"})
+    if ended_on < order.made_on:
+        raise ValidationError({"ended_on": f"The end date must be on or after the order was made ({day_text(order.made_on)})"})
+    save_if_unchanged(order, expected_version=None, fields={"ended_on": ended_on})
+    if open_deadlines(RESETTLEMENT, order).exists():
+        cancel_clock(RESETTLEMENT, order, reason=f"Order ended {day_text(ended_on)}")
+    _close_cyjs_involvement(order, ended_on)
+    log_write(by, order.child, "youth-justice-order:end", detail=f"order {order.pk}")
+    return order
+
+
+def appearances_for_order(child):
+    """The child's hearings, newest first, to link an order to (sentencing ones first)."""
+    return CourtAppearance.objects.filter(child=child).order_by("-hearing_at")
