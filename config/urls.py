@@ -14,7 +14,11 @@ from casework.conference import api as conference_api
 from casework.court import api as court_api
 from casework.custody import api as custody_api
 from casework.enquiry import api as enquiry_api
+from casework.hsb import api as hsb_api
+from casework.incidents import api as incidents_api
+from casework.joint import api as joint_api
 from casework.orders import api as orders_api
+from casework.prevention import api as prevention_api
 from notifications import views as notification_views
 from notifications.api import TimescaleRuleList
 from referrals import views as referral_views
@@ -23,7 +27,10 @@ from referrals.api import ContactViewSet
 router = DefaultRouter()
 router.register("children", ChildViewSet, basename="api-child")
 router.register("contacts", ContactViewSet, basename="api-contact")
-for pathway_api in (assessment_api, enquiry_api, conference_api, chronology_api, custody_api, court_api, orders_api):
+for pathway_api in (
+    assessment_api, enquiry_api, conference_api, chronology_api,
+    custody_api, court_api, orders_api, prevention_api, hsb_api, incidents_api, joint_api,
+):
     pathway_api.register(router)
 
 api_patterns = [
@@ -81,6 +88,10 @@ urlpatterns = [
     path("", include("casework.custody.urls")),
     path("", include("casework.court.urls")),
     path("", include("casework.orders.urls")),
+    path("", include("casework.prevention.urls")),
+    path("", include("casework.hsb.urls")),
+    path("", include("casework.incidents.urls")),
+    path("", include("casework.joint.urls")),
     path("api/v1/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,7 @@
 from .assessment import Assessment, ChildInNeedMeeting, ChildInNeedPlan
 from .child import Child, Involvement, Person, Relationship
 from .conference import AbuseCategory, ChildProtectionConference, ChildProtectionPlan, CoreGroupMeeting
+from .joint_work import HsbConsultation, JointWorkingDisagreement, LeadAgencyDecision, PreventionReferral, SeriousIncident
 from .justice import (
     AppropriateAdultScreening,
     CourtAppearance,
@@ -32,7 +33,12 @@ __all__ = [
     "CoreGroupMeeting",
     "CourtAppearance",
     "CustodyEpisode",
+    "HsbConsultation",
     "Involvement",
+    "JointWorkingDisagreement",
+    "LeadAgencyDecision",
+    "PreventionReferral",
+    "SeriousIncident",
     "JointWorkingProtocol",
     "PaceAccommodationRequest",
     "Participant",

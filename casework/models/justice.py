@@ -10,10 +10,11 @@ from django.conf import settings
 from django.db import models
 
 
-# Seed 000 ¶11.3 and ¶12: CSC needs custody, court, remand and order details to do its part;
+# Seed 000 ¶11.3 and ¶12: CSC needs custody, court, remand and order details to do its part,
+# and takes part in prevention, the HSB hub, serious incidents and lead-agency decisions;
 # the CYJS duty worker's screening notes on the appropriate adult's form stay with CYJS unless
 # an authority's protocol says otherwise.
-DEFAULT_CSC_READS = ("custody", "pace", "court", "remand", "orders")
+DEFAULT_CSC_READS = ("custody", "pace", "court", "remand", "orders", "prevention", "hsb", "incidents", "joint")
 
 
 def default_csc_reads():
@@ -37,6 +38,10 @@ class JointWorkingProtocol(models.Model):
         COURT = "court", "Court appearances and bail"
         REMAND = "remand", "Remands"
         ORDERS = "orders", "Orders and sentences"
+        PREVENTION = "prevention", "Prevention and diversion"
+        HSB = "hsb", "Harmful sexual behaviour hub"
+        INCIDENTS = "incidents", "Serious incidents"
+        JOINT = "joint", "Lead agency and joint working disagreements"
 
     authority = models.OneToOneField("accounts.Authority", on_delete=models.CASCADE, related_name="joint_working_protocol")
     # 000 ¶18.9 (Lancashire): looked after only when the authority decides the placement;

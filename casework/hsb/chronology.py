@@ -1,0 +1,1 @@
+"""This part's chronology sources, registered with casework.chronology.selectors.register_source."""

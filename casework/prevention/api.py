@@ -1,0 +1,2 @@
+def register(router):
+    """Add this part's API viewsets to the /api/v1/ router."""
