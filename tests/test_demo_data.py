@@ -39,6 +39,14 @@ def test_demo_pathway_records_are_made_through_the_services():
     assert deadline.is_open and deadline.status == Deadline.Status.OPEN
     assert deadline.due_date < assessment.started_on  # already past 45 working days: shows as overdue
 
+    from casework.models import CustodyEpisode, Remand, YouthJusticeOrder
+
+    remand = Remand.objects.get(child=plan.child)
+    assert remand.looked_after and remand.placement == Remand.Placement.FOSTER_CARE
+    assert not Deadline.objects.filter(child=plan.child, rule_code__in=["placement_planning_meeting", "cla_notifications"], status__in=Deadline.OPEN_STATUSES).exists()
+    assert CustodyEpisode.objects.filter(child__first_name="Tyler").exists()
+    assert YouthJusticeOrder.objects.filter(child__first_name="Tyler", kind=YouthJusticeOrder.Kind.YOUTH_REHABILITATION_ORDER).exists()
+
     # Made through the services, so the writes are in the access log and the chain holds.
     assert verify_chain().intact
 

@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from casework.models import Assessment, Capacity, Child, StrategyDiscussion
+from casework.models import Assessment, Capacity, Child, CourtAppearance, CustodyEpisode, StrategyDiscussion
 from notifications.calendar import add_working_days
 from notifications.clocks import calendar_for
 
@@ -69,6 +69,17 @@ def load(users, count):
         enquiry = _strategy_discussion(jordan, users, held_on=working_days_ago(16), with_cyjs=True).section_47_enquiry
         _initial_conference(jordan, users, enquiry, held_on=working_days_ago(4))
         _case_note(jordan, users["cyjs.worker"], when=_at(working_days_ago(2), 15))
+        count(True)
+
+    # Youth justice: the joint child was remanded to local authority accommodation after a
+    # hearing three weeks ago; the youth-justice-only child was arrested last week and is on
+    # a youth rehabilitation order.
+    if jordan and not CourtAppearance.objects.filter(child=jordan).exists():
+        _remand(jordan, users, heard_on=working_days_ago(15))
+        count(True)
+    tyler = _child("Tyler", "Sample")
+    if tyler and not CustodyEpisode.objects.filter(child=tyler).exists():
+        _custody_and_order(tyler, users, arrested_on=working_days_ago(4))
         count(True)
 
 
@@ -143,4 +154,47 @@ def _case_note(child, author, *, when):
         took_part="Youth justice officer and the child's social worker",
         summary="Agreed how bail supervision visits fit with the child protection plan's weekly visits.",
         actions=[{"description": "Share the visit rota with the social worker", "owner_name": author.display_name}],
+    )
+
+
+def _remand(child, users, *, heard_on):
+    from casework.court import services as court
+    from casework.models import Remand
+
+    cyjs_worker, csc_worker = users["cyjs.worker"], users["csc.worker"]
+    appearance = court.record_court_appearance(
+        child=child, by=cyjs_worker, hearing_at=_at(heard_on), court="Exampletown Youth Court",
+        purpose="First appearance", risk_of_remand=True,
+    )
+    appearance = court.record_court_outcome(
+        appearance=appearance, by=cyjs_worker, expected_version=appearance.version,
+        outcome="remand_la", bail_supervision_assessed=True, next_hearing_at=_at(heard_on + timedelta(days=28)),
+    )
+    remand = Remand.objects.get(appearance=appearance)
+    remand = court.record_placement(
+        remand=remand, by=cyjs_worker, expected_version=remand.version, placement=Remand.Placement.FOSTER_CARE
+    )
+    court.record_placement_planning_meeting(
+        remand=remand, by=csc_worker, held_on=heard_on + timedelta(days=3),
+        task_split="CSC: placement and looked-after duties. CYJS: bail supervision and court.",
+    )
+    court.record_cla_notifications_sent(remand=remand, by=csc_worker, on=heard_on + timedelta(days=2))
+
+
+def _custody_and_order(child, users, *, arrested_on):
+    from casework.custody.services import record_custody_episode
+    from casework.models import CustodyEpisode, YouthJusticeOrder
+    from casework.orders.services import record_order
+
+    worker = users["cyjs.worker"]
+    record_custody_episode(
+        child=child, by=worker, arrested_at=_at(arrested_on, 21), custody_suite="Exampletown police station",
+        offence_summary="Criminal damage", seen_by_liaison_and_diversion=True,
+        appropriate_adult=CustodyEpisode.AppropriateAdult.AA_SERVICE, appropriate_adult_name="A. Demo-Volunteer",
+        police_safeguarding_report=True,
+    )
+    record_order(
+        child=child, by=worker, kind=YouthJusticeOrder.Kind.YOUTH_REHABILITATION_ORDER,
+        made_on=timezone.localdate() - timedelta(weeks=20), ends_on=timezone.localdate() + timedelta(weeks=32),
+        requirements="Supervision; 40 hours unpaid work; curfew 19:00 to 07:00 for 3 months.",
     )
