@@ -5,8 +5,8 @@ closure days (one more) from the database. They change rarely, so each process
 keeps them, tagged with a generation token kept in the shared cache (Redis in
 production). Saving or deleting a rule or a closure day, and loading the rules
 file, sets a new token (at once, and again when the change commits), and every
-process reloads at its next use. With no shared cache (local runs: one process,
-local-memory cache) the token is per process, which is all there is.
+process reloads at its next use. Local runs without Redis share a file-based
+cache under var/, so the web server and the Celery worker see the same token.
 If the shared cache cannot be reached, nothing is cached: the database is asked.
 
 Inside `one_generation()` (starting a clock reads a rule and a calendar) the
