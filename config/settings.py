@@ -240,6 +240,9 @@ SPECTACULAR_SETTINGS = {
             ("casework.models", "CourtAppearance", ("Outcome",)),
             ("casework.models", "Remand", ("Kind",)),
             ("casework.models", "YouthJusticeOrder", ("Kind",)),
+            ("casework.models", "PreventionReferral", ("Route", "Source", "Outcome")),
+            ("casework.models", "SeriousIncident", ("Category", "KnownTo", "Status")),
+            ("casework.models", "HsbConsultation", ("Status", "Hackett")),
             ("referrals.models", "Contact", ("Status", "Source", "Consent", "Rag")),
             ("referrals.models", "Decision", ("Outcome",)),
             ("referrals.models", "Disagreement", ("Status",)),
@@ -248,7 +251,12 @@ SPECTACULAR_SETTINGS = {
         ]
         for field in fields
     }
-    | {"PlanStatusEnum": "casework.models.ChildProtectionPlan.Status"},
+    | {
+        "PlanStatusEnum": "casework.models.ChildProtectionPlan.Status",
+        "AbuseCategoryEnum": "casework.models.AbuseCategory",
+        "ConcernCategoryEnum": "referrals.models.ConcernCategory",
+        "JointDisagreementStageEnum": "casework.models.JointWorkingDisagreement.Stage",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set, otherwise a broker in files under var/

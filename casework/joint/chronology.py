@@ -1,1 +1,56 @@
-"""This part's chronology sources, registered with casework.chronology.selectors.register_source."""
+"""This part's chronology sources, registered with casework.chronology.selectors.register_source.
+
+Source "lead_agency" (Section.JOINT): lead agency decisions and their planning meetings (000 ¶2.3,
+¶21.1; 003 L84–93, which asks for the planning meeting to be on both agencies' records). Joint
+working disagreements are deliberately not a source: part B PE (L9763) keeps the challenge "NOT
+on a child's record unless relevant to the child"; where one is relevant, the worker records that
+in a case note.
+"""
+
+import re
+
+from django.utils.text import Truncator
+
+from accounts.models import Agency
+
+from ..chronology.selectors import Entry, Source, register_source
+from ..justice.sharing import Section
+from ..models import LeadAgencyDecision
+
+EVENT = "lead_agency"
+LABEL = "Lead agency"
+KINDS = frozenset({Agency.Kind.CSC, Agency.Kind.CYJS})
+
+
+def _plain(text, limit=200):
+    return Truncator(re.sub(r"\s+", " ", text or "").strip()).chars(limit)
+
+
+def _day(value):
+    return f"{value.day} {value:%B %Y}"
+
+
+def lead_agency_entries(child, agency_kinds):
+    """A decision and its planning meeting, under the deciding manager's agency: one query."""
+    rows = LeadAgencyDecision.objects.filter(child=child).select_related("lead_agency", "decided_by__agency")
+    if agency_kinds is not None:
+        rows = rows.filter(decided_by__agency__kind__in=list(agency_kinds))
+    for decision in rows:
+        agency = decision.decided_by.agency
+        kind = agency.kind if agency is not None else Agency.Kind.CSC
+        name = agency.name if agency is not None else ""
+        yield Entry(
+            decision.decided_on, EVENT, LABEL, kind, name, f"Lead agency: {decision.lead_agency.name}",
+            _plain(decision.reasons), "lead-agency-detail", decision.pk,
+        )
+        if decision.planning_meeting_on:
+            summary = decision.task_split
+            if decision.review_on:
+                summary = f"{summary} Review {_day(decision.review_on)}."
+            yield Entry(
+                decision.planning_meeting_on, EVENT, LABEL, kind, name, "Joint planning meeting held", _plain(summary),
+                "lead-agency-detail", decision.pk,
+            )
+
+
+register_source(Source(EVENT, LABEL, lead_agency_entries, KINDS, section=Section.JOINT))

@@ -10,15 +10,29 @@ from accounts import access
 from notifications.clocks import due_text
 from notifications.models import Deadline
 
+from ..joint.services import may_see_disagreements
 from ..justice.sharing import Section, may_read_section
-from ..models import CourtAppearance, CustodyEpisode, Remand, YouthJusticeOrder
+from ..models import (
+    CourtAppearance,
+    CustodyEpisode,
+    HsbConsultation,
+    JointWorkingDisagreement,
+    LeadAgencyDecision,
+    PreventionReferral,
+    Remand,
+    SeriousIncident,
+    YouthJusticeOrder,
+)
 
 CLOCK_TITLES = {
     "resettlement_planning": "Resettlement plan, including where the child will live (21 days before release)",
     "csc_open_after_custody": "Children's social care stays open (3 months after the sentence)",
 }
 
-SUMMARY_SECTIONS = (Section.CUSTODY, Section.COURT, Section.REMAND, Section.ORDERS)
+SUMMARY_SECTIONS = (
+    Section.CUSTODY, Section.COURT, Section.REMAND, Section.ORDERS,
+    Section.PREVENTION, Section.HSB, Section.INCIDENTS, Section.JOINT,
+)
 
 
 def orders_for(user):
@@ -54,11 +68,18 @@ class YouthJusticeSummary:
     court: list | None = None
     remands: list | None = None
     orders: list | None = None
+    prevention: list | None = None
+    hsb: list | None = None
+    incidents: list | None = None
+    lead_agency: list | None = None
+    # Managers of CSC and CYJS only (part B PE: kept off the child's record).
+    disagreements: list | None = None
     sections: frozenset = field(default_factory=frozenset)
 
     @property
     def is_empty(self) -> bool:
-        return not any((self.custody, self.court, self.remands, self.orders))
+        return not any((self.custody, self.court, self.remands, self.orders, self.prevention, self.hsb,
+                        self.incidents, self.lead_agency, self.disagreements))
 
 
 def readable_summary_sections(viewer) -> frozenset:
@@ -66,8 +87,11 @@ def readable_summary_sections(viewer) -> frozenset:
 
 
 def youth_justice_summary(*, child, viewer) -> YouthJusticeSummary:
-    """The child's custody episodes, court appearances, remands and orders, each section only
-    for a viewer who may read it. One query per section shown."""
+    """The child's custody episodes, court appearances, remands, orders, prevention referrals, HSB
+    hub consultations, serious incidents and lead agency decisions, each section only for a viewer
+    who may read it, and joint working disagreements for managers of CSC and CYJS only. One query
+    per section shown."""
+
     sections = readable_summary_sections(viewer)
     summary = YouthJusticeSummary(sections=sections)
     if Section.CUSTODY in sections:
@@ -78,4 +102,16 @@ def youth_justice_summary(*, child, viewer) -> YouthJusticeSummary:
         summary.remands = list(Remand.objects.filter(child=child).order_by("-started_on", "-id"))
     if Section.ORDERS in sections:
         summary.orders = list(YouthJusticeOrder.objects.filter(child=child).order_by("-made_on", "-id"))
+    if Section.PREVENTION in sections:
+        summary.prevention = list(PreventionReferral.objects.filter(child=child).order_by("-received_on", "-id"))
+    if Section.HSB in sections:
+        summary.hsb = list(HsbConsultation.objects.filter(child=child).order_by("-requested_on", "-id"))
+    if Section.INCIDENTS in sections:
+        summary.incidents = list(SeriousIncident.objects.filter(child=child).order_by("-occurred_at", "-id"))
+    if Section.JOINT in sections:
+        summary.lead_agency = list(
+            LeadAgencyDecision.objects.filter(child=child).select_related("lead_agency").order_by("-decided_on", "-id")
+        )
+        if may_see_disagreements(viewer):
+            summary.disagreements = list(JointWorkingDisagreement.objects.filter(child=child).order_by("-raised_at", "-id"))
     return summary

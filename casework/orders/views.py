@@ -9,9 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from ..joint import services as joint_services
 from ..justice.sharing import Section, may_read_section, may_write_youth_justice, protocol_for
 from ..models import YouthJusticeOrder
 from ..pages import attempt, open_child_record
+from ..permissions import may_record_social_care_work
 from ..views import open_child
 from . import selectors, services
 from .forms import EndOrderForm, OrderEditForm, OrderForm, ResettlementPlanForm, VirtualSchoolForm
@@ -53,11 +55,25 @@ def youth_justice_summary(request, pk):
     child, decision, refusal = open_child(request, pk, what="page:youth-justice-summary", allowed_if=_summary_reader)
     if refusal:
         return refusal
-    summary = selectors.youth_justice_summary(child=child, viewer=request.user)
+    user = request.user
+    summary = selectors.youth_justice_summary(child=child, viewer=user)
+    cyjs_writes = may_write_youth_justice(user)
+    csc_writes = may_record_social_care_work(user)
     return render(
         request,
         "casework/orders/summary.html",
-        {"child": child, "summary": summary, "may_write": may_write_youth_justice(request.user)},
+        {
+            "child": child, "summary": summary, "may_write": cyjs_writes,
+            # Who records what in the newer sections: CYJS prevention (000 ¶13–14); CSC requests the
+            # HSB hub (part B PH1); CYJS or CSC a serious incident (000 ¶7.2–7.3); managers of either
+            # the lead agency and disagreements (000 ¶21.1, PE).
+            "may_refer_prevention": cyjs_writes,
+            "may_request_hsb": csc_writes,
+            "may_record_incident": cyjs_writes or csc_writes,
+            "sees_incident_report": user.is_manager and (cyjs_writes or csc_writes),
+            "may_decide_lead": joint_services.may_decide_lead_agency(user),
+            "may_raise_disagreement": joint_services.may_see_disagreements(user) and joint_services.is_joint_manager(user),
+        },
     )
 
 

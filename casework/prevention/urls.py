@@ -1,15 +1,14 @@
-"""URLs for this part of the pathway. Placeholders answer 404 until their pages are built."""
+"""URLs for prevention and diversion referrals (seed 000 ¶13–14; part B PP1–PP6)."""
 
-from django.http import Http404
 from django.urls import path
 
-
-def not_built(request, **kwargs):
-    raise Http404
-
+from . import views
 
 urlpatterns = [
-    path("children/<int:pk>/prevention/new/", not_built, name="prevention-referral-new"),
-    path("prevention/<int:pk>/", not_built, name="prevention-referral-detail"),
-    path("prevention/<int:pk>/screening/", not_built, name="prevention-referral-screen"),
+    path("children/<int:pk>/prevention/new/", views.referral_new, name="prevention-referral-new"),
+    path("prevention/<int:pk>/", views.referral_detail, name="prevention-referral-detail"),
+    path("prevention/<int:pk>/screening/", views.referral_screen, name="prevention-referral-screen"),
+    path("prevention/<int:pk>/follow-up/", views.referral_follow_up, name="prevention-referral-follow-up"),
+    path("prevention/<int:pk>/prevent/", views.referral_prevent, name="prevention-referral-prevent"),
+    path("prevention/<int:pk>/close/", views.referral_close, name="prevention-referral-close"),
 ]

@@ -1,0 +1,88 @@
+"""API shapes for lead agency decisions and joint working disagreements. Rules are in services.py."""
+
+from rest_framework import serializers
+
+from accounts.models import Agency
+
+from ..models import JointWorkingDisagreement, LeadAgencyDecision
+from . import selectors
+
+
+class JointDeadlineSerializer(serializers.Serializer):
+    rule_code = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    due_date = serializers.DateField(allow_null=True)
+    due = serializers.CharField()
+    met_at = serializers.DateTimeField(allow_null=True)
+
+
+class LeadAgencyDecisionSerializer(serializers.ModelSerializer):
+    deadlines = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LeadAgencyDecision
+        fields = [
+            "id", "child", "lead_agency", "reasons", "decided_on", "decided_by", "planning_meeting_on", "task_split",
+            "review_on", "deadlines", "version",
+        ]
+        read_only_fields = fields
+
+    def get_deadlines(self, decision) -> list[dict]:
+        return JointDeadlineSerializer(selectors.clocks_of(decision), many=True).data
+
+
+class LeadAgencyDecisionCreateSerializer(serializers.Serializer):
+    child = serializers.IntegerField()
+    lead_agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
+    reasons = serializers.CharField(allow_blank=True)
+    decided_on = serializers.DateField()
+
+
+class PlanningMeetingSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    held_on = serializers.DateField()
+    task_split = serializers.CharField(allow_blank=True)
+    review_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    what = serializers.CharField()
+    stage = serializers.IntegerField()
+    who = serializers.CharField()
+    user_id = serializers.IntegerField()
+    role = serializers.CharField()
+    agency = serializers.CharField()
+    agency_kind = serializers.CharField()
+    when = serializers.DateTimeField()
+    text = serializers.CharField(allow_blank=True)
+
+
+class JointDisagreementSerializer(serializers.ModelSerializer):
+    history = HistoryEntrySerializer(many=True, read_only=True)
+    deadlines = serializers.SerializerMethodField()
+
+    class Meta:
+        model = JointWorkingDisagreement
+        fields = [
+            "id", "child", "decision", "raised_by", "raised_at", "about", "stage", "status", "history",
+            "resolution", "resolved_at", "deadlines", "version",
+        ]
+        read_only_fields = fields
+
+    def get_deadlines(self, disagreement) -> list[dict]:
+        return JointDeadlineSerializer(selectors.clocks_of(disagreement), many=True).data
+
+
+class JointDisagreementCreateSerializer(serializers.Serializer):
+    child = serializers.IntegerField()
+    about = serializers.CharField(allow_blank=True)
+    decision = serializers.PrimaryKeyRelatedField(queryset=LeadAgencyDecision.objects.all(), required=False, allow_null=True, default=None)
+
+
+class JointResponseSerializer(serializers.Serializer):
+    response = serializers.CharField(allow_blank=True)
+
+
+class JointResolutionSerializer(serializers.Serializer):
+    resolution = serializers.CharField(allow_blank=True)
