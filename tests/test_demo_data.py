@@ -44,6 +44,10 @@ def test_demo_pathway_records_are_made_through_the_services():
     remand = Remand.objects.get(child=plan.child)
     assert remand.looked_after and remand.placement == Remand.Placement.FOSTER_CARE
     assert not Deadline.objects.filter(child=plan.child, rule_code__in=["placement_planning_meeting", "cla_notifications"], status__in=Deadline.OPEN_STATUSES).exists()
+    from casework.models import LeadAgencyDecision
+
+    decision = LeadAgencyDecision.objects.get(child=plan.child)
+    assert decision.lead_agency.kind == "cyjs" and decision.planning_meeting_on
     assert CustodyEpisode.objects.filter(child__first_name="Tyler").exists()
     assert YouthJusticeOrder.objects.filter(child__first_name="Tyler", kind=YouthJusticeOrder.Kind.YOUTH_REHABILITATION_ORDER).exists()
 

@@ -10,7 +10,15 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from casework.models import Assessment, Capacity, Child, CourtAppearance, CustodyEpisode, StrategyDiscussion
+from casework.models import (
+    Assessment,
+    Capacity,
+    Child,
+    CourtAppearance,
+    CustodyEpisode,
+    LeadAgencyDecision,
+    StrategyDiscussion,
+)
 from notifications.calendar import add_working_days
 from notifications.clocks import calendar_for
 
@@ -76,6 +84,9 @@ def load(users, count):
     # a youth rehabilitation order.
     if jordan and not CourtAppearance.objects.filter(child=jordan).exists():
         _remand(jordan, users, heard_on=working_days_ago(15))
+        count(True)
+    if jordan and not LeadAgencyDecision.objects.filter(child=jordan).exists():
+        _lead_agency(jordan, users, decided_on=working_days_ago(14))
         count(True)
     tyler = _child("Tyler", "Sample")
     if tyler and not CustodyEpisode.objects.filter(child=tyler).exists():
@@ -197,4 +208,19 @@ def _custody_and_order(child, users, *, arrested_on):
         child=child, by=worker, kind=YouthJusticeOrder.Kind.YOUTH_REHABILITATION_ORDER,
         made_on=timezone.localdate() - timedelta(weeks=20), ends_on=timezone.localdate() + timedelta(weeks=32),
         requirements="Supervision; 40 hours unpaid work; curfew 19:00 to 07:00 for 3 months.",
+    )
+
+
+def _lead_agency(child, users, *, decided_on):
+    """Worked jointly: youth justice leads while the child is on remand (seed 000 ¶2.3, ¶21.1)."""
+    from casework.joint.services import decide_lead_agency, record_planning_meeting
+
+    manager = users["cyjs.manager"]
+    decision = decide_lead_agency(
+        child=child, by=manager, lead_agency=manager.agency, decided_on=decided_on,
+        reasons="On remand with bail supervision: youth justice sees the child most and holds the court work.",
+    )
+    record_planning_meeting(
+        decision=decision, by=manager, expected_version=decision.version, held_on=decided_on + timedelta(days=2),
+        task_split="CYJS: bail supervision, court, offending work. CSC: child protection plan, placement, looked-after duties.",
     )
