@@ -23,13 +23,14 @@ from notifications import views as notification_views
 from notifications.api import TimescaleRuleList
 from referrals import views as referral_views
 from referrals.api import ContactViewSet
+from thresholds import api as thresholds_api
 
 router = DefaultRouter()
 router.register("children", ChildViewSet, basename="api-child")
 router.register("contacts", ContactViewSet, basename="api-contact")
 for pathway_api in (
     assessment_api, enquiry_api, conference_api, chronology_api,
-    custody_api, court_api, orders_api, prevention_api, hsb_api, incidents_api, joint_api,
+    custody_api, court_api, orders_api, prevention_api, hsb_api, incidents_api, joint_api, thresholds_api,
 ):
     pathway_api.register(router)
 
@@ -92,6 +93,7 @@ urlpatterns = [
     path("", include("casework.hsb.urls")),
     path("", include("casework.incidents.urls")),
     path("", include("casework.joint.urls")),
+    path("", include("thresholds.urls")),
     path("api/v1/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]
