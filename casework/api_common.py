@@ -8,6 +8,7 @@ records and are logged with `record_search`.
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -15,17 +16,19 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts.audit import record_search
+from accounts import access
+from accounts.audit import record_access, record_search
 from accounts.models import AccessEvent, User
 from referrals.api import service_errors
 
+from .justice.sharing import may_read_section
 from .models import Child
 from .pages import api_open_child
 from .services import ConcurrentEditError
 
 READ, WRITE = AccessEvent.Action.READ, AccessEvent.Action.WRITE
 
-__all__ = ["READ", "WRITE", "ColleagueField", "PathwayViewSet", "ServiceFailed", "service_errors"]
+__all__ = ["READ", "WRITE", "ColleagueField", "DeadlineBriefSerializer", "PathwayViewSet", "SectionViewSet", "ServiceFailed", "service_errors"]
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -45,6 +48,17 @@ class ColleagueField(serializers.PrimaryKeyRelatedField):
         if caller is not None and caller.agency_id:
             users = users.filter(agency__authority_id=caller.agency.authority_id)
         return users
+
+
+class DeadlineBriefSerializer(serializers.Serializer):
+    """A record's deadline as its selectors' `clocks_of` gives it (notifications.selectors.deadlines_of)."""
+
+    rule_code = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    due_date = serializers.DateField(allow_null=True)
+    due = serializers.CharField()
+    met_at = serializers.DateTimeField(allow_null=True)
 
 
 class ServiceFailed(Exception):
@@ -114,3 +128,47 @@ class PathwayViewSet(viewsets.GenericViewSet):
         )
         serializer = serializer_class(page, many=True) if serializer_class else self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)
+
+
+class SectionViewSet(PathwayViewSet):
+    """Base for the youth justice viewsets: a record opens through its child (404 when hidden, logged)
+    and then its section of the joint working agreement (casework.justice.sharing): a caller who sees
+    the child but may not read the section gets 403, logged as denied, with `refusal` as the reason.
+
+    Set `section` (or pass one to `open_section`) and `refusal`; override `may_read` for another rule.
+    """
+
+    section = None
+    refusal = "This is not shared with your service"
+
+    def may_read(self, user, section=None):
+        return may_read_section(user, section if section is not None else self.section)
+
+    def refusal_for(self, section):
+        return self.refusal
+
+    def check_section(self, child, what, action=READ, section=None):
+        """Log the caller's opening of `child` for `section`: 403 if the section is not theirs, 404 if the child is hidden."""
+        user = self.request.user
+        decision = access.decide(user, child)
+        if decision.allowed and not self.may_read(user, section):
+            record_access(user=user, child=child, what=what, action=action,
+                          decision=access.AccessDecision(False, decision.purpose))
+            raise PermissionDenied(self.refusal_for(section if section is not None else self.section))
+        record_access(user=user, child=child, what=what, action=action, decision=decision)
+        if not decision.allowed:
+            raise Http404
+        return decision
+
+    def open_record(self, what, action=READ, queryset=None):
+        """The record named in the URL, checked by `check_section` for the viewset's section."""
+        record = get_object_or_404(queryset if queryset is not None else self.record_queryset(), pk=self.kwargs["pk"])
+        self.check_section(record.child, what, action)
+        return record
+
+    def open_section(self, section, what, action=READ):
+        """The record named in the URL, checked for `section` (a viewset whose records have several)."""
+        record = get_object_or_404(self.record_queryset(), pk=self.kwargs["pk"])
+        self.check_section(record.child, what, action, section=section)
+        return record
+

@@ -1,10 +1,11 @@
 """Reads of deadlines, with the traffic-light status people see."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
 from .calendar import add_working_days
-from .clocks import calendar_for
+from .clocks import calendar_for, due_text
 from .models import Deadline
 from .timescales import end_of_day
 
@@ -55,3 +56,23 @@ def my_deadlines(*, user, limit=50):
         .select_related("rule", "responsible", "child", "agency__authority")
         .order_by("due_at")[:limit]
     )
+
+
+def label_deadlines(rows, titles=None, *, now=None):
+    """Give each deadline `overdue`, `due` text and (with `titles`) a `title`, for a page or an API."""
+    now = now or timezone.now()
+    for row in rows:
+        row.overdue = row.status in Deadline.OPEN_STATUSES and row.due_at < now
+        if titles is not None:
+            row.title = titles.get(row.rule_code, row.rule_code)
+        row.due = due_text(row)
+    return rows
+
+
+def deadlines_of(subject, titles=None, codes=None, ordering=("-started_at", "-id")):
+    """The deadlines of a record (newest first unless `ordering` says otherwise), only `codes` if given,
+    each labelled by `label_deadlines` with `titles` (rule code -> title)."""
+    query = Deadline.objects.filter(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
+    if codes:
+        query = query.filter(rule_code__in=codes)
+    return label_deadlines(list(query.order_by(*ordering)), titles)

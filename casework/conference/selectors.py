@@ -1,12 +1,10 @@
 """Reads for conferences and plans, always scoped by the access policy."""
 
-from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
 
 from accounts import access
 from accounts.models import Agency, Role
-from notifications.clocks import due_text
 from notifications.models import Deadline
+from notifications.selectors import deadlines_of
 
 from ..models import ChildProtectionConference, ChildProtectionPlan
 from ..permissions import CASEWORK_ROLES
@@ -34,16 +32,7 @@ def plans_for(user):
 
 def clocks_of(subject, codes=None):
     """The deadlines of a record (newest first), each with `title` and `due` text for a page."""
-    query = Deadline.objects.filter(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
-    if codes:
-        query = query.filter(rule_code__in=codes)
-    rows = list(query.order_by("-started_at", "-id"))
-    now = timezone.now()
-    for row in rows:
-        row.overdue = row.status in Deadline.OPEN_STATUSES and row.due_at < now
-        row.title = CLOCK_TITLES.get(row.rule_code, row.rule_code)
-        row.due = due_text(row)
-    return rows
+    return deadlines_of(subject, CLOCK_TITLES, codes)
 
 
 def next_review(plan):

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from ..api_common import ColleagueField
+from ..api_common import ColleagueField, DeadlineBriefSerializer
 from ..models import (
     AbuseCategory,
     AgreedAction,
@@ -80,15 +80,6 @@ class ConferenceRecordSerializer(serializers.Serializer):
     outline_plan = serializers.CharField(required=False, allow_blank=True, default="")
     court_proceedings_considered = serializers.CharField(required=False, allow_blank=True, default="")
     lateness_reason = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class DeadlineBriefSerializer(serializers.Serializer):
-    rule_code = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.CharField()
-    due_date = serializers.DateField(allow_null=True)
-    due = serializers.CharField()
-    met_at = serializers.DateTimeField(allow_null=True)
 
 
 class PlanSerializer(serializers.ModelSerializer):

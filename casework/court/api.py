@@ -11,16 +11,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts import access
-from accounts.audit import record_access
-
-from ..api_common import READ, WRITE, PathwayViewSet
-from ..justice.sharing import Section, may_read_section
+from ..api_common import WRITE, SectionViewSet
+from ..justice.sharing import Section
 from ..models import Child, CourtAppearance, Remand
-from ..pages import api_open_child
 from . import selectors, services
 from .serializers import (
     ClaNotificationsSerializer,
@@ -35,31 +30,18 @@ from .serializers import (
 )
 
 
-class SectionViewSet(PathwayViewSet):
-    """Opens records and children through the child's access rule, then the section's sharing rule."""
+class _CourtViewSet(SectionViewSet):
+    """Court and remand records; a new one is refused, too, where the caller may not read its section."""
 
-    section = None
-
-    def _check_section(self, child, what, action):
-        user = self.request.user
-        decision = access.decide(user, child)
-        if decision.allowed and not may_read_section(user, self.section):
-            record_access(user=user, child=child, what=what, action=action, decision=access.AccessDecision(False, decision.purpose))
-            raise PermissionDenied("Your service's joint working agreement does not share this section")
-        api_open_child(user, child, what=what, action=action)
-
-    def open_record(self, what, action=READ, queryset=None):
-        record = get_object_or_404(queryset if queryset is not None else self.record_queryset(), pk=self.kwargs["pk"])
-        self._check_section(record.child, what, action)
-        return record
+    refusal = "Your service's joint working agreement does not share this section"
 
     def open_child_for_write(self, child_id, what):
         child = get_object_or_404(Child, pk=child_id)
-        self._check_section(child, what, WRITE)
+        self.check_section(child, what, WRITE)
         return child
 
 
-class CourtAppearanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, SectionViewSet):
+class CourtAppearanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, _CourtViewSet):
     """Criminal court hearings of children the caller may see (000 ¶9.3, ¶17)."""
 
     serializer_class = CourtAppearanceSerializer
@@ -99,7 +81,7 @@ class CourtAppearanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
         return Response(CourtAppearanceSerializer(CourtAppearance.objects.get(pk=appearance.pk)).data)
 
 
-class RemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, SectionViewSet):
+class RemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, _CourtViewSet):
     """Remands and bail to reside of children the caller may see (000 ¶18–19)."""
 
     serializer_class = RemandSerializer

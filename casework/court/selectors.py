@@ -3,8 +3,8 @@ working protocol: visible children only, and nothing at all for a section the re
 
 from accounts import access
 from notifications.models import Deadline
+from notifications.selectors import deadlines_of
 
-from ..conference.selectors import clocks_of as _clocks_of
 from ..justice.sharing import Section, may_read_section
 from ..models import CourtAppearance, Remand
 
@@ -28,10 +28,7 @@ def remands_for(user):
 
 def clocks_of(remand):
     """The remand's clocks (newest first), each with a `title`, `due` text and `overdue`."""
-    rows = _clocks_of(remand)
-    for row in rows:
-        row.title = CLOCK_TITLES.get(row.rule_code, row.rule_code)
-    return rows
+    return deadlines_of(remand, CLOCK_TITLES)
 
 
 def open_clock(remand, code):

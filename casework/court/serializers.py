@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from ..conference.serializers import DeadlineBriefSerializer
+from ..api_common import DeadlineBriefSerializer
 from ..models import CourtAppearance, Remand
 from . import selectors, services
 

@@ -28,6 +28,7 @@ from accounts.models import Agency, Role, User
 from notifications.clocks import cancel_clock, open_deadlines, start_clock, stop_clock
 from notifications.services import notify
 
+from ..justice.people import allocated_csc_worker
 from ..justice.sharing import in_youth_justice, may_write_youth_justice, protocol_for
 from ..models import CourtAppearance, Involvement, JointWorkingProtocol, Remand
 from ..permissions import may_record_social_care_work, require
@@ -91,23 +92,6 @@ def open_cla_involvement(child):
         .order_by("-start", "-pk")
         .first()
     )
-
-
-def allocated_csc_worker(child):
-    """The child's allocated CSC social worker: on the looked-after involvement first, else any open one."""
-    rows = (
-        Involvement.objects.filter(
-            child=child, agency__kind=Agency.Kind.CSC, end__isnull=True, allocated_worker__isnull=False,
-            allocated_worker__is_active=True,
-        )
-        .select_related("allocated_worker")
-        .order_by("-start", "-pk")
-    )
-    rows = list(rows)
-    for row in rows:
-        if row.kind == Involvement.Kind.CLA:
-            return row.allocated_worker
-    return rows[0].allocated_worker if rows else None
 
 
 def _managers(authority, kind, roles):

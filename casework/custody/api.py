@@ -8,19 +8,13 @@ field errors; a stale `version` is 409. Lists hold only visible children's recor
 at all for a section the caller may not read.
 """
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts import access
-from accounts.audit import record_access
-
-from ..api_common import READ, WRITE, PathwayViewSet
-from ..justice.sharing import Section, may_read_section
+from ..api_common import WRITE, SectionViewSet
+from ..justice.sharing import Section
 from ..models import AppropriateAdultScreening, CustodyEpisode, PaceAccommodationRequest
 from . import selectors, services
 from .serializers import (
@@ -39,24 +33,14 @@ from .serializers import (
 SECTION_NAMES = dict(Section.choices)
 
 
-class SectionViewSet(PathwayViewSet):
-    """Opens a record through its child (404 when hidden) and its youth justice section (403 when not shared)."""
+class _CustodyViewSet(SectionViewSet):
+    """Custody's records hold several sections (custody, the appropriate adult's form, PACE)."""
 
-    def open_section(self, section, what, action=READ):
-        record = get_object_or_404(self.record_queryset(), pk=self.kwargs["pk"])
-        user = self.request.user
-        decision = access.decide(user, record.child)
-        if decision.allowed and not may_read_section(user, section):
-            record_access(user=user, child=record.child, what=what, action=action,
-                          decision=access.AccessDecision(False, decision.purpose))
-            raise PermissionDenied(f"{SECTION_NAMES[section]} are not shared with your service")
-        record_access(user=user, child=record.child, what=what, action=action, decision=decision)
-        if not decision.allowed:
-            raise Http404
-        return record
+    def refusal_for(self, section):
+        return f"{SECTION_NAMES[section]} are not shared with your service"
 
 
-class CustodyEpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SectionViewSet):
+class CustodyEpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _CustodyViewSet):
     """Police custody episodes of children the caller may see (000 ¶10–11)."""
 
     serializer_class = CustodyEpisodeSerializer
@@ -148,7 +132,7 @@ class CustodyEpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Se
         return Response(PaceRequestSerializer(pace).data, status=status.HTTP_201_CREATED)
 
 
-class PaceRequestViewSet(mixins.RetrieveModelMixin, SectionViewSet):
+class PaceRequestViewSet(mixins.RetrieveModelMixin, _CustodyViewSet):
     """One request for accommodation: its outcome (000 ¶12.2) and what was raised with the police (PB6)."""
 
     serializer_class = PaceRequestSerializer

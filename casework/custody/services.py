@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from notifications.services import notify
 from referrals.models import AgencyCheck, ConcernCategory, Contact
 from referrals.services import KNOWN_RECENTLY, ContactDetails, cyjs_known, receive_contact
 
+from ..justice.people import allocated_csc_worker as allocated_social_worker
 from ..justice.sharing import may_write_youth_justice
 from ..models import AppropriateAdultScreening, CustodyEpisode, Involvement, PaceAccommodationRequest
 from ..recording import log_write, require_access, save_if_unchanged
@@ -87,18 +87,6 @@ def _open_csc(child):
 
 def is_looked_after(child) -> bool:
     return _open_csc(child).filter(kind=Involvement.Kind.CLA).exists()
-
-
-def allocated_social_worker(child):
-    """The allocated worker of the child's open social care involvement (looked-after first), or None."""
-    involvement = (
-        _open_csc(child).filter(allocated_worker__isnull=False, allocated_worker__is_active=True)
-        .select_related("allocated_worker")
-        .annotate(cla_first=Case(When(kind=Involvement.Kind.CLA, then=0), default=1, output_field=IntegerField()))
-        .order_by("cla_first", "-start", "-id")  # a looked-after child's worker first (L2515)
-        .first()
-    )
-    return involvement.allocated_worker if involvement else None
 
 
 def _senior_managers(agency):

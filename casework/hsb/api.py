@@ -9,20 +9,14 @@ errors; a stale `version` is 409. A request that fails the eligibility criteria 
 (201, `status` "refused" with `refusal_reason`).
 """
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts import access
-from accounts.audit import record_access
-
-from ..api_common import READ, WRITE, PathwayViewSet
-from ..justice.sharing import Section, may_read_section
+from ..api_common import WRITE, SectionViewSet
+from ..justice.sharing import Section
 from ..models import HsbConsultation
-from ..pages import api_open_child
 from . import selectors, services
 from .serializers import (
     HsbAimCompletedSerializer,
@@ -37,10 +31,12 @@ from .serializers import (
 )
 
 
-class HsbConsultationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, PathwayViewSet):
+class HsbConsultationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, SectionViewSet):
     """Requests to the HSB hub and the hub's steps, for children the caller may see."""
 
     serializer_class = HsbConsultationSerializer
+    section = Section.HSB
+    refusal = "The harmful sexual behaviour hub is not shared with your service"
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
@@ -60,19 +56,6 @@ class HsbConsultationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
 
     def record_queryset(self):
         return selectors.detail_query()
-
-    def open_record(self, what, action=READ, queryset=None):
-        """The consultation in the URL: 404 if its child is hidden from the caller, 403 (logged as
-        denied) if they see the child but may not read the hub's section."""
-        consultation = get_object_or_404(self.record_queryset(), pk=self.kwargs["pk"])
-        user = self.request.user
-        decision = access.decide(user, consultation.child)
-        if decision.allowed and not may_read_section(user, Section.HSB):
-            record_access(user=user, child=consultation.child, what=what, action=action,
-                          decision=access.AccessDecision(False, decision.purpose))
-            raise PermissionDenied("The harmful sexual behaviour hub is not shared with your service")
-        api_open_child(user, consultation.child, what=what, action=action)
-        return consultation
 
     def _fresh(self, consultation):
         return Response(HsbConsultationSerializer(HsbConsultation.objects.get(pk=consultation.pk)).data)

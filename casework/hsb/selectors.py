@@ -1,12 +1,9 @@
 """Reads for the HSB hub, scoped by the access policy and the joint working protocol
 (casework.justice.sharing: Section.HSB)."""
 
-from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
 
 from accounts import access
-from notifications.clocks import due_text
-from notifications.models import Deadline
+from notifications.selectors import deadlines_of
 
 from ..justice.sharing import Section, may_read_section
 from ..models import HsbConsultation
@@ -33,16 +30,7 @@ def detail_query():
 
 def clocks_of(consultation):
     """The consultation's deadlines (newest first), each with `title`, `due` text and `overdue`."""
-    rows = list(
-        Deadline.objects.filter(subject_type=ContentType.objects.get_for_model(HsbConsultation), subject_id=consultation.pk)
-        .order_by("-started_at", "-id")
-    )
-    now = timezone.now()
-    for row in rows:
-        row.overdue = row.status in Deadline.OPEN_STATUSES and row.due_at < now
-        row.title = CLOCK_TITLES.get(row.rule_code, row.rule_code)
-        row.due = due_text(row)
-    return rows
+    return deadlines_of(consultation, CLOCK_TITLES)
 
 
 def aim_practitioners(user):

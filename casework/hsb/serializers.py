@@ -2,18 +2,12 @@
 
 from rest_framework import serializers
 
-from ..api_common import ColleagueField
+from ..api_common import ColleagueField, DeadlineBriefSerializer
 from ..models import HsbConsultation
 from . import selectors
 
 
-class HsbDeadlineSerializer(serializers.Serializer):
-    rule_code = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.CharField()
-    due_date = serializers.DateField(allow_null=True)
-    due = serializers.CharField()
-    met_at = serializers.DateTimeField(allow_null=True)
+class HsbDeadlineSerializer(DeadlineBriefSerializer):
     lateness_reason = serializers.CharField()
 
 

@@ -49,6 +49,7 @@ from notifications.clocks import cancel_clock, open_deadlines, start_clock, stop
 from notifications.models import Deadline
 from notifications.services import notify
 
+from ..justice.people import age_on
 from ..justice.sharing import Section, in_youth_justice, may_read_section, may_write_youth_justice
 from ..models import HsbConsultation, Involvement
 from ..permissions import in_social_care, may_record_social_care_work
@@ -103,13 +104,6 @@ HACKETT_BAND = {
 
 def day_text(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
-
-
-def age_on(child, day: date) -> int | None:
-    """Whole years on `day` (somerset-vs-lancashire §6.1: age on the date of the event)."""
-    if child.date_of_birth is None or day is None:
-        return None
-    return relativedelta(day, child.date_of_birth).years
 
 
 def _moment(day: date) -> datetime:

@@ -12,8 +12,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ..api_common import READ, WRITE
-from ..custody.api import SectionViewSet
+from ..api_common import READ, WRITE, SectionViewSet
 from ..justice.sharing import Section
 from ..models import SeriousIncident
 from . import selectors, services
@@ -30,6 +29,8 @@ class SeriousIncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
 
     serializer_class = SeriousIncidentSerializer
     queryset = SeriousIncident.objects.none()
+    section = Section.INCIDENTS
+    refusal = "Serious incidents are not shared with your service"
 
     def get_queryset(self):
         query = selectors.incidents_for(self.request.user).order_by("-occurred_at", "-id")
@@ -51,7 +52,7 @@ class SeriousIncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
         return SeriousIncident.objects.select_related("child", "agency__authority")
 
     def _open(self, what, action=READ):
-        return self.open_section(Section.INCIDENTS, what, action)
+        return self.open_record(what, action)
 
     def _fresh(self, incident):
         return Response(SeriousIncidentSerializer(SeriousIncident.objects.get(pk=incident.pk)).data)

@@ -7,13 +7,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from accounts import access
 from accounts.models import Agency, Role
-from notifications.clocks import due_text
-from notifications.models import Deadline
+from notifications.selectors import deadlines_of
 
 from ..justice.sharing import Section, may_read_section
 from ..models import SeriousIncident
@@ -51,17 +49,9 @@ def child_incidents(child):
 
 def clocks_of(incident):
     """The incident's deadlines, each with `title`, `due` text and `overdue`, in the order of the steps."""
-    rows = list(
-        Deadline.objects.filter(subject_type=ContentType.objects.get_for_model(incident), subject_id=incident.pk)
-        .order_by("started_at", "id")
-    )
+    rows = deadlines_of(incident, CLOCK_TITLES, ordering=("started_at", "id"))
     order = {code: n for n, code in enumerate(services.CLOCKS)}
     rows.sort(key=lambda row: order.get(row.rule_code, 99))
-    now = timezone.now()
-    for row in rows:
-        row.overdue = row.status in Deadline.OPEN_STATUSES and row.due_at < now
-        row.title = CLOCK_TITLES.get(row.rule_code, row.rule_code)
-        row.due = due_text(row)
     return rows
 
 

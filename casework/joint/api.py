@@ -8,20 +8,14 @@ disagreements answer the same to anyone but managers of CSC and CYJS (PE L9763).
 read but not write gets 403; a service refusal is 400 with field errors; a stale `version` is 409.
 """
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts import access
-from accounts.audit import record_access
-
-from ..api_common import READ, WRITE, PathwayViewSet
-from ..justice.sharing import Section, may_read_section
+from ..api_common import WRITE, SectionViewSet
+from ..justice.sharing import Section
 from ..models import JointWorkingDisagreement, LeadAgencyDecision
-from ..pages import api_open_child
 from . import selectors, services
 from .serializers import (
     JointDisagreementCreateSerializer,
@@ -34,25 +28,9 @@ from .serializers import (
 )
 
 
-class _JointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, PathwayViewSet):
+class _JointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, SectionViewSet):
     http_method_names = ["get", "post", "head", "options"]
-    refusal = "This is not shared with your service"
-
-    def may_read(self, user):
-        return may_read_section(user, Section.JOINT)
-
-    def open_record(self, what, action=READ, queryset=None):
-        """The record in the URL: 404 if its child is hidden from the caller, 403 (logged as denied)
-        if they see the child but may not read it."""
-        record = get_object_or_404(queryset if queryset is not None else self.record_queryset(), pk=self.kwargs["pk"])
-        user = self.request.user
-        decision = access.decide(user, record.child)
-        if decision.allowed and not self.may_read(user):
-            record_access(user=user, child=record.child, what=what, action=action,
-                          decision=access.AccessDecision(False, decision.purpose))
-            raise PermissionDenied(self.refusal)
-        api_open_child(user, record.child, what=what, action=action)
-        return record
+    section = Section.JOINT
 
 
 class LeadAgencyDecisionViewSet(_JointViewSet):
@@ -107,7 +85,7 @@ class JointDisagreementViewSet(_JointViewSet):
     serializer_class = JointDisagreementSerializer
     refusal = "Only managers of children's social care and youth justice see joint working disagreements"
 
-    def may_read(self, user):
+    def may_read(self, user, section=None):
         return services.may_see_disagreements(user)
 
     def get_queryset(self):

@@ -1,13 +1,11 @@
 """Reads for lead agency decisions and joint working disagreements, scoped by the access policy,
 the joint working protocol (Section.JOINT) and, for disagreements, managers only (PE L9763)."""
 
-from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
 
 from accounts import access
 from accounts.models import Agency
-from notifications.clocks import due_text
 from notifications.models import Deadline
+from notifications.selectors import deadlines_of
 
 from ..justice.sharing import Section, may_read_section
 from ..models import Involvement, JointWorkingDisagreement, LeadAgencyDecision, Relationship
@@ -35,16 +33,7 @@ def disagreements_for(user):
 
 def clocks_of(record, codes=None):
     """The record's deadlines (newest first), each with `title`, `due` text and `overdue`."""
-    query = Deadline.objects.filter(subject_type=ContentType.objects.get_for_model(record), subject_id=record.pk)
-    if codes:
-        query = query.filter(rule_code__in=codes)
-    rows = list(query.order_by("-started_at", "-id"))
-    now = timezone.now()
-    for row in rows:
-        row.overdue = row.status in Deadline.OPEN_STATUSES and row.due_at < now
-        row.title = CLOCK_TITLES.get(row.rule_code, row.rule_code)
-        row.due = due_text(row)
-    return rows
+    return deadlines_of(record, CLOCK_TITLES, codes)
 
 
 def stage_clocks(disagreement):

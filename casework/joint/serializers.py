@@ -4,17 +4,9 @@ from rest_framework import serializers
 
 from accounts.models import Agency
 
+from ..api_common import DeadlineBriefSerializer
 from ..models import JointWorkingDisagreement, LeadAgencyDecision
 from . import selectors
-
-
-class JointDeadlineSerializer(serializers.Serializer):
-    rule_code = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.CharField()
-    due_date = serializers.DateField(allow_null=True)
-    due = serializers.CharField()
-    met_at = serializers.DateTimeField(allow_null=True)
 
 
 class LeadAgencyDecisionSerializer(serializers.ModelSerializer):
@@ -29,7 +21,7 @@ class LeadAgencyDecisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_deadlines(self, decision) -> list[dict]:
-        return JointDeadlineSerializer(selectors.clocks_of(decision), many=True).data
+        return DeadlineBriefSerializer(selectors.clocks_of(decision), many=True).data
 
 
 class LeadAgencyDecisionCreateSerializer(serializers.Serializer):
@@ -71,7 +63,7 @@ class JointDisagreementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_deadlines(self, disagreement) -> list[dict]:
-        return JointDeadlineSerializer(selectors.clocks_of(disagreement), many=True).data
+        return DeadlineBriefSerializer(selectors.clocks_of(disagreement), many=True).data
 
 
 class JointDisagreementCreateSerializer(serializers.Serializer):

@@ -7,20 +7,14 @@ logged as denied, and an empty list; a caller who may read but not write gets 40
 service refusal is 400 with field errors; a stale `version` is 409.
 """
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts import access
-from accounts.audit import record_access
-
-from ..api_common import READ, WRITE, PathwayViewSet
-from ..justice.sharing import Section, may_read_section
+from ..api_common import WRITE, SectionViewSet
+from ..justice.sharing import Section
 from ..models import YouthJusticeOrder
-from ..pages import api_open_child
 from . import selectors, services
 from .serializers import (
     OrderCreateSerializer,
@@ -32,10 +26,12 @@ from .serializers import (
 )
 
 
-class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, PathwayViewSet):
+class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, SectionViewSet):
     """Out-of-court outcomes, court orders and custodial sentences of children the caller may see."""
 
     serializer_class = OrderSerializer
+    section = Section.ORDERS
+    refusal = "Youth justice orders are not shared with your service"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -52,19 +48,6 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
 
     def record_queryset(self):
         return YouthJusticeOrder.objects.select_related("child")
-
-    def open_record(self, what, action=READ, queryset=None):
-        """The order in the URL: 404 if its child is hidden from the caller, 403 (logged as denied)
-        if they see the child but may not read orders."""
-        order = get_object_or_404(self.record_queryset(), pk=self.kwargs["pk"])
-        user = self.request.user
-        decision = access.decide(user, order.child)
-        if decision.allowed and not may_read_section(user, Section.ORDERS):
-            record_access(user=user, child=order.child, what=what, action=action,
-                          decision=access.AccessDecision(False, decision.purpose))
-            raise PermissionDenied("Youth justice orders are not shared with your service")
-        api_open_child(user, order.child, what=what, action=action)
-        return order
 
     def _fresh(self, order):
         return Response(OrderSerializer(YouthJusticeOrder.objects.get(pk=order.pk)).data)

@@ -3,12 +3,10 @@ and the joint working protocol (casework.justice.sharing)."""
 
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
 
 from accounts import access
-from notifications.clocks import due_text
 from notifications.models import Deadline
+from notifications.selectors import deadlines_of
 
 from ..joint.services import may_see_disagreements
 from ..justice.sharing import Section, may_read_section
@@ -44,16 +42,7 @@ def orders_for(user):
 
 def clocks_of(order, codes=None):
     """The order's deadlines (newest first), each with `title`, `due` text and `overdue`."""
-    query = Deadline.objects.filter(subject_type=ContentType.objects.get_for_model(order), subject_id=order.pk)
-    if codes:
-        query = query.filter(rule_code__in=codes)
-    rows = list(query.order_by("-started_at", "-id"))
-    now = timezone.now()
-    for row in rows:
-        row.overdue = row.status in Deadline.OPEN_STATUSES and row.due_at < now
-        row.title = CLOCK_TITLES.get(row.rule_code, row.rule_code)
-        row.due = due_text(row)
-    return rows
+    return deadlines_of(order, CLOCK_TITLES, codes)
 
 
 def open_clock(order, code):

@@ -2,17 +2,9 @@
 
 from rest_framework import serializers
 
+from ..api_common import DeadlineBriefSerializer
 from ..models import CourtAppearance, YouthJusticeOrder
 from . import selectors
-
-
-class OrderDeadlineSerializer(serializers.Serializer):
-    rule_code = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.CharField()
-    due_date = serializers.DateField(allow_null=True)
-    due = serializers.CharField()
-    met_at = serializers.DateTimeField(allow_null=True)
 
 
 class OrderSerializer(serializers.ModelSerializer):
@@ -29,7 +21,7 @@ class OrderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_deadlines(self, order) -> list[dict]:
-        return OrderDeadlineSerializer(selectors.clocks_of(order), many=True).data
+        return DeadlineBriefSerializer(selectors.clocks_of(order), many=True).data
 
 
 class OrderCreateSerializer(serializers.Serializer):

@@ -29,6 +29,7 @@ from accounts.models import Agency
 from notifications.clocks import cancel_clock, open_deadlines, start_clock, stop_clock
 from notifications.services import notify
 
+from ..justice.people import age_on, csc_people_to_tell
 from ..justice.sharing import in_youth_justice, may_write_youth_justice, protocol_for
 from ..models import CourtAppearance, Involvement, YouthJusticeOrder
 from ..recording import log_write, require_access, save_if_unchanged
@@ -73,13 +74,6 @@ def involvement_kind(kind: str) -> str:
     return INVOLVEMENT_FOR.get(kind, IKind.YJ_COURT_ORDER)
 
 
-def age_on(child, day: date) -> int | None:
-    """Whole years on `day` (somerset-vs-lancashire §6.1: age on the date of the event)."""
-    if child.date_of_birth is None or day is None:
-        return None
-    return relativedelta(day, child.date_of_birth).years
-
-
 def _writer(by, child):
     require_access(by, child)
     if not may_write_youth_justice(by):
@@ -114,17 +108,6 @@ def known_to_csc(child, on: date) -> bool:
 def open_to_csc(child) -> list[Involvement]:
     """Open CIN, CP or looked-after involvements (000 ¶15.1)."""
     return list(csc_involvements(child).filter(end__isnull=True, kind__in=CSC_OPEN_KINDS).order_by("-start", "-id"))
-
-
-def csc_people_to_tell(involvements) -> list:
-    """The allocated CSC workers (or, where none is allocated, the team manager), each once."""
-    people, seen = [], set()
-    for inv in involvements:
-        person = inv.allocated_worker or (inv.team.manager if inv.team_id else None)
-        if person is not None and person.is_active and person.pk not in seen:
-            seen.add(person.pk)
-            people.append(person)
-    return people
 
 
 @dataclass(frozen=True)

@@ -7,19 +7,13 @@ empty list; a caller who may read but not write gets 403; a service refusal is 4
 a stale `version` is 409.
 """
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts import access
-from accounts.audit import record_access
-
-from ..api_common import READ, WRITE, PathwayViewSet
-from ..justice.sharing import Section, may_read_section
+from ..api_common import WRITE, SectionViewSet
+from ..justice.sharing import Section
 from ..models import PreventionReferral
 from . import selectors, services
 from .serializers import (
@@ -32,10 +26,12 @@ from .serializers import (
 )
 
 
-class PreventionReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, PathwayViewSet):
+class PreventionReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, SectionViewSet):
     """Prevention and diversion referrals of children the caller may see."""
 
     serializer_class = PreventionReferralSerializer
+    section = Section.PREVENTION
+    refusal = "Prevention and diversion referrals are not shared with your service"
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
@@ -56,21 +52,6 @@ class PreventionReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     def record_queryset(self):
         return PreventionReferral.objects.select_related("child", "agency__authority")
-
-    def open_record(self, what, action=READ, queryset=None):
-        """The referral in the URL: 404 if its child is hidden from the caller, 403 (logged as denied)
-        if they see the child but may not read the prevention section."""
-        referral = get_object_or_404(self.record_queryset(), pk=self.kwargs["pk"])
-        user = self.request.user
-        decision = access.decide(user, referral.child)
-        if decision.allowed and not may_read_section(user, Section.PREVENTION):
-            record_access(user=user, child=referral.child, what=what, action=action,
-                          decision=access.AccessDecision(False, decision.purpose))
-            raise PermissionDenied("Prevention and diversion referrals are not shared with your service")
-        record_access(user=user, child=referral.child, what=what, action=action, decision=decision)
-        if not decision.allowed:
-            raise Http404
-        return referral
 
     def _fresh(self, referral):
         return Response(PreventionReferralSerializer(PreventionReferral.objects.get(pk=referral.pk)).data)

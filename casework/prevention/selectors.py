@@ -2,11 +2,9 @@
 only) and dropped entirely for a reader who may not read the prevention section
 (casework.justice.sharing)."""
 
-from django.utils import timezone
 
 from accounts import access
-from notifications.clocks import due_text
-from notifications.models import Deadline
+from notifications.selectors import label_deadlines
 
 from ..justice.sharing import Section, may_read_section
 from ..models import PreventionReferral
@@ -22,12 +20,9 @@ def referrals_for(user):
 
 def clocks_of(referral):
     """The follow-up deadlines, first first, each with `title`, `due` text and `overdue` (PP6)."""
-    rows = list(services.follow_up_clocks(referral).order_by("anchor_at", "id"))
-    now = timezone.now()
+    rows = label_deadlines(list(services.follow_up_clocks(referral).order_by("anchor_at", "id")))
     for number, row in enumerate(rows):
-        row.overdue = row.status in Deadline.OPEN_STATUSES and row.due_at < now
         row.title = "Check in with the receiving agency at 6 weeks" if number == 0 else "Check in with the receiving agency at 12 weeks"
-        row.due = due_text(row)
     return rows
 
 

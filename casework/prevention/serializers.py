@@ -2,18 +2,9 @@
 
 from rest_framework import serializers
 
-from ..api_common import ColleagueField
+from ..api_common import ColleagueField, DeadlineBriefSerializer
 from ..models import PreventionReferral
 from . import selectors, services
-
-
-class FollowUpDeadlineSerializer(serializers.Serializer):
-    rule_code = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.CharField()
-    due_date = serializers.DateField(allow_null=True)
-    due = serializers.CharField()
-    met_at = serializers.DateTimeField(allow_null=True)
 
 
 class PreventionReferralSerializer(serializers.ModelSerializer):
@@ -38,7 +29,7 @@ class PreventionReferralSerializer(serializers.ModelSerializer):
         return services.case_responsibility(referral)
 
     def get_deadlines(self, referral) -> list[dict]:
-        return FollowUpDeadlineSerializer(selectors.clocks_of(referral), many=True).data
+        return DeadlineBriefSerializer(selectors.clocks_of(referral), many=True).data
 
 
 class PreventionReferralCreateSerializer(serializers.Serializer):

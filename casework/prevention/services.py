@@ -28,7 +28,6 @@ offered consultation only. Both are applied: 8–17 may be referred, 8–9 get c
 
 from datetime import date, datetime, time, timedelta
 
-from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -42,6 +41,7 @@ from notifications.services import notify
 from referrals.models import Contact
 from referrals.services import ContactDetails, receive_contact
 
+from ..justice.people import age_on, csc_people_to_tell
 from ..justice.sharing import in_youth_justice, may_write_youth_justice
 from ..models import Involvement, PreventionReferral
 from ..recording import log_write, require_access, save_if_unchanged
@@ -70,13 +70,6 @@ FUTURE_GRACE = timedelta(minutes=5)
 
 def day_text(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
-
-
-def age_on(child, day: date) -> int | None:
-    """Whole years on `day` (somerset-vs-lancashire §6.1: age on the date of the event)."""
-    if child.date_of_birth is None or day is None:
-        return None
-    return relativedelta(day, child.date_of_birth).years
 
 
 def consultation_only(referral) -> bool:
@@ -117,17 +110,6 @@ def open_csc_involvements(child) -> list[Involvement]:
         .select_related("agency", "allocated_worker", "team__manager")
         .order_by("-start", "-id")
     )
-
-
-def csc_people_to_tell(involvements) -> list:
-    """The allocated CSC workers (or, where none is allocated, the team manager), each once."""
-    people, seen = [], set()
-    for inv in involvements:
-        person = inv.allocated_worker or (inv.team.manager if inv.team_id else None)
-        if person is not None and person.is_active and person.pk not in seen:
-            seen.add(person.pk)
-            people.append(person)
-    return people
 
 
 def _team_manager(user):

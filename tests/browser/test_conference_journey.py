@@ -2,7 +2,6 @@
 conference (late, so a reason is needed), the plan starts, the core group meets, the plan ends and the
 invited agencies are told. Labels drive the forms, as a keyboard or screen-reader user would."""
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -11,45 +10,10 @@ from playwright.sync_api import expect
 
 from casework.models import ChildProtectionPlan, CoreGroupMeeting
 from notifications.models import Notification
+from tests.browser.journey import choose, fill_date, no_serious_axe_violations, sign_in
 from tests.conference_builders import conference_world, substantiated_enquiry
-from tests.factories import PASSWORD
-
-try:
-    from axe_playwright_python.sync_playwright import Axe
-except ImportError:  # optional: the scans are skipped without it
-    Axe = None
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1, name="My work")).to_be_visible()
-
-
-def fill_date(page, legend, value):
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(value.day))
-    group.get_by_label("Month").fill(str(value.month))
-    group.get_by_label("Year").fill(str(value.year))
-
-
-def choose(page, legend, option):
-    page.get_by_role("group", name=legend).get_by_label(option, exact=True).check()
-
-
-def no_serious_axe_violations(page, name, report_dir):
-    if Axe is None:
-        return
-    results = Axe().run(page)
-    (report_dir / f"axe-{name}.json").write_text(
-        json.dumps([{"id": v["id"], "impact": v["impact"], "help": v["help"]} for v in results.response["violations"]], indent=2)
-    )
-    serious = [v["id"] for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    assert not serious, f"axe on {name}: {serious}"
 
 
 def test_conference_to_plan_to_ending(browser_page, live_server, screenshot, screenshot_dir):

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from casework.models import Remand
 from notifications.models import Deadline, Notification
-from tests.browser.test_conference_journey import choose, fill_date, no_serious_axe_violations, sign_in
+from tests.browser.journey import choose, fill_date, no_serious_axe_violations, sign_in
 from tests.court_builders import court_world
 
 pytestmark = pytest.mark.django_db(transaction=True)

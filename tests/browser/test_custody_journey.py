@@ -3,7 +3,6 @@ adult, so a warning; strip-searched, so the senior managers are told), receives 
 appropriate adult's form into a MASH referral, then records a PACE request where the child stayed
 in custody. Labels drive the forms, as a keyboard or screen-reader user would."""
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -13,45 +12,10 @@ from playwright.sync_api import expect
 from casework.models import AppropriateAdultScreening, PaceAccommodationRequest
 from notifications.models import Notification
 from referrals.models import Contact
+from tests.browser.journey import choose, fill_date, no_serious_axe_violations, sign_in
 from tests.custody_builders import custody_world
-from tests.factories import PASSWORD
-
-try:
-    from axe_playwright_python.sync_playwright import Axe
-except ImportError:  # optional: the scans are skipped without it
-    Axe = None
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1, name="My work")).to_be_visible()
-
-
-def fill_date(page, legend, value):
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(value.day))
-    group.get_by_label("Month").fill(str(value.month))
-    group.get_by_label("Year").fill(str(value.year))
-
-
-def choose(page, legend, option):
-    page.get_by_role("group", name=legend).get_by_label(option, exact=True).check()
-
-
-def no_serious_axe_violations(page, name, report_dir):
-    if Axe is None:
-        return
-    results = Axe().run(page)
-    (report_dir / f"axe-{name}.json").write_text(
-        json.dumps([{"id": v["id"], "impact": v["impact"], "help": v["help"]} for v in results.response["violations"]], indent=2)
-    )
-    serious = [v["id"] for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    assert not serious, f"axe on {name}: {serious}"
 
 
 def test_custody_screening_and_pace(browser_page, live_server, screenshot, screenshot_dir):

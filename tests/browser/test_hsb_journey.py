@@ -4,7 +4,6 @@ and the start of the AIM assessment (the 45-working-day clock shows), then its c
 and CSC managers each record their quality assurance, and the hub records the outcome and planning
 meeting and closes it. Labels drive the forms, as a keyboard or screen-reader user would."""
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -13,42 +12,11 @@ from playwright.sync_api import expect
 
 from casework.models import HsbConsultation
 from notifications.models import Deadline
-from tests.factories import PASSWORD
+from tests.browser.journey import fill_date, no_serious_axe_violations
+from tests.browser.journey import switch_to as sign_in
 from tests.hsb_builders import hsb_world
 
-try:
-    from axe_playwright_python.sync_playwright import Axe
-except ImportError:  # optional: the scans are skipped without it
-    Axe = None
-
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, live_server, user):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1, name="My work")).to_be_visible()
-
-
-def fill_date(page, legend, value):
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(value.day))
-    group.get_by_label("Month").fill(str(value.month))
-    group.get_by_label("Year").fill(str(value.year))
-
-
-def no_serious_axe_violations(page, name, report_dir):
-    if Axe is None:
-        return
-    results = Axe().run(page)
-    (report_dir / f"axe-{name}.json").write_text(
-        json.dumps([{"id": v["id"], "impact": v["impact"], "help": v["help"]} for v in results.response["violations"]], indent=2)
-    )
-    serious = [v["id"] for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    assert not serious, f"axe on {name}: {serious}"
 
 
 def test_request_to_aim_assessment_and_closure(browser_page, live_server, screenshot, screenshot_dir):

@@ -11,16 +11,11 @@ from playwright.sync_api import expect
 
 from casework.models import SeriousIncident
 from notifications.models import Notification
-from tests.browser.test_custody_journey import choose, fill_date, no_serious_axe_violations, sign_in
+from tests.browser.journey import choose, fill_date, no_serious_axe_violations, sign_in, switch_to
 from tests.factories import ChildFactory, grant
 from tests.incidents_builders import incidents_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def switch_to(page, live_server, user):
-    page.context.clear_cookies()
-    sign_in(page, live_server, user)
 
 
 def test_serious_incident_briefing(browser_page, live_server, screenshot, screenshot_dir):

@@ -5,42 +5,17 @@ the CYJS manager escalates it to stage 2 and their senior manager records what w
 practitioner sees the lead agency on the summary but not the disagreement.
 Labels drive the forms, as a keyboard or screen-reader user would."""
 
-import json
 
 import pytest
 from playwright.sync_api import expect
 
 from casework.models import Involvement, JointWorkingDisagreement, LeadAgencyDecision
 from notifications.models import Deadline, Notification
-from tests.factories import PASSWORD
+from tests.browser.journey import no_serious_axe_violations
+from tests.browser.journey import switch_to as sign_in
 from tests.joint_builders import joint_world
 
-try:
-    from axe_playwright_python.sync_playwright import Axe
-except ImportError:  # optional: the scans are skipped without it
-    Axe = None
-
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, live_server, user):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1, name="My work")).to_be_visible()
-
-
-def no_serious_axe_violations(page, name, report_dir):
-    if Axe is None:
-        return
-    results = Axe().run(page)
-    (report_dir / f"axe-{name}.json").write_text(
-        json.dumps([{"id": v["id"], "impact": v["impact"], "help": v["help"]} for v in results.response["violations"]], indent=2)
-    )
-    serious = [v["id"] for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    assert not serious, f"axe on {name}: {serious}"
 
 
 def test_lead_agency_planning_meeting_and_disagreement(browser_page, live_server, screenshot, screenshot_dir):

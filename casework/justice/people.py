@@ -1,0 +1,43 @@
+"""Who a youth justice service asks or tells about a child, and how old the child was: shared by the
+custody, court, orders, prevention and HSB services."""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from accounts.models import Agency
+from casework.models import Involvement
+
+
+def age_on(child, day: date) -> int | None:
+    """Whole years on `day` (somerset-vs-lancashire §6.1: age on the date of the event)."""
+    if child.date_of_birth is None or day is None:
+        return None
+    return relativedelta(day, child.date_of_birth).years
+
+
+def allocated_csc_worker(child):
+    """The child's allocated CSC social worker: on the looked-after involvement first, else any open one."""
+    rows = list(
+        Involvement.objects.filter(
+            child=child, agency__kind=Agency.Kind.CSC, end__isnull=True, allocated_worker__isnull=False,
+            allocated_worker__is_active=True,
+        )
+        .select_related("allocated_worker")
+        .order_by("-start", "-pk")
+    )
+    for row in rows:
+        if row.kind == Involvement.Kind.CLA:
+            return row.allocated_worker
+    return rows[0].allocated_worker if rows else None
+
+
+def csc_people_to_tell(involvements) -> list:
+    """The allocated CSC workers (or, where none is allocated, the team manager), each once."""
+    people, seen = [], set()
+    for inv in involvements:
+        person = inv.allocated_worker or (inv.team.manager if inv.team_id else None)
+        if person is not None and person.is_active and person.pk not in seen:
+            seen.add(person.pk)
+            people.append(person)
+    return people
