@@ -156,3 +156,22 @@ def test_the_contact_prefill_carries_the_child_the_needs_and_the_level():
     text = prefill["concerns"]["concerns"]
     assert "Unexplained injury or bruising in a non-mobile baby (level 4, LAN-L4-HEA-11)" in text
     assert "LAN-L2-LRN-04" in text and "LAN-L1-HEA-01" not in text  # strengths are not concerns
+
+
+def test_a_decision_is_final_and_kept():
+    from django.core.exceptions import ValidationError
+
+    from thresholds import services
+    from thresholds.selectors import active_framework
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    framework = active_framework("LAN")
+    codes = list(framework.indicators.filter(level__number=2).values_list("code", flat=True)[:2])
+    assessment = services.record_assessment(framework=framework, by=user, indicator_codes=codes)
+    services.record_decision(assessment=assessment, by=user, final_level=assessment.suggested_level,
+                             rationale="As suggested", consent="given")
+    with pytest.raises(ValidationError, match="complete a new checklist"):
+        services.record_decision(assessment=assessment, by=user, final_level=1, rationale="Changed my mind")
+    assessment.refresh_from_db()
+    assert assessment.final_level == assessment.suggested_level

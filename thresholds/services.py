@@ -344,9 +344,19 @@ def record_assessment(*, framework, by, indicator_codes, child=None, significant
 
 @transaction.atomic
 def record_decision(*, assessment, by, final_level, rationale="", consulted="", consent="", consent_reason="") -> ThresholdAssessment:
-    """The practitioner's level (§7.4 O1–O3) and the consent for its route (§3.3)."""
+    """The practitioner's level (§7.4 O1–O3) and the consent for its route (§3.3).
+
+    A decision is final (§7.4 O5: decisions are kept as made): to change it, complete a new
+    checklist, which keeps this one and its reasons beside it.
+    """
     if assessment.created_by_id != by.pk:
         raise PermissionDenied("Only the person who completed the checklist can decide the level")
+    locked = ThresholdAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.decided_at is not None:
+        raise ValidationError(
+            {"final_level": f"Level {locked.final_level} was recorded on {timezone.localtime(locked.decided_at):%-d %B %Y}. "
+             "To change it, complete a new checklist."}
+        )
     level = assessment.framework.levels.filter(number=final_level).first()
     errors = {}
     if level is None:
