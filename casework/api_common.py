@@ -69,6 +69,14 @@ class ServiceFailed(Exception):
         self.response = response
 
 
+def of_child(queryset, request):
+    """Only the records of the child named by `?child=<id>`, when the caller names one."""
+    child = request.query_params.get("child")
+    if child and child.isdigit():
+        return queryset.filter(child_id=int(child))
+    return queryset
+
+
 class PathwayViewSet(viewsets.GenericViewSet):
     """Base for the pathway's viewsets: open records through their child, call services, log lists."""
 

@@ -12,7 +12,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ..api_common import READ, WRITE, SectionViewSet
+from ..api_common import READ, WRITE, SectionViewSet, of_child
 from ..justice.sharing import Section
 from ..models import SeriousIncident
 from . import selectors, services
@@ -34,10 +34,7 @@ class SeriousIncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
 
     def get_queryset(self):
         query = selectors.incidents_for(self.request.user).order_by("-occurred_at", "-id")
-        child = self.request.query_params.get("child")
-        if child and child.isdigit():
-            query = query.filter(child_id=int(child))
-        return query
+        return of_child(query, self.request)
 
     def get_serializer_class(self):
         return {
