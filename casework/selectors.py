@@ -2,9 +2,10 @@
 
 import re
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from accounts.access import visible_children
+from accounts.models import Agency
 
 from .models import Involvement
 from .validators import normalise_nhs_number
@@ -49,3 +50,22 @@ def my_work(*, user) -> QuerySet:
 def household(*, child):
     """The people around the child, with any other child's own record."""
     return child.relationships.select_related("person", "person__child_record").order_by("kind", "person__last_name")
+
+
+def allocated_social_worker(child):
+    """The child's allocated CSC social worker, or None: the one on the looked-after involvement
+    first (their duties follow the child into court and custody), else the lead involvement's,
+    else the most recently opened; only active users."""
+    involvement = (
+        Involvement.objects.filter(
+            child=child, agency__kind=Agency.Kind.CSC, end__isnull=True,
+            allocated_worker__isnull=False, allocated_worker__is_active=True,
+        )
+        .select_related("allocated_worker")
+        .order_by(
+            Case(When(kind=Involvement.Kind.CLA, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            "-is_lead_agency", "-start", "-pk",
+        )
+        .first()
+    )
+    return involvement.allocated_worker if involvement else None

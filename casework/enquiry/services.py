@@ -20,6 +20,7 @@ from ..meetings import action_rows, participant_fields, save_actions, save_parti
 from ..models import Capacity, ConferenceRequest, Involvement, Participant, Section47Enquiry, StrategyDiscussion
 from ..permissions import may_record_social_care_work, may_sign_off, may_write_case_notes, require
 from ..recording import log_write, require_access, required_text, save_if_unchanged
+from ..selectors import allocated_social_worker
 from ..services import ConcurrentEditError
 
 # The minimum for a strategy discussion: "a local authority social worker and their manager,
@@ -51,8 +52,7 @@ def _open_involvements(child, kind):
 
 def allocated_csc_worker(child):
     """The child's allocated social worker in an open CSC involvement, or None."""
-    involvement = _open_involvements(child, Agency.Kind.CSC).filter(allocated_worker__isnull=False).first()
-    return involvement.allocated_worker if involvement else None
+    return allocated_social_worker(child)
 
 
 def allocated_cyjs_worker(child):

@@ -5,8 +5,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from accounts.models import Agency
-from casework.models import Involvement
+from casework.selectors import allocated_social_worker
 
 
 def age_on(child, day: date) -> int | None:
@@ -17,19 +16,8 @@ def age_on(child, day: date) -> int | None:
 
 
 def allocated_csc_worker(child):
-    """The child's allocated CSC social worker: on the looked-after involvement first, else any open one."""
-    rows = list(
-        Involvement.objects.filter(
-            child=child, agency__kind=Agency.Kind.CSC, end__isnull=True, allocated_worker__isnull=False,
-            allocated_worker__is_active=True,
-        )
-        .select_related("allocated_worker")
-        .order_by("-start", "-pk")
-    )
-    for row in rows:
-        if row.kind == Involvement.Kind.CLA:
-            return row.allocated_worker
-    return rows[0].allocated_worker if rows else None
+    """The child's allocated CSC social worker (casework.selectors.allocated_social_worker)."""
+    return allocated_social_worker(child)
 
 
 def csc_people_to_tell(involvements) -> list:
