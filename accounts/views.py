@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from casework.intake.services import INTAKES, may_use_intake
 from casework.selectors import my_work
 from notifications.selectors import my_deadlines, with_rag
 from casework.views import add_service_errors, open_child
@@ -30,6 +31,8 @@ def home(request):
     context = {
         "involvements": my_work(user=user) if sees else [],
         "deadlines": with_rag(my_deadlines(user=user)) if sees else [],
+        # A child new to the child and youth justice service (casework.intake).
+        "cyjs_intakes": list(INTAKES.values()) if may_use_intake(user) else [],
     }
     if user.is_manager or access.is_administrator(user):
         context["break_glass_waiting"] = (

@@ -3,7 +3,7 @@ from django.db.models import F
 
 from accounts import access
 from accounts.audit import record_access
-from accounts.models import AccessEvent
+from accounts.models import MANAGER_ROLES, AccessEvent, Agency, User
 
 from .models import Child, Involvement, JointWorkingProtocol, Person, Relationship
 
@@ -12,6 +12,8 @@ class InvolvementInline(admin.TabularInline):
     model = Involvement
     extra = 0
     raw_id_fields = ["allocated_worker", "team"]
+    # The legal basis is for looked-after involvements only (Involvement.clean refuses it on others).
+    fields = ["agency", "kind", "legal_basis", "start", "end", "allocated_worker", "team", "is_lead_agency"]
 
 
 class RelationshipInline(admin.TabularInline):
@@ -58,4 +60,14 @@ class PersonAdmin(admin.ModelAdmin):
 class JointWorkingProtocolAdmin(admin.ModelAdmin):
     """Where an authority's CSC–youth justice protocol differs from the defaults (Lancashire's)."""
 
-    list_display = ["authority", "bail_to_reside", "section_20_ends_on_custody_under", "csc_open_after_custody_months"]
+    list_display = ["authority", "bail_to_reside", "section_20_ends_on_custody_under", "csc_stays_open_after_custody", "csc_attends_court"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "pace_transfer_lead":
+            # 000 ¶12.2: a CYJS manager; the model's clean() checks they are of the protocol's authority.
+            kwargs["queryset"] = (
+                User.objects.filter(agency__kind=Agency.Kind.CYJS, role__in=MANAGER_ROLES, is_active=True)
+                .select_related("agency__authority")
+                .order_by("agency__authority__name", "last_name", "first_name")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

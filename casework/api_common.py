@@ -55,7 +55,12 @@ class DeadlineBriefSerializer(serializers.Serializer):
 
     rule_code = serializers.CharField()
     title = serializers.CharField()
+    # "waiting_period": an earliest date (e.g. 000 ¶20.5), never overdue; its `due` reads
+    # "Stays open until <date>" and its `status_label` "Waiting period" / "Ended".
+    kind = serializers.CharField()
     status = serializers.CharField()
+    status_label = serializers.CharField()
+    overdue = serializers.BooleanField()
     due_date = serializers.DateField(allow_null=True)
     due = serializers.CharField()
     met_at = serializers.DateTimeField(allow_null=True)

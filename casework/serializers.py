@@ -12,7 +12,9 @@ class InvolvementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Involvement
-        fields = ["id", "agency", "agency_kind", "kind", "start", "end", "allocated_worker", "team", "is_lead_agency"]
+        # legal_basis: why a looked-after ("cla") involvement is looked after; "" otherwise or not recorded.
+        fields = ["id", "agency", "agency_kind", "kind", "legal_basis", "start", "end", "allocated_worker", "team", "is_lead_agency"]
+        read_only_fields = fields
 
     def get_allocated_worker(self, involvement) -> str | None:
         worker = involvement.allocated_worker

@@ -154,13 +154,15 @@ def record_new_child(*, created_by, data: dict) -> Child:
     return child
 
 
-def open_involvement(*, child, agency, kind, allocated_worker=None, team=None) -> Involvement:
-    """Open an agency's involvement unless one of the same kind is already open."""
+def open_involvement(*, child, agency, kind, allocated_worker=None, team=None, legal_basis="") -> Involvement:
+    """Open an agency's involvement unless one of the same kind is already open (whose legal basis,
+    for a looked-after involvement, is then left as it is)."""
     existing = Involvement.objects.filter(child=child, agency=agency, kind=kind, end__isnull=True).first()
     if existing:
         return existing
     return Involvement.objects.create(
-        child=child, agency=agency, kind=kind, start=timezone.localdate(), allocated_worker=allocated_worker, team=team
+        child=child, agency=agency, kind=kind, start=timezone.localdate(), allocated_worker=allocated_worker, team=team,
+        legal_basis=legal_basis,
     )
 
 

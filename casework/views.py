@@ -16,6 +16,7 @@ from notifications.selectors import child_deadlines, with_rag
 from . import selectors, services
 from .chronology.selectors import pathway_summary
 from .forms import ChildSearchForm, EditChildForm, NewChildForm
+from .involvements.services import may_close as may_close_involvement
 from .models import Child
 from .justice.sharing import readable_sections
 from .permissions import may_record_social_care_work, may_write_case_notes
@@ -94,7 +95,7 @@ def child_detail(request, pk):
     child, decision, refusal = open_child(request, pk, what="page:child-record")
     if refusal:
         return refusal
-    involvements = child.involvements.select_related("agency", "allocated_worker", "team").order_by("end", "-start")
+    involvements = list(child.involvements.select_related("agency", "allocated_worker", "team").order_by("end", "-start"))
     household = list(selectors.household(child=child))
     linked_ids = [r.person.child_record_id for r in household if r.person.child_record_id]
     visible_linked = set(access.visible_children(request.user).filter(pk__in=linked_ids).values_list("pk", flat=True))
@@ -104,6 +105,10 @@ def child_detail(request, pk):
         "child": child,
         "decision": decision,
         "involvements": involvements,
+        # casework/involvements: the open ones this user may close (allocated worker, or a manager of the agency).
+        "closable_involvements": {
+            inv.pk for inv in involvements if inv.is_open and may_close_involvement(request.user, inv)
+        },
         "household": household,
         "visible_linked": visible_linked,
         "visible_duplicates": list(visible_duplicates),

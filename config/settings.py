@@ -240,6 +240,7 @@ SPECTACULAR_SETTINGS = {
             ("casework.models", "CourtAppearance", ("Outcome",)),
             ("casework.models", "Remand", ("Kind",)),
             ("casework.models", "YouthJusticeOrder", ("Kind",)),
+            ("casework.models", "CustodyVisit", ("Kind",)),
             ("casework.models", "PreventionReferral", ("Route", "Source", "Outcome")),
             ("casework.models", "SeriousIncident", ("Category", "KnownTo", "Status")),
             ("casework.models", "HsbConsultation", ("Status", "Hackett")),

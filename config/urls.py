@@ -13,9 +13,12 @@ from casework.chronology import api as chronology_api
 from casework.conference import api as conference_api
 from casework.court import api as court_api
 from casework.custody import api as custody_api
+from casework.custody_care import api as custody_care_api
 from casework.enquiry import api as enquiry_api
 from casework.hsb import api as hsb_api
 from casework.incidents import api as incidents_api
+from casework.intake import api as intake_api
+from casework.involvements import api as involvements_api
 from casework.joint import api as joint_api
 from casework.orders import api as orders_api
 from casework.prevention import api as prevention_api
@@ -31,6 +34,8 @@ router.register("contacts", ContactViewSet, basename="api-contact")
 for pathway_api in (
     assessment_api, enquiry_api, conference_api, chronology_api,
     custody_api, court_api, orders_api, prevention_api, hsb_api, incidents_api, joint_api, thresholds_api,
+    custody_care_api,
+    involvements_api, intake_api,
 ):
     pathway_api.register(router)
 
@@ -93,6 +98,9 @@ urlpatterns = [
     path("", include("casework.hsb.urls")),
     path("", include("casework.incidents.urls")),
     path("", include("casework.joint.urls")),
+    path("", include("casework.custody_care.urls")),
+    path("", include("casework.involvements.urls")),
+    path("", include("casework.intake.urls")),
     path("", include("thresholds.urls")),
     path("api/v1/", include(api_patterns)),
     path("admin/", admin.site.urls),

@@ -1,7 +1,7 @@
 """Starting and stopping statutory clocks: the only way other apps create and close deadlines."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -155,6 +155,39 @@ def start_clock(
 
 def due_text(deadline: Deadline) -> str:
     return day_text(deadline.due_date) if deadline.due_date else moment_text(deadline.due_at)
+
+
+# --- Waiting periods (TimescaleRule.Kind.WAITING_PERIOD): an earliest date, not a deadline -----------------
+
+
+def free_from(deadline: Deadline) -> date:
+    """The first day the waited-for step may happen: the day after a day or month rule's last day."""
+    if deadline.due_date:
+        return deadline.due_date + timedelta(days=1)
+    return timezone.localtime(deadline.due_at).date()
+
+
+def free_from_text(deadline: Deadline) -> str:
+    """When the step may happen: "Mon 1 Mar 2027" (an hour rule: the moment itself)."""
+    return day_text(free_from(deadline)) if deadline.due_date else moment_text(deadline.due_at)
+
+
+def allowed_from_text(deadline: Deadline) -> str:
+    """"CSC may close from Mon 1 Mar 2027": the rule's stop event and the first day it may happen."""
+    stop = deadline.rule.stop_event
+    return f"{stop[:1].upper()}{stop[1:]} from {free_from_text(deadline)}"
+
+
+def date_label(deadline: Deadline) -> str:
+    """A deadline's date as people read it: "Sun 28 Feb 2027", or a waiting period's
+    "Stays open until Sun 28 Feb 2027" (never "due")."""
+    if deadline.is_waiting_period:
+        if deadline.is_open:
+            return f"Stays open until {due_text(deadline)}"
+        if deadline.status in (Deadline.Status.MET, Deadline.Status.MET_LATE):
+            return f"Stayed open until {due_text(deadline)}"
+        return f"Until {due_text(deadline)}"
+    return due_text(deadline)
 
 
 def open_deadlines(rule_code: str, subject):

@@ -58,6 +58,13 @@ class TimescaleRule(models.Model):
         MANDATORY_LOCAL = "mandatory_local", "Local requirement"
         BEST_PRACTICE = "best_practice", "Best practice"
 
+    class Kind(models.TextChoices):
+        # Something must be done by the due moment: reminders before, a breach notice and escalation after.
+        DEADLINE = "deadline", "Deadline"
+        # Something must NOT happen before the due moment (an earliest date), e.g. 000 ¶20.5: CSC
+        # stays open 3 months after a DTO/s250. Reminders before; at the due moment it simply ends.
+        WAITING_PERIOD = "waiting_period", "Waiting period"
+
     code = models.SlugField(max_length=60)
     authority = models.ForeignKey(
         "accounts.Authority", null=True, blank=True, on_delete=models.CASCADE, related_name="timescale_rules"
@@ -80,6 +87,7 @@ class TimescaleRule(models.Model):
     escalation_every = models.PositiveSmallIntegerField(default=1, help_text="Working days between escalations.")
     reason_required_if_late = models.BooleanField(default=False)
     strength = models.CharField(max_length=20, choices=Strength.choices, default=Strength.STATUTORY)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DEADLINE)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -128,7 +136,12 @@ class TimescaleRule(models.Model):
         "escalation_every",
         "reason_required_if_late",
         "strength",
+        "kind",
     )
+
+    @property
+    def is_waiting_period(self):
+        return self.kind == self.Kind.WAITING_PERIOD
 
 
 class Deadline(models.Model):
@@ -189,6 +202,38 @@ class Deadline(models.Model):
     def is_open(self):
         return self.status in self.OPEN_STATUSES
 
+    @property
+    def is_waiting_period(self):
+        """An earliest date, not a deadline: never overdue, never breached (TimescaleRule.Kind).
+
+        Lists of deadlines (the MASH queue, dashboards) do not load each row's rule: the ids of
+        waiting-period rule versions come from the per-process rule cache instead of a query a row.
+        """
+        if "rule" in self._state.fields_cache:
+            return self.rule.is_waiting_period
+        from .caches import cached
+
+        ids = cached(
+            "rules",
+            "waiting-period-rule-ids",
+            lambda: frozenset(TimescaleRule.objects.filter(kind=TimescaleRule.Kind.WAITING_PERIOD).values_list("id", flat=True)),
+        )
+        return self.rule_id in ids
+
+    @property
+    def is_running_waiting_period(self):
+        return self.is_open and self.is_waiting_period
+
+    @property
+    def status_label(self):
+        """The status in words: a waiting period is running or has ended, never met or overdue."""
+        if self.is_waiting_period:
+            if self.is_open:
+                return "Waiting period"
+            if self.status in (self.Status.MET, self.Status.MET_LATE):
+                return "Ended"
+        return self.get_status_display()
+
 
 class DeadlineNotice(models.Model):
     """A reminder, breach notice or escalation sent about a deadline: at most once per person."""
@@ -197,6 +242,8 @@ class DeadlineNotice(models.Model):
         REMINDER = "reminder", "Reminder"
         BREACH = "breach", "Missed"
         ESCALATION = "escalation", "Escalation"
+        # A waiting period's end (TimescaleRule.Kind.WAITING_PERIOD): no breach, no escalation.
+        ENDED = "ended", "Waiting period over"
 
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=20)

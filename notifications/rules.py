@@ -24,13 +24,15 @@ _FIELD_NAMES = {
     "escalation_every": "escalation_every",
     "reason_required_if_late": "reason_required_if_late",
     "strength": "strength",
+    # deadline (the default) | waiting_period: an earliest date, which ends rather than breaches.
+    "kind": "kind",
 }
 
 
 def read_rules_file(path: Path = RULES_FILE) -> dict[tuple[str, str | None], dict]:
     """{(code, la_code or None): field values} for every default rule and override."""
     data = tomllib.loads(path.read_text())
-    defaults = {"start_counts": False, **data.get("defaults", {})}
+    defaults = {"start_counts": False, "kind": "deadline", **data.get("defaults", {})}
     rules = {}
     for code, spec in data["rules"].items():
         overrides = spec.pop("overrides", {})
@@ -55,6 +57,8 @@ def sync_rules(rule_model, authority_model, rules: dict | None = None) -> dict[s
     Overrides for authorities not in this database are skipped.
     """
     rules = read_rules_file() if rules is None else rules
+    # A migration's historical model may predate a field (0003 has no `kind`): set only the fields it has.
+    has = {f.name for f in rule_model._meta.get_fields()}
     authorities = {a.la_code: a for a in authority_model.objects.all()}
     counts = {"created": 0, "new_versions": 0, "unchanged": 0, "skipped": 0}
     with transaction.atomic():
@@ -63,6 +67,7 @@ def sync_rules(rule_model, authority_model, rules: dict | None = None) -> dict[s
             if la_code and authority is None:
                 counts["skipped"] += 1
                 continue
+            values = {f: v for f, v in values.items() if f in has}
             current = (
                 rule_model.objects.select_for_update()
                 .filter(code=code, authority=authority, is_current=True)

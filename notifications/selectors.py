@@ -5,17 +5,22 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .calendar import add_working_days
-from .clocks import calendar_for, due_text
-from .models import Deadline
+from .clocks import calendar_for, date_label
+from .models import Deadline, TimescaleRule
 from .timescales import end_of_day
 
 RED, AMBER, GREEN, DONE = "red", "amber", "green", "done"
+# A running waiting period (an earliest date, e.g. 000 ¶20.5): never red, whatever the date.
+WAITING = "waiting"
 
 
 def rag(deadline: Deadline, *, now=None, calendar=None) -> str:
-    """Overdue is red; due by the end of the next working day is amber; closed is done."""
+    """Overdue is red; due by the end of the next working day is amber; closed is done.
+    A waiting period is never overdue: it is "waiting" until it ends."""
     if not deadline.is_open:
         return DONE
+    if deadline.is_waiting_period:
+        return WAITING
     now = now or timezone.now()
     if deadline.status == Deadline.Status.BREACHED or deadline.due_at <= now:
         return RED
@@ -59,13 +64,17 @@ def my_deadlines(*, user, limit=50):
 
 
 def label_deadlines(rows, titles=None, *, now=None):
-    """Give each deadline `overdue`, `due` text and (with `titles`) a `title`, for a page or an API."""
+    """Give each deadline `overdue`, `due` text, `kind` and (with `titles`) a `title`, for a page or an API.
+
+    A waiting period (an earliest date) is never overdue and its `due` reads
+    "Stays open until <date>" (notifications.clocks.date_label)."""
     now = now or timezone.now()
     for row in rows:
-        row.overdue = row.status in Deadline.OPEN_STATUSES and row.due_at < now
+        row.kind = TimescaleRule.Kind.WAITING_PERIOD if row.is_waiting_period else TimescaleRule.Kind.DEADLINE
+        row.overdue = row.status in Deadline.OPEN_STATUSES and row.due_at < now and not row.is_waiting_period
         if titles is not None:
             row.title = titles.get(row.rule_code, row.rule_code)
-        row.due = due_text(row)
+        row.due = date_label(row)
     return rows
 
 
@@ -75,4 +84,4 @@ def deadlines_of(subject, titles=None, codes=None, ordering=("-started_at", "-id
     query = Deadline.objects.filter(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
     if codes:
         query = query.filter(rule_code__in=codes)
-    return label_deadlines(list(query.order_by(*ordering)), titles)
+    return label_deadlines(list(query.select_related("rule").order_by(*ordering)), titles)

@@ -7,6 +7,11 @@ that dies mid-batch leaves nothing half done; and a unique constraint on
 (deadline, kind, recipient) is the last line of defence. Only rows whose
 `next_action_at` has come are read (a partial index), so a sweep costs what
 is due, not what is open.
+
+A waiting period (TimescaleRule.Kind.WAITING_PERIOD, an earliest date such as
+000 ¶20.5's three months CSC stays open after a DTO) gets its reminders, worded
+as ending soon, and at its due moment is marked ended (met at that moment):
+never a breach notice or escalation.
 """
 
 from dataclasses import dataclass, field
@@ -19,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .clocks import action_times, calendar_for, next_action_at, office_hours_for
+from .clocks import action_times, allowed_from_text, calendar_for, next_action_at, office_hours_for
 from .models import Deadline, DeadlineNotice, Notification
 
 BATCH_SIZE = 1000
@@ -70,11 +75,43 @@ class _Recipients:
 
 def _subject_line(kind: str, deadline: Deadline) -> str:
     title = deadline.rule.title
+    if deadline.rule.is_waiting_period:
+        # An earliest date, not a deadline: it ends soon, then it is over; nothing is ever missed.
+        if kind.startswith("reminder"):
+            return f"Waiting period ends soon: {title}"
+        return f"Waiting period over: {title}"
     if kind.startswith("reminder"):
         return f"Due soon: {title}"
     if kind == "breach":
         return f"Missed: {title}"
     return f"Still overdue, escalated to you: {title}"
+
+
+def _body(deadline: Deadline) -> str:
+    if deadline.rule.is_waiting_period:
+        return f"{allowed_from_text(deadline)}. {deadline.explanation}"
+    return deadline.explanation
+
+
+def _process_waiting_period(deadline: Deadline, now, reminders, due_at, calendar, office):
+    """A waiting period (an earliest date, e.g. 000 ¶20.5: CSC stays open 3 months after a DTO):
+    reminders that it ends soon, then at its due moment it is over: MET, met at exactly the due
+    moment, with a short notice to the responsible worker. Never a breach notice or escalation."""
+    notices = []
+    while deadline.next_action_at is not None and deadline.next_action_at <= now:
+        if now >= due_at or deadline.status != Deadline.Status.OPEN:
+            deadline.reminders_sent = len(reminders)
+            deadline.status = Deadline.Status.MET
+            deadline.met_at = due_at
+            deadline.next_action_at = None
+            if deadline.responsible:
+                notices.append((DeadlineNotice.Kind.ENDED.value, deadline.responsible))
+            break
+        deadline.reminders_sent += 1
+        if deadline.responsible:
+            notices.append((f"reminder-{deadline.reminders_sent}", deadline.responsible))
+        deadline.next_action_at = next_action_at(deadline, deadline.rule, calendar, office)
+    return notices
 
 
 def _process(deadline: Deadline, now, recipients: _Recipients, calendars: dict):
@@ -86,6 +123,8 @@ def _process(deadline: Deadline, now, recipients: _Recipients, calendars: dict):
         calendars[authority_id] = (calendar_for(authority), office_hours_for(authority))
     calendar, office = calendars[authority_id]
     reminders, due_at, escalations = action_times(deadline, rule, calendar, office)
+    if rule.is_waiting_period:
+        return _process_waiting_period(deadline, now, reminders, due_at, calendar, office)
     notices = []
     while deadline.next_action_at is not None and deadline.next_action_at <= now:
         if deadline.status == Deadline.Status.OPEN and now >= due_at:
@@ -140,7 +179,7 @@ def sweep_deadlines(*, now=None, batch_size: int = BATCH_SIZE, max_batches: int 
     return result
 
 
-_PROGRESS_FIELDS = ["status", "next_action_at", "reminders_sent", "escalation_level"]
+_PROGRESS_FIELDS = ["status", "met_at", "next_action_at", "reminders_sent", "escalation_level"]
 
 
 def _save_progress(batch):
@@ -152,15 +191,16 @@ def _save_progress(batch):
     if connection.vendor != "postgresql":
         Deadline.objects.bulk_update(batch, _PROGRESS_FIELDS)
         return
-    rows = ", ".join(["(%s, %s, %s::timestamptz, %s, %s)"] * len(batch))
+    rows = ", ".join(["(%s, %s, %s::timestamptz, %s::timestamptz, %s, %s)"] * len(batch))
     params = []
     for d in batch:
-        params += [d.pk, d.status, d.next_action_at, d.reminders_sent, d.escalation_level]
+        params += [d.pk, d.status, d.met_at, d.next_action_at, d.reminders_sent, d.escalation_level]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Deadline._meta.db_table} AS d SET status = v.status, next_action_at = v.next_action_at, "
+            f"UPDATE {Deadline._meta.db_table} AS d SET status = v.status, met_at = v.met_at, "
+            "next_action_at = v.next_action_at, "
             "reminders_sent = v.reminders_sent, escalation_level = v.escalation_level "
-            f"FROM (VALUES {rows}) AS v(id, status, next_action_at, reminders_sent, escalation_level) "
+            f"FROM (VALUES {rows}) AS v(id, status, met_at, next_action_at, reminders_sent, escalation_level) "
             "WHERE d.id = v.id",
             params,
         )
@@ -189,7 +229,7 @@ def _send(wanted, now, result: SweepResult):
             Notification(
                 recipient=p,
                 subject=_subject_line(k, d),
-                body=d.explanation,
+                body=_body(d),
                 link=reverse("child-detail", args=[d.child_id]) + "#deadlines",
             )
             for d, k, p in fresh

@@ -79,32 +79,33 @@ def compute_due(
     lead = f"{rule.anchor_event[:1].upper()}{rule.anchor_event[1:]}"
     sign = -1 if rule.direction == TimescaleRule.Direction.BEFORE else 1
     duration = rule.duration_text[:1].upper() + rule.duration_text[1:]
+    due = "ends" if getattr(rule, "is_waiting_period", False) else "due"  # a waiting period ends; nothing is due
 
     if rule.unit == Unit.WORKING_DAYS:
         due_day = add_working_days(anchor_day, sign * rule.amount, calendar=calendar, start_counts=rule.start_counts)
         counting = " The start day counts as day 1." if rule.start_counts else ""
         text = (
-            f"{lead} {day_text(anchor_day)}. {duration} → due {day_text(due_day)}.{counting}"
+            f"{lead} {day_text(anchor_day)}. {duration} → {due} {day_text(due_day)}.{counting}"
             + _not_counted(min(anchor_day, due_day), max(anchor_day, due_day), calendar)
         )
         return DueMoment(end_of_day(due_day), due_day, text, _calendar_text(calendar, anchor_day, due_day))
 
     if rule.unit == Unit.CALENDAR_DAYS:
         due_day = anchor_day + timedelta(days=sign * rule.amount)
-        text = f"{lead} {day_text(anchor_day)}. {duration} → due {day_text(due_day)}."
+        text = f"{lead} {day_text(anchor_day)}. {duration} → {due} {day_text(due_day)}."
         return DueMoment(end_of_day(due_day), due_day, text, "calendar days")
 
     if rule.unit == Unit.MONTHS:
         due_day = anchor_day + relativedelta(months=sign * rule.amount)
         note = " (that month has no such day, so its last day)" if due_day.day != anchor_day.day else ""
-        text = f"{lead} {day_text(anchor_day)}. {duration} → due {day_text(due_day)}{note}."
+        text = f"{lead} {day_text(anchor_day)}. {duration} → {due} {day_text(due_day)}{note}."
         return DueMoment(end_of_day(due_day), due_day, text, "calendar months")
 
     if rule.unit == Unit.HOURS:
         # Wall-clock hours in Europe/London: 24 hours from 15:00 is 15:00 the next day, across a clock change too.
         naive = anchor.replace(tzinfo=None) + timedelta(hours=sign * rule.amount)
         due_at = timezone.make_aware(naive)
-        text = f"{lead} {moment_text(anchor)}. {duration} → due {moment_text(due_at)}."
+        text = f"{lead} {moment_text(anchor)}. {duration} → {due} {moment_text(due_at)}."
         return DueMoment(due_at, None, text, "wall-clock hours, Europe/London")
 
     if rule.unit == Unit.WORKING_HOURS:
@@ -113,7 +114,7 @@ def compute_due(
         due_at = add_working_hours(anchor, rule.amount, calendar=calendar, office=office)
         text = (
             f"{lead} {moment_text(anchor)}. {duration} (office hours {office.start:%H:%M}–{office.end:%H:%M} "
-            f"on working days) → due {moment_text(due_at)}."
+            f"on working days) → {due} {moment_text(due_at)}."
             + _not_counted(anchor_day, local(due_at).date(), calendar)
         )
         return DueMoment(due_at, None, text, _calendar_text(calendar, anchor_day, local(due_at).date()))

@@ -176,6 +176,7 @@ class ConsentForm(forms.Form):
             (Contact.Consent.GIVEN, "Yes, consent was given"),
             (Contact.Consent.REFUSED, "No, consent was refused"),
             (Contact.Consent.NOT_SOUGHT, "Consent was not asked for"),
+            (Contact.Consent.UNCONTACTABLE, "We could not contact the family"),
         ],
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether the family agreed to the referral"},
@@ -186,12 +187,34 @@ class ConsentForm(forms.Form):
         rows=4,
         required=False,
     )
+    # The same stored reason, asked under "could not contact" (000 L2601: say why consent was not obtained).
+    uncontactable_reason = _text(
+        "How did you try to contact the family?",
+        help_text="Say when and how you tried, and why the referral cannot wait.",
+        rows=4,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.initial.get("consent") == Contact.Consent.UNCONTACTABLE and not self.initial.get("uncontactable_reason"):
+            self.initial["uncontactable_reason"] = self.initial.get("consent_reason", "")
+            self.initial["consent_reason"] = ""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("consent") == Contact.Consent.UNCONTACTABLE and not (data.get("uncontactable_reason") or "").strip():
+            self.add_error("uncontactable_reason", "Say how you tried to contact the family and why the referral cannot wait")
+        return data
 
     def stored(self):
         data = self.cleaned_data
-        # The reason box belongs to "not asked for": a reason typed before choosing another answer is dropped.
-        reason = data["consent_reason"].strip() if data["consent"] == Contact.Consent.NOT_SOUGHT else ""
-        return {"consent": data["consent"], "consent_reason": reason}
+        # Each reason box belongs to its answer: a reason typed before choosing another answer is dropped.
+        reason = {
+            Contact.Consent.NOT_SOUGHT: data["consent_reason"],
+            Contact.Consent.UNCONTACTABLE: data["uncontactable_reason"],
+        }.get(data["consent"], "")
+        return {"consent": data["consent"], "consent_reason": reason.strip()}
 
 
 TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")

@@ -43,6 +43,8 @@ class Contact(models.Model):
         GIVEN = "given", "Given"
         REFUSED = "refused", "Refused"
         NOT_SOUGHT = "not_sought", "Not sought: asking would put the child at risk or harm a police investigation"
+        # 000 L2601: where consent was not obtained, say why, e.g. "unable to contact family".
+        UNCONTACTABLE = "uncontactable", "Could not contact the family"
 
     class Rag(models.TextChoices):
         RED = "red", "Red"
@@ -69,7 +71,7 @@ class Contact(models.Model):
     concerns = models.TextField(blank=True)
     categories = models.JSONField(default=list, blank=True)
     referrer_level = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Level of need the referrer thinks applies")
-    consent = models.CharField(max_length=12, choices=Consent.choices, default=Consent.GIVEN)
+    consent = models.CharField(max_length=20, choices=Consent.choices, default=Consent.GIVEN)
     consent_reason = models.TextField(blank=True)
 
     # Triage.

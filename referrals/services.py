@@ -85,6 +85,16 @@ class ContactDetails:
     source: str = Contact.Source.PROFESSIONAL
 
 
+# Referring without the family's consent needs the reason written on the contact (000 L2563–2569:
+# level 4 may go without consent where asking would put someone at risk; L2601: where consent was not
+# obtained, say why, e.g. "unable to contact family"; L3478: where there is a risk of significant harm,
+# do not delay for consent). "Could not contact the family" is treated like "not sought".
+CONSENT_REASON_NEEDED = {
+    Contact.Consent.NOT_SOUGHT: "Say why seeking consent would put the child at risk or harm a police investigation",
+    Contact.Consent.UNCONTACTABLE: "Say how you tried to contact the family and why the referral cannot wait",
+}
+
+
 def _validate(details: ContactDetails, now):
     errors = {}
     if details.received_at > now + timedelta(minutes=5):
@@ -95,9 +105,9 @@ def _validate(details: ContactDetails, now):
     if not details.categories and not (details.concerns or "").strip():
         errors["concerns"] = "Describe the concerns or choose at least one category"
     if details.consent not in Contact.Consent.values:
-        errors["consent"] = "Say whether consent was given, refused or not sought"
-    elif details.consent == Contact.Consent.NOT_SOUGHT and not (details.consent_reason or "").strip():
-        errors["consent_reason"] = "Say why seeking consent would put the child at risk or harm a police investigation"
+        errors["consent"] = "Say whether consent was given, refused, not sought or the family could not be contacted"
+    elif details.consent in CONSENT_REASON_NEEDED and not (details.consent_reason or "").strip():
+        errors["consent_reason"] = CONSENT_REASON_NEEDED[details.consent]
     if details.referrer_level is not None and details.referrer_level not in (1, 2, 3, 4):
         errors["referrer_level"] = "Level of need must be 1, 2, 3 or 4"
     if not (details.referrer.get("name") or "").strip():

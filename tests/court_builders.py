@@ -33,10 +33,11 @@ def somerset_protocol(authority, **fields):
     return JointWorkingProtocol.objects.create(authority=authority, **fields)
 
 
-def make_looked_after(w, child=None, *, worker=None):
-    """An open CSC looked-after involvement (for example s20), allocated to the CSC worker."""
+def make_looked_after(w, child=None, *, worker=None, legal_basis=Involvement.LegalBasis.SECTION_20):
+    """An open CSC looked-after involvement (s20 unless `legal_basis` says otherwise), allocated to the CSC worker."""
     return InvolvementFactory(
-        child=child or w.child, agency=w.csc, kind=Involvement.Kind.CLA, allocated_worker=worker or w.csc_worker, team=w.csc_team
+        child=child or w.child, agency=w.csc, kind=Involvement.Kind.CLA, allocated_worker=worker or w.csc_worker, team=w.csc_team,
+        legal_basis=legal_basis,
     )
 
 

@@ -52,7 +52,7 @@ def somerset_protocol(authority):
         authority=authority,
         bail_to_reside=JointWorkingProtocol.BailToReside.ALWAYS,
         section_20_ends_on_custody_under=None,
-        csc_open_after_custody_months=0,
+        csc_stays_open_after_custody=False,
         csc_reads=[*DEFAULT_CSC_READS, "screening"],
     )
 

@@ -5,7 +5,7 @@ section) with, in each of CSC and CYJS, a practitioner and team manager (front_d
 senior manager and a head of service, plus a police officer, and a child open to both agencies:
 CSC (child in need, allocated to the CSC practitioner) for 400 days and CYJS (a court order,
 allocated to the CYJS practitioner) from `cyjs_started_on`. `somerset=True` saves a protocol row
-with Somerset's values (003 §5.3).
+with Somerset's values (003 §5.3), including its three-step disagreement ladder (003 L97).
 """
 
 from datetime import date, timedelta
@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Agency, Role
 from casework.joint import services
 from casework.models import Involvement, JointWorkingProtocol
+from casework.models.justice import somerset_disagreement_ladder
 from notifications.models import TimescaleRule
 from notifications.rules import rule_in_force
 from tests.factories import AgencyFactory, ChildFactory, InvolvementFactory, UserFactory, front_door_world
@@ -32,7 +33,8 @@ def joint_world(*, somerset=False, cyjs_started_on=CYJS_STARTED, jointly=True, n
             authority=w.authority,
             bail_to_reside=JointWorkingProtocol.BailToReside.ALWAYS,
             section_20_ends_on_custody_under=None,
-            csc_open_after_custody_months=0,
+            csc_stays_open_after_custody=False,
+            disagreement_ladder=somerset_disagreement_ladder(),
         )
     w.police_agency = AgencyFactory(authority=w.authority, kind=Agency.Kind.POLICE, name="Testshire Police")
     w.police = UserFactory(agency=w.police_agency, first_name="Pat", last_name="Officer")

@@ -23,9 +23,11 @@ def born_for_age(age, on):
     return on - relativedelta(years=age) - timedelta(days=40)
 
 
-def orders_world(*, somerset=False, age=15, csc_kind=Involvement.Kind.CIN, made_days_ago=10, name=None):
+def orders_world(*, somerset=False, age=15, csc_kind=Involvement.Kind.CIN, made_days_ago=10, name=None,
+                 legal_basis=Involvement.LegalBasis.SECTION_20):
     """front_door_world plus a police officer, a CYJS head of service and a child open to CSC
-    (allocated to the CSC practitioner, `csc_kind`; None for not known) and to CYJS."""
+    (allocated to the CSC practitioner, `csc_kind`; None for not known) and to CYJS. A looked-after
+    `csc_kind` has `legal_basis` (s20 unless said otherwise; "" for not recorded)."""
     w = front_door_world()
     w.authority.name = name or ("Somershire" if somerset else "Lancashire-like")
     w.authority.save(update_fields=["name"])
@@ -34,7 +36,7 @@ def orders_world(*, somerset=False, age=15, csc_kind=Involvement.Kind.CIN, made_
             authority=w.authority,
             bail_to_reside=JointWorkingProtocol.BailToReside.ALWAYS,
             section_20_ends_on_custody_under=None,
-            csc_open_after_custody_months=0,
+            csc_stays_open_after_custody=False,
         )
     w.police_agency = AgencyFactory(authority=w.authority, kind=Agency.Kind.POLICE, name="Testshire Police")
     w.police = UserFactory(agency=w.police_agency, first_name="Pat", last_name="Officer")
@@ -43,7 +45,8 @@ def orders_world(*, somerset=False, age=15, csc_kind=Involvement.Kind.CIN, made_
     w.child = ChildFactory(first_name="Sam", last_name="Examplechild", date_of_birth=born_for_age(age, w.made_on))
     if csc_kind:
         w.csc_involvement = InvolvementFactory(
-            child=w.child, agency=w.csc, kind=csc_kind, allocated_worker=w.csc_worker, team=w.csc_team
+            child=w.child, agency=w.csc, kind=csc_kind, allocated_worker=w.csc_worker, team=w.csc_team,
+            legal_basis=legal_basis if csc_kind == Involvement.Kind.CLA else "",
         )
     w.cyjs_involvement = InvolvementFactory(
         child=w.child, agency=w.cyjs, kind=Involvement.Kind.YJ_PREVENTION, allocated_worker=w.cyjs_worker

@@ -185,8 +185,9 @@ def test_api_lists_rules_and_child_deadlines(child, worker):
     assert rows == [
         {
             "id": deadline.pk, "rule": "icpc", "rule_version": deadline.rule_version,
-            "title": deadline.rule.title, "due": "2026-12-22", "due_at": rows[0]["due_at"],
-            "status": "open", "rag": rows[0]["rag"], "explanation": deadline.explanation,
+            "title": deadline.rule.title, "kind": "deadline", "due": "2026-12-22", "due_at": rows[0]["due_at"],
+            "date_label": "Tue 22 Dec 2026", "status": "open", "status_label": "Open",
+            "rag": rows[0]["rag"], "explanation": deadline.explanation,
             "started_at": rows[0]["started_at"], "met_at": None, "lateness_reason": "",
         }
     ]

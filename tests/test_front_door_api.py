@@ -354,6 +354,7 @@ def _future(data):
         (_set(consent="not_sought"), "consent_reason"),
         (_set(consent="not_sought", consent_reason="   "), "consent_reason"),
         (_set(consent="maybe"), "consent"),
+        (_set(consent="uncontactable"), "consent_reason"),
         (_child(last_name=None), "child"),
         (_child(nhs_number="1234567890"), "child.nhs_number"),
         (_future, "received_at"),
@@ -362,7 +363,7 @@ def _future(data):
     ],
     ids=[
         "missing_received_at", "unknown_category", "not_sought_without_reason", "not_sought_blank_reason",
-        "unknown_consent", "child_without_last_name", "invalid_nhs_number", "future_received_at",
+        "unknown_consent", "uncontactable_without_reason", "child_without_last_name", "invalid_nhs_number", "future_received_at",
         "referrer_without_name", "level_out_of_range",
     ],
 )
@@ -733,3 +734,23 @@ def test_the_schema_documents_contacts(world):
     text = response.content.decode()
     assert "/api/v1/contacts/:" in text or "/api/v1/contacts/" in text
     assert "/api/v1/contacts/{id}/decide/" in text
+
+
+class TestConsentCouldNotContact:
+    """"Could not contact the family" (000 L2601: say why consent was not obtained): a reason is
+    needed, as for "not sought"."""
+
+    def test_without_a_reason_is_a_400_on_the_reason(self, world):
+        response = post_contact(world.service, body(consent="uncontactable", consent_reason="  "))
+        assert response.status_code == 400
+        assert response.json()["consent_reason"] == ["Say how you tried to contact the family and why the referral cannot wait"]
+        assert not Contact.objects.exists()
+
+    def test_with_a_reason_is_received(self, world):
+        response = post_contact(world.service, body(consent="uncontactable", consent_reason="Two calls and a visit, no answer"))
+        assert response.status_code == 201, response.content
+        contact = Contact.objects.get()
+        assert contact.consent == Contact.Consent.UNCONTACTABLE
+        assert contact.consent_reason == "Two calls and a visit, no answer"
+        assert contact.get_consent_display() == "Could not contact the family"
+

@@ -196,6 +196,38 @@ def test_missing_name_is_shown_with_an_error_summary_and_nothing_is_saved(world)
     assert Child.objects.count() == children and Contact.objects.count() == 0
 
 
+def test_could_not_contact_the_family_needs_how_you_tried(world):
+    """000 L2601: where consent was not obtained, say why (e.g. unable to contact the family)."""
+    client = client_for(world.teacher)
+    client.post("/referrals/new/child-details/", new_child_answers())
+    client.post("/referrals/new/household/", {"action": "continue"})
+    client.post("/referrals/new/concerns/", {"concerns": "Often arrives hungry and tired.", "categories": ["neglect"], "referrer_level": "2"})
+    page = text_of(client.get("/referrals/new/consent/"))
+    assert "We could not contact the family" in page and 'data-aria-controls="conditional-uncontactable-reason"' in page
+
+    response = client.post("/referrals/new/consent/", {"consent": "uncontactable", "uncontactable_reason": " "})
+    page = text_of(response)
+    assert response.status_code == 200 and "govuk-error-summary" in page
+    assert "Say how you tried to contact the family" in page and 'id="id_uncontactable_reason-error"' in page
+    assert re.search(r'value="uncontactable" checked', page)
+
+    # A reason typed under "not asked for" does not count for "could not contact".
+    response = client.post("/referrals/new/consent/", {"consent": "uncontactable", "consent_reason": "Would put the child at risk"})
+    assert response.status_code == 200 and "Say how you tried to contact the family" in text_of(response)
+
+    response = client.post("/referrals/new/consent/", {"consent": "uncontactable", "uncontactable_reason": "Phoned twice on Monday"})
+    assert response["Location"] == "/referrals/new/your-details/"
+    client.post("/referrals/new/your-details/", referrer_answers())
+    check = text_of(client.get("/referrals/new/check/"))
+    assert "How you tried to contact the family" in check and "Phoned twice on Monday" in check
+    # Changing the answer shows the reason in its own box.
+    again = text_of(client.get("/referrals/new/consent/?change=1"))
+    assert re.search(r'id="id_uncontactable_reason"[^>]*>\s*Phoned twice on Monday', again)
+    assert client.post("/referrals/new/check/").status_code == 302
+    contact = Contact.objects.get()
+    assert contact.consent == Contact.Consent.UNCONTACTABLE and contact.consent_reason == "Phoned twice on Monday"
+
+
 def test_consent_not_sought_without_a_reason_is_refused_by_the_service_and_nothing_is_lost(world):
     client = client_for(world.teacher)
     client.post("/referrals/new/child-details/", new_child_answers())

@@ -49,7 +49,7 @@ def test_defaults_are_lancashires_when_no_protocol_is_saved(agencies):
     assert protocol.pk is None
     assert protocol.bail_to_reside == JointWorkingProtocol.BailToReside.WHEN_AUTHORITY_PLACES
     assert protocol.section_20_ends_on_custody_under == 16
-    assert protocol.csc_open_after_custody_months == 3
+    assert protocol.csc_stays_open_after_custody is True
 
 
 def test_a_saved_protocol_changing_other_settings_keeps_the_default_sharing(agencies):

@@ -289,11 +289,18 @@ class TestConsent:
         assert screening.consent == "refused" and screening.contact.consent == "refused"
         assert "Consent: Refused." in screening.contact.concerns
 
-    def test_family_uncontactable_goes_as_not_sought_with_the_reason(self, w):
+    def test_family_uncontactable_goes_as_uncontactable_with_the_reason(self, w):
+        """000 L2601: the contact says consent was not obtained because the family could not be contacted."""
         screening = screen(w, received(w), consent="uncontactable", consent_reason="No number on the form.")
         assert screening.consent == "uncontactable"
-        assert screening.contact.consent == "not_sought"
-        assert screening.contact.consent_reason == "Could not contact the family. No number on the form."
+        assert screening.contact.consent == Contact.Consent.UNCONTACTABLE
+        assert screening.contact.consent_reason == "No number on the form."
+        assert screening.contact.get_consent_display() == "Could not contact the family"
+
+    def test_family_uncontactable_without_a_reason_still_goes_with_one(self, w):
+        screening = screen(w, received(w), consent="uncontactable", consent_reason="")
+        assert screening.contact.consent == Contact.Consent.UNCONTACTABLE
+        assert "could not contact the family" in screening.contact.consent_reason
 
     def test_request_for_support_needs_consent_given(self, w):
         """L2559: consent is required for every level 2/3 referral."""

@@ -110,6 +110,18 @@ class TestWhoCompletes:
         assert contact.consent == "not_sought" and contact.consent_reason == services.NO_CONSENT_REASON
         assert last_log(what="serious-incident:send-to-mash").child_id == child.pk
 
+    def test_send_to_mash_when_the_family_could_not_be_contacted_needs_how(self, w):
+        """000 L2601: where consent was not obtained, the referral says why (e.g. unable to contact the family)."""
+        child = ChildFactory()
+        grant(user=w.cyjs_worker, child=child)
+        kwargs = dict(child=child, by=w.cyjs_worker, occurred_at=timezone.now() - timedelta(hours=1),
+                      category="missing_24h", summary="Missing since Friday.", consent=Contact.Consent.UNCONTACTABLE)
+        with pytest.raises(ValidationError) as error:
+            services.send_to_mash(**kwargs)
+        assert error.value.message_dict == {"consent_reason": ["Say how you tried to contact the family"]}
+        contact = services.send_to_mash(**kwargs, consent_reason="Phoned the carer twice; no answer")
+        assert contact.consent == Contact.Consent.UNCONTACTABLE and contact.consent_reason == "Phoned the carer twice; no answer"
+
     def test_send_to_mash_refused_when_a_service_knows_the_child(self, w):
         with pytest.raises(ValidationError) as error:
             services.send_to_mash(child=w.child, by=w.cyjs_worker, occurred_at=timezone.now(), category="fgm", summary="x")

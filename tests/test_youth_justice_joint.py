@@ -775,3 +775,183 @@ class TestDisagreementApi:
             assert api_for(practitioner).get(f"{DISAGREEMENTS}{d.pk}/").status_code == 403
         assert api_for(outsider()).get(f"{DISAGREEMENTS}{d.pk}/").status_code == 404
         assert api_for(w.csc_manager).post(f"{DISAGREEMENTS}{d.pk}/resolve/", {"resolution": ""}, format="json").status_code == 400
+
+
+# --- The escalation ladder per authority (somerset-vs-lancashire §1.15, C13, R14; 003 L97; PE) ----------------------------
+
+LANCASHIRE_LABELS = ["Team managers", "Senior manager review (raising agency)", "Senior managers of both agencies", "Heads of service"]
+SOMERSET_LABELS = ["Practitioners", "Their respective managers", "Operations Manager"]
+
+
+class TestLadderPerAuthority:
+    def test_lancashire_copies_its_four_stages_onto_the_disagreement(self, w):
+        d = raise_one(w)
+        assert [s["label"] for s in d.steps] == LANCASHIRE_LABELS
+        assert d.stage_label == "Team managers"
+        d = to_stage(w, d, 4)
+        assert d.stage_label == "Heads of service"
+        assert [row["answered_by"] for row in services.ladder(d)] == [
+            "Team manager in children's social care",
+            "Senior manager in the child and youth justice service",
+            "Senior manager in children's social care",
+            "Head of service in children's social care",
+        ]
+
+    def test_somerset_has_three_steps_practitioners_managers_operations_manager(self):
+        w = joint_world(somerset=True)
+        # 003 L97: "in the first instance be resolved between the practitioners", so a practitioner raises it.
+        d = raise_one(w, by=w.cyjs_worker)
+        assert [s["label"] for s in d.steps] == SOMERSET_LABELS and d.stage == 1 and d.stage_label == "Practitioners"
+        assert clocks(d, STAGE).get().responsible_id == w.csc_worker.pk
+        assert Notification.objects.filter(recipient=w.csc_worker, link=f"/joint-disagreements/{d.pk}/").exists()
+        with pytest.raises(PermissionDenied):
+            services.respond(disagreement=d, by=w.csc_manager, response="Not my step")
+        services.respond(disagreement=d, by=w.csc_worker, response="Let's ask our managers")
+
+        d = services.escalate(disagreement=d, by=w.cyjs_worker)  # whoever raised it may take it up
+        assert d.stage == 2 and d.stage_label == "Their respective managers"
+        with pytest.raises(PermissionDenied):
+            services.respond(disagreement=d, by=w.csc_worker, response="Again")
+        services.respond(disagreement=d, by=w.csc_manager, response="We still disagree")
+
+        d = services.escalate(disagreement=d, by=w.cyjs_manager)
+        assert d.stage == 3 and d.stage_label == "Operations Manager"
+        # CSC's Resolving Professional Differences Protocol: CSC's operations (senior) manager answers.
+        assert clocks(d, STAGE, status__in=OPEN).get().responsible_id == w.csc_senior.pk
+        for wrong in (w.cyjs_senior, w.csc_manager, w.csc_head):
+            with pytest.raises(PermissionDenied):
+                services.respond(disagreement=d, by=wrong, response="Reply")
+        services.respond(disagreement=d, by=w.csc_senior, response="CYJS leads; review in a month")
+
+        with pytest.raises(ValidationError) as excinfo:
+            services.escalate(disagreement=d, by=w.cyjs_manager)
+        assert "last stage (operations manager)" in str(excinfo.value)
+        d.refresh_from_db()
+        assert d.stage == 3
+        assert clocks(d, STAGE).count() == 3
+        assert all(r.due_date == wd(timezone.localdate(), 5) for r in clocks(d, STAGE))
+        assert services.actions_for(w.cyjs_manager, d)["escalate"] is False
+
+    def test_somerset_practitioners_see_it_lancashire_practitioners_do_not(self, w):
+        url = reverse("joint-disagreement-detail", args=[raise_one(w).pk])
+        assert client_for(w.csc_worker).get(url).status_code == 403
+        somerset = joint_world(somerset=True)
+        url = reverse("joint-disagreement-detail", args=[raise_one(somerset).pk])
+        page = client_for(somerset.csc_worker).get(url).content.decode()
+        assert "Save the response" in page and "Stage 1 of 3: Practitioners" in page
+        for label in SOMERSET_LABELS:
+            assert label in page
+        assert "Heads of service" not in page
+
+    def test_the_raise_page_lists_the_authoritys_steps(self, w):
+        page = client_for(w.cyjs_manager).get(reverse("joint-disagreement-new", args=[w.child.pk])).content.decode()
+        assert "Heads of service: head of service in children&#x27;s social care." in page
+        somerset = joint_world(somerset=True)
+        page = client_for(somerset.cyjs_worker).get(reverse("joint-disagreement-new", args=[somerset.child.pk])).content.decode()
+        assert "Practitioners: practitioner in children&#x27;s social care." in page
+        assert "Operations Manager: senior manager in children&#x27;s social care." in page
+        assert "Heads of service" not in page
+
+    def test_a_changed_setting_moves_no_running_disagreement(self):
+        w = joint_world(somerset=True)
+        running = raise_one(w)
+        w.protocol.disagreement_ladder = JointWorkingProtocol._meta.get_field("disagreement_ladder").get_default()
+        w.protocol.save()
+        running = to_stage(w, running, 3)
+        with pytest.raises(ValidationError):
+            services.escalate(disagreement=running, by=w.cyjs_manager)
+        assert running.stage_label == "Operations Manager"
+        services.resolve(disagreement=running, by=w.cyjs_manager, resolution="Agreed")
+        assert [s["label"] for s in raise_one(w).steps] == LANCASHIRE_LABELS
+
+    def test_the_api_shows_the_stage_label_and_refuses_past_the_last_step(self):
+        w = joint_world(somerset=True)
+        created = api_for(w.cyjs_worker).post(DISAGREEMENTS, {"child": w.child.pk, "about": "CSC should lead"}, format="json")
+        assert created.status_code == 201, created.content
+        body = created.json()
+        assert body["stage_label"] == "Practitioners" and [s["label"] for s in body["steps"]] == SOMERSET_LABELS
+        url = f"{DISAGREEMENTS}{body['id']}/"
+        for label in SOMERSET_LABELS[1:]:
+            response = api_for(w.cyjs_worker).post(f"{url}escalate/", format="json")
+            assert response.status_code == 200 and response.json()["stage_label"] == label
+        past = api_for(w.cyjs_worker).post(f"{url}escalate/", format="json")
+        assert past.status_code == 400 and "last stage" in str(past.json())
+        assert api_for(w.csc_worker).get(url).json()["stage"] == 3
+
+    @pytest.mark.parametrize("ladder, message", [
+        ([], "at least one step"),
+        ("Team managers", "at least one step"),
+        ([{"label": "", "roles": ["team_manager"]}], "Step 1 needs a label"),
+        ([{"label": "Managers", "roles": []}], "Step 1 needs at least one role"),
+        ([{"label": "Managers", "roles": ["operations_manager"]}], "unknown roles: operations_manager"),
+        ([{"label": "Managers", "roles": ["mash_manager"]}], "unknown roles: mash_manager"),
+        ([{"label": "Managers", "roles": ["team_manager"], "side": "police"}], "side must be one of"),
+        ([{"label": "Managers", "roles": ["team_manager"], "who": "x"}], "unknown keys: who"),
+    ])
+    def test_the_setting_is_checked(self, w, ladder, message):
+        protocol = JointWorkingProtocol(authority=w.authority, disagreement_ladder=ladder)
+        with pytest.raises(ValidationError) as excinfo:
+            protocol.full_clean()
+        assert message in " ".join(excinfo.value.message_dict["disagreement_ladder"])
+
+    def test_good_settings_pass(self, w):
+        from casework.models.justice import default_disagreement_ladder, somerset_disagreement_ladder
+
+        for ladder in (default_disagreement_ladder(), somerset_disagreement_ladder(),
+                       [{"label": "Directors", "roles": ["director_of_childrens_services", "head_of_service"], "side": "cyjs"}]):
+            JointWorkingProtocol(authority=w.authority, disagreement_ladder=ladder).full_clean()
+
+    def test_the_admin_form_refuses_a_bad_ladder(self, w):
+        admin = UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True, agency=w.csc)
+        data = {
+            "authority": w.authority.pk, "bail_to_reside": "always", "section_20_ends_on_custody_under": "",
+            "csc_reads": '["joint"]', "disagreement_ladder": "[]",
+        }
+        for field in JointWorkingProtocol._meta.fields:
+            if field.name not in data and field.name != "id" and not field.is_relation:
+                default = field.get_default()
+                data[field.name] = "on" if default is True else ("" if default in (None, False) else default)
+        response = client_for(admin).post(reverse("admin:casework_jointworkingprotocol_add"), data)
+        assert response.status_code == 200 and "Give at least one step" in response.content.decode()
+        assert not JointWorkingProtocol.objects.filter(authority=w.authority).exists()
+
+
+# --- Disagreement notes on the child's record: a protocol setting (PE L9763) ------------------------------------------
+
+
+def disagreement_entries(w, viewer):
+    return [e for e in chronology(child=w.child, viewer=viewer) if e.event_type == "joint_disagreement"]
+
+
+class TestDisagreementsOnRecord:
+    def test_off_the_record_by_default_and_when_saved_false(self, w):
+        d = to_stage(w, raise_one(w), 2)
+        assert disagreement_entries(w, w.cyjs_manager) == [] and disagreement_entries(w, w.csc_worker) == []
+        JointWorkingProtocol.objects.create(authority=w.authority, disagreements_on_record=False)
+        assert chronology(child=w.child) and disagreement_entries(w, w.cyjs_manager) == []
+        assert client_for(w.csc_worker).get(reverse("joint-disagreement-detail", args=[d.pk])).status_code == 403
+
+    def test_on_the_record_for_whoever_reads_the_joint_section(self, w):
+        protocol = JointWorkingProtocol.objects.create(authority=w.authority, disagreements_on_record=True)
+        d = to_stage(w, raise_one(w), 2)
+        services.resolve(disagreement=d, by=w.cyjs_manager, resolution="CSC leads for now")
+        titles = [e.title for e in disagreement_entries(w, w.csc_worker)]
+        assert titles == [
+            "Disagreement resolved",
+            "Disagreement escalated to stage 2: Senior manager review (raising agency)",
+            "Disagreement raised (stage 1: Team managers)",
+        ]
+        entry = disagreement_entries(w, w.cyjs_worker)[-1]
+        assert entry.url == reverse("joint-disagreement-detail", args=[d.pk]) and "welfare concerns" in entry.summary
+        assert entry.agency_kind == Agency.Kind.CYJS
+        # The entry's link opens for a practitioner, read-only, saying it is on the record.
+        page = client_for(w.csc_worker).get(entry.url)
+        assert page.status_code == 200 and "keeps disagreements on the child's record" in page.content.decode()
+        assert "Save the response" not in page.content.decode()
+        # CSC does not see them where the protocol does not share the joint section, nor the police.
+        protocol.csc_reads = [Section.ORDERS]
+        protocol.save()
+        assert disagreement_entries(w, w.csc_worker) == [] and disagreement_entries(w, w.cyjs_worker)
+        InvolvementFactory(child=w.child, agency=w.police_agency, kind=Involvement.Kind.OTHER)
+        assert disagreement_entries(w, w.police) == []
+        assert client_for(w.police).get(entry.url).status_code == 403

@@ -76,6 +76,10 @@ class CourtOutcomeForm(forms.Form):
         self.appearance = appearance
         if not appearance.child_looked_after:
             del self.fields["csc_worker_attended"]
+        elif not appearance.csc_attendance_expected:
+            # Somerset (003 L116): expected only under a care order; otherwise if no parent can attend.
+            self.fields["csc_worker_attended"].label = "Did the child's social worker attend court? (optional)"
+            self.fields["csc_worker_attended"].help_text = "The child is looked after. Their social worker attends if no parent can"
         if not appearance.risk_of_remand:
             del self.fields["bail_supervision_assessed"]
 

@@ -10,8 +10,8 @@ from . import selectors, services
 class CourtAppearanceSerializer(serializers.ModelSerializer):
     class Meta:
         model = CourtAppearance
-        fields = ["id", "child", "agency", "hearing_at", "court", "purpose", "child_looked_after", "csc_worker_told_at",
-                  "csc_worker_attended", "risk_of_remand", "bail_supervision_assessed", "csc_told_of_remand_risk_at",
+        fields = ["id", "child", "agency", "hearing_at", "court", "purpose", "child_looked_after", "csc_attendance_expected",
+                  "csc_worker_told_at", "csc_worker_attended", "risk_of_remand", "bail_supervision_assessed", "csc_told_of_remand_risk_at",
                   "outcome", "next_hearing_at", "created_at", "created_by", "version"]
         read_only_fields = fields
 

@@ -28,6 +28,7 @@ from accounts.models import Agency, Role, User
 from notifications.clocks import cancel_clock, open_deadlines, start_clock, stop_clock
 from notifications.services import notify
 
+from ..custody_care import services as custody_care
 from ..justice.people import allocated_csc_worker
 from ..justice.sharing import in_youth_justice, may_write_youth_justice, protocol_for
 from ..models import CourtAppearance, Involvement, JointWorkingProtocol, Remand
@@ -45,6 +46,13 @@ REMAND_OUTCOMES = {
     Outcome.BAIL_TO_RESIDE: Kind.BAIL_TO_RESIDE,
     Outcome.REMAND_YDA: Kind.YOUTH_DETENTION,
 }
+# The legal basis of the looked-after involvement a remand opens (LASPO 2012 s104; 000 ¶18.6, ¶18.9, ¶19.1).
+REMAND_BASIS = {
+    Kind.LOCAL_AUTHORITY: Involvement.LegalBasis.REMAND_LA,
+    Kind.BAIL_TO_RESIDE: Involvement.LegalBasis.BAIL_TO_RESIDE,
+    Kind.YOUTH_DETENTION: Involvement.LegalBasis.REMAND_YDA,
+}
+CscAttendsCourt = JointWorkingProtocol.CscAttendsCourt
 # 000 ¶18.10 and ¶18.13: the two 5-working-day clocks run for the local authority accommodation kinds.
 LA_ACCOMMODATION = frozenset({Kind.LOCAL_AUTHORITY, Kind.BAIL_TO_RESIDE})
 REMAND_CLOCKS = ("placement_planning_meeting", "cla_notifications")
@@ -149,13 +157,44 @@ def _past_date(value, field, *, what, not_before=None, not_before_text=""):
 # --- Court appearances (000 ¶9.3, ¶17) ---------------------------------------------------------
 
 
+def csc_attendance_expected(cla, protocol) -> bool:
+    """Is the child's CSC social worker expected at court? Per authority (`csc_attends_court`):
+    Lancashire (000 ¶9.3), with any child in care; Somerset (003 L116, somerset-vs-lancashire §1.5
+    item 4), where CSC has parental responsibility by an interim or full care order — the legal
+    basis of the open looked-after involvement."""
+    if cla is None:
+        return False
+    if protocol.csc_attends_court == CscAttendsCourt.CARE_ORDER:
+        return cla.under_care_order
+    return True
+
+
+def _court_notice_body(details, cla, expected) -> str:
+    basis = cla.get_legal_basis_display().lower() if cla.legal_basis else ""
+    if expected and cla.under_care_order:
+        article = "an" if basis[:1] in "aeiou" else "a"
+        return (
+            f"{details}. Children's social care has parental responsibility under {article} {basis}: please attend court "
+            "with the child, in addition to any parent (joint working agreement 9.3)."
+        )
+    if expected:
+        return f"{details}. Please attend court with the child (joint working agreement 9.3)."
+    return (
+        f"{details}. The child is looked after ({basis or 'legal basis not recorded'}). Children's social care supports "
+        "the child at court if no parent can attend (joint working protocol 4.1)."
+    )
+
+
+
 @access_log_last()
 def record_court_appearance(*, child, by, hearing_at, court, purpose="", risk_of_remand=False) -> CourtAppearance:
     """Record a criminal court hearing.
 
     000 ¶9.3: a child in care is accompanied to court by their CSC social worker, whom the CYJS
     case manager gives the details as soon as possible — so when the child is looked after (an
-    open CSC looked-after involvement) the allocated worker is told in the app now.
+    open CSC looked-after involvement) the allocated worker is told in the app now. Whether they are
+    expected to attend follows the authority's rule (`csc_attendance_expected`: Somerset, 003 L116,
+    only under an interim or full care order); the outcome then needs to say whether they did.
     000 ¶17.2, ¶18.2 (T18): CSC is told at the earliest opportunity of a risk of remand — the
     allocated worker, or the CSC team managers when no one is allocated.
     """
@@ -172,10 +211,12 @@ def record_court_appearance(*, child, by, hearing_at, court, purpose="", risk_of
     agency = cyjs_agency_of(by)
     if agency is None:
         raise ValidationError("There is no youth justice service set up for your authority")
-    looked_after = open_cla_involvement(child) is not None
+    cla = open_cla_involvement(child)
+    looked_after = cla is not None
+    expected = csc_attendance_expected(cla, protocol_for(agency.authority))
     appearance = CourtAppearance.objects.create(
         child=child, agency=agency, hearing_at=hearing_at, court=court, purpose=purpose,
-        child_looked_after=looked_after, risk_of_remand=bool(risk_of_remand), created_by=by,
+        child_looked_after=looked_after, csc_attendance_expected=expected, risk_of_remand=bool(risk_of_remand), created_by=by,
     )
     link = reverse("court-appearance-detail", args=[appearance.pk])
     details = f"{court}, {_local(hearing_at)}" + (f" ({purpose})" if purpose else "")
@@ -185,7 +226,7 @@ def record_court_appearance(*, child, by, hearing_at, court, purpose="", risk_of
         told = _tell_csc(
             child, agency.authority,
             subject=f"Court hearing: {child.full_name}, who is looked after",
-            body=f"{details}. Please attend court with the child (joint working agreement 9.3).",
+            body=_court_notice_body(details, cla, expected),
             link=link,
         )
         if told:
@@ -234,7 +275,7 @@ def record_court_outcome(
     errors = {}
     if outcome not in Outcome.values:
         errors["outcome"] = "Choose what the court decided"
-    if appearance.child_looked_after and csc_worker_attended is None:
+    if appearance.csc_attendance_expected and csc_worker_attended is None:
         errors["csc_worker_attended"] = "Say whether the child's social worker attended court"
     if appearance.risk_of_remand and bail_supervision_assessed is None:
         errors["bail_supervision_assessed"] = "Say whether the child was assessed for bail supervision and support"
@@ -305,8 +346,9 @@ def start_remand(
 
     The child becomes open to CYJS on a youth justice remand involvement allocated to the recording
     worker (000 ¶18.7, ¶19.2). When the remand makes the child looked after, a CSC looked-after
-    involvement opens (CSC has primary responsibility, ¶18.8; an allocated CSC worker keeps it,
-    ¶18.11), the allocated worker (or CSC team managers) is told, and for local authority
+    involvement opens with the remand's kind as its legal basis (REMAND_BASIS; a child already
+    looked after under s20 or a care order keeps that involvement and basis, 003 L152) (CSC has
+    primary responsibility, ¶18.8; an allocated CSC worker keeps it, ¶18.11), the allocated worker (or CSC team managers) is told, and for local authority
     accommodation the placement planning meeting (¶18.13, T20) and CLA notifications (¶18.10, T19)
     clocks start, 5 working days each.
     """
@@ -359,7 +401,8 @@ def start_remand(
         if open_cla_involvement(child) is None:
             worker = allocated_csc_worker(child)
             cla = open_involvement(
-                child=child, agency=csc, kind=Involvement.Kind.CLA, allocated_worker=worker, team=worker.team if worker else None
+                child=child, agency=csc, kind=Involvement.Kind.CLA, allocated_worker=worker, team=worker.team if worker else None,
+                legal_basis=REMAND_BASIS[kind],
             )
             remand.cla_involvement = cla
             remand.save(update_fields=["cla_involvement"])
@@ -381,6 +424,7 @@ def start_remand(
             ),
             link=link,
         )
+    custody_care.custody_started(remand, authority=authority, cyjs_worker=by)  # youth detention only (000 ¶19; 003 L164)
     log_write(by, child, "remand:start", detail=detail)
     return remand
 
@@ -535,5 +579,6 @@ def end_remand(*, remand, by, expected_version, ended_on) -> Remand:
     for involvement in Involvement.objects.filter(child=child, kind=Involvement.Kind.YJ_REMAND, end__isnull=True):
         _close(involvement, ended_on)
     _close(remand.cla_involvement, ended_on)
+    custody_care.custody_ended(remand, reason="The remand ended")
     log_write(by, child, "remand:end", detail=f"remand {remand.pk}: ended {ended_on.isoformat()}")
     return remand

@@ -187,6 +187,8 @@ def remand_detail(request, pk):
             "may_write": may_write_youth_justice(user),
             "may_record_csc_steps": may_write_youth_justice(user) or may_record_social_care_work(user),
             "appearance_readable": may_read_section(user, Section.COURT),
+            # The care in youth detention page (000 ¶19; 003 L162–167), where that section is shared with the reader.
+            "custody_care_readable": remand.kind == Remand.Kind.YOUTH_DETENTION and may_read_section(user, Section.CUSTODY_CARE),
         },
     )
 

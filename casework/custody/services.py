@@ -22,7 +22,7 @@ from referrals.models import AgencyCheck, ConcernCategory, Contact
 from referrals.services import KNOWN_RECENTLY, ContactDetails, cyjs_known, receive_contact
 
 from ..justice.people import allocated_csc_worker as allocated_social_worker
-from ..justice.sharing import may_write_youth_justice
+from ..justice.sharing import may_write_youth_justice, protocol_for
 from ..models import AppropriateAdultScreening, CustodyEpisode, Involvement, PaceAccommodationRequest
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError
@@ -163,6 +163,25 @@ def record_custody_episode(
     search, L2503).
     """
     _writer(by, child)
+    episode = create_custody_episode(
+        child=child, agency=_cyjs_agency(by, child), by=by, arrested_at=arrested_at, custody_suite=custody_suite,
+        offence_summary=offence_summary, seen_by_liaison_and_diversion=seen_by_liaison_and_diversion,
+        appropriate_adult=appropriate_adult, appropriate_adult_name=appropriate_adult_name,
+        police_safeguarding_report=police_safeguarding_report, strip_searched=strip_searched,
+    )
+    log_write(by, child, "custody:create", detail=f"custody episode {episode.pk}")
+    return episode
+
+
+def create_custody_episode(
+    *, child, agency, by, arrested_at, custody_suite, offence_summary="", seen_by_liaison_and_diversion=None,
+    appropriate_adult="", appropriate_adult_name="", police_safeguarding_report=None, strip_searched=False,
+) -> CustodyEpisode:
+    """The episode's checks, the record, the strip-search notices and the warnings, for `agency` (a CYJS).
+
+    Who may record it and the access log are the caller's: `record_custody_episode` (a CYJS worker) and
+    the police's notification of a child new to CYJS (casework.intake.services.notify_police_custody).
+    """
     values = {
         "arrested_at": arrested_at,
         "custody_suite": custody_suite,
@@ -174,7 +193,7 @@ def record_custody_episode(
         raise ValidationError(errors)
     episode = CustodyEpisode.objects.create(
         child=child,
-        agency=_cyjs_agency(by, child),
+        agency=agency,
         arrested_at=arrested_at,
         custody_suite=custody_suite.strip(),
         offence_summary=(offence_summary or "").strip(),
@@ -187,7 +206,6 @@ def record_custody_episode(
     )
     episode.told = _tell_senior_managers_of_strip_search(episode) if episode.strip_searched else []
     episode.warnings = custody_warnings(episode)
-    log_write(by, child, "custody:create", detail=f"custody episode {episode.pk}")
     return episode
 
 
@@ -343,12 +361,12 @@ def contact_concerns(screening, findings, consent, consent_reason) -> str:
 
 
 def _contact_consent(consent, consent_reason):
-    """The contact's consent field has no 'could not contact the family': that counts as not sought, with the reason."""
+    """The screening's consent as the contact's. 'Could not contact the family' is the contact's own
+    value (000 L2601: say why consent was not obtained, e.g. "unable to contact family"); the contact
+    needs the reason, so one is written when the duty worker gave none."""
     if consent == Consent.UNCONTACTABLE:
-        reason = "Could not contact the family."
-        if consent_reason:
-            reason += f" {consent_reason.strip()}"
-        return Contact.Consent.NOT_SOUGHT, reason
+        reason = (consent_reason or "").strip() or "The youth justice duty worker tried and could not contact the family."
+        return Contact.Consent.UNCONTACTABLE, reason
     return consent, consent_reason or ""
 
 
@@ -517,9 +535,14 @@ def request_pace_accommodation(*, episode, by, requested_at, secure_requested=Fa
 
 
 def pace_lead_manager(request, by):
-    """¶12.2: the CYJS team manager leading PACE transfers. The authority records no such person, so: the
-    recorder's own CYJS team manager, else the CYJS agency's first team manager."""
+    """¶12.2: "the CYJS Team Manager with lead responsibility for PACE bed transfers" (domain notes part A
+    P18.6), as the authority's protocol names them (`JointWorkingProtocol.pace_transfer_lead`, while active).
+    An authority that names no one: the recorder's own CYJS team manager, else the CYJS agency's first
+    team manager."""
     agency = request.episode.agency
+    lead = protocol_for(agency.authority).pace_transfer_lead
+    if lead is not None and lead.is_active:
+        return lead
     if by.agency_id == agency.pk and by.team_id and by.team.manager_id:
         manager = by.team.manager
         if manager.role == Role.TEAM_MANAGER and manager.is_active:

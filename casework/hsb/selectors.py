@@ -2,7 +2,11 @@
 (casework.justice.sharing: Section.HSB)."""
 
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from accounts import access
+from accounts.models import User
 from notifications.selectors import deadlines_of
 
 from ..justice.sharing import Section, may_read_section
@@ -43,24 +47,23 @@ def aim_practitioners(user):
     return users.order_by("last_name", "first_name", "pk")
 
 
-def step_writers(consultation) -> dict:
-    """Who recorded each step, from the access log's write rows (the model keeps no author per step):
-    {"request": user, "consultation": user, ...}."""
-    from django.db.models import Q
+@dataclass(frozen=True)
+class Recorded:
+    """Who recorded a step (None if their account is gone) and when."""
 
-    from accounts.models import AccessEvent, User
+    step: str
+    by_id: int | None
+    by: object
+    at: datetime
 
-    tag = f"consultation {consultation.pk}"
-    rows = (
-        AccessEvent.objects.filter(child_id=consultation.child_id, action=AccessEvent.Action.WRITE,
-                                   what__startswith=f"{services.WHAT}:", outcome=AccessEvent.Outcome.ALLOWED)
-        .filter(Q(detail=tag) | Q(detail__startswith=f"{tag},"))
-        .order_by("occurred_at", "id")
-        .values_list("what", "user_id")
-    )
-    rows = list(rows)
-    users = User.objects.in_bulk({user_id for _, user_id in rows if user_id})
-    writers = {}
-    for what, user_id in rows:
-        writers.setdefault(what.split(":", 1)[1], users.get(user_id))
-    return writers
+
+def step_recorders(consultation) -> list[Recorded]:
+    """Each step in the consultation's history, oldest first, with the user who recorded it looked
+    up now (one query): the history keeps the user id only."""
+    entries = list(consultation.history or [])
+    users = User.objects.in_bulk({e.get("by") for e in entries if e.get("by")})
+    return [
+        Recorded(e.get("step", ""), e.get("by"), users.get(e.get("by")), datetime.fromisoformat(e["at"]))
+        for e in entries
+        if e.get("at")
+    ]

@@ -1,5 +1,6 @@
 """API shapes for the HSB hub. Rules are in services.py."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..api_common import ColleagueField, DeadlineBriefSerializer
@@ -11,8 +12,21 @@ class HsbDeadlineSerializer(DeadlineBriefSerializer):
     lateness_reason = serializers.CharField()
 
 
+class HsbHistoryEntrySerializer(serializers.Serializer):
+    """One step: who recorded it (user id, and their name looked up now) and when."""
+
+    step = serializers.CharField()
+    by = serializers.IntegerField(source="by_id", allow_null=True)
+    by_name = serializers.SerializerMethodField()
+    at = serializers.DateTimeField()
+
+    def get_by_name(self, entry) -> str | None:
+        return entry.by.display_name if entry.by is not None else None
+
+
 class HsbConsultationSerializer(serializers.ModelSerializer):
     deadlines = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
 
     class Meta:
         model = HsbConsultation
@@ -21,9 +35,13 @@ class HsbConsultationSerializer(serializers.ModelSerializer):
             "police_investigation_ongoing", "concerns", "status", "refusal_reason", "consultation_on", "hackett",
             "consultation_outcome", "pattern_mapping_on", "aim_practitioner", "first_meeting_with_child_on",
             "aim_completed_on", "qa_cyjs_manager", "qa_csc_manager", "planning_meeting_on", "areas_of_work",
-            "review_on", "closed_on", "deadlines", "version",
+            "review_on", "closed_on", "history", "deadlines", "version",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(HsbHistoryEntrySerializer(many=True))
+    def get_history(self, consultation) -> list[dict]:
+        return HsbHistoryEntrySerializer(selectors.step_recorders(consultation), many=True).data
 
     def get_deadlines(self, consultation) -> list[dict]:
         return HsbDeadlineSerializer(selectors.clocks_of(consultation), many=True).data

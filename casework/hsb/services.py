@@ -32,6 +32,8 @@ Decisions made here (the seed is silent):
   child. Completing it after the due date needs a reason (the rule itself does not require one).
 - Joint quality assurance (PH4 step 8, L9403): one CYJS manager and one CSC manager each record
   theirs; the same person cannot record it twice; the planning meeting needs both.
+- Each step is added to the consultation's `history` (step, user id, time) as it is saved: the
+  detail page and the API show "Recorded by" from it (names looked up when shown).
 """
 
 from dataclasses import dataclass
@@ -77,6 +79,10 @@ AIM_DONE = "aim-completed"
 QA = "quality-assurance"
 PLANNING = "planning-meeting"
 CLOSE = "close"
+# Steps in the history only (not offered as a next step).
+REQUEST = "request"
+REFUSED = "refused"
+POLICE = "police-investigation"
 STEP_TITLES = {
     CONSULTATION: "Record the hub consultation",
     PATTERN_MAPPING: "Record the pattern mapping meeting",
@@ -360,6 +366,7 @@ def request_consultation(
         concerns=concerns,
         status=Status.REFUSED if reasons else Status.REQUESTED,
         refusal_reason="\n".join(reasons),
+        history=[history_entry(REFUSED if reasons else REQUEST, by)],
     )
     if reasons:
         _tell(
@@ -448,12 +455,19 @@ def out_of_order(consultation, step) -> str:
     return "This step cannot be taken now"
 
 
-def _save(consultation, fields, **extra) -> HsbConsultation:
-    """Write the fields and bump the version (the row is locked)."""
-    for name, value in {**fields, **extra}.items():
+def history_entry(step: str, by) -> dict:
+    """One step in `HsbConsultation.history`: which step, who recorded it (user id; the name is looked
+    up when shown) and when."""
+    return {"step": step, "by": by.pk, "at": timezone.now().isoformat()}
+
+
+def _save(consultation, fields, *, by, step) -> HsbConsultation:
+    """Write the fields, add the step to the history and bump the version (the row is locked)."""
+    fields = {**fields, "history": [*consultation.history, history_entry(step, by)]}
+    for name, value in fields.items():
         setattr(consultation, name, value)
     consultation.version += 1
-    consultation.save(update_fields=[*fields, *extra, "version"])
+    consultation.save(update_fields=[*fields, "version"])
     return consultation
 
 
@@ -483,7 +497,7 @@ def record_hub_consultation(*, consultation, by, expected_version, held_on, hack
     if errors:
         raise ValidationError(errors)
     _save(consultation, {"consultation_on": held_on, "hackett": hackett, "consultation_outcome": outcome,
-                         "status": Status.CONSULTATION})
+                         "status": Status.CONSULTATION}, by=by, step=CONSULTATION)
     _tell(
         _csc_side(consultation),
         subject=f"HSB hub consultation recorded for {consultation.child.full_name}",
@@ -504,7 +518,7 @@ def record_pattern_mapping(*, consultation, by, held_on, expected_version=None) 
     _held_on(errors, "held_on", held_on, after=consultation.consultation_on, after_label="the consultation", what="pattern mapping meeting")
     if errors:
         raise ValidationError(errors)
-    _save(consultation, {"pattern_mapping_on": held_on, "status": Status.PATTERN_MAPPING})
+    _save(consultation, {"pattern_mapping_on": held_on, "status": Status.PATTERN_MAPPING}, by=by, step=PATTERN_MAPPING)
     _tell(
         [consultation.requested_by],
         subject=f"Pattern mapping held for {consultation.child.full_name}",
@@ -546,7 +560,7 @@ def start_aim_assessment(*, consultation, by, aim_practitioner, first_meeting_wi
     if errors:
         raise ValidationError(errors)
     _save(consultation, {"aim_practitioner": aim_practitioner, "first_meeting_with_child_on": first_meeting_with_child_on,
-                         "status": Status.AIM_ASSESSMENT})
+                         "status": Status.AIM_ASSESSMENT}, by=by, step=AIM_START)
     start_clock(
         AIM_CLOCK, consultation, child=consultation.child,
         started_at=_moment(first_meeting_with_child_on),
@@ -598,7 +612,7 @@ def complete_aim_assessment(*, consultation, by, completed_on, lateness_reason="
         errors["lateness_reason"] = f"The AIM assessment was due by {day_text(deadline.due_date)}. Give the reason it is late"
     if errors:
         raise ValidationError(errors)
-    _save(consultation, {"aim_completed_on": completed_on})
+    _save(consultation, {"aim_completed_on": completed_on}, by=by, step=AIM_DONE)
     stop_clock(AIM_CLOCK, consultation, stopped_at=_moment(completed_on), reason=reason)
     cyjs = hub_managers(consultation.aim_practitioner.agency) if consultation.aim_practitioner_id else []
     _tell(
@@ -627,7 +641,7 @@ def record_quality_assurance(*, consultation, by, expected_version=None) -> HsbC
     if problem:
         raise ValidationError(problem)
     field = "qa_cyjs_manager" if is_cyjs_manager(by) else "qa_csc_manager"
-    _save(consultation, {field: by})
+    _save(consultation, {field: by}, by=by, step=QA)
     if consultation.qa_cyjs_manager_id and consultation.qa_csc_manager_id:
         _tell(
             [consultation.requested_by],
@@ -660,7 +674,7 @@ def record_planning_meeting(*, consultation, by, held_on, areas_of_work, review_
     if errors:
         raise ValidationError(errors)
     _save(consultation, {"planning_meeting_on": held_on, "areas_of_work": areas, "review_on": review_on,
-                         "status": Status.PLANNING})
+                         "status": Status.PLANNING}, by=by, step=PLANNING)
     log_write(by, consultation.child, f"{WHAT}:planning-meeting", detail=f"consultation {consultation.pk}")
     return consultation
 
@@ -683,7 +697,7 @@ def close_consultation(*, consultation, by, closed_on, expected_version=None) ->
     _held_on(errors, "closed_on", closed_on, after=last, after_label="the last step", what="closure")
     if errors:
         raise ValidationError(errors)
-    _save(consultation, {"closed_on": closed_on, "status": Status.CLOSED})
+    _save(consultation, {"closed_on": closed_on, "status": Status.CLOSED}, by=by, step=CLOSE)
     if open_deadlines(AIM_CLOCK, consultation).exists():
         cancel_clock(AIM_CLOCK, consultation, reason=f"Consultation closed {day_text(closed_on)}")
     still_open = HsbConsultation.objects.filter(child=consultation.child, status__in=ACTIVE).exclude(pk=consultation.pk).exists()
@@ -714,7 +728,7 @@ def update_police_investigation(*, consultation, by, expected_version, ongoing) 
     if ongoing is None:
         raise ValidationError({"ongoing": "Say whether a police investigation is ongoing"})
     if consultation.police_investigation_ongoing != bool(ongoing):
-        _save(consultation, {"police_investigation_ongoing": bool(ongoing)})
+        _save(consultation, {"police_investigation_ongoing": bool(ongoing)}, by=by, step=POLICE)
     log_write(by, consultation.child, f"{WHAT}:police-investigation", detail=f"consultation {consultation.pk}, ongoing={bool(ongoing)}")
     return consultation
 

@@ -105,18 +105,26 @@ def eligibility_rows(consultation):
     ]
 
 
-def step_rows(consultation, writers):
-    """Each step with its date and who recorded it."""
+def step_rows(consultation, recorded):
+    """Each step with its date and who recorded it and when (from the consultation's history;
+    `recorded` is selectors.step_recorders). A step without a history entry (recorded before the
+    history was kept) shows no recorder."""
     c = consultation
-    rows = [("Requested", c.requested_on, c.requested_by)]
+    first = {}
+    for entry in recorded:
+        first.setdefault(entry.step, entry)
+    rows = [("Requested", c.requested_on, first.get(services.REQUEST) or first.get(services.REFUSED))]
     if c.status == Status.REFUSED:
-        rows.append(("Not accepted", c.requested_on, writers.get("refused") or c.requested_by))
-    rows.append(("Hub consultation", c.consultation_on, writers.get("consultation")))
-    rows.append(("Pattern mapping", c.pattern_mapping_on, writers.get("pattern-mapping")))
-    rows.append(("First meeting with the child (AIM starts)", c.first_meeting_with_child_on, writers.get("aim-start")))
-    rows.append(("AIM assessment completed", c.aim_completed_on, writers.get("aim-completed")))
-    rows.append(("Outcome and planning meeting", c.planning_meeting_on, writers.get("planning-meeting")))
-    rows.append(("Closed", c.closed_on, writers.get("close")))
+        rows.append(("Not accepted", c.requested_on, first.get(services.REFUSED)))
+    rows.append(("Hub consultation", c.consultation_on, first.get(services.CONSULTATION)))
+    rows.append(("Pattern mapping", c.pattern_mapping_on, first.get(services.PATTERN_MAPPING)))
+    rows.append(("First meeting with the child (AIM starts)", c.first_meeting_with_child_on, first.get(services.AIM_START)))
+    rows.append(("AIM assessment completed", c.aim_completed_on, first.get(services.AIM_DONE)))
+    for entry in (e for e in recorded if e.step == services.QA):
+        who = "CYJS" if entry.by_id == c.qa_cyjs_manager_id else "children's social care"
+        rows.append((f"Quality assurance by {who}", timezone.localtime(entry.at).date(), entry))
+    rows.append(("Outcome and planning meeting", c.planning_meeting_on, first.get(services.PLANNING)))
+    rows.append(("Closed", c.closed_on, first.get(services.CLOSE)))
     return rows
 
 
@@ -133,7 +141,7 @@ def consultation_detail(request, pk):
         "consultation": consultation,
         "child": child,
         "eligibility": eligibility_rows(consultation),
-        "steps": step_rows(consultation, selectors.step_writers(consultation)),
+        "steps": step_rows(consultation, selectors.step_recorders(consultation)),
         "next_steps": [(step, services.STEP_TITLES[step]) for step in steps],
         "waiting_for": sorted({WAITING[s] for s in services.steps_open(consultation) if s not in steps}),
         "clocks": selectors.clocks_of(consultation),

@@ -77,8 +77,9 @@ class MashForm(IncidentMomentsMixin, forms.Form):
     category = radios("Reason for the briefing", SeriousIncident.Category.choices, message="Choose the reason for the briefing")
     summary = textarea("What happened", required=True, rows=6, message="Write a short outline of the incident")
     consent = radios("Did the family agree to the referral?", Contact.Consent.choices, message="Say whether the family agreed to the referral")
-    consent_reason = textarea("Why consent was not sought (optional)", rows=3,
-                              help_text="If you leave this blank, the referral says a serious incident cannot wait")
+    consent_reason = textarea("Why consent was not sought, or how you tried to contact the family", rows=3,
+                              help_text="Needed if you could not contact the family. If consent was not sought and you "
+                              "leave this blank, the referral says a serious incident cannot wait")
 
     def service_kwargs(self):
         data = self.cleaned_data

@@ -282,6 +282,8 @@ def send_to_mash(
         errors["consent"] = "Say whether the family agreed to the referral"
     elif consent == Contact.Consent.NOT_SOUGHT and not consent_reason:
         consent_reason = NO_CONSENT_REASON
+    elif consent == Contact.Consent.UNCONTACTABLE and not consent_reason:
+        errors["consent_reason"] = "Say how you tried to contact the family"
     if errors:
         raise ValidationError(errors)
     concerns = (
@@ -303,7 +305,7 @@ def send_to_mash(
         concerns=concerns,
         categories=[concern] if concern else [],
         consent=consent,
-        consent_reason=consent_reason if consent == Contact.Consent.NOT_SOUGHT else "",
+        consent_reason=consent_reason if consent in (Contact.Consent.NOT_SOUGHT, Contact.Consent.UNCONTACTABLE) else "",
         referrer_level=4,
     )
     contact = receive_contact(received_by=by, details=details)

@@ -4,7 +4,10 @@
 Thin: every write calls the same service as the pages. A child the caller may not see answers 404
 (and is logged); a caller who sees the child but may not read the joint section (police, MASH, CSC
 where the authority's protocol does not share it) gets 403, logged as denied, and an empty list;
-disagreements answer the same to anyone but managers of CSC and CYJS (PE L9763). A caller who may
+disagreements answer the same to anyone but managers of CSC and CYJS (PE L9763), those whose role
+answers a step of their authority's ladder, and, where the protocol puts disagreements on the child's
+record, whoever reads the section (services.may_see_disagreements). `stage_label` and `steps` give
+the ladder the disagreement follows. A caller who may
 read but not write gets 403; a service refusal is 400 with field errors; a stale `version` is 409.
 """
 

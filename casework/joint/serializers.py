@@ -50,14 +50,22 @@ class HistoryEntrySerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True)
 
 
+class LadderStepSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    side = serializers.CharField(default="other")
+
+
 class JointDisagreementSerializer(serializers.ModelSerializer):
     history = HistoryEntrySerializer(many=True, read_only=True)
     deadlines = serializers.SerializerMethodField()
+    stage_label = serializers.CharField(read_only=True)
+    steps = LadderStepSerializer(source="ladder_steps", many=True, read_only=True)
 
     class Meta:
         model = JointWorkingDisagreement
         fields = [
-            "id", "child", "decision", "raised_by", "raised_at", "about", "stage", "status", "history",
+            "id", "child", "decision", "raised_by", "raised_at", "about", "stage", "stage_label", "steps", "status", "history",
             "resolution", "resolved_at", "deadlines", "version",
         ]
         read_only_fields = fields

@@ -15,18 +15,26 @@ Who may do what:
   in their own authority, only for a child open to both (P27; 003 L84: "known to both
   services, on either a voluntary or statutory basis", so any open involvement counts);
 - the planning meeting is recorded by a practitioner or manager of either agency;
-- a disagreement is raised by a manager of either agency and answered at each stage by the
-  stage's manager (PE, made symmetric: either agency may raise):
+- a disagreement follows the raiser's authority's escalation ladder
+  (`JointWorkingProtocol.disagreement_ladder`, copied onto the disagreement when it is raised so
+  a later change to the setting moves no running one). Each step names the role(s) that respond
+  and the side they are on. Lancashire's default (PE, made symmetric: either agency may raise):
     1. team manager of the other agency;
     2. senior manager of the raising agency (its own review);
     3. senior manager of the other agency (the raising senior manager asked them to review);
     4. head of service of the other agency (the heads of service work it out together).
-  The raising side escalates (no further than stage 4) and either the raising side or the
-  person answering the current stage records the resolution.
+  Somerset (003 L97, ¶2.7): 1. practitioners, 2. their respective managers, 3. the Operations
+  Manager (CSC's senior manager: there is no operations manager role).
+  It is raised by a manager of either agency, or by anyone with a role of the first step (Somerset's
+  practitioners). The raising side (its managers, and whoever raised it) escalates, no further
+  than the last step, and either the raising side or the person answering the current step records
+  the resolution.
 
-Disagreements stay off the child's record (PE L9763): they are not in the chronology and only
-managers of CSC and CYJS (and administrators) see them; practitioners get 403. Reads and writes
-still go to the access log, which is an audit of who looked, not the child's record.
+Disagreements stay off the child's record by default (PE L9763): they are not in the chronology
+and only managers of CSC and CYJS, anyone whose role answers a step of their authority's ladder,
+and administrators see them; others get 403. Where the authority's protocol sets
+`disagreements_on_record`, they are on the child's chronology (casework/joint/chronology.py) and
+whoever may read the joint section sees them. Reads and writes go to the access log either way.
 
 Clocks: `joint_planning_meeting` (10 working days, a Somerset local setting, 003 L84) starts on
 a decision, counted from the day the second agency's involvement started (from the new decision's
@@ -37,9 +45,9 @@ resolving stops the open one.
 
 Per authority: whether CSC reads this section at all is the authority's protocol
 (`JointWorkingProtocol.csc_reads`, casework.justice.sharing); the number of days of each clock is
-the timescale rule in force for the authority (an override row changes it). The ladder itself
-(Somerset's three steps to an Operations Manager, 003 L97, against Lancashire's four) is not yet a
-protocol setting: both use PE's four stages.
+the timescale rule in force for the authority (an override row changes it); the ladder and whether
+disagreements are on the child's record are the protocol's `disagreement_ladder` and
+`disagreements_on_record`.
 """
 
 from dataclasses import dataclass
@@ -55,8 +63,8 @@ from accounts.models import Agency, Role, User
 from notifications.clocks import cancel_clock, start_clock, stop_clock
 from notifications.services import notify
 
-from ..justice.sharing import Section, may_read_section
-from ..models import Child, Involvement, JointWorkingDisagreement, LeadAgencyDecision
+from ..justice.sharing import Section, may_read_section, protocol_for
+from ..models import Child, Involvement, JointWorkingDisagreement, JointWorkingProtocol, LeadAgencyDecision
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError
 
@@ -69,15 +77,6 @@ MANAGERS = frozenset({Role.TEAM_MANAGER, Role.SENIOR_MANAGER, Role.HEAD_OF_SERVI
 PLANNERS = MANAGERS | {Role.PRACTITIONER}
 Stage = JointWorkingDisagreement.Stage
 Status = JointWorkingDisagreement.Status
-LAST_STAGE = Stage.HEADS_OF_SERVICE
-
-# PE stages 1–4: who answers, and from which side ("other" = the agency that did not raise it).
-STAGE_ANSWERED_BY = {
-    Stage.TEAM_MANAGERS: (Role.TEAM_MANAGER, "other"),
-    Stage.SENIOR_MANAGER_REVIEW: (Role.SENIOR_MANAGER, "raising"),
-    Stage.SENIOR_MANAGERS: (Role.SENIOR_MANAGER, "other"),
-    Stage.HEADS_OF_SERVICE: (Role.HEAD_OF_SERVICE, "other"),
-}
 
 
 def day_text(value: date) -> str:
@@ -114,12 +113,35 @@ def may_record_planning(user) -> bool:
     return _kind(user) in JOINT_KINDS and user.role in PLANNERS and may_read_section(user, Section.JOINT)
 
 
+def ladder_roles(protocol) -> frozenset:
+    """Every role that answers a step of the protocol's ladder."""
+    return frozenset(role for step in protocol.disagreement_ladder for role in step["roles"])
+
+
 def may_see_disagreements(user) -> bool:
-    """PE L9763: kept off the child's record, so only managers of the two agencies (and
-    administrators) see disagreements; practitioners do not."""
+    """PE L9763: kept off the child's record, so by default only managers of the two agencies,
+    those whose role answers a step of their authority's ladder (Somerset's practitioners, 003 L97)
+    and administrators see disagreements. Where the protocol puts them on the child's record,
+    whoever may read the joint section sees them."""
     if not user.is_authenticated:
         return False
-    return is_administrator(user) or (is_joint_manager(user) and may_read_section(user, Section.JOINT))
+    if is_administrator(user):
+        return True
+    if _kind(user) not in JOINT_KINDS or not may_read_section(user, Section.JOINT):
+        return False
+    if user.role in MANAGERS:
+        return True
+    protocol = protocol_for(user.authority)
+    return protocol.disagreements_on_record or user.role in ladder_roles(protocol)
+
+
+def may_raise_disagreement(user) -> bool:
+    """A manager of CSC or CYJS, or anyone whose role answers the first step of their authority's
+    ladder (Somerset: practitioners first resolve it between them, 003 L97), who may read the section."""
+    if _kind(user) not in JOINT_KINDS or not may_read_section(user, Section.JOINT):
+        return False
+    ladder = protocol_for(user.authority).disagreement_ladder
+    return user.role in MANAGERS or bool(ladder and user.role in ladder[0]["roles"])
 
 
 def open_joint_involvements(child, authority):
@@ -325,43 +347,81 @@ def raising_kind(disagreement) -> str:
     return disagreement.history[0]["agency_kind"] if disagreement.history else _kind(disagreement.raised_by)
 
 
-def answering_kind(disagreement, stage=None) -> str:
-    role, side = STAGE_ANSWERED_BY[stage or disagreement.stage]
-    raising = raising_kind(disagreement)
+def step_of(disagreement, stage=None) -> dict:
+    """The ladder step at `stage` (default: the current one), from the steps the disagreement started on."""
+    return disagreement.ladder_steps[(stage or disagreement.stage) - 1]
+
+
+def last_stage(disagreement) -> int:
+    return len(disagreement.ladder_steps)
+
+
+def _answering_kind(step, raising) -> str:
+    side = step.get("side", "other")
+    if side in JOINT_KINDS:
+        return side
     return raising if side == "raising" else (CYJS if raising == CSC else CSC)
+
+
+def answering_kind(disagreement, stage=None) -> str:
+    return _answering_kind(step_of(disagreement, stage), raising_kind(disagreement))
+
+
+def _roles_text(step) -> str:
+    labels = [Role(role).label.lower() for role in step["roles"]]
+    return " or ".join(labels)
 
 
 def _authority_id(disagreement):
     return disagreement.history[0].get("authority_id") if disagreement.history else None
 
 
+def protocol_of(disagreement) -> JointWorkingProtocol:
+    """The protocol of the authority the disagreement was raised in (defaults: Lancashire's)."""
+    saved = JointWorkingProtocol.objects.filter(authority_id=_authority_id(disagreement)).first()
+    return saved if saved is not None else JointWorkingProtocol()
+
+
 def answers_stage(user, disagreement) -> bool:
     """Is this user the one who answers the disagreement at its current stage?"""
-    role, _ = STAGE_ANSWERED_BY[disagreement.stage]
     return (
-        user.role == role
+        user.role in step_of(disagreement)["roles"]
         and _kind(user) == answering_kind(disagreement)
         and user.agency.authority_id == _authority_id(disagreement)
     )
 
 
 def on_raising_side(user, disagreement) -> bool:
-    return is_joint_manager(user) and _kind(user) == raising_kind(disagreement) and user.agency.authority_id == _authority_id(disagreement)
+    """A manager of the raising agency, or whoever raised it (Somerset's practitioners, 003 L97)."""
+    return (
+        _kind(user) in JOINT_KINDS
+        and (user.role in MANAGERS or user.pk == disagreement.raised_by_id)
+        and _kind(user) == raising_kind(disagreement)
+        and user.agency.authority_id == _authority_id(disagreement)
+    )
+
+
+def _ladder_rows(steps, raising, stage=0) -> list[dict]:
+    return [
+        {
+            "number": number,
+            "label": step["label"],
+            "answered_by": f"{_roles_text(step).capitalize()} in {KIND_NAMES[_answering_kind(step, raising)]}",
+            "current": number == stage,
+            "reached": number <= stage,
+        }
+        for number, step in enumerate(steps, start=1)
+    ]
 
 
 def ladder(disagreement) -> list[dict]:
-    """The four stages with who answers each, for the page (PE stages 1–4)."""
-    rows = []
-    for stage in Stage:
-        role, _ = STAGE_ANSWERED_BY[stage]
-        rows.append({
-            "number": stage.value,
-            "label": stage.label,
-            "answered_by": f"{Role(role).label} in {KIND_NAMES[answering_kind(disagreement, stage)]}",
-            "current": stage == disagreement.stage,
-            "reached": stage <= disagreement.stage,
-        })
-    return rows
+    """The steps the disagreement follows, with who answers each, for the page."""
+    return _ladder_rows(disagreement.ladder_steps, raising_kind(disagreement), disagreement.stage)
+
+
+def ladder_for_raiser(user) -> list[dict]:
+    """The steps a disagreement this user raises would follow (their authority's ladder)."""
+    return _ladder_rows(protocol_for(user.authority).disagreement_ladder, _kind(user))
 
 
 def actions_for(user, disagreement) -> dict:
@@ -370,24 +430,24 @@ def actions_for(user, disagreement) -> dict:
     answered = any(h["what"] == "responded" and h["stage"] == disagreement.stage for h in disagreement.history)
     return {
         "respond": is_open and not answered and answers_stage(user, disagreement),
-        "escalate": is_open and disagreement.stage < LAST_STAGE and on_raising_side(user, disagreement),
+        "escalate": is_open and disagreement.stage < last_stage(disagreement) and on_raising_side(user, disagreement),
         "resolve": is_open and (on_raising_side(user, disagreement) or answers_stage(user, disagreement)),
     }
 
 
 def stage_answerers(disagreement) -> list:
-    """Who answers the current stage: the other agency's team manager of the child's involvement at
-    stage 1 where there is one, else everyone active in the answering agency with the stage's role."""
-    role, _ = STAGE_ANSWERED_BY[disagreement.stage]
+    """Who answers the current stage: the answering agency's allocated worker or manager of the
+    child's involvement where their role answers the step (e.g. the other team manager at
+    Lancashire's stage 1), else everyone active in the answering agency with one of the step's roles."""
+    roles = step_of(disagreement)["roles"]
     kind = answering_kind(disagreement)
     authority_id = _authority_id(disagreement)
-    if disagreement.stage == Stage.TEAM_MANAGERS:
-        found = open_joint_involvements(disagreement.child, authority_id)
-        manager = _manager_of(found[kind])
-        if manager is not None and manager.is_active and manager.role == role:
-            return [manager]
+    found = open_joint_involvements(disagreement.child, authority_id)
+    people = [p for p in _people_of(found[kind]) if p.role in roles]
+    if people:
+        return people
     return list(
-        User.objects.filter(is_active=True, role=role, agency__kind=kind, agency__authority_id=authority_id).order_by("id")[:20]
+        User.objects.filter(is_active=True, role__in=roles, agency__kind=kind, agency__authority_id=authority_id).order_by("id")[:20]
     )
 
 
@@ -414,14 +474,13 @@ def _start_stage(disagreement, *, by):
         responsible=responsible, agency=responsible.agency if responsible else by.agency,
     )
     link = reverse("joint-disagreement-detail", args=[disagreement.pk])
-    stage = Stage(disagreement.stage)
     for person in answerers:
         if person.pk != by.pk:
             notify(
                 recipient=person,
                 subject="A joint working disagreement needs your response",
                 body=(
-                    f"Stage {stage.value} ({stage.label.lower()}): {by.display_name} ({by.agency.name}) asks for your response "
+                    f"Stage {disagreement.stage} ({disagreement.stage_label.lower()}): {by.display_name} ({by.agency.name}) asks for your response "
                     "within 5 working days. Talk it through by phone first; keep it restorative and about the child."
                 ),
                 link=link,
@@ -440,11 +499,12 @@ def _require_open(disagreement):
 
 @access_log_last()
 def raise_disagreement(*, child, by, about, decision=None) -> JointWorkingDisagreement:
-    """A manager of CSC or CYJS disagrees with the other agency about this child's joint working
-    or thresholds (PE L9741). Starts stage 1: the other agency's team manager answers within the
-    stage's timescale."""
+    """A manager of CSC or CYJS (or, where the ladder starts with them, a practitioner: 003 L97)
+    disagrees with the other agency about this child's joint working or thresholds (PE L9741).
+    Copies the raiser's authority's ladder onto the disagreement and starts its first step: the
+    step's responder answers within the stage's timescale."""
     require_access(by, child)
-    if not (is_joint_manager(by) and may_read_section(by, Section.JOINT)):
+    if not may_raise_disagreement(by):
         raise PermissionDenied("Only a team manager or above in children's social care or youth justice can raise a disagreement")
     errors = {}
     about = (about or "").strip()
@@ -459,7 +519,7 @@ def raise_disagreement(*, child, by, about, decision=None) -> JointWorkingDisagr
         raise ValidationError({"about": "A disagreement about this is already open: escalate or resolve that one"})
     disagreement = JointWorkingDisagreement.objects.create(
         child=child, decision=decision, raised_by=by, raised_at=timezone.now(), about=about,
-        stage=Stage.TEAM_MANAGERS, history=[_entry(by, "raised", Stage.TEAM_MANAGERS, about)],
+        stage=1, steps=protocol_for(by.agency.authority).disagreement_ladder, history=[_entry(by, "raised", 1, about)],
     )
     disagreement.told = _start_stage(disagreement, by=by)
     log_write(by, child, "joint-disagreement:raise")
@@ -474,10 +534,9 @@ def respond(*, disagreement, by, response) -> JointWorkingDisagreement:
     require_access(by, disagreement.child)
     _require_open(disagreement)
     if not answers_stage(by, disagreement):
-        role, _ = STAGE_ANSWERED_BY[disagreement.stage]
         raise PermissionDenied(
-            f"At stage {disagreement.stage} the response comes from a {Role(role).label.lower()} in "
-            f"{KIND_NAMES[answering_kind(disagreement)]}"
+            f"At stage {disagreement.stage} ({disagreement.stage_label.lower()}) the response comes from a "
+            f"{_roles_text(step_of(disagreement))} in {KIND_NAMES[answering_kind(disagreement)]}"
         )
     if any(h["what"] == "responded" and h["stage"] == disagreement.stage for h in disagreement.history):
         raise ValidationError("This stage has its response: escalate it or record the resolution")
@@ -493,15 +552,18 @@ def respond(*, disagreement, by, response) -> JointWorkingDisagreement:
 
 @access_log_last()
 def escalate(*, disagreement, by) -> JointWorkingDisagreement:
-    """Not agreed: the raising side takes it a stage up (PE stages 1–4). The previous stage's clock
-    stops and the new stage's starts. Refused past stage 4."""
+    """Not agreed: the raising side takes it a step up its ladder (PE stages 1–4; 003 L97 steps 1–3).
+    The previous stage's clock stops and the new stage's starts. Refused past the last step."""
     disagreement = _lock(disagreement)
     require_access(by, disagreement.child)
     _require_open(disagreement)
     if not on_raising_side(by, disagreement):
         raise PermissionDenied(f"Only a manager in {KIND_NAMES[raising_kind(disagreement)]}, which raised it, can escalate it")
-    if disagreement.stage >= LAST_STAGE:
-        raise ValidationError("This is the last stage: the heads of service must agree a way forward together")
+    if disagreement.stage >= last_stage(disagreement):
+        raise ValidationError(
+            f"This is the last stage ({disagreement.stage_label.lower()}): there is no further step to escalate to. "
+            "Those at this stage must agree a way forward together"
+        )
     stop_clock(STAGE_CLOCK, disagreement)
     stage = disagreement.stage + 1
     save_if_unchanged(disagreement, expected_version=None,

@@ -1,9 +1,9 @@
 """Lead agency and joint working disagreement pages. Rules live in services.py; these shape the pages.
 
 Every page read is logged by `open_child` / `open_child_record`: a user who can see the child but may
-not read the joint section (casework.justice.sharing) gets 403, logged as denied; so does anyone but
-a manager of CSC or CYJS on a disagreement's pages (PE L9763: kept off the child's record). Every
-write is logged by the service.
+not read the joint section (casework.justice.sharing) gets 403, logged as denied; so does anyone
+services.may_see_disagreements refuses on a disagreement's pages (PE L9763: by default kept off the
+child's record, for managers and those answering a step). Every write is logged by the service.
 """
 
 from datetime import datetime
@@ -41,7 +41,7 @@ def _disagreement_reader(user, child):
 
 
 def _disagreement_raiser(user, child):
-    return services.may_see_disagreements(user) and services.is_joint_manager(user)
+    return services.may_see_disagreements(user) and services.may_raise_disagreement(user)
 
 
 def _attempt(form, call):
@@ -111,7 +111,8 @@ def lead_agency_detail(request, pk):
         "may_decide": services.may_decide_lead_agency(user),
         "may_plan": is_current and decision.planning_meeting_on is None and services.may_record_planning(user),
         "sees_disagreements": sees_disagreements,
-        "may_raise": sees_disagreements and services.is_joint_manager(user),
+        "disagreements_on_record": protocol_for(user.authority).disagreements_on_record,
+        "may_raise": sees_disagreements and services.may_raise_disagreement(user),
         "disagreements": list(decision.disagreements.order_by("-raised_at")) if sees_disagreements else [],
     })
 
@@ -162,6 +163,8 @@ def joint_disagreement_new(request, pk):
             return redirect("joint-disagreement-detail", pk=made.pk)
     return render(request, "casework/joint/disagreement_new.html", {
         "child": child, "form": form, "title": "Raise a disagreement with the other agency",
+        "steps": services.ladder_for_raiser(request.user),
+        "on_record": protocol_for(request.user.authority).disagreements_on_record,
     })
 
 
@@ -203,6 +206,7 @@ def joint_disagreement_detail(request, pk):
         "ladder": services.ladder(disagreement),
         "history": [{**h, "at": datetime.fromisoformat(h["when"])} for h in disagreement.history],
         "raising": services.KIND_NAMES[services.raising_kind(disagreement)],
+        "on_record": services.protocol_of(disagreement).disagreements_on_record,
         "clocks": selectors.stage_clocks(disagreement),
         "title": "Joint working disagreement",
     })

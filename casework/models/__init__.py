@@ -3,6 +3,7 @@
 from .assessment import Assessment, ChildInNeedMeeting, ChildInNeedPlan
 from .child import Child, Involvement, Person, Relationship
 from .conference import AbuseCategory, ChildProtectionConference, ChildProtectionPlan, CoreGroupMeeting
+from .custody_care import BailPackageReview, CustodyPlanningMeeting, CustodyVisit, LookedAfterReview
 from .joint_work import HsbConsultation, JointWorkingDisagreement, LeadAgencyDecision, PreventionReferral, SeriousIncident
 from .justice import (
     AppropriateAdultScreening,
@@ -22,6 +23,7 @@ __all__ = [
     "AgreedAction",
     "AppropriateAdultScreening",
     "Assessment",
+    "BailPackageReview",
     "Capacity",
     "CaseNote",
     "Child",
@@ -33,10 +35,13 @@ __all__ = [
     "CoreGroupMeeting",
     "CourtAppearance",
     "CustodyEpisode",
+    "CustodyPlanningMeeting",
+    "CustodyVisit",
     "HsbConsultation",
     "Involvement",
     "JointWorkingDisagreement",
     "LeadAgencyDecision",
+    "LookedAfterReview",
     "PreventionReferral",
     "SeriousIncident",
     "JointWorkingProtocol",

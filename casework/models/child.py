@@ -2,6 +2,7 @@
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -158,6 +159,23 @@ class Involvement(models.Model):
         HSB_HUB = "hsb_hub", "Harmful sexual behaviour hub"
         OTHER = "other", "Other"
 
+    class LegalBasis(models.TextChoices):
+        """Why a child is looked after (CLA involvements only). What a custodial sentence does to it
+        differs by basis (000 ¶20.2–20.4; 003 L152–158), and so does who attends court (003 L116)."""
+
+        SECTION_20 = "section_20", "Accommodated by agreement (section 20)"
+        INTERIM_CARE_ORDER = "interim_care_order", "Interim care order (section 38)"
+        CARE_ORDER = "care_order", "Care order (section 31)"
+        # LASPO 2012 s104; the child is accommodated under Children Act 1989 s21.
+        REMAND_LA = "remand_la", "Remanded to local authority accommodation"
+        # Bail to reside as directed by the authority (000 ¶18.9; 003 L150).
+        BAIL_TO_RESIDE = "bail_to_reside", "Bailed to live where the authority directs"
+        # LASPO 2012 s104(1): looked after while remanded to youth detention accommodation.
+        REMAND_YDA = "remand_yda", "Remanded to youth detention accommodation"
+
+    CARE_ORDERS = frozenset({"interim_care_order", "care_order"})
+    REMAND_BASES = frozenset({"remand_la", "bail_to_reside", "remand_yda"})
+
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="involvements")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="involvements")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -168,6 +186,14 @@ class Involvement(models.Model):
     )
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL)
     is_lead_agency = models.BooleanField(default=False)
+    # Looked-after involvements only; blank = not recorded (or not a looked-after involvement).
+    legal_basis = models.CharField(max_length=20, choices=LegalBasis.choices, blank=True, default="")
+    # Closing (casework/involvements/services.py close_involvement): who closed it and why.
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closure_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-start"]
@@ -179,9 +205,23 @@ class Involvement(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
                 name="involvement_ends_after_start",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="cla") | models.Q(legal_basis=""),
+                name="only_looked_after_has_legal_basis",
+            ),
         ]
 
     @property
     def is_open(self):
         return self.end is None
+
+    @property
+    def under_care_order(self) -> bool:
+        """CSC has parental responsibility under an interim or full care order (003 L116; 000 ¶20.4)."""
+        return self.legal_basis in self.CARE_ORDERS
+
+    def clean(self):
+        super().clean()
+        if self.legal_basis and self.kind != self.Kind.CLA:
+            raise ValidationError({"legal_basis": "Only a looked-after involvement has a legal basis"})

@@ -52,6 +52,11 @@ class PreventionReferral(models.Model):
         "referrals.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="prevention_referral"
     )
     follow_ups = models.TextField(blank=True, help_text="6- and 12-week check-ins with the receiving agency (PP6)")
+    # The youth justice prevention involvement this referral opened or joined (set where it is opened);
+    # closing the referral ends it (casework.prevention.services.close_referral).
+    involvement = models.ForeignKey(
+        "casework.Involvement", null=True, blank=True, on_delete=models.SET_NULL, related_name="prevention_referrals"
+    )
     closed_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -103,6 +108,9 @@ class HsbConsultation(models.Model):
     areas_of_work = models.TextField(blank=True)
     review_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
+    # Who recorded each step and when: [{"step": "consultation", "by": user id, "at": ISO time}, ...]
+    # (names are looked up when shown, not copied here).
+    history = models.JSONField(default=list, blank=True, help_text="Each step: who recorded it and when")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -199,6 +207,8 @@ class JointWorkingDisagreement(models.Model):
     (000 ¶21.1; part B PE stages 1–4; 003 §1.15)."""
 
     class Stage(models.IntegerChoices):
+        # Lancashire's default ladder (JointWorkingProtocol.disagreement_ladder); an authority's own
+        # ladder may have other steps, so `stage` is a position in `steps`, not one of these.
         TEAM_MANAGERS = 1, "Team managers"
         SENIOR_MANAGER_REVIEW = 2, "Senior manager review (raising agency)"
         SENIOR_MANAGERS = 3, "Senior managers of both agencies"
@@ -213,7 +223,11 @@ class JointWorkingDisagreement(models.Model):
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField()
     about = models.TextField()
-    stage = models.PositiveSmallIntegerField(choices=Stage.choices, default=Stage.TEAM_MANAGERS)
+    # The current step: 1 is the first of `steps`.
+    stage = models.PositiveSmallIntegerField(default=1)
+    # The authority's ladder when it was raised (JointWorkingProtocol.disagreement_ladder), copied so a
+    # later change to the setting moves no running disagreement.
+    steps = models.JSONField(default=list, blank=True, help_text="The escalation steps this disagreement follows")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     history = models.JSONField(default=list, blank=True, help_text="Each stage's response: who, when, what")
     resolution = models.TextField(blank=True)
@@ -222,3 +236,14 @@ class JointWorkingDisagreement(models.Model):
 
     class Meta:
         ordering = ["-raised_at"]
+
+    @property
+    def ladder_steps(self) -> list[dict]:
+        from .justice import default_disagreement_ladder
+
+        return self.steps or default_disagreement_ladder()
+
+    @property
+    def stage_label(self) -> str:
+        steps = self.ladder_steps
+        return steps[self.stage - 1]["label"] if 1 <= self.stage <= len(steps) else f"Stage {self.stage}"

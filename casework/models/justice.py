@@ -7,6 +7,7 @@ the authority's joint working protocol (`JointWorkingProtocol.csc_reads`).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -14,11 +15,78 @@ from django.db import models
 # and takes part in prevention, the HSB hub, serious incidents and lead-agency decisions;
 # the CYJS duty worker's screening notes on the appropriate adult's form stay with CYJS unless
 # an authority's protocol says otherwise.
-DEFAULT_CSC_READS = ("custody", "pace", "court", "remand", "orders", "prevention", "hsb", "incidents", "joint")
+DEFAULT_CSC_READS = ("custody", "pace", "court", "remand", "orders", "prevention", "hsb", "incidents", "joint", "custody_care")
 
 
 def default_csc_reads():
     return list(DEFAULT_CSC_READS)
+
+
+# --- Joint working disagreements: the escalation ladder (somerset-vs-lancashire §1.15, C13, R14) ---
+#
+# Each step: a label, the role(s) that respond at it (accounts Role values) and the side that
+# responds: "other" (the agency that did not raise it), "raising", "csc" or "cyjs".
+#
+# Lancashire (the default): the MASH/CSC/CYJS Case Escalation Process, four stages (seed 000
+# appendix L9737–9763; part B PE), made symmetric: either agency may raise.
+LANCASHIRE_DISAGREEMENT_LADDER = (
+    {"label": "Team managers", "roles": ["team_manager"], "side": "other"},
+    {"label": "Senior manager review (raising agency)", "roles": ["senior_manager"], "side": "raising"},
+    {"label": "Senior managers of both agencies", "roles": ["senior_manager"], "side": "other"},
+    {"label": "Heads of service", "roles": ["head_of_service"], "side": "other"},
+)
+# Somerset: three steps under CSC's Resolving Professional Differences Protocol (seed 003 L97, ¶2.7):
+# practitioners, then their respective managers, then the Operation(s) Manager. There is no
+# operations manager role in accounts (somerset-vs-lancashire C13 suggests one): the nearest
+# existing role is the senior manager, the level above the team manager, in CSC (whose protocol it is).
+SOMERSET_DISAGREEMENT_LADDER = (
+    {"label": "Practitioners", "roles": ["practitioner"], "side": "other"},
+    {"label": "Their respective managers", "roles": ["team_manager"], "side": "other"},
+    {"label": "Operations Manager", "roles": ["senior_manager"], "side": "csc"},
+)
+LADDER_SIDES = {"other": "the other agency", "raising": "the raising agency", "csc": "children's social care",
+                "cyjs": "the child and youth justice service"}
+# Only CSC and CYJS staff answer: practitioner up to director (accounts Role values).
+LADDER_ROLES = ("practitioner", "team_manager", "senior_manager", "head_of_service", "director_of_childrens_services")
+
+
+def default_disagreement_ladder():
+    return [dict(step, roles=list(step["roles"])) for step in LANCASHIRE_DISAGREEMENT_LADDER]
+
+
+def somerset_disagreement_ladder():
+    return [dict(step, roles=list(step["roles"])) for step in SOMERSET_DISAGREEMENT_LADDER]
+
+
+def disagreement_ladder_errors(steps) -> list[str]:
+    """What is wrong with a ladder setting, in words for the admin form (empty when it is valid)."""
+    if not isinstance(steps, list) or not steps:
+        return ['Give at least one step, as a list of {"label": ..., "roles": [...], "side": ...}']
+    if len(steps) > 10:
+        return ["Give no more than 10 steps"]
+    errors = []
+    for number, step in enumerate(steps, start=1):
+        if not isinstance(step, dict):
+            errors.append(f"Step {number} must be an object with a label and roles")
+            continue
+        unknown_keys = set(step) - {"label", "roles", "side"}
+        if unknown_keys:
+            errors.append(f"Step {number} has unknown keys: {', '.join(sorted(unknown_keys))}")
+        label = step.get("label")
+        if not isinstance(label, str) or not label.strip():
+            errors.append(f"Step {number} needs a label")
+        elif len(label) > 100:
+            errors.append(f"Step {number}'s label must be 100 characters or fewer")
+        roles = step.get("roles")
+        if not isinstance(roles, list) or not roles:
+            errors.append(f"Step {number} needs at least one role that responds")
+        else:
+            unknown = [str(r) for r in roles if r not in LADDER_ROLES]
+            if unknown:
+                errors.append(f"Step {number} has unknown roles: {', '.join(unknown)} (use {', '.join(LADDER_ROLES)})")
+        if step.get("side", "other") not in LADDER_SIDES:
+            errors.append(f"Step {number}'s side must be one of {', '.join(LADDER_SIDES)}")
+    return errors
 
 
 class JointWorkingProtocol(models.Model):
@@ -31,6 +99,10 @@ class JointWorkingProtocol(models.Model):
         ALWAYS = "always", "Always makes the child looked after"
         WHEN_AUTHORITY_PLACES = "when_authority_places", "Only when the authority decides where the child lives"
 
+    class CscAttendsCourt(models.TextChoices):
+        LOOKED_AFTER = "looked_after", "With any looked-after child"
+        CARE_ORDER = "care_order", "Only under an interim or full care order"
+
     class Section(models.TextChoices):
         CUSTODY = "custody", "Police custody episodes"
         SCREENING = "screening", "Appropriate adult form screening"
@@ -42,6 +114,7 @@ class JointWorkingProtocol(models.Model):
         HSB = "hsb", "Harmful sexual behaviour hub"
         INCIDENTS = "incidents", "Serious incidents"
         JOINT = "joint", "Lead agency and joint working disagreements"
+        CUSTODY_CARE = "custody_care", "Care of a child in youth detention"
 
     authority = models.OneToOneField("accounts.Authority", on_delete=models.CASCADE, related_name="joint_working_protocol")
     # 000 ¶18.9 (Lancashire): looked after only when the authority decides the placement;
@@ -50,15 +123,87 @@ class JointWorkingProtocol(models.Model):
     # 000 ¶20.2: a child under 16 accommodated under s20 stops being looked after on a custodial
     # sentence. Somerset states no age limit (empty = any age).
     section_20_ends_on_custody_under = models.PositiveSmallIntegerField(null=True, blank=True, default=16)
-    # 000 ¶20.5: CSC stays open 3 months after a DTO/s250 where it was significantly involved.
-    csc_open_after_custody_months = models.PositiveSmallIntegerField(default=3)
+    # 000 ¶20.5: CSC stays open (a waiting period) after a DTO/s250 where it was significantly involved;
+    # Somerset has no such period. How long is the timescale rule's (`csc_open_after_custody`, 3 months;
+    # an authority wanting another number adds an override for it in notifications/data/timescales.toml).
+    csc_stays_open_after_custody = models.BooleanField(
+        default=True,
+        help_text="Children's social care stays open after a DTO or section 250 sentence where it was significantly "
+        "involved (for how long: the timescale rule csc_open_after_custody)",
+    )
     csc_reads = models.JSONField(default=default_csc_reads, blank=True, help_text="Which youth justice sections CSC workers may read")
+    # The steps a joint working disagreement escalates through (see LANCASHIRE_DISAGREEMENT_LADDER).
+    # A disagreement copies the steps when it is raised, so changing this moves no running one.
+    disagreement_ladder = models.JSONField(
+        default=default_disagreement_ladder, blank=True,
+        help_text='Escalation steps, in order: [{"label": ..., "roles": ["team_manager"], "side": "other"}]. '
+                  "Side: other, raising, csc or cyjs.",
+    )
+    # Lancashire keeps escalation records "NOT on a child's record unless relevant" (000 appendix
+    # L9763): False. True puts disagreements on the child's chronology for whoever reads the joint section.
+    disagreements_on_record = models.BooleanField(
+        default=False, help_text="Show joint working disagreements on the child's chronology"
+    )
+    # 003 L162 (S-T4, S-T5): Somerset's local custody clocks, the custody (DTO) planning meeting in 10
+    # working days and the joint CSC and YJS visit in 7 working days. Off by default: Lancashire's
+    # agreement has neither (000 ¶19.3, ¶20 leave custody care to "statutory timescales"). The looked
+    # after review and statutory visit clocks are national care planning duties and run everywhere
+    # (casework/custody_care/services.py).
+    custody_local_clocks = models.BooleanField(
+        default=False,
+        help_text="Somerset's local custody clocks: the custody planning meeting (10 working days) and the joint CSC and youth justice visit (7 working days)",
+    )
+    # 000 ¶9.3 (Lancashire): the CSC social worker attends court with any child in care.
+    # 003 L116 (Somerset): CSC attends where it has parental responsibility by an interim or full care order.
+    csc_attends_court = models.CharField(max_length=15, choices=CscAttendsCourt.choices, default=CscAttendsCourt.LOOKED_AFTER)
+    # 000 ¶12.2: "the CYJS Team Manager with lead responsibility for PACE bed transfers" is told of any
+    # child held inappropriately in police custody. Empty: the recording worker's own CYJS team manager.
+    pace_transfer_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="PACE transfer lead",
+        help_text="The CYJS manager told when a child stays in police custody instead of moving to accommodation. "
+        "Leave empty to tell the recording worker's team manager.",
+    )
 
     class Meta:
         verbose_name = "joint working protocol"
 
     def __str__(self):
         return f"Joint working protocol: {self.authority}"
+
+    def clean(self):
+        super().clean()
+        errors = {}  # every setting's problem at once
+        for check in (self.clean_pace_transfer_lead, self.clean_disagreement_ladder):
+            try:
+                check()
+            except ValidationError as error:
+                errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_disagreement_ladder(self):
+        """At least one step, each with a label and known roles (somerset-vs-lancashire §1.15)."""
+        errors = disagreement_ladder_errors(self.disagreement_ladder)
+        if errors:
+            raise ValidationError({"disagreement_ladder": errors})
+
+    def clean_pace_transfer_lead(self):
+        """The PACE transfer lead (000 ¶12.2) is an active CYJS manager of this authority."""
+        lead = self.pace_transfer_lead
+        if lead is None:
+            return
+        agency = lead.agency if lead.agency_id else None
+        if (
+            not lead.is_active
+            or not lead.is_manager
+            or agency is None
+            or agency.kind != "cyjs"  # accounts.Agency.Kind.CYJS
+            or (self.authority_id is not None and agency.authority_id != self.authority_id)
+        ):
+            raise ValidationError(
+                {"pace_transfer_lead": "Choose an active manager in this authority's child and youth justice service"}
+            )
 
 
 class CustodyEpisode(models.Model):
@@ -194,6 +339,8 @@ class CourtAppearance(models.Model):
     # and attends.
     child_looked_after = models.BooleanField(default=False)
     csc_worker_told_at = models.DateTimeField(null=True, blank=True)
+    # Whether the CSC social worker is expected at court, by the authority's rule (000 ¶9.3; 003 L116).
+    csc_attendance_expected = models.BooleanField(default=False)
     csc_worker_attended = models.BooleanField(null=True)
     # 000 ¶17.1: every child at risk of being refused bail is assessed for bail supervision and support.
     risk_of_remand = models.BooleanField(default=False)
@@ -294,6 +441,10 @@ class YouthJusticeOrder(models.Model):
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="youth_justice_orders")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     appearance = models.ForeignKey(CourtAppearance, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders")
+    # The CYJS involvement the order opened or joined; ending the order ends it (unless another open order shares it).
+    involvement = models.ForeignKey(
+        "casework.Involvement", null=True, blank=True, on_delete=models.SET_NULL, related_name="youth_justice_orders"
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     made_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)

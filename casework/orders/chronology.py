@@ -27,7 +27,7 @@ def order_entries(child, agency_kinds):
         if order.is_custodial:
             summary = f"Expected release {_day(order.expected_release_on)}"
             if order.section_20_ended:
-                summary += ". No longer looked after under section 20: duty to visit (section 23ZA)"
+                summary += ". No longer looked after: duty to visit (section 23ZA)"
         else:
             summary = f"Ends {_day(order.ends_on)}" if order.ends_on else ""
         yield Entry(order.made_on, EVENT, LABEL, CYJS, name, f"{kind} made", summary, "order-detail", order.pk)

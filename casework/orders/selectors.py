@@ -5,15 +5,18 @@ from dataclasses import dataclass, field
 
 
 from accounts import access
+from accounts.models import Agency
 from notifications.models import Deadline
 from notifications.selectors import deadlines_of
 
+from ..custody_care import selectors as custody_care_selectors
 from ..joint.services import may_see_disagreements
 from ..justice.sharing import Section, may_read_section
 from ..models import (
     CourtAppearance,
     CustodyEpisode,
     HsbConsultation,
+    Involvement,
     JointWorkingDisagreement,
     LeadAgencyDecision,
     PreventionReferral,
@@ -29,7 +32,7 @@ CLOCK_TITLES = {
 
 SUMMARY_SECTIONS = (
     Section.CUSTODY, Section.COURT, Section.REMAND, Section.ORDERS,
-    Section.PREVENTION, Section.HSB, Section.INCIDENTS, Section.JOINT,
+    Section.PREVENTION, Section.HSB, Section.INCIDENTS, Section.JOINT, Section.CUSTODY_CARE,
 )
 
 
@@ -63,12 +66,16 @@ class YouthJusticeSummary:
     lead_agency: list | None = None
     # Managers of CSC and CYJS only (part B PE: kept off the child's record).
     disagreements: list | None = None
+    # Remands to youth detention and custodial sentences, with the bail package status (custody_care).
+    custody_care: list | None = None
+    # The child's CSC looked-after involvements not yet ended, with their legal basis (000 ¶20.2–20.4).
+    looked_after: list = field(default_factory=list)
     sections: frozenset = field(default_factory=frozenset)
 
     @property
     def is_empty(self) -> bool:
         return not any((self.custody, self.court, self.remands, self.orders, self.prevention, self.hsb,
-                        self.incidents, self.lead_agency, self.disagreements))
+                        self.incidents, self.lead_agency, self.disagreements, self.custody_care))
 
 
 def readable_summary_sections(viewer) -> frozenset:
@@ -83,6 +90,11 @@ def youth_justice_summary(*, child, viewer) -> YouthJusticeSummary:
 
     sections = readable_summary_sections(viewer)
     summary = YouthJusticeSummary(sections=sections)
+    summary.looked_after = list(
+        Involvement.objects.filter(child=child, kind=Involvement.Kind.CLA, agency__kind=Agency.Kind.CSC, end__isnull=True)
+        .select_related("agency")
+        .order_by("-start", "-id")
+    )
     if Section.CUSTODY in sections:
         summary.custody = list(CustodyEpisode.objects.filter(child=child).order_by("-arrested_at", "-id"))
     if Section.COURT in sections:
@@ -103,4 +115,6 @@ def youth_justice_summary(*, child, viewer) -> YouthJusticeSummary:
         )
         if may_see_disagreements(viewer):
             summary.disagreements = list(JointWorkingDisagreement.objects.filter(child=child).order_by("-raised_at", "-id"))
+    if Section.CUSTODY_CARE in sections:
+        summary.custody_care = custody_care_selectors.summary_rows(child)
     return summary

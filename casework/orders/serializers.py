@@ -13,7 +13,7 @@ class OrderSerializer(serializers.ModelSerializer):
     class Meta:
         model = YouthJusticeOrder
         fields = [
-            "id", "child", "agency", "appearance", "kind", "made_on", "ends_on", "requirements",
+            "id", "child", "agency", "involvement", "appearance", "kind", "made_on", "ends_on", "requirements",
             "police_consulted_cyjs_on", "mash_consulted_on", "expected_release_on", "establishment_name",
             "csc_significantly_involved", "section_20_ended", "section_23za_visits", "virtual_school_told_on",
             "resettlement_plan_completed_on", "post_release_accommodation", "ended_on", "deadlines", "version",

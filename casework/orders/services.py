@@ -9,9 +9,13 @@ start and stop the clocks, tell the right people in the app and log the write.
 
 Per-authority (JointWorkingProtocol, read through protocol_for the recording worker's authority):
 - ¶20.2: a child accommodated under s20 stops being looked after on a custodial sentence only
-  if under 16 in Lancashire; Somerset sets no age limit (section_20_ends_on_custody_under=None);
+  if under 16 in Lancashire; Somerset sets no age limit (section_20_ends_on_custody_under=None).
+  Which rule applies comes from the looked-after involvement's `legal_basis` (¶20.2–20.4;
+  003 L152–158): a care order continues, looked-after status from a remand ends with it;
 - ¶20.5: CSC stays open 3 months after a DTO/s250 where it was significantly involved in
-  Lancashire; Somerset has no such period (csc_open_after_custody_months=0).
+  Lancashire; Somerset has no such period (csc_stays_open_after_custody=False). It is a waiting period
+  (an earliest closure date, enforced by casework.involvements.services.close_involvement), and its
+  length is the timescale rule's (`csc_open_after_custody`; a per-authority override changes it).
 """
 
 from dataclasses import dataclass, field
@@ -29,6 +33,7 @@ from accounts.models import Agency
 from notifications.clocks import cancel_clock, open_deadlines, start_clock, stop_clock
 from notifications.services import notify
 
+from ..custody_care import services as custody_care
 from ..justice.people import age_on, csc_people_to_tell
 from ..justice.sharing import in_youth_justice, may_write_youth_justice, protocol_for
 from ..models import CourtAppearance, Involvement, YouthJusticeOrder
@@ -112,36 +117,85 @@ def open_to_csc(child) -> list[Involvement]:
 
 @dataclass(frozen=True)
 class LookedAfterStatus:
-    """What a custodial sentence does to a looked-after child's status (000 ¶20.2; 003 L154–158)."""
+    """What a custodial sentence does to a looked-after child's status (000 ¶20.2–20.4; 003 L152–158)."""
 
     looked_after_before: bool
     ends: bool
     reason: str
+    basis: str = ""
 
 
-def section_20_outcome(child, made_on: date, protocol) -> LookedAfterStatus:
-    """Does the s20 looked-after status end on this custodial sentence?
+LB = Involvement.LegalBasis
+# When a child has more than one looked-after involvement open, the one that decides: a care order
+# outlasts s20 accommodation, which outlasts a remand (003 L152: a remand does not change an
+# existing s20 or s31 status).
+BASIS_ORDER = [LB.CARE_ORDER, LB.INTERIM_CARE_ORDER, LB.SECTION_20, LB.REMAND_LA, LB.BAIL_TO_RESIDE, LB.REMAND_YDA, ""]
 
-    Lancashire (000 ¶20.2): only for a child under 16. Somerset (003 L156): at any age
-    (the protocol's `section_20_ends_on_custody_under` is empty).
+
+def looked_after_involvement(child, on: date) -> Involvement | None:
+    """The CSC looked-after involvement that decides the child's status on `on` (not ended before it)."""
+    open_then = list(
+        csc_involvements(child).filter(kind=IKind.CLA).filter(Q(end__isnull=True) | Q(end__gte=on)).order_by("-start", "-id")
+    )
+    if not open_then:
+        return None
+    return min(open_then, key=lambda inv: BASIS_ORDER.index(inv.legal_basis) if inv.legal_basis in BASIS_ORDER else len(BASIS_ORDER))
+
+
+def looked_after_outcome(child, made_on: date, protocol) -> LookedAfterStatus:
+    """Does the child's looked-after status end on this custodial sentence? By the legal basis of
+    the CSC looked-after involvement open when sentenced:
+
+    - care order (s31) or interim care order (s38): stays looked after; CSC's statutory duties
+      continue in custody (000 ¶20.4; 003 L157);
+    - section 20: ends by the authority's age rule — under 16 in Lancashire (000 ¶20.2), at any age
+      in Somerset (003 L156; the protocol's `section_20_ends_on_custody_under` is empty); CSC keeps
+      a duty to visit (Children Act 1989 s23ZA);
+    - looked after only because of a remand or bail to reside: ends with the remand, which the
+      sentence ends, at any age in both authorities (003 L158; LASPO 2012 s104); duty to visit;
+    - basis not recorded: not decided here — CSC must confirm it (nothing is guessed).
     """
-    looked_after = csc_involvements(child).filter(end__isnull=True, kind=IKind.CLA).exists()
-    if not looked_after:
+    inv = looked_after_involvement(child, made_on)
+    if inv is None:
         return LookedAfterStatus(False, False, "Not looked after by children's social care when sentenced")
-    under = protocol.section_20_ends_on_custody_under
+    basis = inv.legal_basis
     authority = protocol.authority.name if protocol.authority_id else "this authority"
+    if basis in Involvement.CARE_ORDERS:
+        label = "a care order (section 31)" if basis == LB.CARE_ORDER else "an interim care order (section 38)"
+        return LookedAfterStatus(
+            True, False, f"Still looked after: on {label}, so children's social care keeps its statutory duties in custody", basis
+        )
+    if basis in Involvement.REMAND_BASES:
+        return LookedAfterStatus(
+            True, True, "No longer looked after: looked after only because of the remand, which ends with the sentence", basis
+        )
+    if basis != LB.SECTION_20:
+        return LookedAfterStatus(
+            True, False,
+            "Still looked after for now: the legal basis of the looked-after status is not recorded. "
+            "Children's social care must record it to decide whether the sentence ends it", basis,
+        )
+    under = protocol.section_20_ends_on_custody_under
     if under is None:
         return LookedAfterStatus(
-            True, True, f"No longer looked after: {authority} ends section 20 accommodation on a custodial sentence at any age"
+            True, True, f"No longer looked after: {authority} ends section 20 accommodation on a custodial sentence at any age", basis
         )
     age = age_on(child, made_on)
     if age is None:
-        return LookedAfterStatus(True, False, "Still looked after: the child's date of birth is not recorded, so the age rule cannot be applied")
+        return LookedAfterStatus(
+            True, False, "Still looked after: the child's date of birth is not recorded, so the age rule cannot be applied", basis
+        )
     if age < under:
-        return LookedAfterStatus(True, True, f"No longer looked after: {age} when sentenced ({authority}: under-{under}s stop being looked after)")
+        return LookedAfterStatus(
+            True, True, f"No longer looked after: {age} when sentenced ({authority}: under-{under}s stop being looked after)", basis
+        )
     return LookedAfterStatus(
-        True, False, f"Still looked after: {under} or over when sentenced ({authority}: only under-{under}s stop being looked after)"
+        True, False, f"Still looked after: {under} or over when sentenced ({authority}: only under-{under}s stop being looked after)", basis
     )
+
+
+# The name before the legal basis was recorded (kept for callers).
+section_20_outcome = looked_after_outcome
 
 
 # --- The CYJS involvement -----------------------------------------------------------------------------
@@ -168,7 +222,18 @@ def _open_cyjs_involvement(*, child, agency, kind, by, start: date) -> Involveme
 
 
 def _close_cyjs_involvement(order, ended_on: date) -> Involvement | None:
-    """Close the involvement the order opened, unless another open order of the child needs it."""
+    """Close the involvement the order opened or joined (`order.involvement`), unless another open
+    order shares it. Another open involvement of the same kind is left alone. An order recorded
+    before the link existed falls back to the child's open involvement of the order's kind."""
+    if order.involvement_id is not None:
+        involvement = Involvement.objects.select_for_update().get(pk=order.involvement_id)
+        if involvement.end is not None:
+            return None
+        if YouthJusticeOrder.objects.filter(involvement=involvement, ended_on__isnull=True).exclude(pk=order.pk).exists():
+            return None
+        involvement.end = max(ended_on, involvement.start)
+        involvement.save(update_fields=["end"])
+        return involvement
     kind = involvement_kind(order.kind)
     same_kind = [k for k in Kind.values if involvement_kind(k) == kind]
     still_needed = (
@@ -187,7 +252,7 @@ def _close_cyjs_involvement(order, ended_on: date) -> Involvement | None:
 
 def cyjs_worker_for(order):
     """The CYJS worker allocated to the order's involvement, else the one who recorded it."""
-    inv = (
+    inv = order.involvement if order.involvement_id else (
         Involvement.objects.filter(child=order.child, agency=order.agency, kind=involvement_kind(order.kind), end__isnull=True)
         .select_related("allocated_worker")
         .first()
@@ -254,13 +319,25 @@ def _start_resettlement(order, *, responsible):
     )
 
 
+def csc_stays_open_for(protocol) -> str:
+    """How long CSC stays open after a custodial sentence in the protocol's authority ("3 months"),
+    or "" where it has no such period (000 ¶20.5; the length is the timescale rule's)."""
+    from notifications.rules import rule_in_force
+
+    if not protocol.csc_stays_open_after_custody:
+        return ""
+    return rule_in_force(CSC_OPEN, protocol.authority if protocol.authority_id else None).duration_text
+
+
 def _start_csc_open(order, *, protocol, csc_involvements_now):
     """000 ¶20.5 (T22): CSC stays open 3 months after the sentence where it was significantly involved.
 
-    The months come from the timescale rule, not the protocol: an authority whose protocol
-    sets another number (not 0) needs an override of `csc_open_after_custody` for it.
+    A waiting period, not a deadline: CSC may not close before it ends (close_involvement refuses),
+    and the sweep marks it ended at its due moment. Whether the authority has one is its protocol's
+    `csc_stays_open_after_custody`; how long is the timescale rule's (an authority wanting another
+    number of months has an override of `csc_open_after_custody` in timescales.toml).
     """
-    if not order.csc_significantly_involved or protocol.csc_open_after_custody_months <= 0:
+    if not order.csc_significantly_involved or not protocol.csc_stays_open_after_custody:
         return None
     csc = next(iter(csc_involvements_now), None)
     responsible = csc.allocated_worker if csc is not None else None
@@ -361,12 +438,14 @@ def record_order(
 
     agency = _cyjs_agency(by, child)
     protocol = protocol_for(agency.authority)
-    status = section_20_outcome(child, made_on, protocol) if custodial else None
+    status = looked_after_outcome(child, made_on, protocol) if custodial else None
     ends_s20 = bool(status and status.ends)
     csc_now = open_to_csc(child)
+    involvement = _open_cyjs_involvement(child=child, agency=agency, kind=involvement_kind(kind), by=by, start=made_on)
     order = YouthJusticeOrder.objects.create(
         child=child,
         agency=agency,
+        involvement=involvement,
         appearance=appearance,
         kind=kind,
         made_on=made_on,
@@ -381,7 +460,6 @@ def record_order(
         section_23za_visits=(section_23za_visits or "").strip() if ends_s20 else "",
         created_by=by,
     )
-    involvement = _open_cyjs_involvement(child=child, agency=agency, kind=involvement_kind(kind), by=by, start=made_on)
     order.told = Told()
     people = csc_people_to_tell(csc_now)
     _tell_csc(order, people, status)
@@ -403,6 +481,7 @@ def record_order(
             link=reverse("order-detail", args=[order.pk]),
         )
         order.told.cyjs_worker = cyjs_worker
+        custody_care.custody_started(order, authority=agency.authority, cyjs_worker=cyjs_worker)  # 003 L162–164
     log_write(by, child, "youth-justice-order:record", detail=f"order {order.pk}, {kind}")
     return order
 
@@ -525,7 +604,7 @@ def record_virtual_school_told(*, order, by, on) -> YouthJusticeOrder:
 @transaction.atomic
 def end_order(*, order, by, expected_version, ended_on) -> YouthJusticeOrder:
     """The order or sentence ended. Cancels an open resettlement countdown and closes the CYJS
-    involvement opened for it (unless another open order of the same kind still needs it).
+    involvement the order opened or joined (unless another open order shares it).
     Exit planning (000 ¶15.2) is for the workers; the CSC stay-open period (¶20.5) runs on."""
     _writer(by, order.child)
     order = _lock(order)
@@ -543,6 +622,7 @@ def end_order(*, order, by, expected_version, ended_on) -> YouthJusticeOrder:
     if open_deadlines(RESETTLEMENT, order).exists():
         cancel_clock(RESETTLEMENT, order, reason=f"Order ended {day_text(ended_on)}")
     _close_cyjs_involvement(order, ended_on)
+    custody_care.custody_ended(order, reason=f"Released: the order ended {day_text(ended_on)}")
     log_write(by, order.child, "youth-justice-order:end", detail=f"order {order.pk}")
     return order
 

@@ -72,7 +72,8 @@ def youth_justice_summary(request, pk):
             "may_record_incident": cyjs_writes or csc_writes,
             "sees_incident_report": user.is_manager and (cyjs_writes or csc_writes),
             "may_decide_lead": joint_services.may_decide_lead_agency(user),
-            "may_raise_disagreement": joint_services.may_see_disagreements(user) and joint_services.is_joint_manager(user),
+            "may_raise_disagreement": joint_services.may_see_disagreements(user) and joint_services.may_raise_disagreement(user),
+            "disagreements_on_record": summary.disagreements is not None and protocol_for(user.authority).disagreements_on_record,
         },
     )
 
@@ -105,11 +106,12 @@ def order_new(request, pk):
             messages.success(request, f"{order.get_kind_display()} recorded.{note}")
             return redirect("order-detail", pk=order.pk)
     known = services.known_to_csc(child, timezone.localdate())
+    protocol = protocol_for(request.user.authority)
     return render(
         request,
         "casework/orders/new.html",
         {"child": child, "form": form, "known_to_csc": known, "open_to_csc": services.open_to_csc(child),
-         "protocol": protocol_for(request.user.authority)},
+         "protocol": protocol, "csc_stays_open_for": services.csc_stays_open_for(protocol)},
     )
 
 
@@ -117,10 +119,11 @@ def order_new(request, pk):
 
 
 def looked_after_text(order, protocol) -> str:
-    """The s20 / s23ZA status of a custodial order, with the reason (000 ¶20.2)."""
-    status = services.section_20_outcome(order.child, order.made_on, protocol)
+    """The looked-after / s23ZA status of a custodial order, with the reason and the legal basis it
+    follows from (000 ¶20.2–20.4; 003 L152–158)."""
+    status = services.looked_after_outcome(order.child, order.made_on, protocol)
     if order.section_20_ended:
-        return status.reason if status.ends else "No longer looked after: section 20 accommodation ended on the sentence"
+        return status.reason if status.ends else "No longer looked after: the looked-after status ended on the sentence"
     if status.looked_after_before and not status.ends:
         return status.reason
     return "Not looked after by children's social care when sentenced"
@@ -142,6 +145,8 @@ def order_detail(request, pk):
         "csc_people": services.csc_people_to_tell(services.open_to_csc(child)),
         "protocol": protocol,
         "resettlement_applies": order.is_custodial and services.resettlement_countdown_applies(order.made_on, order.expected_release_on),
+        # The care in youth detention page (000 ¶19–20; 003 L162–167), where that section is shared with the reader.
+        "custody_care_readable": order.is_custodial and may_read_section(request.user, Section.CUSTODY_CARE),
     }
     if order.is_custodial:
         context["looked_after"] = looked_after_text(order, protocol)

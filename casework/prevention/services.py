@@ -165,6 +165,7 @@ def receive_prevention_referral(
     reasons,
     consent_given=None,
     radicalisation_concern=False,
+    involvement=None,
 ) -> PreventionReferral:
     """Record a referral to the prevention or diversion service (PP5; 000 ¶13.1, ¶14.1, ¶14.4).
 
@@ -172,6 +173,9 @@ def receive_prevention_referral(
     parent/carer said no to (PP5.2, voluntary); a diversion or Child Resolution Panel referral that
     did not come from the police, or for a child under 10. The returned referral carries
     `.consultation_only` (8–9-year-olds, PP5.4).
+
+    `involvement`: the CYJS involvement opened for a child new to the service (casework.intake), which
+    the referral is then linked to; it must be open, of this child and of the recording service.
     """
     _writer(by, child)
     errors = {}
@@ -220,9 +224,13 @@ def receive_prevention_referral(
     if errors:
         raise ValidationError(errors)
 
+    agency = _cyjs_agency(by, child)
+    if involvement is not None and (involvement.child_id != child.pk or involvement.agency_id != agency.pk or involvement.end is not None):
+        raise ValidationError({"involvement": "That involvement is not your service's open involvement with this child"})
     referral = PreventionReferral.objects.create(
         child=child,
-        agency=_cyjs_agency(by, child),
+        agency=agency,
+        involvement=involvement,
         route=route,
         source=source,
         referrer_name=referrer_name,
@@ -592,8 +600,8 @@ def record_prevent_referral(*, referral, by, on) -> PreventionReferral:
 @access_log_last()
 def close_referral(*, referral, by, expected_version, closed_on) -> PreventionReferral:
     """CYJS closes the referral (PP1.6, PP2: "CYJS closes the referral"). Closes the youth justice
-    prevention involvement the referral opened, unless another open CYJS prevention referral of the
-    child still needs it. Follow-up clocks keep running: the child need not stay open (PP6.2)."""
+    prevention involvement the referral opened or joined (`referral.involvement`), unless another
+    open referral still needs it. Follow-up clocks keep running: the child need not stay open (PP6.2)."""
     referral = _lock(referral)
     child = referral.child
     _writer(by, child)
@@ -609,7 +617,20 @@ def close_referral(*, referral, by, expected_version, closed_on) -> PreventionRe
     if closed_on < starts:
         raise ValidationError({"closed_on": f"The date must be on or after {day_text(starts)}"})
     save_if_unchanged(referral, expected_version=None, fields={"closed_on": closed_on})
-    if referral.outcome == Outcome.CYJS_PREVENTION:
+    # `referral.involvement` is the prevention involvement the referral opened or joined. It is set
+    # where the involvement is opened (helper_e's intake path in this module sets it on creation);
+    # closing ends exactly that involvement unless another open referral shares it. A referral
+    # without the link (recorded before it existed) falls back to the child's open prevention
+    # involvement, as before.
+    if referral.involvement_id is not None:
+        involvement = Involvement.objects.select_for_update().get(pk=referral.involvement_id)
+        shared = (
+            PreventionReferral.objects.filter(involvement=involvement, closed_on__isnull=True).exclude(pk=referral.pk).exists()
+        )
+        if involvement.end is None and not shared:
+            involvement.end = max(closed_on, involvement.start)
+            involvement.save(update_fields=["end"])
+    elif referral.outcome == Outcome.CYJS_PREVENTION:
         still_needed = (
             PreventionReferral.objects.filter(child=child, agency=referral.agency, outcome=Outcome.CYJS_PREVENTION, closed_on__isnull=True)
             .exclude(pk=referral.pk)

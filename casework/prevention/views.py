@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from ..justice.sharing import Section, may_read_section, may_write_youth_justice
-from ..models import PreventionReferral
+from ..models import Involvement, PreventionReferral
 from ..pages import attempt, open_child_record
 from ..views import open_child
 from . import selectors, services
@@ -56,8 +56,12 @@ def referral_new(request, pk):
         return refusal
     initial = {"received_on": timezone.localdate(), "radicalisation_concern": "no"}
     form = ReferralForm(request.POST or None, initial=initial)
+    # Arriving from the intake of a child new to the service (casework.intake): the involvement it opened.
+    opened = request.GET.get("involvement", "")
+    involvement = Involvement.objects.filter(pk=int(opened)).first() if opened.isdigit() else None
     if request.method == "POST" and form.is_valid():
-        referral = _attempt(form, lambda: services.receive_prevention_referral(child=child, by=request.user, **form.service_kwargs()))
+        referral = _attempt(form, lambda: services.receive_prevention_referral(
+            child=child, by=request.user, involvement=involvement, **form.service_kwargs()))
         if referral:
             said = "Referral recorded"
             if referral.consultation_only:

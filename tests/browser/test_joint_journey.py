@@ -100,3 +100,44 @@ def test_lead_agency_planning_meeting_and_disagreement(browser_page, live_server
     expect(page.get_by_role("heading", name="Joint working disagreements")).to_be_visible()
     screenshot("joint-summary")
     no_serious_axe_violations(page, "joint-summary", screenshot_dir)
+
+
+def test_somerset_three_step_ladder(browser_page, live_server, screenshot, screenshot_dir):
+    """Somerset (003 L97): a CYJS practitioner raises it, the CSC practitioner answers step 1, it goes
+    to their managers and then to CSC's Operations Manager; there is no step 4 to escalate to."""
+    w = joint_world(somerset=True)
+    page = browser_page
+
+    sign_in(page, live_server, w.cyjs_worker)
+    page.goto(f"{live_server.url}/children/{w.child.pk}/joint-disagreements/new/")
+    page.get_by_label("What do you disagree about?").fill("We think children's social care should lead while the family moves house.")
+    page.get_by_role("button", name="Raise the disagreement").click()
+    expect(page.get_by_text("Disagreement raised.")).to_be_visible()
+    disagreement = JointWorkingDisagreement.objects.get()
+    url = f"{live_server.url}/joint-disagreements/{disagreement.pk}/"
+
+    sign_in(page, live_server, w.csc_worker)
+    page.goto(url)
+    expect(page.get_by_text("Stage 1 of 3: Practitioners")).to_be_visible()
+    stages = page.get_by_role("table")
+    for label in ("1. Practitioners", "2. Their respective managers", "3. Operations Manager"):
+        expect(stages.get_by_role("cell", name=label)).to_be_visible()
+    expect(stages.get_by_role("cell", name="Senior manager in children's social care")).to_be_visible()
+    page.get_by_label("Your response").fill("Let's ask our managers.")
+    page.get_by_role("button", name="Save the response").click()
+    expect(page.get_by_text("Response recorded")).to_be_visible()
+
+    sign_in(page, live_server, w.cyjs_worker)
+    page.goto(url)
+    page.get_by_role("button", name="Escalate to stage 2").click()
+    expect(page.get_by_text("Stage 2 of 3: Their respective managers")).to_be_visible()
+    sign_in(page, live_server, w.cyjs_manager)
+    page.goto(url)
+    page.get_by_role("button", name="Escalate to stage 3").click()
+    expect(page.get_by_text("Stage 3 of 3: Operations Manager")).to_be_visible()
+    expect(page.get_by_role("button", name="Escalate to stage 4")).to_have_count(0)
+    screenshot("joint-disagreement-somerset")
+    no_serious_axe_violations(page, "joint-disagreement-somerset", screenshot_dir)
+    disagreement.refresh_from_db()
+    assert disagreement.stage == 3
+    assert Deadline.objects.filter(rule_code="escalation_stage_response").count() == 3

@@ -135,18 +135,30 @@ class Command(BaseCommand):
     def _protocols(self):
         """Somerset's joint working protocol differs from the defaults (Lancashire's): seed 003
         treats bail to reside as looked after always, ends s20 accommodation on custody at any
-        age and keeps no CSC stay-open period after a DTO (somerset-vs-lancashire §5.3)."""
+        age and keeps no CSC stay-open period after a DTO (somerset-vs-lancashire §5.3); its joint
+        working disagreements go practitioners → managers → Operations Manager (003 L97)."""
         from casework.models import JointWorkingProtocol
+        from casework.models.justice import somerset_disagreement_ladder
 
         somerset = Authority.objects.get(la_code="933")
-        _, created = JointWorkingProtocol.objects.get_or_create(
+        protocol, created = JointWorkingProtocol.objects.get_or_create(
             authority=somerset,
             defaults={
                 "bail_to_reside": JointWorkingProtocol.BailToReside.ALWAYS,
                 "section_20_ends_on_custody_under": None,
-                "csc_open_after_custody_months": 0,
+                "csc_stays_open_after_custody": False,
+                "disagreement_ladder": somerset_disagreement_ladder(),
+                # 003 L116: CSC attends court where it has PR by an interim or full care order.
+                "csc_attends_court": JointWorkingProtocol.CscAttendsCourt.CARE_ORDER,
+                # 003 L162: the custody planning meeting (10 WD) and the joint CSC and YJS visit (7 WD).
+                "custody_local_clocks": True,
             },
         )
+        if not created and protocol.disagreement_ladder != somerset_disagreement_ladder():
+            # A demo database loaded before the ladder was a setting has Lancashire's four stages.
+            protocol.disagreement_ladder = somerset_disagreement_ladder()
+            protocol.save(update_fields=["disagreement_ladder"])
+            created = True
         self._count(created)
 
     def _users(self, agencies):
@@ -216,14 +228,15 @@ class Command(BaseCommand):
         self._count(created)
         return child
 
-    def _involvement(self, child, agency, kind, start, *, worker=None, team=None, lead=False):
+    def _involvement(self, child, agency, kind, start, *, worker=None, team=None, lead=False, legal_basis=""):
         # Keyed on (child, agency, kind): a demo involvement closed while trying
-        # the app out stays closed.
+        # the app out stays closed. A looked-after ("cla") involvement needs its legal basis
+        # (Involvement.LegalBasis); the remand in _demo_pathway opens one through the service.
         _, created = Involvement.objects.get_or_create(
             child=child,
             agency=agency,
             kind=kind,
-            defaults={"start": start, "allocated_worker": worker, "team": team, "is_lead_agency": lead},
+            defaults={"start": start, "allocated_worker": worker, "team": team, "is_lead_agency": lead, "legal_basis": legal_basis},
         )
         self._count(created)
 

@@ -1,0 +1,44 @@
+"""API shapes for the police's notice of a child in custody. Rules are in services.py."""
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from ..models import CustodyEpisode
+
+
+class ChildIdentitySerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    date_of_birth = serializers.DateField()
+    address = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    postcode = serializers.CharField(required=False, allow_blank=True, default="", max_length=10)
+
+    def validate_date_of_birth(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError("The date of birth must be today or in the past")
+        return value
+
+
+class CustodyNotificationSerializer(serializers.Serializer):
+    """The child by identity (no id: the police do not see the child's record) and the custody episode."""
+
+    child = ChildIdentitySerializer()
+    arrested_at = serializers.DateTimeField()
+    custody_suite = serializers.CharField(max_length=200)
+    offence_summary = serializers.CharField(required=False, allow_blank=True, default="")
+    seen_by_liaison_and_diversion = serializers.BooleanField(required=False, allow_null=True, default=None)
+    appropriate_adult = serializers.ChoiceField(choices=CustodyEpisode.AppropriateAdult.choices, required=False, allow_blank=True, default="")
+    appropriate_adult_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    police_safeguarding_report = serializers.BooleanField(required=False, allow_null=True, default=None)
+    strip_searched = serializers.BooleanField(required=False, default=False)
+
+
+class CustodyNotificationReceiptSerializer(serializers.Serializer):
+    """What the police get back: a reference and when it was received, nothing of the child's record."""
+
+    reference = serializers.IntegerField(source="pk")
+    received_at = serializers.DateTimeField(source="created_at")
+    told = serializers.SerializerMethodField()
+
+    def get_told(self, episode) -> str:
+        return episode.agency.name

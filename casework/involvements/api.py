@@ -1,0 +1,55 @@
+"""API for involvements: /api/v1/involvements/ (closing one: seed 000 ¶20.5 for CSC after custody).
+
+Thin: the write calls the same service as the page. A child the caller may not see answers 404
+(and is logged); a caller who may not close it gets 403; a service refusal is 400 with field
+errors (a CSC involvement held open after custody: `closed_on` names the first day it may close);
+a stale `version` is 409.
+"""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts import access
+
+from ..api_common import WRITE, PathwayViewSet
+from ..models import Involvement
+from . import services
+from .serializers import InvolvementCloseSerializer, InvolvementDetailSerializer
+
+
+class InvolvementViewSet(mixins.RetrieveModelMixin, PathwayViewSet):
+    """An agency's involvement with a child the caller may see."""
+
+    serializer_class = InvolvementDetailSerializer
+
+    def get_queryset(self):
+        return Involvement.objects.filter(child__in=access.visible_children(self.request.user))
+
+    def get_serializer_class(self):
+        return InvolvementCloseSerializer if self.action == "close" else InvolvementDetailSerializer
+
+    def record_queryset(self):
+        return Involvement.objects.select_related("child", "agency", "allocated_worker", "team")
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(InvolvementDetailSerializer(self.open_record("api:involvements-detail")).data)
+
+    @extend_schema(request=InvolvementCloseSerializer, responses=InvolvementDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close the involvement (send `version`, `closed_on`, `reason`). A CSC involvement cannot close
+        while CSC must stay open after a custodial sentence (000 ¶20.5)."""
+        involvement = self.open_record("api:involvements-close", WRITE)
+        data = self.valid_data(InvolvementCloseSerializer)
+        self.run(
+            services.close_involvement, involvement=involvement, by=request.user, closed_on=data["closed_on"],
+            reason=data["reason"], expected_version=data["version"],
+        )
+        return Response(InvolvementDetailSerializer(self.record_queryset().get(pk=involvement.pk)).data)
+
+
+def register(router):
+    """Add this part's API viewsets to the /api/v1/ router."""
+    router.register("involvements", InvolvementViewSet, basename="api-involvement")

@@ -1,0 +1,19 @@
+"""API shapes for involvements. Rules are in services.py."""
+
+from rest_framework import serializers
+
+from ..serializers import InvolvementSerializer
+
+
+class InvolvementDetailSerializer(InvolvementSerializer):
+    """An involvement as the child's record shows it, with its child, how it closed and its `version`."""
+
+    class Meta(InvolvementSerializer.Meta):
+        fields = [*InvolvementSerializer.Meta.fields, "child", "closure_reason", "closed_by", "version"]
+        read_only_fields = fields
+
+
+class InvolvementCloseSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    closed_on = serializers.DateField()
+    reason = serializers.CharField(max_length=2000, allow_blank=True)

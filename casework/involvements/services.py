@@ -1,0 +1,116 @@
+"""Closing an agency's involvement with a child: the stop event of CSC's stay-open period
+after custody (seed 000 ¶20.5; domain notes part A T22: "3 months pass (earliest closure
+date) ... block or warn on earlier closure").
+
+Every rule about closing lives here; the page, the API and any task call `close_involvement`,
+which checks who may close, refuses with plain-English field-keyed ValidationErrors, closes
+with optimistic locking (`version`) and logs the write with the reason.
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.clocks import allowed_from_text, due_text, free_from
+from notifications.models import Deadline
+
+from ..models import Involvement
+from ..recording import log_write, require_access, save_if_unchanged
+
+IKind = Involvement.Kind
+
+# 000 ¶15.1: "open to CSC (Child In Need, Child Protection, Looked After)".
+CSC_KINDS = (IKind.CIN, IKind.CP, IKind.CLA)
+# 000 ¶20.5: the waiting period a DTO/s250 starts (casework/orders/services.py _start_csc_open).
+CSC_OPEN = "csc_open_after_custody"
+
+
+def day_text(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def may_close(user, involvement) -> bool:
+    """The involvement's allocated worker, or a manager (team manager or above) of its agency."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if involvement.allocated_worker_id and involvement.allocated_worker_id == user.pk:
+        return True
+    return user.is_manager and user.agency_id == involvement.agency_id
+
+
+def csc_hold(involvement) -> Deadline | None:
+    """The stay-open period (000 ¶20.5) that stops this CSC involvement closing now, if any.
+
+    Only CIN, CP and looked-after involvements are held, and only while no other of them stays
+    open: closing a child protection plan while child in need work carries on keeps CSC open.
+    The period that ends last is the one that counts; a cancelled one holds nothing.
+    """
+    if involvement.kind not in CSC_KINDS:
+        return None
+    periods = Deadline.objects.filter(child_id=involvement.child_id, rule_code=CSC_OPEN).exclude(
+        status=Deadline.Status.CANCELLED
+    )
+    latest = periods.select_related("rule").order_by("-due_at").first()
+    if latest is None:
+        return None
+    others = Involvement.objects.filter(child_id=involvement.child_id, kind__in=CSC_KINDS, end__isnull=True).exclude(
+        pk=involvement.pk
+    )
+    if others.exists():
+        return None
+    return latest
+
+
+def hold_message(period: Deadline) -> str:
+    return (
+        f"Children's social care must stay open until {due_text(period)} after the custodial sentence "
+        f"(joint working agreement 20.5). {allowed_from_text(period)}."
+    )
+
+
+@transaction.atomic
+def close_involvement(involvement, *, by, closed_on, reason, expected_version=None) -> Involvement:
+    """Close an open involvement on `closed_on`, for `reason`.
+
+    - Only its allocated worker or a manager of its agency may close it (PermissionDenied).
+    - The date must be on or after it started and not in the future; a reason is needed.
+    - A CIN, CP or looked-after involvement cannot close on or before the last day of a
+      `csc_open_after_custody` waiting period for the child (000 ¶20.5): the error names the
+      first day it may close. Once that period has ended (the sweep marks it met) it may.
+    - A stale `expected_version` (someone else changed it since it was read) raises
+      ConcurrentEditError; without one the row is locked and read afresh.
+    """
+    child = involvement.child
+    decision = require_access(by, child)
+    locked = Involvement.objects.select_for_update().select_related("agency").get(pk=involvement.pk)
+    if not may_close(by, locked):
+        raise PermissionDenied("Only the allocated worker or a manager in the agency can close this involvement")
+    errors = {}
+    if locked.end is not None:
+        raise ValidationError(f"This involvement already closed on {day_text(locked.end)}")
+    today = timezone.localdate()
+    reason = (reason or "").strip()
+    if closed_on is None:
+        errors["closed_on"] = "Enter the date the involvement closed"
+    elif closed_on > today:
+        errors["closed_on"] = "The closing date must be today or in the past"
+    elif closed_on < locked.start:
+        errors["closed_on"] = f"The closing date must be on or after the involvement started ({day_text(locked.start)})"
+    else:
+        period = csc_hold(locked)
+        if period is not None and closed_on < free_from(period):
+            errors["closed_on"] = hold_message(period)
+    if not reason:
+        errors["reason"] = "Enter why the involvement is closing"
+    if errors:
+        raise ValidationError(errors)
+    save_if_unchanged(
+        locked, expected_version=expected_version, fields={"end": closed_on, "closure_reason": reason, "closed_by": by}
+    )
+    log_write(
+        by, child, "involvement:close", decision=decision,
+        detail=f"{locked.get_kind_display()} ({locked.agency}) closed on {closed_on.isoformat()}: {reason}",
+    )
+    return locked

@@ -1,0 +1,59 @@
+"""The "Close this involvement" page (seed 000 ¶20.5 for CSC after custody). Rules live in services.py.
+
+The page read is logged by `open_child` (someone who may not close it gets 403, logged as
+denied); the write by the service.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from ..models import Involvement
+from ..pages import attempt
+from ..views import open_child
+from . import services
+from .forms import CloseInvolvementForm
+
+STALE = " Open the child's record again to see their changes."
+
+
+@login_required
+def involvement_close(request, pk):
+    involvement = get_object_or_404(Involvement.objects.select_related("agency", "allocated_worker", "team"), pk=pk)
+    # Someone who sees the child but may not close it gets 403, logged as denied.
+    child, decision, refusal = open_child(
+        request, involvement.child_id, what="page:involvement-close",
+        allowed_if=lambda user, child: services.may_close(user, involvement),
+    )
+    if refusal:
+        return refusal
+    back = redirect(reverse("child-detail", args=[child.pk]) + "#involvements")
+    if involvement.end is not None:
+        messages.info(request, f"This involvement closed on {services.day_text(involvement.end)}")
+        return back
+    form = CloseInvolvementForm(request.POST or None, initial={"version": involvement.version, "closed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = attempt(
+            form,
+            lambda: services.close_involvement(
+                involvement, by=request.user, closed_on=data["closed_on"], reason=data["reason"],
+                expected_version=data["version"],
+            ),
+            stale=STALE,
+        )
+        if done:
+            messages.success(request, f"{involvement.get_kind_display()} closed")
+            return back
+    hold = services.csc_hold(involvement)
+    return render(
+        request,
+        "casework/involvements/close.html",
+        {
+            "involvement": involvement, "child": child, "form": form, "title": "Close this involvement",
+            "hold": hold, "hold_message": services.hold_message(hold) if hold else "",
+            "hold_running": bool(hold and hold.is_open),
+        },
+    )
