@@ -73,7 +73,7 @@ def label_deadlines(rows, titles=None, *, now=None):
         row.kind = TimescaleRule.Kind.WAITING_PERIOD if row.is_waiting_period else TimescaleRule.Kind.DEADLINE
         row.overdue = row.status in Deadline.OPEN_STATUSES and row.due_at < now and not row.is_waiting_period
         if titles is not None:
-            row.title = titles.get(row.rule_code, row.rule_code)
+            row.title = titles.get(row.rule_code) or row.rule.title
         row.due = date_label(row)
     return rows
 

@@ -23,8 +23,9 @@ class CustodyEpisodeSerializer(serializers.ModelSerializer):
         return services.custody_warnings(episode)
 
 
-class CustodyEpisodeCreateSerializer(serializers.Serializer):
-    child = serializers.IntegerField()
+class CustodyEpisodeFieldsSerializer(serializers.Serializer):
+    """What the police and CYJS say of a custody episode; the child is given by id or, from the police, by identity."""
+
     arrested_at = serializers.DateTimeField()
     custody_suite = serializers.CharField(max_length=200, allow_blank=True)
     offence_summary = serializers.CharField(required=False, allow_blank=True, default="")
@@ -33,6 +34,10 @@ class CustodyEpisodeCreateSerializer(serializers.Serializer):
     appropriate_adult_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     police_safeguarding_report = serializers.BooleanField(required=False, allow_null=True, default=None)
     strip_searched = serializers.BooleanField(required=False, default=False)
+
+
+class CustodyEpisodeCreateSerializer(CustodyEpisodeFieldsSerializer):
+    child = serializers.IntegerField()
 
 
 class CustodyEpisodeUpdateSerializer(serializers.Serializer):

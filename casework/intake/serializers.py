@@ -3,7 +3,7 @@
 from django.utils import timezone
 from rest_framework import serializers
 
-from ..models import CustodyEpisode
+from ..custody.serializers import CustodyEpisodeFieldsSerializer
 
 
 class ChildIdentitySerializer(serializers.Serializer):
@@ -19,18 +19,11 @@ class ChildIdentitySerializer(serializers.Serializer):
         return value
 
 
-class CustodyNotificationSerializer(serializers.Serializer):
+class CustodyNotificationSerializer(CustodyEpisodeFieldsSerializer):
     """The child by identity (no id: the police do not see the child's record) and the custody episode."""
 
     child = ChildIdentitySerializer()
-    arrested_at = serializers.DateTimeField()
     custody_suite = serializers.CharField(max_length=200)
-    offence_summary = serializers.CharField(required=False, allow_blank=True, default="")
-    seen_by_liaison_and_diversion = serializers.BooleanField(required=False, allow_null=True, default=None)
-    appropriate_adult = serializers.ChoiceField(choices=CustodyEpisode.AppropriateAdult.choices, required=False, allow_blank=True, default="")
-    appropriate_adult_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    police_safeguarding_report = serializers.BooleanField(required=False, allow_null=True, default=None)
-    strip_searched = serializers.BooleanField(required=False, default=False)
 
 
 class CustodyNotificationReceiptSerializer(serializers.Serializer):
