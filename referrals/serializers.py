@@ -78,7 +78,7 @@ def attach_decision_deadlines(contacts):
             subject_id__in=[contact.pk for contact in contacts],
             rule_code="referral_decision",
         )
-        .select_related("agency__authority")
+        .select_related("rule", "agency__authority")
         .order_by("id")
     ):
         latest[deadline.subject_id] = deadline
@@ -114,7 +114,7 @@ class ContactSerializer(serializers.ModelSerializer):
                 Deadline.objects.filter(
                     subject_type=ContentType.objects.get_for_model(Contact), subject_id=contact.pk, rule_code="referral_decision"
                 )
-                .select_related("agency__authority")
+                .select_related("rule", "agency__authority")
                 .order_by("-id")
                 .first()
             )

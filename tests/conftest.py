@@ -10,7 +10,15 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Login-attempt counters and API throttles live in the cache (Redis in CI)."""
+    """Login-attempt counters and API throttles live in the cache (Redis in CI).
+
+    A test that changed a timescale rule leaves its connection marked "rules changed in this
+    transaction" (notifications.caches): the change was rolled back, so clear the mark too, or every
+    later test would read rules from the database and the query-count tests would depend on order.
+    """
+    from django.db import connection
+
+    connection._timescales_changed = False
     cache.clear()
     yield
     cache.clear()

@@ -20,7 +20,7 @@ from casework.models import (
 )
 from casework.services import ConcurrentEditError
 from notifications.calendar import add_working_days
-from notifications.clocks import calendar_for, due_text, open_deadlines
+from notifications.clocks import calendar_for, due_text, open_deadlines, start_clock
 from notifications.models import Deadline, Notification
 from tests.conference_builders import (
     arranged_initial,
@@ -343,6 +343,29 @@ class TestEndPlan:
             assert clocks(plan, code).get().status == Deadline.Status.CANCELLED
         assert Involvement.objects.get(child=w.child, kind="cp").end == timezone.localdate()
         assert last_log(what="cp-plan:end").action == "write"
+
+    def test_csc_staying_open_after_custody_carries_on_as_child_in_need(self, w):
+        """000 ¶20.5: the conference ends the plan, but CSC stays open for the waiting period."""
+        _, plan = child_on_plan(w)
+        others = set(Involvement.objects.filter(child=w.child, kind="cin").values_list("pk", flat=True))
+        Involvement.objects.filter(pk__in=others).update(end=timezone.localdate())  # the plan is CSC's only work
+        cp = Involvement.objects.get(child=w.child, kind="cp", end__isnull=True)
+        start_clock(
+            "csc_open_after_custody", plan, child=w.child, started_at=timezone.now(),
+            anchor_at=timezone.now() - timedelta(days=10), responsible=w.csc_worker, agency=cp.agency,
+        )
+        self.end(w, plan)
+        cp.refresh_from_db()
+        assert cp.end == timezone.localdate()
+        cin = Involvement.objects.get(child=w.child, kind="cin", end__isnull=True)
+        assert (cin.agency_id, cin.allocated_worker_id) == (cp.agency_id, cp.allocated_worker_id)
+        assert last_log(what="cp-plan:end").detail.endswith("CSC stays open after custody: child in need opened")
+
+    def test_without_a_stay_open_period_no_child_in_need_is_opened(self, w):
+        _, plan = child_on_plan(w)
+        Involvement.objects.filter(child=w.child, kind="cin").update(end=timezone.localdate())
+        self.end(w, plan)
+        assert not Involvement.objects.filter(child=w.child, kind="cin", end__isnull=True).exists()
 
     def test_ending_twice_is_refused(self, w):
         _, plan = child_on_plan(w)

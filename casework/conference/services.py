@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..permissions import chair_problem, in_social_care, may_record_social_care_work, require
 from ..recording import log_write, require_access, save_if_unchanged
+from ..involvements.services import held_on
 from ..services import ConcurrentEditError, open_involvement
 
 Kind = ChildProtectionConference.Kind
@@ -562,10 +563,24 @@ def end_plan(
     why = f"Plan ended: {EndReason(reason).label}"
     for code in PLAN_CLOCKS:
         cancel_clock(code, plan, reason=why)
+    carried_on = []
     for involvement in Involvement.objects.filter(child=child, kind=Involvement.Kind.CP, end__isnull=True, agency__kind=Agency.Kind.CSC):
-        involvement.end = max(ended_on, involvement.start)
+        end = max(ended_on, involvement.start)
+        # The conference ends the plan whatever else holds, but CSC itself may have to stay open
+        # (000 ¶20.5, after a custodial sentence): its work then carries on as child in need.
+        if held_on(involvement, end) is not None:
+            carried_on.append(
+                open_involvement(
+                    child=child, agency=involvement.agency, kind=Involvement.Kind.CIN,
+                    allocated_worker=involvement.allocated_worker, team=involvement.team,
+                )
+            )
+        involvement.end = end
         involvement.save(update_fields=["end"])
-    log_write(by, child, "cp-plan:end", detail=f"plan {plan.pk}, {reason}, {len(told)} told")
+    detail = f"plan {plan.pk}, {reason}, {len(told)} told"
+    if carried_on:
+        detail += "; CSC stays open after custody: child in need opened"
+    log_write(by, child, "cp-plan:end", detail=detail)
     return plan
 
 

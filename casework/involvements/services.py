@@ -63,6 +63,12 @@ def csc_hold(involvement) -> Deadline | None:
     return latest
 
 
+def held_on(involvement, closing_on: date) -> Deadline | None:
+    """The stay-open period that forbids closing this involvement on `closing_on`, if any."""
+    period = csc_hold(involvement)
+    return period if period is not None and closing_on < free_from(period) else None
+
+
 def hold_message(period: Deadline) -> str:
     return (
         f"Children's social care must stay open until {due_text(period)} after the custodial sentence "
@@ -99,8 +105,8 @@ def close_involvement(involvement, *, by, closed_on, reason, expected_version=No
     elif closed_on < locked.start:
         errors["closed_on"] = f"The closing date must be on or after the involvement started ({day_text(locked.start)})"
     else:
-        period = csc_hold(locked)
-        if period is not None and closed_on < free_from(period):
+        period = held_on(locked, closed_on)
+        if period is not None:
             errors["closed_on"] = hold_message(period)
     if not reason:
         errors["reason"] = "Enter why the involvement is closing"
