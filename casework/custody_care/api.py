@@ -40,6 +40,7 @@ class CustodyCareViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     read_serializer = None
     create_serializer = None
     update_serializer = None
+    create_service = None
     update_service = None
     record_arg = ""
 
@@ -62,8 +63,19 @@ class CustodyCareViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         self.check_section(child, f"api:{self.log_name}-create", WRITE)
         return child
 
-    def _custody_child(self, data):
+    def child_for_create(self, data):
+        """The child the new record is for, taken from `data` (by id here; a subclass may find it
+        through the remand or order, which its service takes instead: then None)."""
         return self._open_for_create(data.pop("child"))
+
+    def create_record(self, request):
+        """Validate, open the child (404 hidden, 403 not shared), call the part's service: 201."""
+        data = self.valid_data(self.create_serializer)
+        child = self.child_for_create(data)
+        if child is not None:
+            data["child"] = child
+        record = self.run(type(self).create_service, by=request.user, **data)
+        return Response(self.read_serializer(record).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         record = self.open_record(f"api:{self.log_name}-update", WRITE)
@@ -84,6 +96,7 @@ class LookedAfterReviewViewSet(CustodyCareViewSet):
     serializer_class = read_serializer = LookedAfterReviewSerializer
     create_serializer = LookedAfterReviewCreateSerializer
     update_serializer = LookedAfterReviewUpdateSerializer
+    create_service = staticmethod(services.record_looked_after_review)
     update_service = staticmethod(services.update_looked_after_review)
     record_arg = "review"
 
@@ -94,10 +107,7 @@ class LookedAfterReviewViewSet(CustodyCareViewSet):
     def create(self, request, *args, **kwargs):
         """Record a review, of a remand to youth detention (`remand`) or a custodial sentence (`order`).
         The first one stops the 28-day clock."""
-        data = self.valid_data(LookedAfterReviewCreateSerializer)
-        child = self._custody_child(data)
-        review = self.run(services.record_looked_after_review, child=child, by=request.user, **data)
-        return Response(LookedAfterReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+        return self.create_record(request)
 
     @extend_schema(request=LookedAfterReviewUpdateSerializer, responses=LookedAfterReviewSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -113,6 +123,7 @@ class CustodyVisitViewSet(CustodyCareViewSet):
     serializer_class = read_serializer = CustodyVisitSerializer
     create_serializer = CustodyVisitCreateSerializer
     update_serializer = CustodyVisitUpdateSerializer
+    create_service = staticmethod(services.record_custody_visit)
     update_service = staticmethod(services.update_custody_visit)
     record_arg = "visit"
 
@@ -122,10 +133,7 @@ class CustodyVisitViewSet(CustodyCareViewSet):
     @extend_schema(request=CustodyVisitCreateSerializer, responses={201: CustodyVisitSerializer})
     def create(self, request, *args, **kwargs):
         """Record a visit. A statutory visit stops the visit clock and starts the next (6 weeks)."""
-        data = self.valid_data(CustodyVisitCreateSerializer)
-        child = self._custody_child(data)
-        visit = self.run(services.record_custody_visit, child=child, by=request.user, **data)
-        return Response(CustodyVisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+        return self.create_record(request)
 
     @extend_schema(request=CustodyVisitUpdateSerializer, responses=CustodyVisitSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -141,6 +149,7 @@ class BailPackageReviewViewSet(CustodyCareViewSet):
     serializer_class = read_serializer = BailPackageReviewSerializer
     create_serializer = BailPackageReviewCreateSerializer
     update_serializer = BailPackageReviewUpdateSerializer
+    create_service = staticmethod(services.record_bail_package_review)
     update_service = staticmethod(services.update_bail_package_review)
     record_arg = "review"
 
@@ -150,11 +159,10 @@ class BailPackageReviewViewSet(CustodyCareViewSet):
     @extend_schema(request=BailPackageReviewCreateSerializer, responses={201: BailPackageReviewSerializer})
     def create(self, request, *args, **kwargs):
         """Record a review of the remand (`remand`)."""
-        data = self.valid_data(BailPackageReviewCreateSerializer)
-        remand = data["remand"]
-        self._open_for_create(remand.child_id)
-        review = self.run(services.record_bail_package_review, by=request.user, **data)
-        return Response(BailPackageReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+        return self.create_record(request)
+
+    def child_for_create(self, data):
+        self._open_for_create(data["remand"].child_id)
 
     @extend_schema(request=BailPackageReviewUpdateSerializer, responses=BailPackageReviewSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -172,6 +180,7 @@ class CustodyPlanningMeetingViewSet(CustodyCareViewSet):
     log_name = "custody-planning-meetings"
     serializer_class = read_serializer = CustodyPlanningMeetingSerializer
     create_serializer = CustodyPlanningMeetingCreateSerializer
+    create_service = staticmethod(services.record_planning_meeting)
 
     def get_queryset(self):
         return selectors.planning_meetings_for(self.request.user)
@@ -180,11 +189,10 @@ class CustodyPlanningMeetingViewSet(CustodyCareViewSet):
     def create(self, request, *args, **kwargs):
         """Record the planning meeting of a custodial sentence (`order`). It stops the `dto_planning_meeting`
         clock where the authority has one (Somerset, 003 L162)."""
-        data = self.valid_data(CustodyPlanningMeetingCreateSerializer)
-        order = data.pop("order")
-        self._open_for_create(order.child_id)
-        meeting = self.run(services.record_planning_meeting, order=order, by=request.user, **data)
-        return Response(CustodyPlanningMeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+        return self.create_record(request)
+
+    def child_for_create(self, data):
+        self._open_for_create(data["order"].child_id)
 
 
 def register(router):
