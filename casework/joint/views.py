@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from ..justice.people import names_text
 from ..justice.sharing import Section, may_read_section, protocol_for
 from ..models import JointWorkingDisagreement, LeadAgencyDecision
 from ..pages import attempt, open_child_record
@@ -48,9 +49,6 @@ def _attempt(form, call):
     return attempt(form, call, stale=STALE)
 
 
-def _names(people):
-    names = [p.display_name for p in people]
-    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else (names[0] if names else "")
 
 
 def _decision_query():
@@ -82,7 +80,7 @@ def lead_agency_new(request, pk):
             child=child, by=user, lead_agency=data["lead_agency"], reasons=data["reasons"], decided_on=data["decided_on"]
         ))
         if made:
-            note = f" {_names(made.told.people)} {'was' if len(made.told.people) == 1 else 'were'} told in the app." if made.told.people else ""
+            note = f" {names_text(made.told.people)} {'was' if len(made.told.people) == 1 else 'were'} told in the app." if made.told.people else ""
             messages.success(request, f"{made.lead_agency.name} recorded as the lead agency.{note}")
             return redirect("lead-agency-detail", pk=made.pk)
     return render(request, "casework/joint/lead_agency_new.html", {
@@ -158,7 +156,7 @@ def joint_disagreement_new(request, pk):
             child=child, by=request.user, about=data["about"], decision=data.get("decision")
         ))
         if made:
-            note = f" {_names(made.told)} {'was' if len(made.told) == 1 else 'were'} asked to respond." if made.told else ""
+            note = f" {names_text(made.told)} {'was' if len(made.told) == 1 else 'were'} asked to respond." if made.told else ""
             messages.success(request, f"Disagreement raised.{note}")
             return redirect("joint-disagreement-detail", pk=made.pk)
     return render(request, "casework/joint/disagreement_new.html", {

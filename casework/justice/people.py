@@ -29,3 +29,9 @@ def csc_people_to_tell(involvements) -> list:
             seen.add(person.pk)
             people.append(person)
     return people
+
+
+def names_text(people) -> str:
+    """People's names as a sentence says them: "A", "A and B", "A, B and C"."""
+    names = [person.display_name for person in people]
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else (names[0] if names else "")

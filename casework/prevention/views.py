@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from ..justice.people import names_text
 from ..justice.sharing import Section, may_read_section, may_write_youth_justice
 from ..models import Involvement, PreventionReferral
 from ..pages import attempt, open_child_record
@@ -44,9 +45,6 @@ def _query():
     )
 
 
-def _names(people):
-    names = [p.display_name for p in people]
-    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else (names[0] if names else "")
 
 
 @login_required
@@ -131,7 +129,7 @@ def referral_screen(request, pk):
             if done.request_for_support_id:
                 said += ". A request for support was sent to children's social care's front door"
             if done.told:
-                said += f". Told in the app: {_names(done.told)}"
+                said += f". Told in the app: {names_text(done.told)}"
             messages.success(request, said)
             return redirect("prevention-referral-detail", pk=referral.pk)
     csc_open = services.open_csc_involvements(child)
@@ -180,7 +178,7 @@ def referral_prevent(request, pk):
         if done:
             said = "Prevent referral recorded"
             if done.told:
-                said += f". Told in the app: {_names(done.told)}"
+                said += f". Told in the app: {names_text(done.told)}"
             messages.success(request, said)
             return redirect("prevention-referral-detail", pk=referral.pk)
     return render(request, "casework/prevention/prevent.html",
