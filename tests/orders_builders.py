@@ -68,3 +68,20 @@ def record(w, kind=Kind.YOUTH_REHABILITATION_ORDER, **overrides):
 
 def dto(w, **overrides):
     return record(w, Kind.DETENTION_AND_TRAINING_ORDER, **overrides)
+
+
+def somerset_custody_world(**kwargs):
+    """orders_world(somerset=True) with Somerset's local custody clocks switched on (003 L162, L189),
+    as the demo's Somerset row has them: the release information countdown runs there."""
+    w = orders_world(somerset=True, **kwargs)
+    w.protocol.custody_local_clocks = True
+    w.protocol.save(update_fields=["custody_local_clocks"])
+    return w
+
+
+def tell_release(w, order, items, *, by=None, told_on=None, told_by="Jo Youthworker, youth justice worker", version=None):
+    """Record that the child was told `items` (codes of services.RELEASE_ITEMS) about release."""
+    return services.record_release_information(
+        order=order, by=by or w.cyjs_worker, expected_version=order.version if version is None else version,
+        items=items, told_on=told_on or timezone.localdate(), told_by=told_by,
+    )

@@ -145,13 +145,15 @@ class JointWorkingProtocol(models.Model):
         default=False, help_text="Show joint working disagreements on the child's chronology"
     )
     # 003 L162 (S-T4, S-T5): Somerset's local custody clocks, the custody (DTO) planning meeting in 10
-    # working days and the joint CSC and YJS visit in 7 working days. Off by default: Lancashire's
+    # working days and the joint CSC and YJS visit in 7 working days; and 003 L189–199 (S-T11): the
+    # nine things the child is told no later than 14 days before release (casework/orders/services.py;
+    # Lancashire has the 21-day resettlement plan instead, 000 ¶20.8). Off by default: Lancashire's
     # agreement has neither (000 ¶19.3, ¶20 leave custody care to "statutory timescales"). The looked
     # after review and statutory visit clocks are national care planning duties and run everywhere
     # (casework/custody_care/services.py).
     custody_local_clocks = models.BooleanField(
         default=False,
-        help_text="Somerset's local custody clocks: the custody planning meeting (10 working days) and the joint CSC and youth justice visit (7 working days)",
+        help_text="Somerset's local custody clocks: the custody planning meeting (10 working days), the joint CSC and youth justice visit (7 working days) and telling the child the nine release items (14 days before release)",
     )
     # 000 ¶9.3 (Lancashire): the CSC social worker attends court with any child in care.
     # 003 L116 (Somerset): CSC attends where it has parental responsibility by an interim or full care order.
@@ -461,6 +463,10 @@ class YouthJusticeOrder(models.Model):
     virtual_school_told_on = models.DateField(null=True, blank=True)
     resettlement_plan_completed_on = models.DateField(null=True, blank=True)
     post_release_accommodation = models.CharField(max_length=200, blank=True)
+    # 003 L189–199 (Somerset, S-T11): what the child has been told about release, one entry an item:
+    # {"item": code, "told_on": "YYYY-MM-DD", "told_by": who told them, "recorded_by": user id}.
+    # The items are casework.orders.services.RELEASE_ITEMS.
+    release_information = models.JSONField(default=list, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -21,6 +21,7 @@ from .serializers import (
     OrderEndSerializer,
     OrderSerializer,
     OrderUpdateSerializer,
+    ReleaseInformationSerializer,
     ResettlementPlanSerializer,
     VirtualSchoolSerializer,
 )
@@ -43,6 +44,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
             "partial_update": OrderUpdateSerializer,
             "end": OrderEndSerializer,
             "resettlement_plan": ResettlementPlanSerializer,
+            "release_information": ReleaseInformationSerializer,
             "virtual_school": VirtualSchoolSerializer,
         }.get(self.action, OrderSerializer)
 
@@ -94,6 +96,19 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         order = self.open_record("api:orders-resettlement-plan", WRITE)
         data = self.valid_data(ResettlementPlanSerializer)
         self.run(services.record_resettlement_plan, order=order, by=request.user, **data)
+        return self._fresh(order)
+
+    @extend_schema(request=ReleaseInformationSerializer, responses=OrderSerializer)
+    @action(detail=True, methods=["post"], url_path="release-information")
+    def release_information(self, request, pk=None):
+        """What the child has been told about release (send `version`; Somerset, 003 L189–199). When all
+        nine items are recorded the 14-days-before-release deadline stops."""
+        order = self.open_record("api:orders-release-information", WRITE)
+        data = self.valid_data(ReleaseInformationSerializer)
+        self.run(
+            services.record_release_information, order=order, by=request.user, expected_version=data["version"],
+            items=data["items"], told_on=data["told_on"], told_by=data["told_by"],
+        )
         return self._fresh(order)
 
     @extend_schema(request=VirtualSchoolSerializer, responses=OrderSerializer)

@@ -130,6 +130,30 @@ class ResettlementPlanForm(forms.Form):
     )
 
 
+class ReleaseInformationForm(forms.Form):
+    """003 L189–199: the items not yet recorded, as checkboxes."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    items = forms.MultipleChoiceField(
+        label="What has the child been told?", widget=forms.CheckboxSelectMultiple, choices=(),
+        help_text="Select all that apply. You can record the rest later",
+        error_messages={"required": "Choose what the child has been told"},
+    )
+    told_on = date_field("Date the child was told", required=True, message="Enter the date the child was told",
+                         help_text="For example, 27 3 2026")
+    told_by = forms.CharField(label="Who told the child", max_length=200,
+                              help_text="For example, the youth justice worker, social worker or family intervention worker",
+                              error_messages={"required": "Enter who told the child, for example the youth justice worker"})
+
+    def __init__(self, *args, outstanding, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = outstanding
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        return {"expected_version": data["version"], "items": data["items"], "told_on": data["told_on"], "told_by": data["told_by"]}
+
+
 class VirtualSchoolForm(forms.Form):
     on = date_field("Date you told the virtual school", required=True, message="Enter the date you told the virtual school")
 

@@ -28,6 +28,7 @@ from ..models import (
 CLOCK_TITLES = {
     "resettlement_planning": "Resettlement plan, including where the child will live (21 days before release)",
     "csc_open_after_custody": "Children's social care stays open (3 months after the sentence)",
+    "release_information_to_child": "Tell the child the nine things about their release (14 days before release)",
 }
 
 SUMMARY_SECTIONS = (

@@ -16,7 +16,8 @@ class OrderSerializer(serializers.ModelSerializer):
             "id", "child", "agency", "involvement", "appearance", "kind", "made_on", "ends_on", "requirements",
             "police_consulted_cyjs_on", "mash_consulted_on", "expected_release_on", "establishment_name",
             "csc_significantly_involved", "section_20_ended", "section_23za_visits", "virtual_school_told_on",
-            "resettlement_plan_completed_on", "post_release_accommodation", "ended_on", "deadlines", "version",
+            "resettlement_plan_completed_on", "post_release_accommodation", "release_information", "ended_on", "deadlines",
+            "version",
         ]
         read_only_fields = fields
 
@@ -59,6 +60,16 @@ class OrderEndSerializer(serializers.Serializer):
 class ResettlementPlanSerializer(serializers.Serializer):
     completed_on = serializers.DateField()
     post_release_accommodation = serializers.CharField(max_length=200, allow_blank=True)
+
+
+class ReleaseInformationSerializer(serializers.Serializer):
+    """What the child was told about release (003 L189–199). `items` are codes from
+    casework.orders.services.RELEASE_ITEMS; the service refuses any other."""
+
+    version = serializers.IntegerField()
+    items = serializers.ListField(child=serializers.CharField(max_length=30), allow_empty=True)
+    told_on = serializers.DateField()
+    told_by = serializers.CharField(max_length=200, allow_blank=True)
 
 
 class VirtualSchoolSerializer(serializers.Serializer):

@@ -16,6 +16,9 @@ Per-authority (JointWorkingProtocol, read through protocol_for the recording wor
   Lancashire; Somerset has no such period (csc_stays_open_after_custody=False). It is a waiting period
   (an earliest closure date, enforced by casework.involvements.services.close_involvement), and its
   length is the timescale rule's (`csc_open_after_custody`; a per-authority override changes it).
+- 003 L189–199 (Somerset, S-T11): the child is told nine things about their release no later than
+  14 days before it (`release_information_to_child`), where the protocol has Somerset's local custody
+  clocks (custody_local_clocks). Lancashire has the 21-day resettlement plan instead (000 ¶20.8).
 """
 
 from dataclasses import dataclass, field
@@ -49,6 +52,23 @@ CSC_OPEN = "csc_open_after_custody"
 # (notifications/data/timescales.toml) holds the number; this is only for the "too short" check.
 RESETTLEMENT_DAYS_BEFORE = 21
 RELEASE_HOUR = time(9)
+
+RELEASE_INFORMATION = "release_information_to_child"
+# 003 L189: the child is told "no later than 14 days before release" (S-T11; the rule holds the number).
+RELEASE_INFORMATION_DAYS_BEFORE = 14
+# 003 L190–198: the nine things the YJS worker, CSC social worker or FIS worker tells the child. Own words.
+RELEASE_ITEMS = [
+    ("collecting", "Who will collect them"),
+    ("living", "Where they will live"),
+    ("reporting", "How they will report to the youth justice service"),
+    ("support", "Where to get support, including out of hours"),
+    ("education", "Their education or work arrangements"),
+    ("health", "How their health needs will be met"),
+    ("money_clothing", "How and when they will get money and clothing"),
+    ("social_worker", "When they will see their social worker"),
+    ("roles", "What each worker involved will do"),
+]
+RELEASE_ITEM_LABELS = dict(RELEASE_ITEMS)
 
 # Out-of-court outcomes are diversion; community and civil orders are court orders; DTO/s250 custody.
 DIVERSION = frozenset({Kind.COMMUNITY_RESOLUTION, Kind.YOUTH_CAUTION, Kind.YOUTH_CONDITIONAL_CAUTION})
@@ -319,6 +339,45 @@ def _start_resettlement(order, *, responsible):
     )
 
 
+def release_information_applies(order, protocol) -> bool:
+    """Somerset's 14-day release information (003 L189–199) is for a custodial sentence where the
+    authority's protocol has Somerset's local custody clocks (`custody_local_clocks`)."""
+    return order.is_custodial and protocol.custody_local_clocks
+
+
+def release_information_countdown_applies(made_on: date, expected_release_on: date) -> bool:
+    """Only if there is time: the day 14 days before release must not fall before the sentence
+    ("as soon as possible", 003 L189, covers a shorter stay)."""
+    return expected_release_on - relativedelta(days=RELEASE_INFORMATION_DAYS_BEFORE) >= made_on
+
+
+def _start_release_information(order, *, responsible, protocol=None):
+    protocol = protocol or protocol_for(order.agency.authority)
+    if not release_information_applies(order, protocol):
+        return None
+    if not release_information_countdown_applies(order.made_on, order.expected_release_on):
+        return None
+    return start_clock(
+        RELEASE_INFORMATION,
+        order,
+        child=order.child,
+        started_at=timezone.now(),
+        anchor_at=release_anchor(order.expected_release_on),
+        responsible=responsible,
+        agency=order.agency,
+    )
+
+
+def release_items_told(order) -> dict:
+    """{item code: entry} of what the child has been told about release (003 L190–198)."""
+    return {entry["item"]: entry for entry in order.release_information or []}
+
+
+def release_items_outstanding(order) -> list[tuple[str, str]]:
+    told = release_items_told(order)
+    return [(code, label) for code, label in RELEASE_ITEMS if code not in told]
+
+
 def csc_stays_open_for(protocol) -> str:
     """How long CSC stays open after a custodial sentence in the protocol's authority ("3 months"),
     or "" where it has no such period (000 ¶20.5; the length is the timescale rule's)."""
@@ -467,6 +526,7 @@ def record_order(
     if custodial:
         cyjs_worker = involvement.allocated_worker or by
         _start_resettlement(order, responsible=cyjs_worker)
+        _start_release_information(order, responsible=cyjs_worker, protocol=protocol)  # 003 L189 (Somerset)
         recent_csc = csc_now or list(
             csc_involvements(child).filter(Q(end__isnull=True) | Q(end__gte=made_on - INVOLVEMENT_RECENCY)).order_by("-start", "-id")
         )
@@ -543,6 +603,10 @@ def update_order(*, order, by, expected_version, data: dict) -> YouthJusticeOrde
     if "expected_release_on" in changes and order.resettlement_plan_completed_on is None:
         cancel_clock(RESETTLEMENT, order, reason=f"Expected release date changed from {day_text(old_release)} to {day_text(order.expected_release_on)}")
         _start_resettlement(order, responsible=cyjs_worker_for(order))
+    if "expected_release_on" in changes and release_items_outstanding(order):
+        # 003 L189: the 14 days count back from the new date (cancelled and started again).
+        cancel_clock(RELEASE_INFORMATION, order, reason=f"Expected release date changed from {day_text(old_release)} to {day_text(order.expected_release_on)}")
+        _start_release_information(order, responsible=cyjs_worker_for(order))
     log_write(by, order.child, "youth-justice-order:update", detail="changed: " + (", ".join(sorted(changes)) or "nothing"))
     return order
 
@@ -578,6 +642,57 @@ def record_resettlement_plan(*, order, by, completed_on, post_release_accommodat
     )
     stop_clock(RESETTLEMENT, order, stopped_at=_moment(completed_on))
     log_write(by, order.child, "youth-justice-order:resettlement-plan", detail=f"order {order.pk}")
+    return order
+
+
+@transaction.atomic
+def record_release_information(*, order, by, expected_version, items, told_on, told_by) -> YouthJusticeOrder:
+    """Record which of the nine release items the child has been told, when and by whom
+    (Somerset, 003 L189–199, S-T11). Partial saves are allowed; once all nine are recorded the
+    14-days-before-release countdown stops (met, or met late) on the latest date told.
+
+    Refused: an authority whose protocol does not have Somerset's local custody clocks, a
+    non-custodial order, an item not in the list or already recorded, a date in the future or
+    before the sentence, no one named as telling the child, and a stale `expected_version` (409).
+    """
+    _writer(by, order.child)
+    order = _lock_open(order, expected_version)
+    if not order.is_custodial:
+        raise ValidationError("Only a custodial sentence has release information")
+    if not release_information_applies(order, protocol_for(order.agency.authority)):
+        raise ValidationError("Your authority's joint working agreement does not ask for the release information to be recorded")
+    told = release_items_told(order)
+    items = list(dict.fromkeys(items or []))
+    errors = {}
+    unknown = [code for code in items if code not in RELEASE_ITEM_LABELS]
+    already = [code for code in items if code in told]
+    if not items:
+        errors["items"] = "Choose what the child has been told"
+    elif unknown:
+        errors["items"] = "Choose only from the list of things to tell the child"
+    elif already:
+        errors["items"] = f"Already recorded: {RELEASE_ITEM_LABELS[already[0]].lower()}"
+    if told_on is None:
+        errors["told_on"] = "Enter the date the child was told"
+    elif told_on > timezone.localdate():
+        errors["told_on"] = "The date the child was told must be today or in the past"
+    elif told_on < order.made_on:
+        errors["told_on"] = f"The date must be on or after the sentence ({day_text(order.made_on)})"
+    told_by = (told_by or "").strip()
+    if not told_by:
+        errors["told_by"] = "Enter who told the child, for example the youth justice worker"
+    elif len(told_by) > 200:
+        errors["told_by"] = "Who told the child must be 200 characters or fewer"
+    if errors:
+        raise ValidationError(errors)
+    entries = list(order.release_information or []) + [
+        {"item": code, "told_on": told_on.isoformat(), "told_by": told_by, "recorded_by": by.pk} for code in items
+    ]
+    save_if_unchanged(order, expected_version=None, fields={"release_information": entries})
+    if not release_items_outstanding(order):
+        last = max(date.fromisoformat(entry["told_on"]) for entry in entries)
+        stop_clock(RELEASE_INFORMATION, order, stopped_at=_moment(last))
+    log_write(by, order.child, "youth-justice-order:release-information", detail=f"order {order.pk}, {len(items)} of 9 items")
     return order
 
 
@@ -621,6 +736,8 @@ def end_order(*, order, by, expected_version, ended_on) -> YouthJusticeOrder:
     save_if_unchanged(order, expected_version=None, fields={"ended_on": ended_on})
     if open_deadlines(RESETTLEMENT, order).exists():
         cancel_clock(RESETTLEMENT, order, reason=f"Order ended {day_text(ended_on)}")
+    if open_deadlines(RELEASE_INFORMATION, order).exists():
+        cancel_clock(RELEASE_INFORMATION, order, reason=f"Order ended {day_text(ended_on)}")
     _close_cyjs_involvement(order, ended_on)
     custody_care.custody_ended(order, reason=f"Released: the order ended {day_text(ended_on)}")
     log_write(by, order.child, "youth-justice-order:end", detail=f"order {order.pk}")

@@ -4,19 +4,22 @@ Every page read is logged by `open_child` / `open_child_record` (a user who can 
 not the orders section gets 403, logged as denied); every write by the service.
 """
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from ..joint import services as joint_services
+from ..justice.people import names_text
 from ..justice.sharing import Section, may_read_section, may_write_youth_justice, protocol_for
 from ..models import YouthJusticeOrder
 from ..pages import attempt, open_child_record
 from ..permissions import may_record_social_care_work
 from ..views import open_child
 from . import selectors, services
-from .forms import EndOrderForm, OrderEditForm, OrderForm, ResettlementPlanForm, VirtualSchoolForm
+from .forms import EndOrderForm, OrderEditForm, OrderForm, ReleaseInformationForm, ResettlementPlanForm, VirtualSchoolForm
 
 STALE = " Open the order again to see their changes, then make yours."
 
@@ -41,9 +44,6 @@ def _order_query():
     return YouthJusticeOrder.objects.select_related("child", "agency__authority", "appearance", "created_by")
 
 
-def _people(people):
-    names = [p.display_name for p in people]
-    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else (names[0] if names else "")
 
 
 # --- The summary -----------------------------------------------------------------------------------------
@@ -100,7 +100,7 @@ def order_new(request, pk):
         if order:
             note = ""
             if order.told.csc_workers:
-                note += f" {_people(order.told.csc_workers)} (children's social care) {'was' if len(order.told.csc_workers) == 1 else 'were'} told in the app."
+                note += f" {names_text(order.told.csc_workers)} (children's social care) {'was' if len(order.told.csc_workers) == 1 else 'were'} told in the app."
             if order.told.cyjs_worker is not None:
                 note += " Remember to tell the virtual school."
             messages.success(request, f"{order.get_kind_display()} recorded.{note}")
@@ -150,6 +150,9 @@ def order_detail(request, pk):
     }
     if order.is_custodial:
         context["looked_after"] = looked_after_text(order, protocol)
+    if services.release_information_applies(order, protocol):
+        context["release_rows"] = release_information_rows(order)
+        context["release_outstanding"] = len(services.release_items_outstanding(order))
     return render(request, "casework/orders/detail.html", context)
 
 
@@ -198,6 +201,43 @@ def order_resettlement_plan(request, pk):
     return render(
         request, "casework/orders/resettlement.html",
         {"order": order, "child": child, "form": form, "clock": selectors.open_clock(order, services.RESETTLEMENT)},
+    )
+
+
+def release_information_rows(order):
+    """The nine release items (003 L190–198), each with when and by whom the child was told, if yet."""
+    told = services.release_items_told(order)
+    rows = []
+    for code, label in services.RELEASE_ITEMS:
+        entry = told.get(code)
+        rows.append({"label": label, "told_on": date.fromisoformat(entry["told_on"]) if entry else None,
+                     "told_by": entry["told_by"] if entry else ""})
+    return rows
+
+
+@login_required
+def order_release_information(request, pk):
+    """Record what the child has been told about release (Somerset, 003 L189–199). Partial saves allowed."""
+    order, child, decision, refusal = _open_for_write(request, pk, "page:order-release-information")
+    if refusal:
+        return refusal
+    if not (services.release_information_applies(order, protocol_for(order.agency.authority)) and not order.ended_on):
+        messages.info(request, "Release information is not recorded for this order")
+        return redirect("order-detail", pk=order.pk)
+    outstanding = services.release_items_outstanding(order)
+    form = ReleaseInformationForm(
+        request.POST or None, initial={"version": order.version, "told_on": timezone.localdate()}, outstanding=outstanding
+    )
+    if request.method == "POST" and form.is_valid():
+        done = _attempt(form, lambda: services.record_release_information(order=order, by=request.user, **form.service_kwargs()))
+        if done:
+            left = len(services.release_items_outstanding(done))
+            messages.success(request, "All nine release items recorded" if not left else f"Saved. {left} still to tell the child")
+            return redirect("order-detail", pk=order.pk)
+    return render(
+        request, "casework/orders/release_information.html",
+        {"order": order, "child": child, "form": form, "rows": release_information_rows(order), "outstanding": outstanding,
+         "clock": selectors.open_clock(order, services.RELEASE_INFORMATION), "title": "Record what the child has been told about release"},
     )
 
 
