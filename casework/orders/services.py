@@ -34,6 +34,7 @@ from django.utils import timezone
 from accounts.access import INVOLVEMENT_RECENCY
 from accounts.models import Agency
 from notifications.clocks import cancel_clock, open_deadlines, start_clock, stop_clock
+from notifications.rules import rule_in_force
 from notifications.services import notify
 
 from ..custody_care import services as custody_care
@@ -48,14 +49,12 @@ IKind = Involvement.Kind
 
 RESETTLEMENT = "resettlement_planning"
 CSC_OPEN = "csc_open_after_custody"
-# 000 ¶20.8: resettlement planning is complete 21 days before release (T23). The rule itself
-# (notifications/data/timescales.toml) holds the number; this is only for the "too short" check.
-RESETTLEMENT_DAYS_BEFORE = 21
+# 000 ¶20.8: resettlement planning is complete 21 days before release (T23); the number is the rule's
+# (notifications/data/timescales.toml), per authority.
 RELEASE_HOUR = time(9)
 
 RELEASE_INFORMATION = "release_information_to_child"
 # 003 L189: the child is told "no later than 14 days before release" (S-T11; the rule holds the number).
-RELEASE_INFORMATION_DAYS_BEFORE = 14
 # 003 L190–198: the nine things the YJS worker, CSC social worker or FIS worker tells the child. Own words.
 RELEASE_ITEMS = [
     ("collecting", "Who will collect them"),
@@ -319,17 +318,19 @@ def _check_consultation(errors, *, child, kind, made_on, police_consulted_cyjs_o
 # --- Starting the clocks ------------------------------------------------------------------------------------
 
 
-def resettlement_countdown_applies(made_on: date, expected_release_on: date) -> bool:
-    """000 ¶20.8 applies "when the period of time in custody allows this": the due date must not
-    fall before the sentence."""
-    return expected_release_on - relativedelta(days=RESETTLEMENT_DAYS_BEFORE) >= made_on
+def countdown_applies(code: str, order) -> bool:
+    """A countdown to release runs only "when the period of time in custody allows this" (000 ¶20.8;
+    003 L189 "as soon as possible" covers a shorter stay): its due day, the rule's number of days
+    before release (the authority's override if it has one), must not fall before the sentence."""
+    rule = rule_in_force(code, order.agency.authority if order.agency_id else None)
+    return order.expected_release_on - relativedelta(days=rule.amount) >= order.made_on
 
 
-def _start_resettlement(order, *, responsible):
-    if not resettlement_countdown_applies(order.made_on, order.expected_release_on):
+def _start_countdown(code: str, order, *, responsible):
+    if not countdown_applies(code, order):
         return None
     return start_clock(
-        RESETTLEMENT,
+        code,
         order,
         child=order.child,
         started_at=timezone.now(),
@@ -337,6 +338,10 @@ def _start_resettlement(order, *, responsible):
         responsible=responsible,
         agency=order.agency,
     )
+
+
+def _start_resettlement(order, *, responsible):
+    return _start_countdown(RESETTLEMENT, order, responsible=responsible)
 
 
 def release_information_applies(order, protocol) -> bool:
@@ -345,27 +350,10 @@ def release_information_applies(order, protocol) -> bool:
     return order.is_custodial and protocol.custody_local_clocks
 
 
-def release_information_countdown_applies(made_on: date, expected_release_on: date) -> bool:
-    """Only if there is time: the day 14 days before release must not fall before the sentence
-    ("as soon as possible", 003 L189, covers a shorter stay)."""
-    return expected_release_on - relativedelta(days=RELEASE_INFORMATION_DAYS_BEFORE) >= made_on
-
-
 def _start_release_information(order, *, responsible, protocol=None):
-    protocol = protocol or protocol_for(order.agency.authority)
-    if not release_information_applies(order, protocol):
+    if not release_information_applies(order, protocol or protocol_for(order.agency.authority)):
         return None
-    if not release_information_countdown_applies(order.made_on, order.expected_release_on):
-        return None
-    return start_clock(
-        RELEASE_INFORMATION,
-        order,
-        child=order.child,
-        started_at=timezone.now(),
-        anchor_at=release_anchor(order.expected_release_on),
-        responsible=responsible,
-        agency=order.agency,
-    )
+    return _start_countdown(RELEASE_INFORMATION, order, responsible=responsible)
 
 
 def release_items_told(order) -> dict:

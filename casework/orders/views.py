@@ -144,7 +144,7 @@ def order_detail(request, pk):
         "may_write": may_write_youth_justice(request.user),
         "csc_people": services.csc_people_to_tell(services.open_to_csc(child)),
         "protocol": protocol,
-        "resettlement_applies": order.is_custodial and services.resettlement_countdown_applies(order.made_on, order.expected_release_on),
+        "resettlement_applies": order.is_custodial and services.countdown_applies(services.RESETTLEMENT, order),
         # The care in youth detention page (000 ¶19–20; 003 L162–167), where that section is shared with the reader.
         "custody_care_readable": order.is_custodial and may_read_section(request.user, Section.CUSTODY_CARE),
     }
