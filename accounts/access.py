@@ -6,13 +6,22 @@ child only if one of these holds, checked in this order:
 1. they are an administrator (auditors see the access log, never case content);
 2. their agency has an involvement with the child that is open, or closed in
    the last 6 months (seed 000 ¶8.3 uses six months as "known to" the service);
-3. they hold a MASH role and the child has a contact at their authority's
-   front door that is open or was decided in the last 30 days;
+3. they hold a MASH role and the child has a contact held by their
+   authority's MASH that is open, was decided in the last 30 days, or has a
+   challenge to its decision still open. Contacts that went straight to a CSC
+   team (seed 000 ¶8.4) are that team's, not MASH's, and MASH's own "MASH
+   contact" involvements open nothing by themselves: MASH works with a child
+   through the contacts it holds;
 4. they hold an explicit, unexpired per-child grant;
-5. they have unexpired break-glass access.
+5. they have unexpired break-glass access to a child of their own authority
+   (one with an involvement or a contact at one of its agencies).
 
 A restricted child is not visible through rules 2, 3 or 5: only the allocated
 workers, their line or team managers, and explicit grants open it.
+
+A contact is part of its child's record: whoever may see the child sees its
+contacts in full, and the referrer who made it sees its status and outcome
+(`decide_contact`, `visible_contacts`).
 
 The same rules serve one child (`decide`) and lists (`visible_children`), as
 SQL expressions, so a list can never show what a record page would refuse.
@@ -26,9 +35,9 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils import timezone
 
 from casework.models import Child, Involvement
-from referrals.models import Contact
+from referrals.models import Contact, Disagreement
 
-from .models import AccessEvent, BreakGlassAccess, ChildUserObjectPermission, Role
+from .models import AccessEvent, Agency, BreakGlassAccess, ChildUserObjectPermission, Role
 
 INVOLVEMENT_RECENCY = relativedelta(months=6)
 MASH_CONTACT_RECENCY = timedelta(days=30)
@@ -62,6 +71,23 @@ def may_use_break_glass(user) -> bool:
     return sees_case_content(user) and user.role not in (Role.SERVICE_ACCOUNT, Role.AUDITOR)
 
 
+def front_door_agency_ids(user) -> list[int]:
+    """The MASH agencies of the user's authority (usually one), remembered on the user for the request."""
+    ids = getattr(user, "_front_door_agency_ids", None)
+    if ids is None:
+        ids = (
+            list(
+                Agency.objects.filter(authority_id=user.agency.authority_id, kind=Agency.Kind.MASH)
+                .order_by("id")
+                .values_list("id", flat=True)
+            )
+            if user.agency_id
+            else []
+        )
+        user._front_door_agency_ids = ids
+    return ids
+
+
 def _open_or_recent_involvements(now):
     cutoff = timezone.localdate(now) - INVOLVEMENT_RECENCY
     return Involvement.objects.filter(Q(end__isnull=True) | Q(end__gte=cutoff), child=OuterRef("pk"))
@@ -71,21 +97,33 @@ def _false():
     return Value(False, output_field=BooleanField())
 
 
+def _held_by_mash(user, now):
+    """Rule 3: a contact at this user's own authority's MASH that MASH is still working on."""
+    ids = front_door_agency_ids(user)
+    if not ids:
+        return _false()
+    challenged = Exists(Disagreement.objects.filter(contact=OuterRef("pk"), status=Disagreement.Status.OPEN))
+    return Exists(
+        Contact.objects.filter(child=OuterRef("pk"), agency_id__in=ids).filter(
+            Q(status=Contact.Status.OPEN) | Q(decided_at__gte=now - MASH_CONTACT_RECENCY) | Q(challenged)
+        )
+    )
+
+
 def _normal_basis(user, now):
     """Rules 2 and 3, with the restricted-child limit, as one SQL condition."""
     involvements = _open_or_recent_involvements(now)
+    if user.is_mash:
+        # MASH's "MASH contact" involvements stay on the record for six months; its access lasts 30 days.
+        involvements = involvements.exclude(agency_id__in=front_door_agency_ids(user))
+        agency = _held_by_mash(user, now)
+    elif user.agency_id:
+        agency = Exists(involvements.filter(agency_id=user.agency_id))
+    else:
+        agency = _false()
     looks_after = Exists(
         involvements.filter(Q(allocated_worker=user) | Q(allocated_worker__line_manager=user) | Q(team__manager=user))
     )
-    agency = Exists(involvements.filter(agency_id=user.agency_id)) if user.agency_id else _false()
-    if user.is_mash and user.agency_id:
-        # Only contacts at this user's own authority's front door.
-        in_mash = Exists(
-            Contact.objects.filter(child=OuterRef("pk"), agency__authority_id=user.agency.authority_id).filter(
-                Q(status=Contact.Status.OPEN) | Q(decided_at__gte=now - MASH_CONTACT_RECENCY)
-            )
-        )
-        agency = Q(agency) | Q(in_mash)
     return (Q(restricted=False) & Q(agency)) | Q(looks_after)
 
 
@@ -100,12 +138,31 @@ def _grant_basis(user, now):
     )
 
 
-def _break_glass_basis(user, now):
-    if not may_use_break_glass(user):
-        return Q(_false())
-    return Q(restricted=False) & Q(
-        Exists(BreakGlassAccess.objects.filter(child=OuterRef("pk"), user=user, expires_at__gt=now))
+def _authority_agency_ids(user) -> list[int]:
+    """The agencies of the user's authority, remembered on the user for the request."""
+    ids = getattr(user, "_authority_agency_ids", None)
+    if ids is None:
+        ids = list(Agency.objects.filter(authority_id=user.agency.authority_id).values_list("id", flat=True))
+        user._authority_agency_ids = ids
+    return ids
+
+
+def _in_users_authority(user, child_ref):
+    """The child has an involvement or a contact at an agency of the user's authority."""
+    ids = _authority_agency_ids(user)
+    return Exists(Involvement.objects.filter(child=child_ref, agency_id__in=ids)) | Exists(
+        Contact.objects.filter(child=child_ref, agency_id__in=ids)
     )
+
+
+def _break_glass_basis(user, now):
+    if not may_use_break_glass(user) or not user.agency_id:
+        return Q(_false())
+    # Checked inside the break-glass lookup, so it costs nothing unless the user has broken glass.
+    active = BreakGlassAccess.objects.filter(child=OuterRef("pk"), user=user, expires_at__gt=now).filter(
+        _in_users_authority(user, OuterRef(OuterRef("pk")))
+    )
+    return Q(restricted=False) & Q(Exists(active))
 
 
 def visible_children(user, *, now=None) -> QuerySet:
@@ -131,8 +188,13 @@ def decide(user, child, *, now=None) -> AccessDecision:
             via_normal=ExpressionWrapper(_normal_basis(user, now), output_field=BooleanField()),
             via_grant=_grant_basis(user, now),
             via_break_glass=ExpressionWrapper(_break_glass_basis(user, now), output_field=BooleanField()),
+            in_authority=(
+                ExpressionWrapper(Q(_in_users_authority(user, OuterRef("pk"))), output_field=BooleanField())
+                if user.agency_id
+                else _false()
+            ),
         )
-        .values("via_normal", "via_grant", "via_break_glass", "restricted")
+        .values("via_normal", "via_grant", "via_break_glass", "restricted", "in_authority")
         .first()
     )
     if bases is None:
@@ -143,7 +205,8 @@ def decide(user, child, *, now=None) -> AccessDecision:
         return AccessDecision(True, Purpose.GRANT)
     if bases["via_break_glass"]:
         return AccessDecision(True, Purpose.BREAK_GLASS)
-    offered = may_use_break_glass(user) and not bases["restricted"]
+    # Emergency access is for the user's own authority's children only.
+    offered = may_use_break_glass(user) and not bases["restricted"] and bool(bases["in_authority"])
     return AccessDecision(False, Purpose.NONE, break_glass_offered=offered)
 
 
@@ -161,3 +224,32 @@ def may_view_access_history(user, child, *, now=None) -> bool:
 
 def may_see_access_log(user) -> bool:
     return user.is_authenticated and (user.role == Role.AUDITOR or is_administrator(user))
+
+
+# --- Contacts --------------------------------------------------------------------
+
+CONTACT_FULL, CONTACT_REFERRER = "full", "referrer"
+
+
+@dataclass(frozen=True)
+class ContactAccess:
+    level: str | None  # CONTACT_FULL: everything; CONTACT_REFERRER: status and outcome only; None: nothing
+    decision: AccessDecision
+
+
+def decide_contact(user, contact, *, now=None) -> ContactAccess:
+    """A contact is part of its child's record; the referrer also sees what became of their own."""
+    decision = decide(user, contact.child, now=now)
+    if decision.allowed:
+        return ContactAccess(CONTACT_FULL, decision)
+    if user.is_authenticated and contact.referrer_user_id == user.pk:
+        return ContactAccess(CONTACT_REFERRER, AccessDecision(True, Purpose.NORMAL))
+    return ContactAccess(None, decision)
+
+
+def visible_contacts(user, contacts=None, *, now=None) -> QuerySet:
+    """The contacts (of `contacts`, default all) this user may see in full: those about children they may see."""
+    contacts = Contact.objects.all() if contacts is None else contacts
+    if user.is_authenticated and sees_case_content(user) and is_administrator(user):
+        return contacts
+    return contacts.filter(Exists(visible_children(user, now=now).filter(pk=OuterRef("child_id"))))

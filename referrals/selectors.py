@@ -1,6 +1,5 @@
 """Reads of contacts: the triage queue and who may see what."""
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -8,51 +7,25 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts import access
-from accounts.models import MASH_ROLES, Agency
+from accounts.models import MASH_ROLES
 
 from .models import Contact
 
 AGE_BANDS = {"0-4": (0, 4), "5-9": (5, 9), "10-15": (10, 15), "16-17": (16, 17)}
 
 
-FULL, REFERRER = "full", "referrer"
+FULL, REFERRER = access.CONTACT_FULL, access.CONTACT_REFERRER
 
 
-@dataclass(frozen=True)
-class ContactView:
-    level: str | None  # FULL: everything; REFERRER: status and outcome only; None: nothing
-    decision: access.AccessDecision | None = None
-
-
-def contact_view(user, contact: Contact) -> ContactView:
-    """MASH roles see contacts in MASH in full; the referrer sees status and outcome;
-    anyone else sees a contact only if they may see the child."""
-    if user.role in MASH_ROLES and contact.agency_id and contact.agency.authority_id == (
-        user.agency.authority_id if user.agency_id else None
-    ):
-        return ContactView(FULL, access.AccessDecision(True, access.Purpose.NORMAL))
-    decision = access.decide(user, contact.child)
-    if decision.allowed:
-        return ContactView(FULL, decision)
-    if contact.referrer_user_id == user.pk:
-        return ContactView(REFERRER, access.AccessDecision(True, access.Purpose.NORMAL))
-    return ContactView(None, decision)
+def contact_view(user, contact: Contact) -> access.ContactAccess:
+    """What this user may see of a contact: the access policy decides (`access.decide_contact`)."""
+    return access.decide_contact(user, contact)
 
 
 COUNT_CAP = 1000  # counts above this are shown as "more than 1,000" (see capped_count)
 
 
-def front_door_agency_ids(user) -> list[int]:
-    """The MASH agencies of the user's authority (usually one), remembered on the user for the request."""
-    ids = getattr(user, "_front_door_agency_ids", None)
-    if ids is None:
-        ids = list(
-            Agency.objects.filter(authority_id=user.agency.authority_id, kind=Agency.Kind.MASH)
-            .order_by("id")
-            .values_list("id", flat=True)
-        )
-        user._front_door_agency_ids = ids
-    return ids
+front_door_agency_ids = access.front_door_agency_ids
 
 
 def queue_for(user):
@@ -61,16 +34,20 @@ def queue_for(user):
     MASH's queue filters on the contact's own agency_id (not a join on the
     agency's authority) so PostgreSQL reads the partial index contact_triage_idx
     (agency, rag_rank, decision_due_at, received_at, id WHERE open) in order and
-    stops after one page, whatever the size of the queue.
+    stops after one page, whatever the size of the queue. Only contacts about
+    children the user may see are listed (a restricted child's contact is its
+    allocated worker's team's to handle, see services.receive_contact).
     """
     if user.role in MASH_ROLES and user.agency_id:
         ids = front_door_agency_ids(user)
+        if not ids:
+            return Contact.objects.none()
         held = Q(agency_id=ids[0]) if len(ids) == 1 else Q(agency_id__in=ids)
     elif user.team_id:
         held = Q(team_id=user.team_id)
     else:
         return Contact.objects.none()
-    return Contact.objects.filter(held, status=Contact.Status.OPEN)
+    return access.visible_contacts(user, Contact.objects.filter(held, status=Contact.Status.OPEN))
 
 
 def triage_queue(*, user, rag=None, due=None, allocation=None, age_band=None, now=None):

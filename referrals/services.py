@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.audit import access_log_last, record_access
-from accounts.models import AccessEvent, Agency, MASH_ROLES, Role, Team, User
+from accounts.models import MASH_ROLES, AccessEvent, Agency, Role, Team, User
 from casework.assessment.services import open_assessment
 from casework.enquiry.services import request_strategy_discussion
 from casework.models import Child, Involvement
@@ -26,7 +26,15 @@ from notifications.clocks import cancel_clock, plan_clock, start_clock, stop_clo
 from notifications.services import notify
 
 from .models import (
-    AgencyCheck, ConcernCategory, Contact, Decision, Disagreement, DisagreementResponse, Feedback, IdempotencyKey, RagChange,
+    AgencyCheck,
+    ConcernCategory,
+    Contact,
+    Decision,
+    Disagreement,
+    DisagreementResponse,
+    Feedback,
+    IdempotencyKey,
+    RagChange,
 )
 
 CHECK_RESPONSE_HOURS = 24  # partner agencies answer MASH within 24 hours (seed 004 l.130–135)
@@ -69,6 +77,26 @@ def _front_door_sql() -> str:
 
 
 # --- Receiving ---------------------------------------------------------------
+
+
+def _allocated_involvement(child, authority):
+    """Where a contact about a known child goes instead of MASH: the allocated social worker's team (000 §8.4).
+
+    MASH cannot open a restricted child's record, so a contact about one goes to
+    the team of whoever is allocated to the child in any agency when CSC has no
+    allocated worker; only a restricted child with no one allocated stays in MASH.
+    """
+    allocated = (
+        Involvement.objects.filter(
+            child=child, agency__authority=authority, end__isnull=True, allocated_worker__isnull=False
+        )
+        .select_related("agency__authority", "team", "allocated_worker")
+        .order_by("-start", "-id")
+    )
+    csc = allocated.filter(agency__kind=Agency.Kind.CSC).first()
+    if csc or not child.restricted:
+        return csc
+    return allocated.exclude(agency__kind=Agency.Kind.MASH).first()
 
 
 @dataclass
@@ -164,14 +192,7 @@ def receive_contact(*, received_by, details: ContactDetails, idempotency: Idempo
     child, is_new = _child_for(details, received_by)
     mash = front_door_agency(received_by.authority)
     # A child recorded just now has no involvements yet, so is not open to CSC.
-    csc_open = None if is_new else (
-        Involvement.objects.filter(
-            child=child, agency__kind=Agency.Kind.CSC, agency__authority=received_by.authority,
-            end__isnull=True, allocated_worker__isnull=False,
-        )
-        .select_related("agency__authority", "team", "allocated_worker")
-        .first()
-    )
+    csc_open = None if is_new else _allocated_involvement(child, received_by.authority)
     agency = csc_open.agency if csc_open else mash
     # The decision clock is worked out first, so the contact is saved with its due moment in one INSERT.
     decision_plan = plan_clock("referral_decision", started_at=details.received_at, agency=agency)
@@ -227,12 +248,17 @@ def receive_contact(*, received_by, details: ContactDetails, idempotency: Idempo
 # --- Triage ------------------------------------------------------------------
 
 
+def held_by_users_mash(user, contact: Contact) -> bool:
+    """The contact sits in the MASH of this MASH user's authority (not with a CSC team it went to)."""
+    return user.role in MASH_ROLES and contact.agency_id in access.front_door_agency_ids(user)
+
+
 def holds_contact(user, contact: Contact) -> bool:
     """The team holding a contact does its triage: MASH of its authority, or the CSC team it went to."""
     if not contact.agency_id or not user.agency_id:
         return False
     if user.role in MASH_ROLES:
-        return contact.agency.authority_id == user.agency.authority_id
+        return held_by_users_mash(user, contact)
     return user.agency_id == contact.agency_id
 
 
@@ -370,7 +396,7 @@ def respond_to_check(*, check: AgencyCheck, by, response: str) -> AgencyCheck:
 def _decides_for(user, contact: Contact) -> bool:
     """MASH of the authority whose front door holds the contact, or a manager of the agency holding it."""
     if user.role in MASH_ROLES:
-        return bool(user.agency_id and contact.agency_id) and user.agency.authority_id == contact.agency.authority_id
+        return held_by_users_mash(user, contact)
     return contact.agency_id is not None and contact.agency_id == user.agency_id and user.is_manager
 
 

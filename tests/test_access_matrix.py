@@ -15,7 +15,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import MANAGER_ROLES, MASH_ROLES, AccessEvent, BreakGlassAccess, Role
-from referrals.models import Contact
+from referrals import services as front_door
+from referrals.models import Contact, Disagreement
 from tests.factories import (
     ChildFactory,
     ContactFactory,
@@ -98,11 +99,21 @@ def involve(child, agency, **fields):
     return InvolvementFactory(child=child, agency=agency, allocated_worker=worker, team=team, **fields)
 
 
+def work_with(child, user):
+    """The user's agency works with the child now: MASH holds a contact, others have an involvement."""
+    if user.role in MASH_ROLES:
+        return mash_contact(child, "open", user.agency)
+    return involve(child, user.agency)
+
+
 def build_child(world, user, scenario):
     now = timezone.now()
     today = timezone.localdate()
     child = ChildFactory(restricted=scenario == "restricted")
-    if scenario in ("own_agency", "restricted"):
+    if user.role in MASH_ROLES and scenario in ("own_agency", "restricted", "recently_closed"):
+        # MASH works with a child through the contacts it holds (rule 3), not through involvements.
+        mash_contact(child, "open" if scenario != "recently_closed" else "decided_20_days_ago", user.agency)
+    elif scenario in ("own_agency", "restricted"):
         involve(child, user.agency)
     elif scenario == "recently_closed":
         involve(child, user.agency, start=today - relativedelta(years=2), end=today - relativedelta(months=3))
@@ -417,9 +428,9 @@ def test_search_never_shows_restricted_or_other_agency_children(world, role):
     user = make_user(world, role)
     surname = "Searchable"
     own = ChildFactory(first_name="Ownagency", last_name=surname)
-    involve(own, user.agency)
+    work_with(own, user)
     hidden_restricted = ChildFactory(first_name="Restrictedone", last_name=surname, restricted=True)
-    involve(hidden_restricted, user.agency)
+    work_with(hidden_restricted, user)
     other = ChildFactory(first_name="Otheragency", last_name=surname)
     involve(other, world.cyjs)
 
@@ -437,3 +448,145 @@ def test_search_never_shows_restricted_or_other_agency_children(world, role):
 
     listed = api_client(user).get("/api/v1/children/", {"search": surname}).data["results"]
     assert [row["id"] for row in listed] == [own.pk]
+
+
+# --- contacts go through the access policy ------------------------------------------------------
+
+
+def contact_routed_to_csc(world, child):
+    """A contact that went straight to the allocated social worker's team (000 ¶8.4), not to MASH."""
+    worker, team = someone_else(world.csc)
+    InvolvementFactory(child=child, agency=world.csc, allocated_worker=worker, team=team)
+    return ContactFactory(child=child, agency=world.csc, team=team), worker
+
+
+def contact_answers(user, contact):
+    """(page status, API detail status, in the MASH queue page, in the contacts API list)."""
+    page = page_client(user).get(f"/contacts/{contact.pk}/")
+    api = api_client(user).get(f"/api/v1/contacts/{contact.pk}/")
+    queue = page_client(user).get("/mash/")
+    listed = api_client(user).get("/api/v1/contacts/")
+    queue_ids = [c.pk for c in queue.context["page"]] if queue.status_code == 200 else []
+    list_ids = [row["id"] for row in listed.data["results"]] if listed.status_code == 200 else []
+    return page, api, contact.pk in queue_ids, contact.pk in list_ids
+
+
+@pytest.mark.parametrize("role", [Role.MASH_WORKER, Role.MASH_MANAGER])
+def test_mash_cannot_open_a_restricted_childs_contact_that_went_to_csc(world, role):
+    user = make_user(world, role)
+    child = ChildFactory(restricted=True)
+    contact, social_worker = contact_routed_to_csc(world, child)
+
+    before = last_event_id()
+    page, api, in_queue, in_list = contact_answers(user, contact)
+    assert page.status_code == 404
+    assert child.first_name not in page.content.decode()
+    assert api.status_code == 404
+    assert child.first_name not in api.content.decode()
+    assert not in_queue and not in_list
+    refused = [e for e in events_since(before) if e.child_id == child.pk]
+    assert refused and all((e.outcome, e.purpose) == ("denied", "none") for e in refused)
+
+    assert page_client(social_worker).get(f"/contacts/{contact.pk}/").status_code == 200
+    assert api_client(social_worker).get(f"/api/v1/contacts/{contact.pk}/").status_code == 200
+
+
+def test_a_contact_that_went_to_csc_does_not_open_the_child_to_mash(world):
+    """MASH's 30-day rule is about contacts MASH holds: a referral for an allocated child is CSC's."""
+    user = make_user(world, Role.MASH_WORKER)
+    child = ChildFactory()
+    contact, _worker = contact_routed_to_csc(world, child)
+    assert page_client(user).get(f"/children/{child.pk}/").status_code == 403
+    assert api_client(user).get(f"/api/v1/children/{child.pk}/").status_code == 404
+    page, api, in_queue, in_list = contact_answers(user, contact)
+    assert page.status_code == 403 and api.status_code == 404
+    assert child.first_name not in page.content.decode()
+    assert not in_queue and not in_list
+
+
+@pytest.mark.parametrize("role", [Role.MASH_WORKER, Role.MASH_MANAGER])
+def test_mash_cannot_open_a_contact_decided_more_than_30_days_ago(world, role):
+    user = make_user(world, role)
+    child = ChildFactory()
+    contact = mash_contact(child, "decided_40_days_ago", world.mash)
+    # The MASH contact involvement closed with the decision; it does not stretch MASH's access to 6 months.
+    InvolvementFactory(child=child, agency=world.mash, start=timezone.localdate() - timedelta(days=41),
+                       end=timezone.localdate() - timedelta(days=40), team=user.team)
+    page, api, _in_queue, _in_list = contact_answers(user, contact)
+    assert page.status_code == 403
+    assert child.first_name not in page.content.decode()
+    assert contact.concerns not in page.content.decode() or not contact.concerns
+    assert api.status_code == 404
+    assert page_client(user).get(f"/children/{child.pk}/").status_code == 403
+
+
+def test_an_open_challenge_keeps_the_contact_open_to_mash(world):
+    user = make_user(world, Role.MASH_WORKER)
+    child = ChildFactory()
+    contact = mash_contact(child, "decided_40_days_ago", world.mash)
+    referrer = UserFactory(agency=world.csc)
+    Disagreement.objects.create(contact=contact, raised_by=referrer, raised_at=timezone.now(), reason="Not agreed")
+    assert page_client(user).get(f"/contacts/{contact.pk}/").status_code == 200
+    assert api_client(user).get(f"/api/v1/contacts/{contact.pk}/").status_code == 200
+
+
+def test_mash_cannot_triage_a_contact_held_by_a_csc_team(world):
+    user = make_user(world, Role.MASH_MANAGER)
+    child = ChildFactory()
+    contact, _worker = contact_routed_to_csc(world, child)
+    grant(user=user, child=child, expires_at=timezone.now() + timedelta(days=1))  # sees the child, still not MASH's
+    assert not front_door.holds_contact(user, contact)
+    response = page_client(user).post(f"/contacts/{contact.pk}/allocate/")
+    assert response.status_code == 403
+    contact.refresh_from_db()
+    assert contact.allocated_to_id is None
+
+
+def test_the_referrer_sees_status_only_of_a_contact_about_a_child_they_cannot_see(world):
+    referrer = UserFactory(agency=world.cyjs)
+    child = ChildFactory()
+    contact = ContactFactory(child=child, agency=world.mash, referrer_user=referrer, concerns="Bruises seen at school")
+    response = api_client(referrer).get(f"/api/v1/contacts/{contact.pk}/")
+    assert response.status_code == 200
+    assert "concerns" not in response.data
+    assert api_client(referrer).get(f"/api/v1/children/{child.pk}/").status_code == 404
+
+
+def test_a_restricted_childs_contact_goes_to_the_allocated_workers_team(world):
+    cyjs_worker, cyjs_team = someone_else(world.cyjs)
+    child = ChildFactory(restricted=True)
+    InvolvementFactory(child=child, agency=world.cyjs, allocated_worker=cyjs_worker, team=cyjs_team)
+    assert front_door._allocated_involvement(child, world.csc.authority).team == cyjs_team
+    unrestricted = ChildFactory()
+    InvolvementFactory(child=unrestricted, agency=world.cyjs, allocated_worker=cyjs_worker, team=cyjs_team)
+    assert front_door._allocated_involvement(unrestricted, world.csc.authority) is None
+
+
+# --- break-glass stays within the user's authority -------------------------------------------------
+
+
+def test_break_glass_is_not_offered_for_another_authoritys_child(world):
+    _csc, _mash, other_cyjs = authority_with_agencies()
+    user = make_user(world, Role.PRACTITIONER)
+    child = ChildFactory()
+    involve(child, other_cyjs)
+
+    response = page_client(user).get(f"/children/{child.pk}/")
+    assert response.status_code == 403
+    assert 'name="reason"' not in response.content.decode()
+    before = last_event_id()
+    response = page_client(user).post(f"/children/{child.pk}/break-glass/", {"reason": "A police officer rang about this child just now"})
+    assert response.status_code in (403, 404)
+    assert not BreakGlassAccess.objects.filter(child=child).exists()
+    [event] = events_since(before)
+    assert (event.what, event.outcome) == ("break-glass:refused", "denied")
+
+
+def test_break_glass_to_another_authoritys_child_opens_nothing(world):
+    _csc, _mash, other_cyjs = authority_with_agencies()
+    user = make_user(world, Role.PRACTITIONER)
+    child = ChildFactory()
+    involve(child, other_cyjs)
+    break_glass(user=user, child=child)  # a row made before the rule, or by hand
+    assert page_client(user).get(f"/children/{child.pk}/").status_code == 403
+    assert api_client(user).get(f"/api/v1/children/{child.pk}/").status_code == 404

@@ -243,10 +243,8 @@ class Command(BaseCommand):
     def _children(self, agencies, users):
         csc = agencies[(DEMO_AUTHORITY, Agency.Kind.CSC)]
         cyjs = agencies[(DEMO_AUTHORITY, Agency.Kind.CYJS)]
-        mash = agencies[(DEMO_AUTHORITY, Agency.Kind.MASH)]
         csc_worker, cyjs_worker = users["csc.worker"], users["cyjs.worker"]
         csc_team, cyjs_team = csc_worker.team, cyjs_worker.team
-        mash_team = users["mash.worker"].team
         Kind = Involvement.Kind
         today = timezone.localdate()
 
@@ -329,28 +327,32 @@ class Command(BaseCommand):
                 sibling, csc, Kind.CIN, weeks_ago(16), worker=csc_worker, team=csc_team, lead=True
             )
 
-        # An open contact at the front door.
-        child = self._child(
-            "Sky", "Fictional", date(2018, 6, 27),
-            gender=G.NOT_KNOWN, ethnicity=E.NOBT, nhs_number="9990008337", created_by=users["mash.worker"],
+        # Open contacts at the front door about children new to the service: the contact
+        # records the child and MASH's involvement, as a real one does.
+        mash_worker = users["mash.worker"]
+        self._contact(
+            {"first_name": "Sky", "last_name": "Fictional", "date_of_birth": date(2018, 6, 27), "nhs_number": "9990008337"},
+            mash_worker, "A school nurse", "health", ["neglect"], rag="red",
         )
-        self._involvement(child, mash, Kind.MASH_CONTACT, today, team=mash_team, lead=True)
-        self._contact(child, users["mash.worker"], "A school nurse", "health", ["neglect"], rag="red")
         for first, dob, category, rag in (("Robin", date(2012, 2, 14), "missing", "amber"), ("Ash", date(2020, 9, 3), "domestic_abuse", "green")):
-            new = self._child(first, "Sample", dob, gender=G.NOT_KNOWN, ethnicity=E.NOBT, created_by=users["mash.worker"])
-            self._involvement(new, mash, Kind.MASH_CONTACT, today, team=mash_team)
-            self._contact(new, users["mash.worker"], "A teacher", "education", [category], rag=rag)
+            self._contact(
+                {"first_name": first, "last_name": "Sample", "date_of_birth": dob},
+                mash_worker, "A teacher", "education", [category], rag=rag,
+            )
 
     def _contact(self, child, mash_worker, referrer, agency, categories, *, rag):
-        """An open contact at the front door, made through the same service as a real one."""
+        """An open contact at the front door about a new child, made through the same service as a real one."""
         from referrals import services as front_door
 
-        if Contact.objects.filter(child=child).exists():
+        if child.get("nhs_number") and not nhs_number_is_valid(child["nhs_number"]):
+            raise ValueError("demo NHS number fails the modulus-11 check")  # a mistake in this file
+        keys = {k: child[k] for k in ("first_name", "last_name", "date_of_birth")}
+        if Contact.objects.filter(**{f"child__{k}": v for k, v in keys.items()}).exists():
             return
         details = front_door.ContactDetails(
             received_at=timezone.now() - timedelta(hours=2),
             referrer={"name": referrer, "agency": agency, "role": "safeguarding lead", "contact": "via the school office"},
-            child={"id": child.pk},
+            child=child,
             concerns="Fictional demo concern for trying the triage screen.",
             categories=categories,
             consent=Contact.Consent.GIVEN,
