@@ -63,11 +63,10 @@ def _next_url(request, pending):
 
 
 def _codes_page(request, codes, continue_to):
-    response = render(
+    # Every view that calls this is never_cache: the codes are not kept by the browser.
+    return render(
         request, "registration/recovery_codes_new.html", {"codes": codes, "continue_to": resolve_url(continue_to)}
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @sensitive_post_parameters("code")
@@ -135,9 +134,7 @@ def setup(request):
         "secret": two_factor.app_secret(device),
         "required": pending is not None,
     }
-    response = render(request, "registration/two_factor_setup.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "registration/two_factor_setup.html", context)
 
 
 @login_required
