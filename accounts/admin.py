@@ -6,7 +6,7 @@ from .models import AccessEvent, Agency, Authority, BreakGlassAccess, ChildUserO
 
 @admin.register(Authority)
 class AuthorityAdmin(admin.ModelAdmin):
-    list_display = ["name", "la_code", "bank_holiday_region", "office_hours_start", "office_hours_end", "break_glass_hours"]
+    list_display = ["name", "la_code", "bank_holiday_region", "office_hours_start", "office_hours_end", "break_glass_hours", "require_two_factor"]
 
 
 @admin.register(Agency)

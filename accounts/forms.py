@@ -54,3 +54,18 @@ class GrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = candidates
         self.fields["user"].label_from_instance = lambda u: f"{u.display_name} – {u.get_role_display()}, {u.agency}"
+
+
+class SecurityCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Security code",
+        max_length=20,
+        error_messages={"required": "Enter the security code"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "class": "govuk-input--width-10"}
+        ),
+    )
+
+    def __init__(self, *args, hint="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = hint

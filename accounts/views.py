@@ -1,4 +1,7 @@
 from datetime import datetime, time
+from urllib.parse import urlencode
+
+from django.conf import settings
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,6 +9,7 @@ from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from casework.intake.services import INTAKES, may_use_intake
@@ -13,7 +17,8 @@ from casework.selectors import my_work
 from notifications.selectors import my_deadlines, with_rag
 from casework.views import add_service_errors, open_child
 
-from . import access, services
+from . import access, services, two_factor
+from .two_factor_views import start_second_step
 from .forms import GrantForm, ReviewForm, SignInForm
 from .models import AccessEvent, User
 
@@ -22,6 +27,21 @@ class SignInView(LoginView):
     template_name = "registration/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if two_factor.needs_second_step(user):
+            return start_second_step(self.request, user, next_url=self.get_success_url())
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"sso_enabled": settings.SSO_ENABLED}
+
+
+def admin_sign_in(request):
+    """The admin site's own sign-in would skip the second step: everyone signs in here."""
+    next_url = request.GET.get("next", "/admin/")
+    return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
 
 
 @login_required

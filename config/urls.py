@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from accounts import sso, two_factor_views
 from accounts import views as account_views
 from accounts.api import TokenView
 from casework import views as child_views
@@ -50,6 +51,12 @@ api_patterns = [
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("sign-in/", account_views.SignInView.as_view(), name="login"),
+    path("sign-in/security-code/", two_factor_views.verify, name="two-factor-verify"),
+    path("sign-in/council-account/", sso.StartSignIn.as_view(), name="oidc_authentication_init"),
+    path("sign-in/council-account/callback/", sso.FinishSignIn.as_view(), name="oidc_authentication_callback"),
+    path("sign-in/council-account/refused/", sso.refused, name="sso-refused"),
+    path("account/two-factor/set-up/", two_factor_views.setup, name="two-factor-setup"),
+    path("account/two-factor/recovery-codes/", two_factor_views.recovery_codes, name="two-factor-recovery-codes"),
     path("sign-out/", LogoutView.as_view(), name="logout"),
     path("children/", child_views.child_search, name="child-search"),
     path("children/new/", child_views.child_create, name="child-create"),
@@ -103,6 +110,7 @@ urlpatterns = [
     path("", include("casework.intake.urls")),
     path("", include("thresholds.urls")),
     path("api/v1/", include(api_patterns)),
+    path("admin/login/", account_views.admin_sign_in),
     path("admin/", admin.site.urls),
 ]
 

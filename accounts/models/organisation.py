@@ -25,6 +25,11 @@ class Authority(models.Model):
     break_glass_hours = models.PositiveSmallIntegerField(
         default=24, help_text="How long emergency (break-glass) access lasts."
     )
+    require_two_factor = models.BooleanField(
+        "Managers, auditors and administrators must use two-factor authentication",
+        default=False,
+        help_text="Applies to people who sign in with a password here; council account sign-in has its own.",
+    )
 
     class Meta:
         verbose_name_plural = "authorities"
