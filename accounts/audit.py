@@ -8,6 +8,10 @@ recorded inside it are collected and appended together, under one lock, as the
 block's last statements, so the lock is held only for that append and the
 commit. They are still written in the same transaction as the work they record,
 and dropped with it (or with a savepoint of it) if it rolls back.
+
+`verify_chain` finds a row changed or removed in the middle. A rewritten or shortened
+end still links up: `accounts.anchors` signs the end every few minutes, and says what
+`audit_verify` can and cannot find.
 """
 
 from contextlib import contextmanager
