@@ -151,6 +151,9 @@ class AccessLogAnchor(models.Model):
         ordering = ["-last_event_id"]
         verbose_name = "access log anchor"
 
+    def __str__(self):
+        return f"Rows up to {self.last_event_id}, anchored {self.anchored_at:%d %b %Y %H:%M}"
+
     def signed_content(self) -> str:
         return json.dumps(
             {
