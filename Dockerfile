@@ -45,9 +45,9 @@ COPY --from=assets /build/static/govuk ./static/govuk
 
 # collectstatic needs settings to import: a throwaway key for this step only,
 # not kept in the image. Importing settings creates var/; start it empty and
-# writable by the app user.
+# writable by the app user (var/anchors is a volume: the access log's anchors).
 RUN SECRET_KEY=collectstatic-only DEBUG=0 python manage.py collectstatic --noinput -v0 \
- && rm -rf var && mkdir var && chown app:app var
+ && rm -rf var && mkdir -p var/anchors && chown -R app:app var
 
 USER app
 EXPOSE 8000

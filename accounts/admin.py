@@ -1,7 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 
-from .models import AccessEvent, Agency, Authority, BreakGlassAccess, ChildUserObjectPermission, Team, User
+from .admin_mixins import ChildAccessLoggedAdminMixin, ReadOnlyAdminMixin
+from .models import AccessEvent, AccessLogAnchor, Agency, Authority, BreakGlassAccess, ChildUserObjectPermission, Team, User
+from .services import check_grant_terms, grant_child_access
 
 
 @admin.register(Authority)
@@ -32,30 +36,75 @@ class UserAdmin(BaseUserAdmin):
     raw_id_fields = ["line_manager"]
 
 
+class GrantForm(forms.ModelForm):
+    class Meta:
+        model = ChildUserObjectPermission
+        fields = ["user", "content_object", "reason", "expires_at"]
+        labels = {"user": "Give access to", "content_object": "Child", "expires_at": "Access ends"}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.has_error("reason") or self.has_error("expires_at"):
+            return cleaned
+        try:
+            cleaned["reason"] = check_grant_terms(reason=cleaned.get("reason", ""), expires_at=cleaned.get("expires_at"))
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
+
+
 @admin.register(ChildUserObjectPermission)
-class GrantAdmin(admin.ModelAdmin):
+class GrantAdmin(ChildAccessLoggedAdminMixin, admin.ModelAdmin):
+    """Grants are given through `grant_child_access`, as on the child's page: with a reason,
+    the person told, and the grant logged. A grant once given is not edited here."""
+
+    form = GrantForm
     list_display = ["user", "content_object", "granted_by", "granted_at", "expires_at"]
-    raw_id_fields = ["user", "content_object", "granted_by"]
+    raw_id_fields = ["user", "content_object"]
+    access_log_what = "admin:grant"
 
+    def child_of(self, obj):
+        return obj.content_object
 
-@admin.register(BreakGlassAccess)
-class BreakGlassAdmin(admin.ModelAdmin):
-    list_display = ["user", "child", "started_at", "expires_at", "reviewed_at"]
-    readonly_fields = ["user", "child", "reason", "started_at", "expires_at"]
-
-
-@admin.register(AccessEvent)
-class AccessEventAdmin(admin.ModelAdmin):
-    """Read-only: the database refuses changes anyway."""
-
-    list_display = ["occurred_at", "username", "child_id", "action", "what", "purpose", "outcome"]
-    list_filter = ["outcome", "purpose", "action"]
-
-    def has_add_permission(self, request):
-        return False
+    def get_fields(self, request, obj=None):
+        fields = ["user", "content_object", "reason", "expires_at"]
+        return fields if obj is None else [*fields, "granted_by", "granted_at"]
 
     def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        grant = grant_child_access(
+            granted_by=request.user,
+            user=data["user"],
+            child=data["content_object"],
+            reason=data["reason"],
+            expires_at=data["expires_at"],
+        )
+        # Admin goes on to name the saved object in its messages and history.
+        for field in grant._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(grant, field.attname))
+        obj._state.adding = False
+
+
+@admin.register(BreakGlassAccess)
+class BreakGlassAdmin(ReadOnlyAdminMixin, ChildAccessLoggedAdminMixin, admin.ModelAdmin):
+    """Started and reviewed only through the services, which tell the line manager and log it."""
+
+    list_display = ["user", "child", "started_at", "expires_at", "reviewed_at"]
+    access_log_what = "admin:break-glass"
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["occurred_at", "username", "child_id", "action", "what", "purpose", "outcome"]
+    list_filter = ["outcome", "purpose", "action"]
+
+
+@admin.register(AccessLogAnchor)
+class AccessLogAnchorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["anchored_at", "last_event_id", "event_count"]

@@ -100,14 +100,20 @@ def review_break_glass(*, manager, break_glass: BreakGlassAccess, comment: str) 
     return locked
 
 
+def check_grant_terms(*, reason: str, expires_at=None) -> str:
+    """The reason (cleaned) if a grant may be given with it and this end, else ValidationError by field."""
+    reason = _check_reason(reason)
+    if expires_at and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": "The end date must be in the future"})
+    return reason
+
+
 @transaction.atomic
 def grant_child_access(*, granted_by, user, child, reason: str, expires_at=None) -> ChildUserObjectPermission:
     """Give one person access to one child, for example for joint work."""
     if not access.may_grant_access(granted_by, child):
         raise PermissionDenied("You cannot give access to this record")
-    reason = _check_reason(reason)
-    if expires_at and expires_at <= timezone.now():
-        raise ValidationError({"expires_at": "The end date must be in the future"})
+    reason = check_grant_terms(reason=reason, expires_at=expires_at)
     permission = Permission.objects.get(codename=access.VIEW_CHILD, content_type__app_label="casework")
     grant, _ = ChildUserObjectPermission.objects.update_or_create(
         user=user,

@@ -1,59 +1,53 @@
 from django.contrib import admin
-from django.db.models import F
 
-from accounts import access
-from accounts.audit import record_access
-from accounts.models import MANAGER_ROLES, AccessEvent, Agency, User
+from accounts.admin_mixins import ChildAccessLoggedAdminMixin, ReadOnlyAdminMixin
+from accounts.audit import record_search
+from accounts.models import MANAGER_ROLES, Agency, User
 
 from .models import Child, Involvement, JointWorkingProtocol, Person, Relationship
 
 
-class InvolvementInline(admin.TabularInline):
+class InvolvementInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Involvement
-    extra = 0
-    raw_id_fields = ["allocated_worker", "team"]
-    # The legal basis is for looked-after involvements only (Involvement.clean refuses it on others).
     fields = ["agency", "kind", "legal_basis", "start", "end", "allocated_worker", "team", "is_lead_agency"]
 
 
-class RelationshipInline(admin.TabularInline):
+class RelationshipInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Relationship
-    extra = 0
-    raw_id_fields = ["person"]
 
 
 @admin.register(Child)
-class ChildAdmin(admin.ModelAdmin):
-    """For administrators fixing data. Opening a child here is access-logged like any page."""
+class ChildAdmin(ReadOnlyAdminMixin, ChildAccessLoggedAdminMixin, admin.ModelAdmin):
+    """For administrators looking into data; a correction goes through the child's services.
+
+    Opening a child here is access-logged like any page, and so is each list or search.
+    """
 
     list_display = ["id", "last_name", "first_name", "date_of_birth", "restricted"]
     search_fields = ["last_name", "first_name", "nhs_number"]
     inlines = [InvolvementInline, RelationshipInline]
     exclude = ["possible_duplicates"]
+    access_log_what = "admin:child"
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        child = self.get_object(request, object_id)
-        if child is not None:
-            record_access(
+    def child_of(self, obj):
+        return obj
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            record_search(
                 user=request.user,
-                child=child,
-                what="admin:child",
-                action=AccessEvent.Action.WRITE if request.method == "POST" else AccessEvent.Action.READ,
-                decision=access.decide(request.user, child),
+                what="admin:child-list",
+                query=changelist.query,
+                child_ids=[child.pk for child in changelist.result_list],
             )
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            # Keep optimistic locking honest: an edit begun on the page before this save is refused.
-            obj.version = F("version") + 1
-        super().save_model(request, obj, form, change)
+        return response
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["last_name", "first_name", "child_record"]
-    raw_id_fields = ["child_record"]
 
 
 @admin.register(JointWorkingProtocol)

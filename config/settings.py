@@ -5,6 +5,8 @@ file broker for Celery and a local-memory cache. Set DATABASE_URL and
 REDIS_URL to use PostgreSQL and Redis (as CI and production do).
 """
 
+import hashlib
+import hmac
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,6 +32,16 @@ if not SECRET_KEY:
 
         key_file.write_text(get_random_secret_key())
     SECRET_KEY = key_file.read_text().strip()
+
+# Signs the access log's anchors (accounts/anchors.py). It lives outside the database, so
+# someone who can rewrite the log's tables cannot sign an anchor for what they wrote.
+# Required in production (`check --deploy`); local runs and tests derive one from SECRET_KEY.
+AUDIT_ANCHOR_KEY = env.str("AUDIT_ANCHOR_KEY", default="")
+AUDIT_ANCHOR_KEY_IS_DERIVED = not AUDIT_ANCHOR_KEY
+if AUDIT_ANCHOR_KEY_IS_DERIVED:
+    AUDIT_ANCHOR_KEY = hmac.new(SECRET_KEY.encode(), b"access log anchors", hashlib.sha256).hexdigest()
+# Anchors are also appended to this file, outside the database (JSON lines).
+AUDIT_ANCHOR_PATH = Path(env.str("AUDIT_ANCHOR_PATH", default=str(VAR_DIR / "access-log-anchors.jsonl")))
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -320,6 +332,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {
         "task": "notifications.sweep_deadlines",
         "schedule": env.int("DEADLINE_SWEEP_SECONDS", default=300),
+    },
+    # Idempotent: nothing is written while the log's end is already anchored.
+    "anchor-access-log": {
+        "task": "accounts.anchor_access_log",
+        "schedule": env.int("AUDIT_ANCHOR_SECONDS", default=600),
     },
 }
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db import transaction
 
+from accounts.admin_mixins import ChildAccessLoggedAdminMixin, ReadOnlyAdminMixin
+
 from .models import ClosureDay, Deadline, Notification, TimescaleRule
 
 
@@ -46,15 +48,14 @@ class TimescaleRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
+class DeadlineAdmin(ReadOnlyAdminMixin, ChildAccessLoggedAdminMixin, admin.ModelAdmin):
+    """Clocks start and stop only through the services that record the work."""
+
     list_display = ["rule_code", "child_id", "due_at", "status", "responsible"]
     list_filter = ["status", "rule_code"]
-    readonly_fields = [f.name for f in Deadline._meta.fields]
-
-    def has_add_permission(self, request):
-        return False  # clocks start only through the services
+    access_log_what = "admin:deadline"
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["recipient", "subject", "created_at", "read_at"]

@@ -1,5 +1,36 @@
 import pytest
 from django.core.cache import cache
+from django.db import transaction
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_append_only_triggers():
+    """Let a transactional test's flush empty the access log, which refuses TRUNCATE.
+
+    Django flushes with one TRUNCATE of every table. For that transaction only, the
+    session runs as a replica, which fires no ordinary trigger (PostgreSQL superusers
+    only, as the test database's owner is). Production keeps refusing TRUNCATE:
+    tests/test_audit_log.py shows it.
+    """
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    flush = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with transaction.atomic(using=self.connection.alias):
+            with self.connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+            flush(self, sql_list)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "execute_sql_flush", execute_sql_flush)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _anchor_file_per_test(settings, tmp_path):
+    """The database is rolled back after each test; the anchor file must go with it."""
+    settings.AUDIT_ANCHOR_PATH = tmp_path / "access-log-anchors.jsonl"
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """The access log is append-only and hash-chained.
 
-The database refuses UPDATE and DELETE (migration accounts 0003), `audit_verify`
+The database refuses UPDATE, DELETE and TRUNCATE (migrations accounts 0003 and 0005), `audit_verify`
 finds a row changed or removed behind the triggers' back, the unique prev_hash
 stops the chain forking, and concurrent writers still build one unbroken chain.
 """
@@ -80,6 +80,23 @@ class TestAppendOnly:
                 AccessEvent.objects.filter(pk=event.pk).delete()
         event.refresh_from_db()
         assert event.purpose == "normal"
+
+    def test_truncate_is_refused_by_the_database(self):
+        """As Django's flush and `TRUNCATE ... CASCADE` would do it; tests' own flush gets past (conftest)."""
+        append_events(2)
+        for sql in (f"TRUNCATE {TABLE}", f"TRUNCATE {TABLE} RESTART IDENTITY CASCADE"):
+            with pytest.raises(DatabaseError, match="append-only"):
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(sql)
+        assert AccessEvent.objects.count() == 2
+
+    def test_the_truncate_trigger_is_installed_and_enabled(self):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tgenabled FROM pg_trigger WHERE tgname = 'accessevent_no_truncate' AND tgrelid = %s::regclass",
+                [TABLE],
+            )
+            assert cursor.fetchall() == [("O",)]
 
     def test_the_trigger_is_installed_and_enabled(self):
         with connection.cursor() as cursor:

@@ -1,8 +1,9 @@
-from .access import AccessEvent, BreakGlassAccess, ChildUserObjectPermission
+from .access import AccessEvent, AccessLogAnchor, BreakGlassAccess, ChildUserObjectPermission
 from .organisation import MANAGER_ROLES, MASH_ROLES, Agency, Authority, Role, Team, User
 
 __all__ = [
     "AccessEvent",
+    "AccessLogAnchor",
     "Agency",
     "Authority",
     "BreakGlassAccess",

@@ -63,9 +63,10 @@ class BreakGlassAccess(models.Model):
 class AccessEvent(models.Model):
     """One read or write of a child's record, or one search.
 
-    Append-only: database triggers refuse UPDATE and DELETE (migration
-    0002). Each row's hash covers its content and the previous row's hash, so
-    `manage.py audit_verify` finds any row altered behind the triggers' back.
+    Append-only: database triggers refuse UPDATE, DELETE and TRUNCATE
+    (migrations 0003 and 0005). Each row's hash covers its content and the
+    previous row's hash, so `manage.py audit_verify` finds any row altered
+    behind the triggers' back; signed anchors (`AccessLogAnchor`) pin the end.
     Foreign keys carry no database constraint so the log outlives what it names.
     """
 
@@ -128,3 +129,39 @@ class AccessEvent(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical_content().encode()).hexdigest()
+
+
+class AccessLogAnchor(models.Model):
+    """The access log's end at one moment, signed with a key kept outside the database.
+
+    A chain can be rewritten from any row onwards, or cut short, and still link up;
+    an anchor made before that names a row and hash that are then gone. Written every
+    few minutes by `accounts.anchors.anchor_access_log`, here and to a file outside
+    the database. Append-only, like the log (migration 0005).
+    """
+
+    anchored_at = models.DateTimeField()
+    last_event_id = models.BigIntegerField()
+    # One anchor per end of the log, so a doubled tick writes nothing twice.
+    last_hash = models.CharField(max_length=64, unique=True)
+    event_count = models.BigIntegerField(help_text="Rows up to and including the last one.")
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-last_event_id"]
+        verbose_name = "access log anchor"
+
+    def __str__(self):
+        return f"Rows up to {self.last_event_id}, anchored {self.anchored_at:%d %b %Y %H:%M}"
+
+    def signed_content(self) -> str:
+        return json.dumps(
+            {
+                "anchored_at": self.anchored_at.astimezone(dt_timezone.utc).isoformat(),
+                "last_event_id": self.last_event_id,
+                "last_hash": self.last_hash,
+                "event_count": self.event_count,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        )
