@@ -50,7 +50,7 @@ def _run(statements_by_vendor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0004_alter_user_role")]
+    dependencies = [("accounts", "0005_two_factor")]
 
     operations = [
         migrations.CreateModel(
