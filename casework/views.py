@@ -17,6 +17,7 @@ from . import selectors, services
 from .chronology.selectors import pathway_summary
 from .forms import ChildSearchForm, EditChildForm, NewChildForm
 from .involvements.services import may_close as may_close_involvement
+from .involvements.services import may_record_legal_basis
 from .models import Child
 from .justice.sharing import readable_sections
 from .permissions import may_record_social_care_work, may_write_case_notes
@@ -108,6 +109,9 @@ def child_detail(request, pk):
         # casework/involvements: the open ones this user may close (allocated worker, or a manager of the agency).
         "closable_involvements": {
             inv.pk for inv in involvements if inv.is_open and may_close_involvement(request.user, inv)
+        },
+        "legal_basis_involvements": {
+            inv.pk for inv in involvements if may_record_legal_basis(request.user, inv)
         },
         "household": household,
         "visible_linked": visible_linked,

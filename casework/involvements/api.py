@@ -16,7 +16,7 @@ from accounts import access
 from ..api_common import WRITE, PathwayViewSet
 from ..models import Involvement
 from . import services
-from .serializers import InvolvementCloseSerializer, InvolvementDetailSerializer
+from .serializers import InvolvementCloseSerializer, InvolvementDetailSerializer, LegalBasisSerializer
 
 
 class InvolvementViewSet(mixins.RetrieveModelMixin, PathwayViewSet):
@@ -28,7 +28,9 @@ class InvolvementViewSet(mixins.RetrieveModelMixin, PathwayViewSet):
         return Involvement.objects.filter(child__in=access.visible_children(self.request.user))
 
     def get_serializer_class(self):
-        return InvolvementCloseSerializer if self.action == "close" else InvolvementDetailSerializer
+        return {"close": InvolvementCloseSerializer, "legal_basis": LegalBasisSerializer}.get(
+            self.action, InvolvementDetailSerializer
+        )
 
     def record_queryset(self):
         return Involvement.objects.select_related("child", "agency", "allocated_worker", "team")
@@ -46,6 +48,19 @@ class InvolvementViewSet(mixins.RetrieveModelMixin, PathwayViewSet):
         self.run(
             services.close_involvement, involvement=involvement, by=request.user, closed_on=data["closed_on"],
             reason=data["reason"], expected_version=data["version"],
+        )
+        return Response(InvolvementDetailSerializer(self.record_queryset().get(pk=involvement.pk)).data)
+
+    @extend_schema(request=LegalBasisSerializer, responses=InvolvementDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="legal-basis")
+    def legal_basis(self, request, pk=None):
+        """Record why the child is looked after (send `version`, `legal_basis`: s20, interim or full care order).
+        An open looked-after involvement only; the remand bases are set by the court remand."""
+        involvement = self.open_record("api:involvements-legal-basis", WRITE)
+        data = self.valid_data(LegalBasisSerializer)
+        self.run(
+            services.record_legal_basis, involvement=involvement, by=request.user, legal_basis=data["legal_basis"],
+            expected_version=data["version"],
         )
         return Response(InvolvementDetailSerializer(self.record_queryset().get(pk=involvement.pk)).data)
 

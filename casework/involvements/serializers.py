@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from ..serializers import InvolvementSerializer
+from .services import RECORDED_BASES
 
 
 class InvolvementDetailSerializer(InvolvementSerializer):
@@ -17,3 +18,8 @@ class InvolvementCloseSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     closed_on = serializers.DateField()
     reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class LegalBasisSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    legal_basis = serializers.ChoiceField(choices=[(basis.value, basis.label) for basis in RECORDED_BASES])

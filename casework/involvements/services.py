@@ -120,3 +120,41 @@ def close_involvement(involvement, *, by, closed_on, reason, expected_version=No
         detail=f"{locked.get_kind_display()} ({locked.agency}) closed on {closed_on.isoformat()}: {reason}",
     )
     return locked
+
+
+# Bases a social worker records; the remand bases are set by the court remand (casework/court).
+RECORDED_BASES = (
+    Involvement.LegalBasis.SECTION_20,
+    Involvement.LegalBasis.INTERIM_CARE_ORDER,
+    Involvement.LegalBasis.CARE_ORDER,
+)
+
+
+def may_record_legal_basis(user, involvement) -> bool:
+    """An open looked-after involvement, changed by its allocated worker or a manager of its agency."""
+    return involvement.kind == IKind.CLA and involvement.end is None and may_close(user, involvement)
+
+
+@transaction.atomic
+def record_legal_basis(involvement, *, by, legal_basis, expected_version=None) -> Involvement:
+    """Record why a child is looked after: by agreement (s20), or under an interim or full care order.
+
+    What a custodial sentence does to looked-after status, and who goes to court, depend on it
+    (000 ¶20.2–20.4, ¶9.3). A stale `expected_version` raises ConcurrentEditError.
+    """
+    child = involvement.child
+    decision = require_access(by, child)
+    locked = Involvement.objects.select_for_update().select_related("agency").get(pk=involvement.pk)
+    if locked.kind != IKind.CLA or locked.end is not None:
+        raise ValidationError("Only an open looked-after involvement has a legal basis")
+    if not may_record_legal_basis(by, locked):
+        raise PermissionDenied("Only the allocated worker or a manager in the agency can record the legal basis")
+    if legal_basis not in RECORDED_BASES:
+        raise ValidationError({"legal_basis": "Choose why the child is looked after"})
+    before = locked.get_legal_basis_display() or "not recorded"
+    save_if_unchanged(locked, expected_version=expected_version, fields={"legal_basis": legal_basis})
+    log_write(
+        by, child, "involvement:legal-basis", decision=decision,
+        detail=f"Legal basis changed from {before} to {locked.get_legal_basis_display()}",
+    )
+    return locked

@@ -14,7 +14,7 @@ from ..models import Involvement
 from ..pages import attempt
 from ..views import open_child
 from . import services
-from .forms import CloseInvolvementForm
+from .forms import CloseInvolvementForm, LegalBasisForm
 
 STALE = " Open the child's record again to see their changes."
 
@@ -56,4 +56,36 @@ def involvement_close(request, pk):
             "hold": hold, "hold_message": services.hold_message(hold) if hold else "",
             "hold_running": bool(hold and hold.is_open),
         },
+    )
+
+
+@login_required
+def involvement_legal_basis(request, pk):
+    """Record why a child is looked after (s20, interim or full care order)."""
+    involvement = get_object_or_404(Involvement.objects.select_related("agency", "allocated_worker", "team"), pk=pk)
+    child, decision, refusal = open_child(
+        request, involvement.child_id, what="page:involvement-legal-basis",
+        allowed_if=lambda user, child: services.may_record_legal_basis(user, involvement),
+    )
+    if refusal:
+        return refusal
+    form = LegalBasisForm(
+        request.POST or None, initial={"version": involvement.version, "legal_basis": involvement.legal_basis or None}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = attempt(
+            form,
+            lambda: services.record_legal_basis(
+                involvement, by=request.user, legal_basis=data["legal_basis"], expected_version=data["version"]
+            ),
+            stale=STALE,
+        )
+        if done:
+            messages.success(request, f"Legal basis recorded: {done.get_legal_basis_display()}")
+            return redirect(reverse("child-detail", args=[child.pk]) + "#involvements")
+    return render(
+        request,
+        "casework/involvements/legal_basis.html",
+        {"involvement": involvement, "child": child, "form": form, "title": "Record why the child is looked after"},
     )
