@@ -18,8 +18,8 @@ from .chronology.selectors import pathway_summary
 from .forms import ChildSearchForm, EditChildForm, NewChildForm
 from .involvements.services import may_close as may_close_involvement
 from .involvements.services import may_record_legal_basis
-from .models import Child
 from .justice.sharing import readable_sections
+from .models import Child
 from .permissions import may_record_social_care_work, may_write_case_notes
 
 
