@@ -60,8 +60,12 @@ class TestWhoIsAsked:
         assert told == {w.csc_manager.pk}
 
     def test_asking_again_while_waiting_returns_the_same_request(self, w):
-        assert asked(w) == asked(w)
+        first = asked(w)
+        assert asked(w) == first
         assert IdentityMatchRequest.objects.count() == 1
+        assert last_log(what="identity-match:request").detail == (
+            f"asked again; match to confirm {first.pk} still waiting; no access until confirmed")
+        assert Notification.objects.filter(recipient=w.csc_worker).count() == 1
 
 
 class TestConfirming:

@@ -58,6 +58,8 @@ class CustodyNotificationViewSet(PathwayViewSet):
 
 class IdentityMatchViewSet(PathwayViewSet):
     serializer_class = IdentityMatchSerializer
+    # Only for the schema (the id's type): every answer goes through `_open_match` or `matches_to_confirm`.
+    queryset = IdentityMatchRequest.objects.none()
     http_method_names = ["get", "post", "options"]
 
     def _open_match(self, what, action=READ):

@@ -117,6 +117,8 @@ def request_identity_match(*, child, agency, source, requested_by, identity, cus
         child=child, agency=agency, source=source, requested_by=requested_by, status=Status.PENDING
     ).first()
     if existing is not None and custody_episode is None:
+        record_access(user=requested_by, child=child, what="identity-match:request", action=WRITE, decision=NOT_GIVEN,
+                      detail=f"asked again; match to confirm {existing.pk} still waiting; no access until confirmed")
         return existing, False
     request = IdentityMatchRequest.objects.create(
         child=child, agency=agency, source=source, requested_by=requested_by, requested_at=timezone.now(),
