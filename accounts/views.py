@@ -12,10 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from casework.intake.matching import matches_to_confirm
 from casework.intake.services import INTAKES, may_use_intake
 from casework.selectors import my_work
-from notifications.selectors import my_deadlines, with_rag
 from casework.views import add_service_errors, open_child
+from notifications.selectors import my_deadlines, with_rag
 
 from . import access, services, two_factor
 from .two_factor_views import start_second_step
@@ -53,6 +54,8 @@ def home(request):
         "deadlines": with_rag(my_deadlines(user=user)) if sees else [],
         # A child new to the child and youth justice service (casework.intake).
         "cyjs_intakes": list(INTAKES.values()) if may_use_intake(user) else [],
+        # Other services' matches to a child this user works with, waiting for them (casework.intake.matching).
+        "identity_matches_waiting": len(matches_to_confirm(fetched_by=user)) if sees else 0,
     }
     if user.is_manager or access.is_administrator(user):
         context["break_glass_waiting"] = (

@@ -12,7 +12,14 @@ from accounts import access
 from accounts.models import AccessEvent, Role
 from casework.custody import services as custody_services
 from casework.intake import services
-from casework.models import Child, CustodyEpisode, Involvement, JointWorkingProtocol, PreventionReferral
+from casework.models import (
+    Child,
+    CustodyEpisode,
+    IdentityMatchRequest,
+    Involvement,
+    JointWorkingProtocol,
+    PreventionReferral,
+)
 from notifications.models import Notification
 from tests.custody_builders import pace_request
 from tests.factories import AgencyFactory, AuthorityFactory, ChildFactory, InvolvementFactory, UserFactory
@@ -65,23 +72,33 @@ class TestMatching:
 
 
 class TestOpenForCyjs:
-    def test_joining_the_matched_record_opens_an_involvement_and_no_new_child(self, w):
+    def test_choosing_a_match_opens_nothing_and_asks_for_confirmation(self, w):
         children = Child.objects.count()
         result = services.open_for_cyjs(by=w.duty, intake=CUSTODY, identity=identity(w), child_id=w.csc_child.pk)
         assert Child.objects.count() == children and result.child == w.csc_child and not result.is_new_child
-        inv = result.involvement
-        assert (inv.agency, inv.kind, inv.allocated_worker, inv.team, inv.end) == (w.cyjs, "other", w.duty, w.cyjs_team, None)
-        assert inv.start == timezone.localdate()
-        # The worker can now see the child, on their agency's involvement.
-        assert access.decide(w.duty, w.csc_child).purpose == AccessEvent.Purpose.NORMAL
-        assert w.csc_child in access.visible_children(w.duty)
+        assert result.involvement is None and not Involvement.objects.filter(child=w.csc_child, agency=w.cyjs).exists()
+        match = result.match_request
+        assert (match.child, match.agency, match.source, match.requested_by, match.status) == (
+            w.csc_child, w.cyjs, "intake_custody", w.duty, "pending")
+        assert (match.first_name, match.last_name, match.date_of_birth) == ("casey", "Newcomer", w.csc_child.date_of_birth)
+        assert not access.decide(w.duty, w.csc_child).allowed
+        assert w.csc_child not in access.visible_children(w.duty)
 
-    def test_the_access_is_logged_with_its_reason(self, w):
+    def test_the_request_is_logged_as_giving_no_access(self, w):
         result = services.open_for_cyjs(by=w.duty, intake=CUSTODY, identity=identity(w), child_id=w.csc_child.pk)
+        event = last_log(what="identity-match:request")
+        assert (event.child_id, event.user_id, event.action, event.purpose, event.outcome) == (
+            w.csc_child.pk, w.duty.pk, "write", "none", "denied")
+        assert event.detail.startswith(
+            f"match to confirm {result.match_request.pk} (Recording a child in police custody) for {w.cyjs.name}; no access until confirmed")
+        assert not AccessEvent.objects.filter(what="cyjs-intake:custody").exists()
+
+    def test_a_new_record_is_logged_with_its_reason(self, w):
+        result = services.open_for_cyjs(by=w.duty, intake=CUSTODY, identity=stranger())
         event = last_log(what="cyjs-intake:custody")
         assert (event.child_id, event.user_id, event.action, event.purpose, event.outcome) == (
-            w.csc_child.pk, w.duty.pk, "write", "normal", "allowed")
-        assert event.detail == f"new to CYJS: police custody; matched an existing record; involvement {result.involvement.pk}"
+            result.child.pk, w.duty.pk, "write", "normal", "allowed")
+        assert event.detail == f"new to CYJS: police custody; new record; involvement {result.involvement.pk}"
 
     def test_a_new_child_is_recorded_allocated_and_logged(self, w):
         result = services.open_for_cyjs(by=w.duty, intake=PREVENTION, identity=stranger(postcode="zz1 1zz"))
@@ -186,7 +203,7 @@ class TestPages:
         for message in ("The date of birth must be today or in the past", "Enter a real postcode, like LA1 1AA"):
             assert message in page
 
-    def test_custody_journey_joins_the_match_and_goes_on_to_the_episode(self, w):
+    def test_custody_journey_asks_for_the_match_to_be_confirmed(self, w):
         client = client_for(w.duty)
         response = client.post("/youth-justice/new-child/custody/", details_post(
             {"first_name": "Casey", "last_name": "Newcomer", "date_of_birth": w.csc_child.date_of_birth, "postcode": ""}))
@@ -199,8 +216,14 @@ class TestPages:
         missing = client.post("/youth-justice/new-child/custody/record/", {})
         assert "Choose the record that is this child, or create a new record" in missing.content.decode()
         done = client.post("/youth-justice/new-child/custody/record/", {"choice": str(w.csc_child.pk)})
-        assert done.status_code == 302 and done.url == f"/children/{w.csc_child.pk}/custody/new/"
-        assert client.get(done.url).status_code == 200  # the worker can now see the child and record the episode
+        match = IdentityMatchRequest.objects.get(child=w.csc_child)
+        assert done.status_code == 302 and done.url == f"/identity-matches/{match.pk}/"
+        waiting = client.get(done.url).content.decode()
+        assert "Casey Newcomer: waiting for confirmation" in waiting and "Get emergency access" in waiting
+        # Still nothing of CSC's record: the page shows what the worker typed.
+        assert "ZZ9 9ZZ" not in waiting and "Example Row" not in waiting and w.csc_worker.display_name not in waiting
+        assert client.get(f"/children/{w.csc_child.pk}/custody/new/").status_code in (403, 404)
+        assert client.get(f"/children/{w.csc_child.pk}/").status_code in (403, 404)
         assert Child.objects.filter(last_name="Newcomer").count() == 1
 
     def test_prevention_journey_for_a_new_child_links_the_referral_to_the_involvement(self, w):
@@ -259,14 +282,34 @@ class TestCustodyNotificationApi:
         assert event.detail.startswith("new to CYJS: police custody; notified by Testshire Police; new record;")
         assert access.decide(w.duty, child).allowed and not access.decide(w.police, child).allowed
 
-    def test_a_matching_child_is_joined_not_duplicated_and_the_answer_says_nothing_of_it(self, w):
+    def test_a_single_match_opens_nothing_and_waits_for_confirmation(self, w):
         children = Child.objects.count()
         response = api_for(w.police).post(self.URL, notification(w), format="json")
         assert response.status_code == 201
         assert Child.objects.count() == children
-        assert CustodyEpisode.objects.get(pk=response.data["reference"]).child == w.csc_child
-        assert "matched an existing record" in last_log(what="api:custody-notifications").detail
-        assert str(w.csc_child.pk) not in str(response.data.get("told")) and "child" not in response.data
+        episode = CustodyEpisode.objects.get(pk=response.data["reference"])
+        assert (episode.child, episode.agency) == (w.csc_child, w.cyjs)
+        assert not Involvement.objects.filter(child=w.csc_child, agency=w.cyjs).exists()
+        for cyjs_user in (w.duty, w.cyjs_manager, w.cyjs_worker):
+            assert api_for(cyjs_user).get(f"/api/v1/children/{w.csc_child.pk}/").status_code == 404
+            assert api_for(cyjs_user).get(f"/api/v1/custody-episodes/{episode.pk}/").status_code == 404
+        match = IdentityMatchRequest.objects.get(child=w.csc_child)
+        assert (match.source, match.requested_by, match.custody_episode, match.status) == (
+            "police_notification", w.police, episode, "pending")
+        assert f"no access given: match to confirm {match.pk}" in last_log(what="api:custody-notifications").detail
+        [to_cyjs] = Notification.objects.filter(recipient=w.cyjs_manager)
+        assert to_cyjs.link == f"/identity-matches/{match.pk}/" and "confirms the match" in to_cyjs.body
+        assert Notification.objects.filter(recipient=w.csc_worker, subject="Confirm a child's identity").exists()
+
+    def test_the_answer_is_the_same_for_a_match_and_no_match(self, w):
+        api = api_for(w.police)
+        matched = api.post(self.URL, notification(w), format="json")
+        unmatched = api.post(self.URL, notification(child={"first_name": "Morgan", "last_name": "Unrecorded",
+                                                           "date_of_birth": born(15).isoformat()}), format="json")
+        assert matched.status_code == unmatched.status_code == 201
+        assert set(matched.data) == set(unmatched.data) == {"reference", "received_at", "told"}
+        assert matched.data["told"] == unmatched.data["told"] == w.cyjs.name
+        assert matched.headers.get("Location") == unmatched.headers.get("Location")
 
     def test_the_same_arrest_sent_again_returns_the_first(self, w):
         body = notification(w)

@@ -49,3 +49,14 @@ class MatchForm(forms.Form):
     def child_id(self):
         choice = self.cleaned_data["choice"]
         return None if choice == "new" else int(choice)
+
+
+class MatchDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Is this the same child?",
+        widget=forms.RadioSelect,
+        choices=[("confirm", "Yes, it is the same child"), ("reject", "No, it is a different child")],
+        error_messages={"required": "Say whether this is the same child"},
+    )
+    reason = textarea("How do you know?", help_text="Needed if it is a different child. The service that asked does not see this.",
+                      rows=3, max_length=2000)

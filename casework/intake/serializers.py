@@ -35,3 +35,24 @@ class CustodyNotificationReceiptSerializer(serializers.Serializer):
 
     def get_told(self, episode) -> str:
         return episode.agency.name
+
+
+class IdentityMatchSerializer(serializers.Serializer):
+    """A match to confirm, for someone who already works with the child: the details given beside whose they are."""
+
+    id = serializers.IntegerField(read_only=True)
+    child = serializers.IntegerField(source="child_id", read_only=True)
+    asked_by_agency = serializers.CharField(source="agency.name", read_only=True)
+    source = serializers.CharField(read_only=True)
+    requested_at = serializers.DateTimeField(read_only=True)
+    first_name = serializers.CharField(read_only=True)
+    last_name = serializers.CharField(read_only=True)
+    date_of_birth = serializers.DateField(read_only=True)
+    address = serializers.CharField(read_only=True)
+    postcode = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    decided_at = serializers.DateTimeField(read_only=True)
+
+
+class IdentityMatchDecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

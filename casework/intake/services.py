@@ -6,17 +6,22 @@ The access policy (accounts.access) lets a CYJS worker see a child only through 
 so a child CYJS has never worked with could not be recorded at all: the custody and prevention pages
 open from the child's record. This intake takes the child's identifying details, looks for a record
 of the same child with the duplicate search every new child goes through
-(casework.services.find_possible_duplicates: pg_trgm prefilter, then its name rule), and either joins
-that record or makes a new one. Either way it opens the worker's agency's involvement, allocated to
-them, and logs the access with its reason; the worker then records the episode or the referral on the
-usual page.
+(casework.services.find_possible_duplicates: pg_trgm prefilter, then its name rule), and either makes a
+new record, opened to the worker's agency and allocated to them, or asks for the match to be confirmed.
+
+A match alone opens nothing: agency involvement is access, and a name and a birthday are a guess. The
+worker's choice of a matching record becomes a match to confirm (casework.intake.matching), and the
+service's involvement is opened only when someone who already works with the child confirms it. Until
+then the worker may use emergency access (break-glass) if the child cannot wait. A worker who can already
+see the matched record (their service works with the child) joins it at once, as before.
 
 What the worker is shown of a match is only the name and date of birth they typed in themselves
 (nothing of another agency's record). A restricted child (accounts.access: only their allocated
 workers and explicit grants) is never offered or joined here: the new record made instead is flagged
 as a possible duplicate of it, as every new child is, for the people who can see both to resolve.
 
-The police can also tell CYJS by API that a child is in custody (`notify_police_custody`).
+The police can also tell CYJS by API that a child is in custody (`notify_police_custody`); a match
+there is a match to confirm too.
 """
 
 import re
@@ -24,22 +29,25 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import access
 from accounts.audit import access_log_last, record_access, record_search
-from accounts.models import AccessEvent, Agency, Role, User
+from accounts.models import AccessEvent, Agency
 from notifications.services import notify
 
 from ..custody.services import create_custody_episode
 from ..justice.people import age_on
 from ..justice.sharing import in_youth_justice, may_write_youth_justice
-from ..models import Child, CustodyEpisode, Involvement
+from ..models import Child, CustodyEpisode, IdentityMatchRequest, Involvement
 from ..prevention.services import MAX_AGE as PREVENTION_MAX_AGE
 from ..prevention.services import MIN_AGE as PREVENTION_MIN_AGE
 from ..recording import log_write
 from ..services import create_child, find_possible_duplicates, record_new_child
+from . import matching
+from .matching import cyjs_managers, preferred_involvement, request_identity_match
 
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 WRITE = AccessEvent.Action.WRITE
@@ -54,6 +62,7 @@ class Intake:
     involvement_kind: str
     reason: str
     next_page: str
+    source: str
 
 
 INTAKES = {
@@ -66,6 +75,7 @@ INTAKES = {
         involvement_kind=Involvement.Kind.OTHER,
         reason="new to CYJS: police custody",
         next_page="custody-new",
+        source=IdentityMatchRequest.Source.INTAKE_CUSTODY,
     ),
     "prevention": Intake(
         code="prevention",
@@ -73,6 +83,7 @@ INTAKES = {
         involvement_kind=Involvement.Kind.YJ_PREVENTION,  # 000 ¶13
         reason="new to CYJS: prevention referral",
         next_page="prevention-referral-new",
+        source=IdentityMatchRequest.Source.INTAKE_PREVENTION,
     ),
 }
 
@@ -116,9 +127,11 @@ class Match:
 @dataclass
 class IntakeResult:
     child: Child
-    involvement: Involvement
+    # None while a match waits for confirmation (`match_request`).
+    involvement: Involvement | None
     is_new_child: bool
     already_open: bool
+    match_request: IdentityMatchRequest | None = None
 
 
 def may_use_intake(user) -> bool:
@@ -195,9 +208,13 @@ def find_matches(*, by, identity: ChildIdentity, log_as: str | None = None) -> l
 
 @access_log_last()
 def open_for_cyjs(*, by, intake: Intake, identity: ChildIdentity, child_id: int | None = None) -> IntakeResult:
-    """Join the matched record (`child_id`, which must be one of `find_matches`) or make a new one, and open
-    the worker's agency's involvement of the intake's kind, allocated to them (000 ¶8.3: the child is then
-    known to CYJS). A child already open to the worker's agency keeps that involvement.
+    """Make a new record, or ask to join the matched one (`child_id`, which must be one of `find_matches`).
+
+    A new record opens the worker's agency's involvement of the intake's kind, allocated to them (000 ¶8.3:
+    the child is then known to CYJS). A matched record the worker can already see on a normal basis (their
+    service works with the child) is joined at once: a child already open to the agency keeps that
+    involvement, otherwise one is opened. Any other match opens nothing: it becomes a match to confirm
+    (`result.match_request`; casework.intake.matching).
 
     The access log gets the intake's reason ("new to CYJS: police custody" or "...: prevention referral").
     """
@@ -212,10 +229,15 @@ def open_for_cyjs(*, by, intake: Intake, identity: ChildIdentity, child_id: int 
         if child_id not in {m.child_id for m in find_matches(by=by, identity=identity)}:
             raise ValidationError({"choice": "That record does not match the details you entered. Choose again"})
         child = Child.objects.get(pk=child_id)
-        involvement = _preferred_involvement(
+        involvement = preferred_involvement(
             Involvement.objects.filter(child=child, agency=agency, end__isnull=True), intake.involvement_kind
         )
         already_open = involvement is not None
+        if involvement is None and access.decide(by, child).purpose != access.Purpose.NORMAL:
+            request, _ = request_identity_match(
+                child=child, agency=agency, source=intake.source, requested_by=by, identity=identity
+            )
+            return IntakeResult(child, None, is_new_child=False, already_open=False, match_request=request)
         if involvement is None:
             involvement = Involvement.objects.create(
                 child=child, agency=agency, kind=intake.involvement_kind, start=timezone.localdate(),
@@ -229,10 +251,21 @@ def open_for_cyjs(*, by, intake: Intake, identity: ChildIdentity, child_id: int 
     return result
 
 
-def _preferred_involvement(involvements, kind):
-    """The worker's agency's open involvement to use: one of the intake's kind first, then the newest."""
-    ordered = sorted(involvements, key=lambda inv: (inv.kind != kind, -inv.start.toordinal(), -inv.pk))
-    return ordered[0] if ordered else None
+@access_log_last()
+def record_new_child_instead(*, request: IdentityMatchRequest, by) -> IntakeResult:
+    """After a match was rejected: the child the worker asked about is someone new, so make their record
+    from the details the worker typed, opened to the worker's agency and allocated to them."""
+    if request.source == IdentityMatchRequest.Source.POLICE_NOTIFICATION or not matching.may_follow(by, request):
+        raise PermissionDenied("Only the worker's service records this child")
+    locked = IdentityMatchRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != IdentityMatchRequest.Status.REJECTED or locked.new_child_id:
+        raise ValidationError("A new record can be made only once, after a match was rejected")
+    intake = next(i for i in INTAKES.values() if i.source == locked.source)
+    identity = clean_identity(**matching.request_identity_data(locked))
+    result = open_for_cyjs(by=by, intake=intake, identity=identity)
+    locked.new_child = result.child
+    locked.save(update_fields=["new_child"])
+    return result
 
 
 # --- The police tell CYJS of a child in custody (API) -----------------------------------------------------
@@ -250,66 +283,87 @@ def _authority_cyjs(authority) -> Agency:
     return agency
 
 
-def _the_one_match(by, identity) -> Child | None:
-    """The recorded child when exactly one matches (narrowed by postcode when several do), else None."""
+def _the_one_match(by, identity) -> tuple[Child | None, list[int]]:
+    """The recorded child when exactly one matches (narrowed by postcode when several do), else None; and
+    the ids of every child that matched before narrowing."""
     matches = find_matches(by=by, identity=identity)
+    matched_ids = [m.child_id for m in matches]
     if len(matches) > 1 and identity.postcode:
         same_postcode = set(
-            Child.objects.filter(pk__in=[m.child_id for m in matches], postcode__iexact=identity.postcode).values_list("pk", flat=True)
+            Child.objects.filter(pk__in=matched_ids, postcode__iexact=identity.postcode).values_list("pk", flat=True)
         )
         matches = [m for m in matches if m.child_id in same_postcode]
-    return Child.objects.get(pk=matches[0].child_id) if len(matches) == 1 else None
+    return (Child.objects.get(pk=matches[0].child_id) if len(matches) == 1 else None), matched_ids
+
+
+def _repeat_of(cyjs, matched_ids, arrested_at):
+    """The same arrest sent before: its episode on any record these details match, including one a rejected
+    match moved it to."""
+    if not arrested_at:
+        return None
+    moved_to = IdentityMatchRequest.objects.filter(child_id__in=matched_ids, new_child__isnull=False).values_list("new_child_id", flat=True)
+    return (
+        CustodyEpisode.objects.filter(agency=cyjs, arrested_at=arrested_at)
+        .filter(Q(child_id__in=matched_ids) | Q(child_id__in=moved_to))
+        .order_by("pk").first()
+    )
 
 
 @access_log_last()
 def notify_police_custody(*, by, identity: ChildIdentity, **episode) -> tuple[CustodyEpisode, bool]:
     """The police tell CYJS that a child is in custody (000 ¶10.1, ¶11; P16), naming the child by identity.
+    The same arrest sent again returns the episode already recorded. Returns (episode, created).
 
-    One recorded child matching (see `_the_one_match`) is that child; otherwise a new record is made (and
-    flagged as a possible duplicate of any near match). The authority's CYJS gets an open involvement if it
-    has none, unallocated, and its team managers are told in the app to allocate a duty worker. The same
-    arrest sent again returns the episode already recorded. Returns (episode, created).
+    - No recorded child matching (see `_the_one_match`; several matching count as none): a new record is made
+      (flagged as a possible duplicate of any near match) and opened to the authority's CYJS, unallocated.
+    - One matching that CYJS already has open: the episode goes on it, as CYJS already works with the child.
+    - One matching that CYJS does not work with: the episode is recorded on it, but CYJS gets no involvement
+      and so no access: a match to confirm waits for the people who work with the child
+      (casework.intake.matching). A police system's match never opens a record on its own.
 
-    The answer never says whether the child was already known: the police see nothing of the record.
+    CYJS's team managers are told in the app either way. The answer never says whether the child was already
+    known: the police see nothing of the record, and the answer's shape and status are the same.
     """
     if not may_notify_custody(by):
         raise PermissionDenied("Only the police notify the child and youth justice service of a child in custody")
     cyjs = _authority_cyjs(by.authority)
-    child = _the_one_match(by, identity)
+    child, matched_ids = _the_one_match(by, identity)
+    repeat = _repeat_of(cyjs, matched_ids, episode.get("arrested_at"))
+    if repeat is not None:
+        return repeat, False
     is_new = child is None
-    if child is not None:
-        arrested_at = episode.get("arrested_at")
-        repeat = CustodyEpisode.objects.filter(child=child, agency=cyjs, arrested_at=arrested_at).first() if arrested_at else None
-        if repeat is not None:
-            return repeat, False
-    else:
+    if is_new:
         try:
             child = record_new_child(created_by=by, data=identity.as_child_data())
         except ValidationError as error:
             raise ValidationError({f"child.{k}": v for k, v in error.message_dict.items()}) from error
         record_access(user=by, child=child, what="child:create", action=WRITE,
                       decision=access.AccessDecision(True, access.Purpose.NORMAL))
-    involvements = list(Involvement.objects.filter(child=child, agency=cyjs, end__isnull=True))
-    involvement = _preferred_involvement(involvements, INTAKES["custody"].involvement_kind)
-    if involvement is None:
-        involvement = Involvement.objects.create(
-            child=child, agency=cyjs, kind=INTAKES["custody"].involvement_kind, start=timezone.localdate()
-        )
+    kind = INTAKES["custody"].involvement_kind
+    involvement = preferred_involvement(Involvement.objects.filter(child=child, agency=cyjs, end__isnull=True), kind)
+    if involvement is None and is_new:
+        # CYJS's own new record: opening it to them opens nothing of anyone else's.
+        involvement = Involvement.objects.create(child=child, agency=cyjs, kind=kind, start=timezone.localdate())
     record = create_custody_episode(child=child, agency=cyjs, by=by, **episode)
-    link = reverse("custody-detail", args=[record.pk])
-    managers = User.objects.filter(agency=cyjs, role=Role.TEAM_MANAGER, is_active=True).order_by("id")
-    for manager in managers:
-        notify(
-            recipient=manager,
-            subject="The police say a child is in custody",
-            body=f"At {record.custody_suite}. Allocate a duty worker to screen the appropriate adult's form.",
-            link=link,
+    if involvement is None:
+        request, _ = request_identity_match(
+            child=child, agency=cyjs, source=IdentityMatchRequest.Source.POLICE_NOTIFICATION, requested_by=by,
+            identity=identity, custody_episode=record,
         )
-    how = "new record" if is_new else "matched an existing record"
+        link = matching.match_link(request)
+        body = (f"At {record.custody_suite}. The details match a child another service works with: you will see the record "
+                "once one of them confirms the match. If the child cannot wait, a worker can use emergency access.")
+        how = f"matched an existing record; no access given: match to confirm {request.pk}"
+    else:
+        link = reverse("custody-detail", args=[record.pk])
+        body = f"At {record.custody_suite}. Allocate a duty worker to screen the appropriate adult's form."
+        how = f"{'new record' if is_new else 'matched a record open to the service'}; involvement {involvement.pk}"
+    for manager in cyjs_managers(cyjs):
+        notify(recipient=manager, subject="The police say a child is in custody", body=body, link=link)
     # A partner's write is logged as allowed normal work, as a contact from a partner is (referrals.services).
     record_access(
         user=by, child=child, what="api:custody-notifications", action=WRITE,
         decision=access.AccessDecision(True, access.Purpose.NORMAL),
-        detail=f"{INTAKES['custody'].reason}; notified by {by.agency.name}; {how}; custody episode {record.pk}; involvement {involvement.pk}",
+        detail=f"{INTAKES['custody'].reason}; notified by {by.agency.name}; {how}; custody episode {record.pk}",
     )
     return record, True

@@ -4,6 +4,7 @@ from .assessment import Assessment, ChildInNeedMeeting, ChildInNeedPlan
 from .child import Child, Involvement, Person, Relationship
 from .conference import AbuseCategory, ChildProtectionConference, ChildProtectionPlan, CoreGroupMeeting
 from .custody_care import BailPackageReview, CustodyPlanningMeeting, CustodyVisit, LookedAfterReview
+from .identity import IdentityMatchRequest
 from .joint_work import HsbConsultation, JointWorkingDisagreement, LeadAgencyDecision, PreventionReferral, SeriousIncident
 from .justice import (
     AppropriateAdultScreening,
@@ -38,6 +39,7 @@ __all__ = [
     "CustodyPlanningMeeting",
     "CustodyVisit",
     "HsbConsultation",
+    "IdentityMatchRequest",
     "Involvement",
     "JointWorkingDisagreement",
     "LeadAgencyDecision",

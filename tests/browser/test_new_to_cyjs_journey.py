@@ -1,6 +1,6 @@
 """End to end in a real browser: a CYJS duty worker records police custody for a child known only to
 children's social care (first with the details missing, so an error summary; then a record matches and
-is chosen, and the custody page follows), then a prevention referral for a child no one has recorded (a
+is chosen, which opens nothing until CSC's social worker confirms the match; then the custody page), then a prevention referral for a child no one has recorded (a
 new record, and the referral is linked to the involvement the intake opened). Labels drive the forms, as
 a keyboard or screen-reader user would."""
 
@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from accounts import access
 from casework.models import Child, CustodyEpisode, Involvement, PreventionReferral
-from tests.browser.journey import choose, fill_date, no_serious_axe_violations, sign_in
+from tests.browser.journey import choose, fill_date, no_serious_axe_violations, sign_in, switch_to
 from tests.intake_builders import born, intake_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,7 +52,35 @@ def test_custody_for_a_csc_child_and_prevention_for_a_new_child(browser_page, li
     no_serious_axe_violations(page, "new-to-cyjs-match", screenshot_dir)
     page.get_by_role("button", name="Continue").click()
 
-    expect(page.get_by_text("Casey Newcomer's record is now open to your service, allocated to you")).to_be_visible()
+    # The match opens nothing yet: it waits for someone who works with the child to confirm it.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Casey Newcomer: waiting for confirmation")
+    expect(page.get_by_text("ZZ9 9ZZ")).to_have_count(0)
+    screenshot("new-to-cyjs-waiting")
+    no_serious_axe_violations(page, "new-to-cyjs-waiting", screenshot_dir)
+    assert not access.decide(w.duty, w.csc_child).allowed
+
+    # CSC's social worker confirms it from My work.
+    switch_to(page, live_server, w.csc_worker)
+    expect(page.get_by_text("1 match to confirm")).to_be_visible()
+    page.get_by_role("link", name="Check them").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Matches to confirm")
+    page.get_by_role("link", name="Casey Newcomer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm a child's identity: Casey Newcomer")
+    expect(page.get_by_text("ZZ9 9ZZ")).to_be_visible()  # the record's postcode, beside the details given
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say whether this is the same child")
+    choose(page, "Is this the same child?", "Yes, it is the same child")
+    screenshot("new-to-cyjs-confirm")
+    no_serious_axe_violations(page, "new-to-cyjs-confirm", screenshot_dir)
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text(f"Match confirmed: the record is open to {w.cyjs.name}")).to_be_visible()
+
+    # Back to the duty worker, who now goes on to the custody record.
+    switch_to(page, live_server, w.duty)
+    page.get_by_role("link", name="Matches your service asked for").click()
+    page.get_by_role("link", name="Casey Newcomer", exact=False).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Casey Newcomer: match confirmed")
+    page.get_by_role("link", name="Go on to the custody record").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Record police custody")
     screenshot("new-to-cyjs-custody-new")
     arrested = timezone.localtime() - timedelta(hours=3)
