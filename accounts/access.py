@@ -161,3 +161,12 @@ def may_view_access_history(user, child, *, now=None) -> bool:
 
 def may_see_access_log(user) -> bool:
     return user.is_authenticated and (user.role == Role.AUDITOR or is_administrator(user))
+
+
+def visible_child_ids(user, ids, *, now=None) -> set[int]:
+    """Which of these children this user may see, in one query: for a page or answer that names
+    other children (a household, a sibling), which shows those it may not see without who they are."""
+    ids = {pk for pk in ids if pk is not None}
+    if not ids:
+        return set()
+    return set(visible_children(user, now=now).filter(pk__in=ids).values_list("pk", flat=True))
