@@ -120,3 +120,15 @@ def test_deadlines_of_a_child_the_user_may_not_see_are_left_out(w):
     w.contact.delete()
     assert not deadlines_visible_to(w.mash_worker).filter(child=w.child).exists()
     assert deadlines_visible_to(w.cyjs_worker).filter(child=w.child).count() == 3
+
+
+def test_the_order_page_and_api_keep_custody_care_clocks_to_those_who_read_custody_care(w):
+    share_with_csc(w, ["orders"])
+    [visit] = [d for d in w.youth_justice if d.rule_code == FIRST_VISIT]
+    record = page(w.csc_worker, f"/orders/{w.order.pk}/")
+    assert "Resettlement plan" in record
+    assert visit.rule.title not in record
+    client = APIClient()
+    client.force_authenticate(w.csc_worker)
+    clocks = client.get(f"/api/v1/orders/{w.order.pk}/").json()["deadlines"]
+    assert {c["rule_code"] for c in clocks} == {RESETTLEMENT}

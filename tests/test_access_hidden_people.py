@@ -238,3 +238,21 @@ def test_mash_sending_a_visible_childs_nhs_number_is_told_to_search(w):
     assert answer.status_code == 400
     assert answer.json() == {"child.nhs_number": [services.NHS_NUMBER_IN_USE]}
     assert nhs_refusals(known) == []
+
+
+def test_the_referral_journey_refuses_a_hidden_childs_nhs_number_the_same_way(w):
+    from tests.test_front_door_pages import answer_after_child, new_child_answers
+
+    hidden = ChildFactory(first_name="Rowan", last_name="Hiddenchild", nhs_number=VALID_NHS)
+    InvolvementFactory(child=hidden, agency=w.cyjs)
+    client = page_client(w.teacher)
+    client.post("/referrals/new/child-details/", new_child_answers(nhs_number=VALID_NHS))
+    answer_after_child(client)
+    response = client.post("/referrals/new/check/")
+    page = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in page
+    assert services.NHS_NUMBER_REFUSED in page
+    assert "Rowan" not in page and "Hiddenchild" not in page
+    assert Child.objects.count() == 1
+    [row] = nhs_refusals(hidden)
+    assert (row.user, row.outcome) == (w.teacher, AccessEvent.Outcome.DENIED)
