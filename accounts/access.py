@@ -253,3 +253,12 @@ def visible_contacts(user, contacts=None, *, now=None) -> QuerySet:
     if user.is_authenticated and sees_case_content(user) and is_administrator(user):
         return contacts
     return contacts.filter(Exists(visible_children(user, now=now).filter(pk=OuterRef("child_id"))))
+
+
+def visible_child_ids(user, ids, *, now=None) -> set[int]:
+    """Which of these children this user may see, in one query: for a page or answer that names
+    other children (a household, a sibling), which shows those it may not see without who they are."""
+    ids = {pk for pk in ids if pk is not None}
+    if not ids:
+        return set()
+    return set(visible_children(user, now=now).filter(pk__in=ids).values_list("pk", flat=True))

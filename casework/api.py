@@ -44,7 +44,7 @@ class ChildViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         child = self._open_child("api:children-detail")
         return Child.objects.prefetch_related(
-            "involvements__agency", "involvements__allocated_worker", "involvements__team", "relationships__person"
+            "involvements__agency", "involvements__allocated_worker", "involvements__team"
         ).get(pk=child.pk)
 
     @extend_schema(responses=DeadlineSerializer(many=True))
@@ -52,7 +52,7 @@ class ChildViewSet(viewsets.ReadOnlyModelViewSet):
     def deadlines(self, request, pk=None):
         """The child's statutory deadlines: due date, status, traffic light and how the date was worked out."""
         child = self._open_child("api:children-deadlines")
-        return Response(DeadlineSerializer(with_rag(child_deadlines(child=child)), many=True).data)
+        return Response(DeadlineSerializer(with_rag(child_deadlines(child=child, viewer=request.user)), many=True).data)
 
     @extend_schema(
         parameters=[

@@ -1,13 +1,15 @@
 """Reads of children, always through the access policy."""
 
 import re
+from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
+from accounts import access
 from accounts.access import visible_children
 from accounts.models import Agency
 
-from .models import Involvement
+from .models import Involvement, Person
 from .validators import normalise_nhs_number
 
 
@@ -47,9 +49,50 @@ def my_work(*, user) -> QuerySet:
     )
 
 
-def household(*, child):
-    """The people around the child, with any other child's own record."""
-    return child.relationships.select_related("person", "person__child_record").order_by("kind", "person__last_name")
+HIDDEN_HOUSEHOLD_MEMBER = "Another child in the household"
+
+
+@dataclass(frozen=True)
+class HouseholdMember:
+    """One person around the child, as this viewer may see them.
+
+    Another child whose record the viewer may not open is `hidden`: only the kind of relationship
+    and whether they live with the child are kept, so the practitioner knows another child is there
+    (a risk to siblings) but not who. Adults, and children the viewer may see, are shown in full.
+    """
+
+    kind: str
+    kind_label: str
+    lives_with_child: bool
+    hidden: bool = False
+    person: Person | None = None
+    child_id: int | None = None
+
+    @property
+    def name(self) -> str:
+        return HIDDEN_HOUSEHOLD_MEMBER if self.hidden else str(self.person)
+
+    @property
+    def date_of_birth(self):
+        return None if self.hidden else self.person.date_of_birth
+
+
+def household(*, child, viewer) -> list[HouseholdMember]:
+    """The people around the child, as `viewer` may see them (see HouseholdMember). Two queries."""
+    relationships = list(
+        child.relationships.select_related("person").order_by("kind", "person__last_name", "person__first_name", "pk")
+    )
+    visible = access.visible_child_ids(viewer, [r.person.child_record_id for r in relationships])
+    members = []
+    for r in relationships:
+        linked = r.person.child_record_id
+        common = {"kind": r.kind, "kind_label": r.get_kind_display(), "lives_with_child": r.lives_with_child}
+        if linked is not None and linked not in visible:
+            members.append(HouseholdMember(**common, hidden=True))
+        else:
+            members.append(HouseholdMember(**common, person=r.person, child_id=linked))
+    # Hidden children after the named people of the same kind: where they fell among the names would hint at theirs.
+    return sorted(members, key=lambda m: (m.kind, m.hidden))
 
 
 def allocated_social_worker(child):

@@ -1,6 +1,8 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import Child, Involvement, Relationship
+from .selectors import household
 from .services import EDITABLE_FIELDS
 
 
@@ -21,16 +23,22 @@ class InvolvementSerializer(serializers.ModelSerializer):
         return worker.display_name if worker else None
 
 
-class RelationshipSerializer(serializers.ModelSerializer):
-    name = serializers.SerializerMethodField()
-    child_id = serializers.IntegerField(source="person.child_record_id", default=None)
+class RelationshipSerializer(serializers.Serializer):
+    """One person around the child (casework.selectors.HouseholdMember), as the caller may see them."""
 
-    class Meta:
-        model = Relationship
-        fields = ["kind", "name", "lives_with_child", "child_id"]
+    kind = serializers.ChoiceField(choices=Relationship.Kind.choices)
+    name = serializers.SerializerMethodField(help_text="Null for another child whose record you cannot see")
+    lives_with_child = serializers.BooleanField()
+    child_id = serializers.IntegerField(
+        allow_null=True,
+        help_text="The other child's record, if they have one you can see; null for adults and for hidden children",
+    )
+    hidden = serializers.BooleanField(
+        help_text="Another child whose record you cannot see: only the relationship and where they live are given",
+    )
 
-    def get_name(self, relationship) -> str:
-        return str(relationship.person)
+    def get_name(self, member) -> str | None:
+        return None if member.hidden else member.name
 
 
 class ChildSummarySerializer(serializers.ModelSerializer):
@@ -50,8 +58,14 @@ class ChildSummarySerializer(serializers.ModelSerializer):
 
 class ChildDetailSerializer(serializers.ModelSerializer):
     involvements = InvolvementSerializer(many=True, read_only=True)
-    household = RelationshipSerializer(source="relationships", many=True, read_only=True)
+    household = serializers.SerializerMethodField(
+        help_text="The people around the child. Another child whose record you cannot see is shown as hidden, without who they are"
+    )
 
     class Meta:
         model = Child
         fields = ["id", *EDITABLE_FIELDS, "restricted", "version", "involvements", "household"]
+
+    @extend_schema_field(RelationshipSerializer(many=True))
+    def get_household(self, child):
+        return RelationshipSerializer(household(child=child, viewer=self.context["request"].user), many=True).data

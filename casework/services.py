@@ -7,6 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts import access
 from accounts.access import AccessDecision
 from accounts.audit import record_access
 from accounts.models import AccessEvent
@@ -45,7 +46,7 @@ class ConcurrentEditError(Exception):
     """Someone else saved the record after this edit began."""
 
 
-def _clean(data: dict, *, exclude_pk=None) -> dict:
+def _clean(data: dict, *, by, exclude_pk=None) -> dict:
     """Check the child's details; raise ValidationError with field errors."""
     data = dict(data)
     errors = {}
@@ -69,15 +70,56 @@ def _clean(data: dict, *, exclude_pk=None) -> dict:
             if field == "nhs_number" and any("already exists" in m for m in messages):
                 continue  # reported below in our own words
             errors.setdefault(field, messages[0])
-    if data["nhs_number"]:
-        clash = Child.objects.filter(nhs_number=data["nhs_number"])
-        if exclude_pk:
-            clash = clash.exclude(pk=exclude_pk)
-        if clash.exists():
-            errors["nhs_number"] = "A child with this NHS number is already recorded. Search for them instead"
+    if data["nhs_number"] and "nhs_number" not in errors:
+        try:
+            check_nhs_number_free(by=by, nhs_number=data["nhs_number"], exclude_pk=exclude_pk)
+        except NhsNumberInUse as error:
+            errors["nhs_number"] = error.messages[0]
     if errors:
         raise ValidationError(errors)
     return data
+
+
+NHS_NUMBER_IN_USE = "A child with this NHS number is already recorded. Search for them instead"
+# Said whenever the child who has the number is one the user may not see: it must not confirm that
+# such a child exists, and it tells them who can find out.
+NHS_NUMBER_REFUSED = (
+    "This NHS number cannot be used here. If you think the child is already known, ask MASH or your manager"
+)
+
+
+class NhsNumberInUse(ValidationError):
+    """Another child's record has this NHS number. `existing` is that child only when the user may see them."""
+
+    def __init__(self, message, *, field="nhs_number", existing=None):
+        super().__init__({field: message})
+        self.existing = existing
+
+
+def check_nhs_number_free(*, by, nhs_number, exclude_pk=None, field="nhs_number"):
+    """Refuse an NHS number another child's record already has, without revealing a child `by` may not see.
+
+    A child they may see is named (`NhsNumberInUse.existing`), so the page can link to them. Otherwise
+    the refusal reads like any other and is written to the access log as denied, against the child who
+    has the number, so auditors see anyone trying numbers. Services that record a child call this before
+    their transaction starts, so that row is kept when the write is abandoned.
+    """
+    nhs_number = normalise_nhs_number(nhs_number or "")
+    if not nhs_number:
+        return
+    clash = Child.objects.filter(nhs_number=nhs_number)
+    if exclude_pk:
+        clash = clash.exclude(pk=exclude_pk)
+    existing = clash.first()
+    if existing is None:
+        return
+    decision = access.decide(by, existing)
+    if decision.allowed:
+        raise NhsNumberInUse(NHS_NUMBER_IN_USE, field=field, existing=existing)
+    record_access(
+        user=by, child=existing, what="duplicate-nhs-number", action=AccessEvent.Action.WRITE, decision=decision
+    )
+    raise NhsNumberInUse(NHS_NUMBER_REFUSED, field=field)
 
 
 def _similar(a: Child, b: Child) -> bool:
@@ -141,13 +183,13 @@ def record_new_child(*, created_by, data: dict) -> Child:
     No savepoints: if this fails, so does the caller's transaction (every
     caller lets the error end it; create_child and receive_contact are atomic).
     """
-    data = _clean(data)
+    data = _clean(data, by=created_by)
     child = Child(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS}, created_by=created_by)
     try:
         child.save()  # on an error, save() marks the enclosing transaction for rollback
     except IntegrityError:
-        # Another person recorded the same NHS number at the same moment.
-        raise ValidationError({"nhs_number": "A child with this NHS number is already recorded"})
+        # Another person recorded the same NHS number at the same moment; who, we cannot ask here.
+        raise ValidationError({"nhs_number": NHS_NUMBER_REFUSED})
     duplicates = find_possible_duplicates(child)
     if duplicates:
         child.possible_duplicates.add(*duplicates)
@@ -166,11 +208,16 @@ def open_involvement(*, child, agency, kind, allocated_worker=None, team=None, l
     )
 
 
-@transaction.atomic
 def create_child(*, created_by, data: dict, involvement_kind: str) -> Child:
     """Record a new child and open the creator's agency's involvement, allocated to them."""
     if not created_by.agency_id:
         raise ValidationError("Only someone in an agency can add a child")
+    check_nhs_number_free(by=created_by, nhs_number=data.get("nhs_number"))
+    return _create_child(created_by=created_by, data=data, involvement_kind=involvement_kind)
+
+
+@transaction.atomic
+def _create_child(*, created_by, data: dict, involvement_kind: str) -> Child:
     child = record_new_child(created_by=created_by, data=data)
     open_involvement(
         child=child, agency=created_by.agency, kind=involvement_kind, allocated_worker=created_by, team=created_by.team
@@ -185,10 +232,18 @@ def create_child(*, created_by, data: dict, involvement_kind: str) -> Child:
     return child
 
 
-@transaction.atomic
 def update_child(*, child: Child, updated_by, decision: AccessDecision, expected_version: int, data: dict) -> Child:
     """Change a child's details unless someone else saved them first."""
-    data = _clean({**{f: getattr(child, f) for f in EDITABLE_FIELDS}, **data}, exclude_pk=child.pk)
+    if "nhs_number" in data:
+        check_nhs_number_free(by=updated_by, nhs_number=data["nhs_number"], exclude_pk=child.pk)
+    return _update_child(
+        child=child, updated_by=updated_by, decision=decision, expected_version=expected_version, data=data
+    )
+
+
+@transaction.atomic
+def _update_child(*, child: Child, updated_by, decision: AccessDecision, expected_version: int, data: dict) -> Child:
+    data = _clean({**{f: getattr(child, f) for f in EDITABLE_FIELDS}, **data}, by=updated_by, exclude_pk=child.pk)
     changes = {f: data[f] for f in EDITABLE_FIELDS if f in data and data[f] != getattr(child, f)}
     try:
         with transaction.atomic():
@@ -197,7 +252,7 @@ def update_child(*, child: Child, updated_by, decision: AccessDecision, expected
             )
     except IntegrityError:
         # Someone recorded the same NHS number on another child at the same moment.
-        raise ValidationError({"nhs_number": "A child with this NHS number is already recorded"})
+        raise ValidationError({"nhs_number": NHS_NUMBER_REFUSED})
     if not updated:
         raise ConcurrentEditError(
             "Someone else changed this record while you were editing it. Your changes were not saved."

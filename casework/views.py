@@ -97,9 +97,7 @@ def child_detail(request, pk):
     if refusal:
         return refusal
     involvements = list(child.involvements.select_related("agency", "allocated_worker", "team").order_by("end", "-start"))
-    household = list(selectors.household(child=child))
-    linked_ids = [r.person.child_record_id for r in household if r.person.child_record_id]
-    visible_linked = set(access.visible_children(request.user).filter(pk__in=linked_ids).values_list("pk", flat=True))
+    household = selectors.household(child=child, viewer=request.user)
     duplicates = list(child.possible_duplicates.all())
     visible_duplicates = access.visible_children(request.user).filter(pk__in=[d.pk for d in duplicates])
     context = {
@@ -114,10 +112,9 @@ def child_detail(request, pk):
             inv.pk for inv in involvements if may_record_legal_basis(request.user, inv)
         },
         "household": household,
-        "visible_linked": visible_linked,
         "visible_duplicates": list(visible_duplicates),
         "hidden_duplicate_count": len(duplicates) - len(visible_duplicates),
-        "deadlines": with_rag(child_deadlines(child=child)),
+        "deadlines": with_rag(child_deadlines(child=child, viewer=request.user)),
         "pathway": pathway_summary(child=child),
         "may_record_social_care_work": may_record_social_care_work(request.user),
         "reads_youth_justice": bool(readable_sections(request.user)),
@@ -164,6 +161,7 @@ def child_create(request):
     if not request.user.agency_id or not access.may_use_break_glass(request.user):
         raise PermissionDenied
     form = NewChildForm(request.POST or None)
+    same_nhs_number = None  # a child this user may see who already has the NHS number entered
     if request.method == "POST" and form.is_valid():
         try:
             child = services.create_child(
@@ -173,10 +171,13 @@ def child_create(request):
             )
         except ValidationError as error:
             add_service_errors(form, error)
+            same_nhs_number = getattr(error, "existing", None)
         else:
             messages.success(request, "Child added")
             return redirect("child-detail", pk=child.pk)
-    return render(request, "children/form.html", {"form": form, "title": "Add a child"})
+    return render(
+        request, "children/form.html", {"form": form, "title": "Add a child", "same_nhs_number": same_nhs_number}
+    )
 
 
 @login_required
@@ -186,6 +187,7 @@ def child_edit(request, pk):
     if refusal:
         return refusal
     form = EditChildForm(request.POST or None, instance=child, initial={"version": child.version})
+    same_nhs_number = None
     if request.method == "POST" and form.is_valid():
         try:
             services.update_child(
@@ -197,6 +199,7 @@ def child_edit(request, pk):
             )
         except ValidationError as error:
             add_service_errors(form, error)
+            same_nhs_number = getattr(error, "existing", None)
         except services.ConcurrentEditError as error:
             form.add_error(None, f"{error} Open the record again to see their changes, then make yours.")
         else:
@@ -205,5 +208,8 @@ def child_edit(request, pk):
     return render(
         request,
         "children/form.html",
-        {"form": form, "title": "Change the child's details", "child": child, "back": reverse("child-detail", args=[child.pk])},
+        {
+            "form": form, "title": "Change the child's details", "child": child,
+            "back": reverse("child-detail", args=[child.pk]), "same_nhs_number": same_nhs_number,
+        },
     )

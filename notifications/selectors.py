@@ -1,8 +1,11 @@
 """Reads of deadlines, with the traffic-light status people see."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+
+from accounts.access import visible_children
+from casework.justice.sharing import unreadable_deadlines
 
 from .calendar import add_working_days
 from .clocks import calendar_for, date_label
@@ -43,21 +46,36 @@ def with_rag(deadlines, *, now=None) -> list[Deadline]:
     return rows
 
 
-def child_deadlines(*, child):
+def deadlines_visible_to(user, deadlines: QuerySet | None = None) -> QuerySet:
+    """The deadlines `user` may see (of `deadlines`, else all): every page and API that lists
+    deadlines asks here.
+
+    Only children the user may see (accounts.access), and none on a youth justice record in a
+    section they may not read (casework.justice.sharing.unreadable_deadlines). Those are left out
+    entirely, not shown blanked, so a list says nothing of them.
+    """
+    deadlines = Deadline.objects.all() if deadlines is None else deadlines
+    deadlines = deadlines.filter(child__in=visible_children(user).values("pk"))
+    hidden = unreadable_deadlines(user)
+    return deadlines if hidden is None else deadlines.exclude(hidden)
+
+
+def child_deadlines(*, child, viewer):
+    """The child's deadlines that `viewer` may see, soonest first."""
     return (
-        Deadline.objects.filter(child=child)
+        deadlines_visible_to(viewer, Deadline.objects.filter(child=child))
         .select_related("rule", "responsible", "agency__authority")
         .order_by("due_at")
     )
 
 
 def my_deadlines(*, user, limit=50):
-    """The user's open deadlines, soonest first; a manager sees their team's as well."""
+    """The user's open deadlines that they may see, soonest first; a manager sees their team's as well."""
     mine = Q(responsible=user)
     if user.is_manager:
         mine |= Q(responsible__team__manager=user) | Q(responsible__line_manager=user)
     return (
-        Deadline.objects.filter(mine, status__in=Deadline.OPEN_STATUSES)
+        deadlines_visible_to(user, Deadline.objects.filter(mine, status__in=Deadline.OPEN_STATUSES))
         .select_related("rule", "responsible", "child", "agency__authority")
         .order_by("due_at")[:limit]
     )

@@ -21,7 +21,7 @@ from accounts.models import MASH_ROLES, AccessEvent, Agency, Role, Team, User
 from casework.assessment.services import open_assessment
 from casework.enquiry.services import request_strategy_discussion
 from casework.models import Child, Involvement
-from casework.services import open_involvement, record_new_child
+from casework.services import check_nhs_number_free, open_involvement, record_new_child
 from notifications.clocks import cancel_clock, plan_clock, start_clock, stop_clock
 from notifications.services import notify
 
@@ -174,7 +174,6 @@ class Idempotency:
     body_hash: str
 
 
-@access_log_last()  # atomic; its access-log rows are appended last
 def receive_contact(*, received_by, details: ContactDetails, idempotency: Idempotency | None = None) -> Contact:
     """Record a contact, route it and start its clocks.
 
@@ -185,6 +184,14 @@ def receive_contact(*, received_by, details: ContactDetails, idempotency: Idempo
     access-log row; if another request has just recorded the same key, this
     raises IntegrityError and the whole contact is rolled back.
     """
+    if not details.child.get("id"):
+        # Before the transaction, so a refusal's access-log row is kept.
+        check_nhs_number_free(by=received_by, nhs_number=details.child.get("nhs_number"), field="child.nhs_number")
+    return _receive_contact(received_by=received_by, details=details, idempotency=idempotency)
+
+
+@access_log_last()  # atomic; its access-log rows are appended last
+def _receive_contact(*, received_by, details: ContactDetails, idempotency: Idempotency | None) -> Contact:
     now = timezone.now()
     _validate(details, now)
     if received_by.authority is None:

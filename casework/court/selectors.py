@@ -27,8 +27,9 @@ def remands_for(user):
 
 
 def clocks_of(remand):
-    """The remand's clocks (newest first), each with a `title`, `due` text and `overdue`."""
-    return deadlines_of(remand, CLOCK_TITLES)
+    """The remand's own clocks (newest first), each with a `title`, `due` text and `overdue`. The care
+    in custody clocks that also run on a remand to youth detention are the custody care section's."""
+    return deadlines_of(remand, CLOCK_TITLES, tuple(CLOCK_TITLES))
 
 
 def open_clock(remand, code):

@@ -13,9 +13,29 @@ needs the child to be visible (`accounts.access.decide`); then:
   reaches them as a contact or a check.
 """
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
 from accounts.access import is_administrator
 from accounts.models import Agency, Role
-from casework.models import JointWorkingProtocol
+from casework.models import (
+    AppropriateAdultScreening,
+    BailPackageReview,
+    CourtAppearance,
+    CustodyEpisode,
+    CustodyPlanningMeeting,
+    CustodyVisit,
+    HsbConsultation,
+    JointWorkingDisagreement,
+    JointWorkingProtocol,
+    LeadAgencyDecision,
+    LookedAfterReview,
+    PaceAccommodationRequest,
+    PreventionReferral,
+    Remand,
+    SeriousIncident,
+    YouthJusticeOrder,
+)
 
 Section = JointWorkingProtocol.Section
 
@@ -56,3 +76,43 @@ def readable_sections(user) -> frozenset[str]:
 
 def may_write_youth_justice(user) -> bool:
     return is_administrator(user) or (in_youth_justice(user) and user.role in YOUTH_JUSTICE_WRITERS)
+
+
+# The section each youth justice record is in, for what hangs off it (deadlines).
+RECORD_SECTIONS = {
+    CustodyEpisode: Section.CUSTODY,
+    AppropriateAdultScreening: Section.SCREENING,
+    PaceAccommodationRequest: Section.PACE,
+    CourtAppearance: Section.COURT,
+    Remand: Section.REMAND,
+    YouthJusticeOrder: Section.ORDERS,
+    PreventionReferral: Section.PREVENTION,
+    HsbConsultation: Section.HSB,
+    SeriousIncident: Section.INCIDENTS,
+    LeadAgencyDecision: Section.JOINT,
+    JointWorkingDisagreement: Section.JOINT,
+    LookedAfterReview: Section.CUSTODY_CARE,
+    CustodyVisit: Section.CUSTODY_CARE,
+    BailPackageReview: Section.CUSTODY_CARE,
+    CustodyPlanningMeeting: Section.CUSTODY_CARE,
+}
+
+
+def unreadable_deadlines(user) -> Q | None:
+    """Deadlines on youth justice records in sections this user may not read, as a condition on
+    notifications' Deadline (None when they read every section).
+
+    A deadline is its record's: its title, dates and explanation ("placement in custody on ...")
+    are that section's facts. The care-in-custody clocks run on the remand or sentence but are the
+    custody care section's too, so they need both.
+    """
+    from casework.custody_care.services import CLOCKS as CUSTODY_CARE_CLOCKS  # it imports this module
+
+    unreadable = set(Section.values) - readable_sections(user)
+    if not unreadable:
+        return None
+    types = ContentType.objects.get_for_models(*RECORD_SECTIONS)
+    hidden = Q(subject_type_id__in=[types[model].pk for model, section in RECORD_SECTIONS.items() if section in unreadable])
+    if Section.CUSTODY_CARE in unreadable:
+        hidden |= Q(rule_code__in=CUSTODY_CARE_CLOCKS)
+    return hidden

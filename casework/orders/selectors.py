@@ -45,8 +45,9 @@ def orders_for(user):
 
 
 def clocks_of(order, codes=None):
-    """The order's deadlines (newest first), each with `title`, `due` text and `overdue`."""
-    return deadlines_of(order, CLOCK_TITLES, codes)
+    """The order's own deadlines (newest first), each with `title`, `due` text and `overdue`. The care
+    in custody clocks that also run on a custodial order are the custody care section's, shown there."""
+    return deadlines_of(order, CLOCK_TITLES, codes or tuple(CLOCK_TITLES))
 
 
 def open_clock(order, code):
