@@ -2,6 +2,7 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.views.decorators.http import require_http_methods
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -13,7 +14,7 @@ from casework.selectors import my_work
 from notifications.selectors import my_deadlines, with_rag
 from casework.views import add_service_errors, open_child
 
-from . import access, services
+from . import access, services, tokens
 from .forms import GrantForm, ReviewForm, SignInForm
 from .models import AccessEvent, User
 
@@ -140,3 +141,14 @@ def access_log(request):
         events = events.filter(outcome=filters["outcome"])
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     return render(request, "audit/access_log.html", {"page": page, "filters": filters})
+
+
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """Your API tokens: when each was made, when it ends and when it was last used; never the key."""
+    if request.method == "POST":
+        token_id = request.POST.get("token", "")
+        if token_id.isdigit() and tokens.revoke_own_token(user=request.user, token_id=int(token_id)):
+            messages.success(request, "Token revoked: it no longer works")
+        return redirect("api-tokens")
+    return render(request, "accounts/api_tokens.html", {"tokens": tokens.tokens_of(user=request.user)})

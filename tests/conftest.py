@@ -2,6 +2,17 @@ import pytest
 from django.core.cache import cache
 
 
+def pytest_configure(config):
+    """The test client and the browser tests' live server speak plain http: no redirect to https.
+
+    Settings otherwise keep their production defaults (the tests run with DEBUG off); the
+    defaults themselves are checked by tests/test_production_settings.py.
+    """
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests make many users; the production hasher would make the suite take minutes."""
