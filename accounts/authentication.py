@@ -74,7 +74,7 @@ def _converters():
 
 def _objects(row):
     objects, at = [], 0
-    for (model, _alias, _join), converted in zip(_CHAIN, _converters()):
+    for (model, _alias, _join), converted in zip(_CHAIN, _converters(), strict=True):
         fields = model._meta.concrete_fields
         values = row[at: at + len(fields)]
         at += len(fields)

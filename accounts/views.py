@@ -2,17 +2,17 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.views.decorators.http import require_http_methods
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from casework.intake.services import INTAKES, may_use_intake
 from casework.selectors import my_work
-from notifications.selectors import my_deadlines, with_rag
 from casework.views import add_service_errors, open_child
+from notifications.selectors import my_deadlines, with_rag
 
 from . import access, services, tokens
 from .forms import GrantForm, ReviewForm, SignInForm
