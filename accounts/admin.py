@@ -1,10 +1,21 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 
+from . import tokens
 from .admin_mixins import ChildAccessLoggedAdminMixin, ReadOnlyAdminMixin
-from .models import AccessEvent, AccessLogAnchor, Agency, Authority, BreakGlassAccess, ChildUserObjectPermission, Team, User
+from .models import (
+    AccessEvent,
+    AccessLogAnchor,
+    Agency,
+    ApiToken,
+    Authority,
+    BreakGlassAccess,
+    ChildUserObjectPermission,
+    Team,
+    User,
+)
 from .services import check_grant_terms, grant_child_access
 
 
@@ -108,3 +119,37 @@ class AccessEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(AccessLogAnchor)
 class AccessLogAnchorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["anchored_at", "last_event_id", "event_count"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only but for revoking. Service tokens are made with `manage.py create_service_token`,
+    which shows the key once; only its hash is stored, so no page can show it again."""
+
+    list_display = ["user", "name", "scope_list", "created", "expiry", "last_used_at"]
+    list_filter = ["user__role"]
+    search_fields = ["user__username", "name"]
+    fields = ["user", "name", "scopes", "created", "expiry", "last_used_at", "created_by"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    @admin.display(description="Scopes")
+    def scope_list(self, token):
+        return ", ".join(token.scopes) or "The user's own rights"
+
+    @admin.action(description="Revoke selected tokens", permissions=["change"])
+    def revoke(self, request, queryset):
+        chosen = list(queryset.select_related("user"))
+        self.log_deletions(request, chosen)
+        for token in chosen:
+            tokens.revoke_token(token=token)
+        self.message_user(request, f"Revoked {len(chosen)} token(s): they no longer work", messages.SUCCESS)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -14,9 +14,11 @@ import functools
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import render, resolve_url
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -112,6 +114,7 @@ class _WhenSsoIsOn:
         return super().dispatch(request, *args, **kwargs)
 
 
+@method_decorator(login_not_required, name="dispatch")
 class StartSignIn(_WhenSsoIsOn, OIDCAuthenticationRequestView):
     def __init__(self, *args, **kwargs):
         if not settings.SSO_ENABLED:  # the parent reads the provider's endpoints here
@@ -119,12 +122,14 @@ class StartSignIn(_WhenSsoIsOn, OIDCAuthenticationRequestView):
         super().__init__(*args, **kwargs)
 
 
+@method_decorator(login_not_required, name="dispatch")
 class FinishSignIn(_WhenSsoIsOn, OIDCAuthenticationCallbackView):
     @property
     def failure_url(self):
         return resolve_url(settings.LOGIN_REDIRECT_URL_FAILURE)
 
 
+@login_not_required
 @never_cache
 def refused(request):
     reason = request.session.pop(REFUSAL, "no_account")

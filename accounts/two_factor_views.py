@@ -7,17 +7,17 @@ code counts as a failed sign-in for django-axes, so codes lock out like password
 
 import time
 
+import django_otp
 import segno
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, user_login_failed
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-import django_otp
 
 from . import two_factor
 from .forms import SecurityCodeForm
@@ -69,6 +69,7 @@ def _codes_page(request, codes, continue_to):
     )
 
 
+@login_not_required  # the second step comes before the sign-in it completes
 @sensitive_post_parameters("code")
 @never_cache
 def verify(request):
@@ -100,6 +101,7 @@ def verify(request):
     return render(request, "registration/two_factor_verify.html", {"form": form})
 
 
+@login_not_required  # a person who must use codes sets them up before they are signed in
 @sensitive_post_parameters("code")
 @never_cache
 def setup(request):

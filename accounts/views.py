@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from casework.intake.matching import matches_to_confirm
 from casework.intake.services import INTAKES, may_use_intake
@@ -18,7 +19,7 @@ from casework.selectors import my_work
 from casework.views import add_service_errors, open_child
 from notifications.selectors import my_deadlines, with_rag
 
-from . import access, services, two_factor
+from . import access, services, tokens, two_factor
 from .two_factor_views import start_second_step
 from .forms import GrantForm, ReviewForm, SignInForm
 from .models import AccessEvent, User
@@ -163,3 +164,14 @@ def access_log(request):
         events = events.filter(outcome=filters["outcome"])
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     return render(request, "audit/access_log.html", {"page": page, "filters": filters})
+
+
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """Your API tokens: when each was made, when it ends and when it was last used; never the key."""
+    if request.method == "POST":
+        token_id = request.POST.get("token", "")
+        if token_id.isdigit() and tokens.revoke_own_token(user=request.user, token_id=int(token_id)):
+            messages.success(request, "Token revoked: it no longer works")
+        return redirect("api-tokens")
+    return render(request, "accounts/api_tokens.html", {"tokens": tokens.tokens_of(user=request.user)})

@@ -43,7 +43,8 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, time as dtime, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -59,6 +60,8 @@ os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ["REDIS_URL"] = REDIS_URL
 os.environ["SECRET_KEY"] = SECRET_KEY
 os.environ["DEBUG"] = "0"
+# Plain http on loopback, as gunicorn is behind the TLS-terminating proxy in production.
+os.environ["SECURE_SSL_REDIRECT"] = "0"
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
@@ -257,9 +260,9 @@ class Http:
 def set_up():
     from django.core.management import call_command
     from django.db import connection
-    from rest_framework.authtoken.models import Token
 
-    from accounts.models import Agency, Authority, Role, Team, User
+    from accounts.models import Agency, ApiToken, Authority, Role, Team, User
+    from accounts.tokens import create_service_token, issue_sign_in_token
 
     call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:
@@ -283,11 +286,12 @@ def set_up():
     manager = user("bench.mash.manager", Role.MASH_MANAGER, mash)
     workers = [user(f"bench.mash.worker{i}", Role.MASH_WORKER, mash) for i in range(10)]
     service = user("bench.school.system", Role.SERVICE_ACCOUNT, agencies[Agency.Kind.EDUCATION])
+    ApiToken.objects.filter(user__in=[service, manager]).delete()  # tokens of earlier runs
     return {
         "authority": authority, "mash": mash, "team": team, "manager": manager, "workers": workers,
         "service": service,
-        "service_token": Token.objects.get_or_create(user=service)[0].key,
-        "manager_token": Token.objects.get_or_create(user=manager)[0].key,
+        "service_token": create_service_token(user=service, name="Bench school system", scopes=["contacts:write"]).key,
+        "manager_token": issue_sign_in_token(user=manager).key,
     }
 
 

@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -83,6 +83,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Tells which sessions passed the second step (request.user.is_verified()).
     "django_otp.middleware.OTPMiddleware",
+    # Every page needs a signed-in user unless its view is marked @login_not_required;
+    # API views answer for themselves (401/403 JSON).
+    "config.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -157,6 +160,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Not a check: Django tells validators when a password changes, and this one ends API tokens.
+    {"NAME": "accounts.tokens.EndTokensOnPasswordChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -194,8 +199,20 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Safeguarding casework")
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)  # true behind HTTPS
+
+# HTTPS: on by default unless DEBUG, so a production deployment is safe without extra
+# settings (`manage.py check --deploy` is clean). Local runs over plain http turn these off
+# (scripts/run.sh; the tests turn off the redirect in tests/conftest.py).
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+# The TLS-terminating proxy in front (docker-compose.yml) says the request came over HTTPS.
+# Trust the header only behind a proxy that sets it and strips it from clients.
+if env.bool("TRUST_X_FORWARDED_PROTO", default=not DEBUG):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -248,21 +265,39 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "accounts.authentication.TokenAuthentication",  # DRF's, with the user's agency and authority joined
+        "accounts.authentication.TokenAuthentication",  # knox's, with the user's agency and authority joined
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.permissions.TokenScopes",  # a partner system's token does only what its scopes allow
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {"token": env.str("TOKEN_THROTTLE_RATE", default="20/min")},
 }
+# API tokens (django-rest-knox, stored hashed). A person's token from /api/v1/auth/token/ lasts
+# API_TOKEN_HOURS; partner systems' service tokens are made by `manage.py create_service_token`.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# Knox's migrations always create its own token table (they do not honour KNOX_TOKEN_MODEL);
+# unused, it would only hold a foreign key to users.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_HOURS", default=12)),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
+# The OpenAPI schema and docs: open for local work, for signed-in users in production.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=DEBUG)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Safeguarding and youth justice casework API",
     "DESCRIPTION": "Children, involvements and access for partner systems. "
     "Records a caller may not see answer 404.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["accounts.permissions.ApiDocsAccess"],
     # Swagger UI served from our own static files, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

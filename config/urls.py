@@ -1,12 +1,15 @@
+import functools
+
+from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.views import LogoutView
+from django.contrib.auth.views import LogoutView, redirect_to_login
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from accounts import sso, two_factor_views
 from accounts import views as account_views
-from accounts.api import TokenView
+from accounts.api import SignOutEverywhereView, SignOutView, TokenView
 from casework import views as child_views
 from casework.api import ChildViewSet
 from casework.assessment import api as assessment_api
@@ -29,6 +32,20 @@ from referrals import views as referral_views
 from referrals.api import ContactViewSet
 from thresholds import api as thresholds_api
 
+
+def signed_in_unless_public(view):
+    """The API docs page: sends a visitor to sign in first unless API_DOCS_PUBLIC (its schema
+    answers 401 instead, through accounts.permissions.ApiDocsAccess)."""
+
+    @functools.wraps(view)  # keeps `cls`: still an API view to LoginRequiredMiddleware; this function decides
+    def docs(request, *args, **kwargs):
+        if not settings.API_DOCS_PUBLIC and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return docs
+
+
 router = DefaultRouter()
 router.register("children", ChildViewSet, basename="api-child")
 router.register("contacts", ContactViewSet, basename="api-contact")
@@ -42,9 +59,11 @@ for pathway_api in (
 
 api_patterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/sign-out/", SignOutView.as_view(), name="api-sign-out"),
+    path("auth/sign-out-everywhere/", SignOutEverywhereView.as_view(), name="api-sign-out-everywhere"),
     path("timescale-rules/", TimescaleRuleList.as_view(), name="api-timescale-rules"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", signed_in_unless_public(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     path("", include(router.urls)),
 ]
 
@@ -58,6 +77,7 @@ urlpatterns = [
     path("account/two-factor/set-up/", two_factor_views.setup, name="two-factor-setup"),
     path("account/two-factor/recovery-codes/", two_factor_views.recovery_codes, name="two-factor-recovery-codes"),
     path("sign-out/", LogoutView.as_view(), name="logout"),
+    path("account/api-tokens/", account_views.api_tokens, name="api-tokens"),
     path("children/", child_views.child_search, name="child-search"),
     path("children/new/", child_views.child_create, name="child-create"),
     path("children/<int:pk>/", child_views.child_detail, name="child-detail"),

@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 . scripts/_lib.sh
 
 export DEBUG="${DEBUG:-1}"   # DEBUG=1 lets settings generate a local secret key under var/
+# The development server speaks plain http: no redirect to https and no HTTPS-only cookies,
+# even with DEBUG=0 (production keeps both on).
+export SECURE_SSL_REDIRECT="${SECURE_SSL_REDIRECT:-0}" SECURE_COOKIES="${SECURE_COOKIES:-0}"
 ADDRESS="${RUNSERVER_ADDRESS:-127.0.0.1:8000}"
 
 ensure_venv requirements.txt

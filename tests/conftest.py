@@ -33,6 +33,17 @@ def _anchor_file_per_test(settings, tmp_path):
     settings.AUDIT_ANCHOR_PATH = tmp_path / "access-log-anchors.jsonl"
 
 
+def pytest_configure(config):
+    """The test client and the browser tests' live server speak plain http: no redirect to https.
+
+    Settings otherwise keep their production defaults (the tests run with DEBUG off); the
+    defaults themselves are checked by tests/test_production_settings.py.
+    """
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests make many users; the production hasher would make the suite take minutes."""

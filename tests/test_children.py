@@ -7,11 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.access import AccessDecision
-from accounts.models import AccessEvent, ChildUserObjectPermission, Role
+from accounts.models import AccessEvent, ApiToken, ChildUserObjectPermission, Role
 from casework import services
 from casework.models import Child, Involvement
 from casework.validators import nhs_number_is_valid, normalise_nhs_number
@@ -511,7 +510,7 @@ class TestApi:
         )
         assert response.status_code == 200
         token = response.json()["token"]
-        assert token == Token.objects.get(user=world.practitioner).key
+        assert ApiToken.objects.get(user=world.practitioner).digest != token  # stored hashed
 
         api = APIClient()
         api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -527,7 +526,7 @@ class TestApi:
         response = APIClient().post("/api/v1/auth/token/", body, format="json")
         assert response.status_code == 400
         assert "token" not in response.json()
-        assert not Token.objects.exists()
+        assert not ApiToken.objects.exists()
 
     def test_a_bad_token_is_refused(self, world):
         api = APIClient()
@@ -547,8 +546,11 @@ class TestApi:
         assert child.first_name not in response.content.decode()
         assert not AccessEvent.objects.exists()  # refused before any child is looked up
 
-    def test_schema(self):
-        response = APIClient().get("/api/v1/schema/")
+    def test_schema(self, world):
+        assert APIClient().get("/api/v1/schema/").status_code == 401  # signed-in users only, with DEBUG off
+        api = APIClient()
+        api.force_authenticate(world.practitioner)
+        response = api.get("/api/v1/schema/")
         assert response.status_code == 200
         assert b"/api/v1/children/" in response.content
         assert b"openapi" in response.content

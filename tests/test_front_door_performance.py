@@ -415,40 +415,43 @@ class TestOneContactWrite:
 @pytest.mark.django_db
 class TestTokenAuthentication:
     def test_the_token_brings_the_user_agency_and_authority_in_one_query(self):
-        from rest_framework.authtoken.models import Token
-
         from accounts.authentication import TokenAuthentication
+        from accounts.models import ApiToken
+        from accounts.tokens import issue_sign_in_token
 
         world = front_door_world()
-        token = Token.objects.create(user=world.service)
+        issued = issue_sign_in_token(user=world.teacher)
+        TokenAuthentication().authenticate_credentials(issued.key)  # the first use records when it was used
         with CaptureQueriesContext(connection) as queries:
-            user, found = TokenAuthentication().authenticate_credentials(token.key)
+            user, found = TokenAuthentication().authenticate_credentials(issued.key)
             assert (user.agency.pk, user.authority.pk) == (world.school.pk, world.authority.pk)
             assert user.agency.authority.la_code == world.authority.la_code
         assert len(queries) == 1
-        assert found.pk == token.pk and found.user is user
-        orm = Token.objects.select_related("user__agency__authority").get(key=token.key)
+        assert found.pk == issued.token.pk and found.user is user
+        orm = ApiToken.objects.select_related("user__agency__authority").get(pk=issued.token.pk)
+        assert {f.attname: getattr(found, f.attname) for f in found._meta.concrete_fields} == {
+            f.attname: getattr(orm, f.attname) for f in found._meta.concrete_fields
+        }
         assert {f.attname: getattr(user, f.attname) for f in user._meta.concrete_fields} == {
             f.attname: getattr(orm.user, f.attname) for f in user._meta.concrete_fields
         }
 
     def test_a_user_without_an_agency(self):
-        from rest_framework.authtoken.models import Token
-
         from accounts.authentication import TokenAuthentication
+        from accounts.tokens import issue_sign_in_token
 
-        token = Token.objects.create(user=UserFactory(agency=None))
-        user, _ = TokenAuthentication().authenticate_credentials(token.key)
+        issued = issue_sign_in_token(user=UserFactory(agency=None))
+        user, _ = TokenAuthentication().authenticate_credentials(issued.key)
         assert user.agency is None and user.authority is None
 
     def test_unknown_tokens_and_inactive_users_are_refused(self):
-        from rest_framework.authtoken.models import Token
+        from accounts.tokens import create_service_token
 
         world = front_door_world()
-        token = Token.objects.create(user=world.service)
+        issued = create_service_token(user=world.service, name="School system", scopes=["contacts:write"])
         assert APIClient().post(CONTACTS, _contact_body(), format="json", HTTP_AUTHORIZATION="Token nope").status_code == 401
         world.service.is_active = False
         world.service.save()
-        response = APIClient().post(CONTACTS, _contact_body(), format="json", HTTP_AUTHORIZATION=f"Token {token.key}")
+        response = APIClient().post(CONTACTS, _contact_body(), format="json", HTTP_AUTHORIZATION=f"Token {issued.key}")
         assert response.status_code == 401
         assert not Contact.objects.exists()

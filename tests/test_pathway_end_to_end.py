@@ -15,6 +15,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import AccessEvent, Agency, Role
+from accounts.tokens import create_service_token
 from casework.models import (
     Assessment,
     ChildProtectionPlan,
@@ -43,17 +44,28 @@ def at(when):
 
 
 def token_client(user):
-    """A client authenticated the way a partner system is: a token from /auth/token/."""
+    """A client authenticated with a real token: a person's from /auth/token/, a partner system's
+    service token (reading and sending contacts) for a service account."""
     client = APIClient()
-    response = client.post(f"{API}/auth/token/", {"username": user.username, "password": PASSWORD}, format="json")
-    assert response.status_code == 200, response.content
-    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    if user.role == Role.SERVICE_ACCOUNT:
+        key = create_service_token(user=user, name="Partner system", scopes=["read", "contacts:write"]).key
+    else:
+        response = client.post(f"{API}/auth/token/", {"username": user.username, "password": PASSWORD}, format="json")
+        assert response.status_code == 200, response.content
+        key = response.json()["token"]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
 def ok(response, code=200):
     assert response.status_code == code, (response.status_code, response.content[:2000])
     return response.json()
+
+
+@pytest.fixture(autouse=True)
+def _tokens_last_the_story(settings):
+    """The story runs over months on one sign-in each; in life people sign in again each day."""
+    settings.REST_KNOX = {**settings.REST_KNOX, "TOKEN_TTL": timedelta(days=400)}
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ Pages about a child open it with casework.views.open_child, so every read and wr
 the access log. The public /thresholds/check/ names no child and stores nothing.
 """
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -139,6 +139,7 @@ def start_contact(request, pk):
     return redirect(reverse(referral_views.STEP_URL["concerns" if assessment.child_id else "child"]))
 
 
+@login_not_required
 def public_check(request):
     """The checklist for partner professionals, without signing in: nothing is stored and no
     child is named. The result says where to call or refer."""
