@@ -336,6 +336,9 @@ SPECTACULAR_SETTINGS = {
     }
     | {
         "PlanStatusEnum": "casework.models.ChildProtectionPlan.Status",
+        "InvolvementLegalBasisEnum": "casework.models.Involvement.LegalBasis",
+        # The bases a social worker records (the remand bases come from the court remand).
+        "RecordedLegalBasisEnum": "casework.involvements.services.RECORDED_BASES",
         "AbuseCategoryEnum": "casework.models.AbuseCategory",
         "ConcernCategoryEnum": "referrals.models.ConcernCategory",
         "JointDisagreementStageEnum": "casework.models.JointWorkingDisagreement.Stage",

@@ -132,6 +132,8 @@ def test_whoever_may_open_the_sibling_sees_them_in_full(w, household):
 
 
 def test_the_household_asks_who_is_visible_once_whatever_its_size(w, household):
+    # The viewer's authority's agencies are looked up once per request and kept on the user.
+    selectors.household(child=household.child, viewer=w.cyjs_worker)
     with CaptureQueriesContext(connection) as few:
         selectors.household(child=household.child, viewer=w.cyjs_worker)
     for n in range(5):
