@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -40,6 +40,7 @@ class SignInView(LoginView):
         return super().get_context_data(**kwargs) | {"sso_enabled": settings.SSO_ENABLED}
 
 
+@login_not_required  # it only sends people to the one sign-in page
 def admin_sign_in(request):
     """The admin site's own sign-in would skip the second step: everyone signs in here."""
     next_url = request.GET.get("next", "/admin/")

@@ -35,6 +35,7 @@ def test_check_deploy_is_clean_with_production_environment(tmp_path):
         DEBUG="0",
         SECRET_KEY="k" + "".join(chr(33 + (i * 7) % 90) for i in range(60)),
         ALLOWED_HOSTS="casework.example.org",
+        AUDIT_ANCHOR_KEY="a" + "".join(chr(33 + (i * 11) % 90) for i in range(60)),
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
