@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 
 from accounts import views as account_views
 from accounts.api import TokenView
@@ -28,7 +27,9 @@ from referrals import views as referral_views
 from referrals.api import ContactViewSet
 from thresholds import api as thresholds_api
 
-router = DefaultRouter()
+from .api import ApiRouter
+
+router = ApiRouter()
 router.register("children", ChildViewSet, basename="api-child")
 router.register("contacts", ContactViewSet, basename="api-contact")
 for pathway_api in (
@@ -108,3 +109,5 @@ urlpatterns = [
 
 handler404 = "config.errors.not_found"
 handler403 = "config.errors.forbidden"
+handler400 = "config.errors.bad_request"
+handler500 = "config.errors.server_error"

@@ -16,9 +16,13 @@ from rest_framework.response import Response
 from . import selectors
 
 
+# No queue has a millionth page; a bigger number would overflow the database's LIMIT/OFFSET.
+MAX_PAGE = 1_000_000
+
+
 def _page_number(value) -> int:
     try:
-        return max(1, int(value))
+        return min(max(1, int(value)), MAX_PAGE + 1)
     except (TypeError, ValueError):
         return 1
 
@@ -64,6 +68,8 @@ class CappedPageNumberPagination(PageNumberPagination):
         number = request.query_params.get(self.page_query_param) or 1
         paginator = CappedPaginator(queryset, page_size, number=number)
         try:
+            if _page_number(number) > MAX_PAGE:
+                raise InvalidPage("That page number is too big.")
             self.page = paginator.page(_page_number(number))
         except InvalidPage as exc:
             raise NotFound(self.invalid_page_message.format(page_number=number, message=str(exc)))
