@@ -11,8 +11,12 @@ since the `version` sent, or is no longer in a state that allows the change) and
 415 (a body that is not JSON, a form or multipart).
 """
 
+import copy
+
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
+from rest_framework import serializers
 
 ERROR_SCHEMAS = {
     "Error": {
@@ -45,6 +49,20 @@ ANSWERS = {
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+def _shown_blank(field):
+    """True for a read-only choice whose model field may be blank: the answer then carries "" ("not
+    recorded yet"), which DRF's read-only field no longer says (it drops `allow_blank`)."""
+    if not (isinstance(field, serializers.ChoiceField) and field.read_only) or field.allow_blank:
+        return False
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not field.source or "." in field.source:
+        return False
+    try:
+        return model._meta.get_field(field.source).blank
+    except FieldDoesNotExist:
+        return False
+
+
 class ApiAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema, adding the error answers and a view's `list_parameters` to its lists."""
 
@@ -71,6 +89,12 @@ class ApiAutoSchema(AutoSchema):
             # An error declared on a view with only a description gets its body's shape.
             answer.setdefault("content", {"application/json": {"schema": self._error_ref(name)}})
         return responses
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        if _shown_blank(field):
+            field = copy.copy(field)
+            field.allow_blank = True
+        return super()._map_serializer_field(field, direction, bypass_extensions)
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())

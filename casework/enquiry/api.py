@@ -118,7 +118,7 @@ class Section47EnquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
     @extend_schema(methods=["GET"], responses=ConferenceRequestSerializer(many=True))
     @extend_schema(methods=["POST"], request=ConferenceRequestCreateSerializer, responses={201: ConferenceRequestSerializer})
-    @action(detail=True, methods=["get", "post"], url_path="conference-requests")
+    @action(detail=True, methods=["get", "post"], url_path="conference-requests", pagination_class=None)
     def conference_requests(self, request, pk=None):
         """Requests for a conference after concerns were not substantiated (001 L1992)."""
         if request.method == "GET":
