@@ -94,7 +94,11 @@ class ApiAutoSchema(AutoSchema):
         if _shown_blank(field):
             field = copy.copy(field)
             field.allow_blank = True
-        return super()._map_serializer_field(field, direction, bypass_extensions)
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # DRF checks a nested list's `max_length` itself; drf-spectacular does not show it.
+        if isinstance(field, serializers.ListSerializer) and field.max_length is not None and schema.get("type") == "array":
+            schema["maxItems"] = field.max_length
+        return schema
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
