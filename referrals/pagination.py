@@ -65,11 +65,12 @@ class CappedPageNumberPagination(PageNumberPagination):
         page_size = self.get_page_size(request)
         if not page_size:
             return None
-        number = request.query_params.get(self.page_query_param) or 1
+        number = request.query_params.get(self.page_query_param) or "1"
         paginator = CappedPaginator(queryset, page_size, number=number)
         try:
-            if _page_number(number) > MAX_PAGE:
-                raise InvalidPage("That page number is too big.")
+            # As DRF's own paging: a page that is not a whole number from 1 is not found (404).
+            if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= MAX_PAGE:
+                raise InvalidPage("That page number is not a whole number from 1 to 1,000,000.")
             self.page = paginator.page(_page_number(number))
         except InvalidPage as exc:
             raise NotFound(self.invalid_page_message.format(page_number=number, message=str(exc)))

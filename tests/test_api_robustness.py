@@ -109,8 +109,8 @@ def test_the_child_filter_narrows_court_appearances_and_stays_within_the_childre
 
 # --- Pages, JSON, NUL bytes, idempotency keys ------------------------------------------------
 
-@pytest.mark.parametrize("page", ["99999999999999999999", "1000001"])
-def test_a_contacts_page_beyond_any_queue_is_a_json_404(w, page):
+@pytest.mark.parametrize("page", ["99999999999999999999", "1000001", "0", "-1", "false"])
+def test_a_contacts_page_that_is_not_a_page_number_is_a_json_404(w, page):
     assert_json(api_for(w.mash_worker).get("/api/v1/contacts/", {"page": page}), 404)
 
 

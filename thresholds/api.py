@@ -40,9 +40,9 @@ class IndicatorSerializer(limits.ModelSerializer):
 
 
 class FrameworkSerializer(limits.ModelSerializer):
-    levels = LevelSerializer(many=True)
-    domains = DomainSerializer(many=True)
-    indicators = IndicatorSerializer(many=True)
+    levels = LevelSerializer(many=True, read_only=True)
+    domains = DomainSerializer(many=True, read_only=True)
+    indicators = IndicatorSerializer(many=True, read_only=True)
 
     class Meta:
         model = Framework
