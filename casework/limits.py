@@ -30,8 +30,12 @@ FUTURE_YEARS = 20
 # An event that has happened may carry a clock a little ahead of ours.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 
-# Fields naming something that has already happened: never in the future.
-HAPPENED = frozenset({"received_at", "referral_received_at", "date_of_birth"})
+# Fields naming something that has already happened: never in the future (with what to say).
+HAPPENED = {
+    "received_at": "Enter a time that is not in the future",
+    "referral_received_at": "Enter a time that is not in the future",
+    "date_of_birth": "The date of birth must be today or in the past",
+}
 
 
 def _as_date(value):
@@ -57,15 +61,24 @@ def plausible_date(value):
         raise ValidationError(f"Enter a date within {FUTURE_YEARS} years from today.", code="too_late")
 
 
-def not_in_future(value):
-    """A date (or date and time) that has already come."""
-    if value is None:
-        return
-    if isinstance(value, datetime.datetime):
-        if value > timezone.now() + CLOCK_SKEW:
-            raise ValidationError("Enter a time that is not in the future.", code="in_future")
-    elif value > timezone.localdate():
-        raise ValidationError("Enter a date that is not in the future.", code="in_future")
+class NotInFuture:
+    """A date (or date and time, allowing CLOCK_SKEW) that has already come."""
+
+    def __init__(self, message="Enter a date that is not in the future"):
+        self.message = message
+
+    def __call__(self, value):
+        if value is None:
+            return
+        if isinstance(value, datetime.datetime):
+            future = value > timezone.now() + CLOCK_SKEW
+        else:
+            future = value > timezone.localdate()
+        if future:
+            raise ValidationError(self.message, code="in_future")
+
+
+not_in_future = NotInFuture()
 
 
 def _bound(field, name):
@@ -95,7 +108,7 @@ def _bound(field, name):
     elif isinstance(field, (serializers.DateField, serializers.DateTimeField)):
         field.validators.append(plausible_date)
         if name in HAPPENED:
-            field.validators.append(not_in_future)
+            field.validators.append(NotInFuture(HAPPENED[name]))
 
 
 class Bounded:
