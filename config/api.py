@@ -40,6 +40,8 @@ class ApiRouter(DefaultRouter):
 
     def __init__(self, **kwargs):
         super().__init__(use_regex_path=False, **kwargs)
+        # DRF's converter for a viewset that names none (`lookup_value_converter`): set here once
+        # rather than on every viewset, so a new one cannot forget it.
         self._default_value_pattern = "record_id"
 
 

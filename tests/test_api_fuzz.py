@@ -85,7 +85,7 @@ def token(request, tokens):
 
 @schema.parametrize()
 @hypothesis_settings(
-    max_examples=4,
+    max_examples=8,
     derandomize=True,
     deadline=None,
     suppress_health_check=list(HealthCheck),
