@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from accounts import access
 from accounts.audit import record_access, record_search
 from accounts.models import AccessEvent, User
+from config.api import RECORD_ID_MAX
 from referrals.api import service_errors
 
 from .justice.sharing import may_read_section
@@ -28,7 +29,7 @@ from .services import ConcurrentEditError
 
 READ, WRITE = AccessEvent.Action.READ, AccessEvent.Action.WRITE
 
-__all__ = ["READ", "WRITE", "ColleagueField", "DeadlineBriefSerializer", "PathwayViewSet", "SectionViewSet", "ServiceFailed", "service_errors"]
+__all__ = ["READ", "WRITE", "ColleagueField", "DeadlineBriefSerializer", "PathwayViewSet", "SectionViewSet", "ServiceFailed", "child_asked_for", "of_child", "service_errors"]
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -74,12 +75,26 @@ class ServiceFailed(Exception):
         self.response = response
 
 
+CHILD_PARAMETER = OpenApiParameter("child", int, description="Only this child's records")
+
+
+def child_asked_for(request) -> int | None:
+    """The child id named by `?child=<id>`, or None when there is none; 400 when it is not an id."""
+    value = request.query_params.get("child")
+    if value is None or value == "":
+        return None
+    if not (value.isascii() and value.isdigit()) or int(value) > RECORD_ID_MAX:
+        raise serializers.ValidationError({"child": ["Give a child's id: a whole number."]})
+    return int(value)
+
+
 def of_child(queryset, request):
-    """Only the records of the child named by `?child=<id>`, when the caller names one."""
-    child = request.query_params.get("child")
-    if child and child.isdigit():
-        return queryset.filter(child_id=int(child))
-    return queryset
+    """Only the records of the child named by `?child=<id>`, when the caller names one.
+
+    `queryset` is already limited to the children the caller may see; this only narrows it.
+    """
+    child_id = child_asked_for(request)
+    return queryset if child_id is None else queryset.filter(child_id=child_id)
 
 
 class PathwayViewSet(viewsets.GenericViewSet):
@@ -87,6 +102,8 @@ class PathwayViewSet(viewsets.GenericViewSet):
 
     # The record `open_record` loads by the URL's pk (override `record_queryset` to join more).
     model = None
+    # Every list takes `?child=` (logged_list applies it): documented by config.api_schema.
+    list_parameters = [CHILD_PARAMETER]
 
     def record_queryset(self):
         return self.model.objects.all()
@@ -130,9 +147,12 @@ class PathwayViewSet(viewsets.GenericViewSet):
         return dict(serializer.validated_data)
 
     def logged_list(self, what, queryset=None, serializer_class=None):
-        """A page of records (of visible children only: `queryset` must see to that), logged as a search."""
+        """A page of records (of visible children only: `queryset` must see to that), logged as a search.
+
+        `?child=<id>` narrows it to one child (400 when it is not an id)."""
         request = self.request
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()) if queryset is None else queryset)
+        queryset = self.filter_queryset(self.get_queryset()) if queryset is None else queryset
+        page = self.paginate_queryset(of_child(queryset, request))
         record_search(
             user=request.user,
             what=what,

@@ -54,3 +54,6 @@ class GovukDateField(forms.DateField):
         kwargs.setdefault("input_formats", ["%Y-%m-%d"])
         super().__init__(*args, **kwargs)
         self.error_messages["invalid"] = f"{self.label or 'The date'} must be a real date"
+        from casework.limits import plausible_date  # casework's forms import this module
+
+        self.validators.append(plausible_date)

@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.contrib.auth.views import LogoutView, redirect_to_login
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 
 from accounts import sso, two_factor_views
 from accounts import views as account_views
@@ -32,6 +31,8 @@ from referrals import views as referral_views
 from referrals.api import ContactViewSet
 from thresholds import api as thresholds_api
 
+from .api import ApiRouter
+
 
 def signed_in_unless_public(view):
     """The API docs page: sends a visitor to sign in first unless API_DOCS_PUBLIC (its schema
@@ -46,7 +47,7 @@ def signed_in_unless_public(view):
     return docs
 
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("children", ChildViewSet, basename="api-child")
 router.register("contacts", ContactViewSet, basename="api-contact")
 for pathway_api in (
@@ -136,3 +137,5 @@ urlpatterns = [
 
 handler404 = "config.errors.not_found"
 handler403 = "config.errors.forbidden"
+handler400 = "config.errors.bad_request"
+handler500 = "config.errors.server_error"

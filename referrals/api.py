@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from accounts import access
 from accounts.audit import record_access, record_search
 from accounts.models import AccessEvent, MASH_ROLES
+from config.api_schema import FIELD_ERRORS
 
 from . import selectors, services
 from .models import Contact, IdempotencyKey
@@ -30,7 +31,19 @@ from .serializers import (
 )
 
 
+KEY_MAX_LENGTH = IdempotencyKey._meta.get_field("key").max_length
+
 _KEY_SQL = f'SELECT "body_hash", "contact_id" FROM "{IdempotencyKey._meta.db_table}" WHERE "user_id" = %s AND "key" = %s'
+
+
+def idempotency_key(request) -> str:
+    """The request's Idempotency-Key ("" without one); 400 for a key the database could not hold."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if "\x00" in key:
+        raise serializers.ValidationError({"Idempotency-Key": ["Null characters are not allowed."]})
+    if len(key) > KEY_MAX_LENGTH:
+        raise serializers.ValidationError({"Idempotency-Key": [f"Use a key of at most {KEY_MAX_LENGTH} characters."]})
+    return key
 
 
 def service_errors(error: ValidationError) -> dict:
@@ -52,13 +65,19 @@ class ContactViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
         return ContactSerializer
 
     @extend_schema(
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, description="Same key and body return the first contact")],
-        responses={201: ContactSerializer, 200: ContactSerializer},
+        parameters=[OpenApiParameter(
+            "Idempotency-Key", {"type": "string", "maxLength": KEY_MAX_LENGTH}, OpenApiParameter.HEADER,
+            description="Same key and body return the first contact",
+        )],
+        responses={
+            201: ContactSerializer, 200: ContactSerializer,
+            422: OpenApiResponse(FIELD_ERRORS, description="The key was used before with a different body"),
+        },
     )
     def create(self, request, *args, **kwargs):
         if not access.sees_case_content(request.user):
             raise PermissionDenied("Your role cannot make referrals")
-        key = request.headers.get("Idempotency-Key", "").strip()
+        key = idempotency_key(request)
         body_hash = hashlib.sha256(json.dumps(request.data, sort_keys=True, default=str).encode()).hexdigest()
         if key:
             replay = self._replay(request.user, key, body_hash)

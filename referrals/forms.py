@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.utils import timezone
 
+from casework import limits
 from casework.models import Child
 from config.govuk_forms import GovukDateField
 
@@ -231,6 +232,7 @@ class ReferrerForm(forms.Form):
         label="Date the concern was received",
         help_text="Usually today. For example, 27 3 2025",
         error_messages={"required": "Enter the date the concern was received"},
+        validators=[limits.not_in_future],
     )
     received_time = forms.CharField(
         label="Time the concern was received",

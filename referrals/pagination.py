@@ -16,9 +16,13 @@ from rest_framework.response import Response
 from . import selectors
 
 
+# No queue has a millionth page; a bigger number would overflow the database's LIMIT/OFFSET.
+MAX_PAGE = 1_000_000
+
+
 def _page_number(value) -> int:
     try:
-        return max(1, int(value))
+        return min(max(1, int(value)), MAX_PAGE + 1)
     except (TypeError, ValueError):
         return 1
 
@@ -61,9 +65,12 @@ class CappedPageNumberPagination(PageNumberPagination):
         page_size = self.get_page_size(request)
         if not page_size:
             return None
-        number = request.query_params.get(self.page_query_param) or 1
+        number = request.query_params.get(self.page_query_param) or "1"
         paginator = CappedPaginator(queryset, page_size, number=number)
         try:
+            # As DRF's own paging: a page that is not a whole number from 1 is not found (404).
+            if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= MAX_PAGE:
+                raise InvalidPage("That page number is not a whole number from 1 to 1,000,000.")
             self.page = paginator.page(_page_number(number))
         except InvalidPage as exc:
             raise NotFound(self.invalid_page_message.format(page_number=number, message=str(exc)))

@@ -3,6 +3,7 @@ import copy
 from django.contrib.contenttypes.models import ContentType
 from rest_framework import serializers
 
+from casework import limits
 from casework.models import Child
 from notifications.clocks import calendar_for
 from notifications.models import Deadline
@@ -11,14 +12,14 @@ from notifications.selectors import rag as deadline_rag
 from .models import ConcernCategory, Contact, Decision
 
 
-class ReferrerSerializer(serializers.Serializer):
+class ReferrerSerializer(limits.Serializer):
     name = serializers.CharField(max_length=150)
     agency = serializers.CharField(max_length=150)
     role = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     contact = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class ChildReferenceSerializer(serializers.Serializer):
+class ChildReferenceSerializer(limits.Serializer):
     """Either {"id": <existing child>} or the new child's details."""
 
     id = serializers.IntegerField(required=False)
@@ -44,14 +45,14 @@ class ChildReferenceSerializer(serializers.Serializer):
         return data
 
 
-class HouseholdMemberSerializer(serializers.Serializer):
+class HouseholdMemberSerializer(limits.Serializer):
     name = serializers.CharField(max_length=200)
     relationship = serializers.CharField(max_length=100, required=False, allow_blank=True)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     is_child = serializers.BooleanField(required=False, default=False)
 
 
-class ContactCreateSerializer(serializers.Serializer):
+class ContactCreateSerializer(limits.Serializer):
     received_at = serializers.DateTimeField()
     referrer = ReferrerSerializer()
     child = ChildReferenceSerializer()
@@ -87,7 +88,7 @@ def attach_decision_deadlines(contacts):
     return contacts
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(limits.ModelSerializer):
     child = serializers.IntegerField(source="child_id")
     decision_due = serializers.SerializerMethodField()
     rag = serializers.SerializerMethodField()
@@ -172,6 +173,6 @@ class ContactDetailSerializer(ContactSerializer):
         ]
 
 
-class DecisionSerializer(serializers.Serializer):
+class DecisionSerializer(limits.Serializer):
     outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
     rationale = serializers.CharField()

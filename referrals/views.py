@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import access
 from accounts.audit import record_access, record_search
 from accounts.models import MASH_ROLES, AccessEvent
+from casework import limits
 from casework.forms import ChildSearchForm
 from casework.models import Child
 from casework.selectors import child_search
@@ -388,7 +389,9 @@ def referral_household(request):
         action = request.POST.get("action")
         if action == "add" or _member_entered(request.POST):
             form = HouseholdMemberForm(request.POST)
-            if form.is_valid():
+            if form.is_valid() and len(household) >= limits.MAX_ITEMS:
+                form.add_error("name", f"A referral can name at most {limits.MAX_ITEMS} people in the household")
+            elif form.is_valid():
                 household.append(form.stored())
                 referral["household_seen"] = True
                 _keep(request, referral)

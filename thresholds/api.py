@@ -10,26 +10,27 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from casework import limits
 from casework.api_common import PathwayViewSet, service_errors
 
 from . import selectors, services
 from .models import Domain, Framework, Indicator, Level
 
 
-class LevelSerializer(serializers.ModelSerializer):
+class LevelSerializer(limits.ModelSerializer):
     class Meta:
         model = Level
         fields = ["number", "name", "meaning", "who_responds", "where_to_go", "form_name", "route", "consent_policy",
                   "contact_route", "min_indicators", "min_domains", "source_lines"]
 
 
-class DomainSerializer(serializers.ModelSerializer):
+class DomainSerializer(limits.ModelSerializer):
     class Meta:
         model = Domain
         fields = ["code", "name", "triangle_side"]
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class IndicatorSerializer(limits.ModelSerializer):
     level = serializers.IntegerField(source="level.number")
     domain = serializers.CharField(source="domain.code")
 
@@ -38,26 +39,27 @@ class IndicatorSerializer(serializers.ModelSerializer):
         fields = ["code", "label", "help_text", "level", "domain", "polarity", "flags", "source_file", "source_line"]
 
 
-class FrameworkSerializer(serializers.ModelSerializer):
-    levels = LevelSerializer(many=True)
-    domains = DomainSerializer(many=True)
-    indicators = IndicatorSerializer(many=True)
+class FrameworkSerializer(limits.ModelSerializer):
+    levels = LevelSerializer(many=True, read_only=True)
+    domains = DomainSerializer(many=True, read_only=True)
+    indicators = IndicatorSerializer(many=True, read_only=True)
 
     class Meta:
         model = Framework
         fields = ["code", "version", "name", "authority", "statutory_guidance", "active", "rules", "levels", "domains", "indicators"]
 
 
-class AssessmentRequestSerializer(serializers.Serializer):
+class AssessmentRequestSerializer(limits.Serializer):
     framework = serializers.CharField(help_text="Framework code, e.g. LAN or CBC (the active version is used)")
-    indicators = serializers.ListField(child=serializers.CharField(), allow_empty=True)
+    # A framework has a few hundred indicators.
+    indicators = serializers.ListField(child=serializers.CharField(max_length=50), allow_empty=True, max_length=1000)
     child = serializers.IntegerField(required=False, allow_null=True, help_text="Store the assessment for this child")
     significant_harm_suspected = serializers.BooleanField(default=False)
     missing_episodes_90d = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     has_early_help_assessment = serializers.BooleanField(default=False)
 
 
-class AssessmentResultSerializer(serializers.Serializer):
+class AssessmentResultSerializer(limits.Serializer):
     id = serializers.IntegerField(allow_null=True)
     framework = serializers.CharField()
     framework_version = serializers.IntegerField()

@@ -28,10 +28,7 @@ from .serializers import (
     CinPlanUpdateSerializer,
 )
 
-LIST_PARAMETERS = [
-    OpenApiParameter("child", int, description="Only this child's records"),
-    OpenApiParameter("status", str, description="Only records in this status"),
-]
+LIST_PARAMETERS = [OpenApiParameter("status", str, description="Only records in this status")]
 
 
 class AssessmentViewSet(PathwayViewSet):
@@ -44,7 +41,7 @@ class AssessmentViewSet(PathwayViewSet):
     @extend_schema(parameters=LIST_PARAMETERS, responses=AssessmentSerializer(many=True))
     def list(self, request):
         queryset = selectors.assessment_list(
-            fetched_by=request.user, child_id=request.query_params.get("child"), status=request.query_params.get("status")
+            fetched_by=request.user, status=request.query_params.get("status")
         )
         return self.logged_list("api:assessments-list", queryset, AssessmentSerializer)
 
@@ -116,7 +113,7 @@ class CinPlanViewSet(PathwayViewSet):
     @extend_schema(parameters=LIST_PARAMETERS, responses=CinPlanSerializer(many=True))
     def list(self, request):
         queryset = selectors.cin_plan_list(
-            fetched_by=request.user, child_id=request.query_params.get("child"), status=request.query_params.get("status")
+            fetched_by=request.user, status=request.query_params.get("status")
         )
         return self.logged_list("api:cin-plans-list", queryset, CinPlanSerializer)
 

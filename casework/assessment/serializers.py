@@ -1,10 +1,11 @@
 from rest_framework import serializers
 
+from .. import limits
 from ..api_common import ColleagueField
 from ..models import AgreedAction, Assessment, Capacity, ChildInNeedMeeting, ChildInNeedPlan, Participant
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(limits.ModelSerializer):
     due_date = serializers.SerializerMethodField()
     due_explanation = serializers.SerializerMethodField()
 
@@ -37,13 +38,13 @@ class AssessmentSerializer(serializers.ModelSerializer):
         return deadline.explanation if deadline else None
 
 
-class AssessmentCreateSerializer(serializers.Serializer):
+class AssessmentCreateSerializer(limits.Serializer):
     child = serializers.IntegerField()
     referral_received_at = serializers.DateTimeField(required=False)
     social_worker = ColleagueField()
 
 
-class AssessmentUpdateSerializer(serializers.Serializer):
+class AssessmentUpdateSerializer(limits.Serializer):
     version = serializers.IntegerField()
     child_seen_on = serializers.DateField(required=False, allow_null=True)
     child_seen_alone = serializers.BooleanField(required=False, allow_null=True)
@@ -57,33 +58,33 @@ class AssessmentUpdateSerializer(serializers.Serializer):
     social_worker = ColleagueField()
 
 
-class AssessmentCompleteSerializer(serializers.Serializer):
+class AssessmentCompleteSerializer(limits.Serializer):
     version = serializers.IntegerField()
     outcome = serializers.ChoiceField(choices=Assessment.Outcome.choices)
     outcome_rationale = serializers.CharField(allow_blank=True)
     lateness_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AssessmentSignOffSerializer(serializers.Serializer):
+class AssessmentSignOffSerializer(limits.Serializer):
     approve = serializers.BooleanField()
     comments = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CinMeetingParticipantSerializer(serializers.ModelSerializer):
+class CinMeetingParticipantSerializer(limits.ModelSerializer):
     class Meta:
         model = Participant
         fields = ["id", "name", "organisation", "capacity", "role", "user", "invited", "attended"]
         read_only_fields = fields
 
 
-class CinMeetingActionSerializer(serializers.ModelSerializer):
+class CinMeetingActionSerializer(limits.ModelSerializer):
     class Meta:
         model = AgreedAction
         fields = ["id", "description", "owner_name", "due_on", "completed_on"]
         read_only_fields = fields
 
 
-class CinMeetingSerializer(serializers.ModelSerializer):
+class CinMeetingSerializer(limits.ModelSerializer):
     participants = CinMeetingParticipantSerializer(many=True, read_only=True)
     actions = CinMeetingActionSerializer(many=True, read_only=True)
 
@@ -93,7 +94,7 @@ class CinMeetingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CinPlanSerializer(serializers.ModelSerializer):
+class CinPlanSerializer(limits.ModelSerializer):
     class Meta:
         model = ChildInNeedPlan
         fields = [
@@ -103,7 +104,7 @@ class CinPlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CinPlanCreateSerializer(serializers.Serializer):
+class CinPlanCreateSerializer(limits.Serializer):
     child = serializers.IntegerField()
     outcomes = serializers.CharField(required=False, allow_blank=True, default="")
     services = serializers.CharField(required=False, allow_blank=True, default="")
@@ -112,7 +113,7 @@ class CinPlanCreateSerializer(serializers.Serializer):
     lead_social_worker = ColleagueField()
 
 
-class CinPlanUpdateSerializer(serializers.Serializer):
+class CinPlanUpdateSerializer(limits.Serializer):
     version = serializers.IntegerField()
     outcomes = serializers.CharField(required=False, allow_blank=True)
     services = serializers.CharField(required=False, allow_blank=True)
@@ -121,13 +122,13 @@ class CinPlanUpdateSerializer(serializers.Serializer):
     lead_social_worker = ColleagueField()
 
 
-class CinPlanEndSerializer(serializers.Serializer):
+class CinPlanEndSerializer(limits.Serializer):
     version = serializers.IntegerField()
     ended_on = serializers.DateField()
     end_reason = serializers.CharField(allow_blank=True)
 
 
-class CinMeetingInviteeSerializer(serializers.Serializer):
+class CinMeetingInviteeSerializer(limits.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     organisation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     capacity = serializers.ChoiceField(choices=Capacity.choices)
@@ -135,6 +136,6 @@ class CinMeetingInviteeSerializer(serializers.Serializer):
     user = ColleagueField()
 
 
-class CinMeetingArrangeSerializer(serializers.Serializer):
+class CinMeetingArrangeSerializer(limits.Serializer):
     scheduled_for = serializers.DateTimeField()
     invitees = CinMeetingInviteeSerializer(many=True, required=False, default=list)

@@ -3,7 +3,7 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -30,12 +30,8 @@ class CaseNoteViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Ret
             .prefetch_related("actions")
             .order_by("-occurred_at", "-id")
         )
-        child = self.request.query_params.get("child")
-        if child:
-            notes = notes.filter(child_id=child) if child.isdigit() else notes.none()
         return notes
 
-    @extend_schema(parameters=[OpenApiParameter("child", int, description="Only this child's notes")])
     def list(self, request, *args, **kwargs):
         return self.logged_list("api:case-notes-list", serializer_class=CaseNoteSerializer)
 

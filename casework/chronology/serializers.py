@@ -4,10 +4,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import limits
 from ..models import AgreedAction, CaseNote
 
 
-class CaseNoteActionSerializer(serializers.ModelSerializer):
+class CaseNoteActionSerializer(limits.ModelSerializer):
     description = serializers.CharField(max_length=2000)
     owner_name = serializers.CharField(max_length=200, help_text="Who will do it")
     due_on = serializers.DateField(required=False, allow_null=True, help_text="By when")
@@ -18,7 +19,7 @@ class CaseNoteActionSerializer(serializers.ModelSerializer):
         read_only_fields = ["completed_on"]
 
 
-class CaseNoteSerializer(serializers.ModelSerializer):
+class CaseNoteSerializer(limits.ModelSerializer):
     agency = serializers.CharField(source="agency.name", read_only=True)
     agency_kind = serializers.CharField(source="agency.kind", read_only=True)
     recorded_by = serializers.CharField(source="recorded_by.display_name", read_only=True)
@@ -33,7 +34,7 @@ class CaseNoteSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CaseNoteCreateSerializer(serializers.Serializer):
+class CaseNoteCreateSerializer(limits.Serializer):
     """A new note. Notes are never changed after they are saved."""
 
     child = serializers.IntegerField()
@@ -45,7 +46,7 @@ class CaseNoteCreateSerializer(serializers.Serializer):
     no_further_action = serializers.BooleanField(required=False, default=False)
 
 
-class ChronologyEntrySerializer(serializers.Serializer):
+class ChronologyEntrySerializer(limits.Serializer):
     """One line of the chronology."""
 
     when = serializers.SerializerMethodField(help_text="A date-time, or a date where only the day is known")

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from .. import limits
 from ..api_common import ColleagueField, DeadlineBriefSerializer
 from ..models import (
     AbuseCategory,
@@ -16,14 +17,14 @@ from ..models import (
 from . import selectors
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(limits.ModelSerializer):
     class Meta:
         model = Participant
         fields = ["id", "name", "organisation", "capacity", "role", "user", "invited", "attended", "sent_apologies",
                   "report_received", "report_shared_with_parents", "written_views"]
 
 
-class PersonInSerializer(serializers.Serializer):
+class PersonInSerializer(limits.Serializer):
     name = serializers.CharField(max_length=200)
     organisation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     capacity = serializers.ChoiceField(choices=Capacity.choices)
@@ -31,7 +32,7 @@ class PersonInSerializer(serializers.Serializer):
     user = ColleagueField(default=None)
 
 
-class ConferenceSerializer(serializers.ModelSerializer):
+class ConferenceSerializer(limits.ModelSerializer):
     participants = ParticipantSerializer(many=True, read_only=True)
     resulting_plan = serializers.SerializerMethodField()
 
@@ -47,7 +48,7 @@ class ConferenceSerializer(serializers.ModelSerializer):
         return plan.pk if plan else None
 
 
-class ConferenceCreateSerializer(serializers.Serializer):
+class ConferenceCreateSerializer(limits.Serializer):
     child = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=[ChildProtectionConference.Kind.INITIAL, ChildProtectionConference.Kind.REVIEW])
     scheduled_for = serializers.DateTimeField()
@@ -57,7 +58,7 @@ class ConferenceCreateSerializer(serializers.Serializer):
     invitees = PersonInSerializer(many=True, required=False, default=list)
 
 
-class AttendanceSerializer(serializers.Serializer):
+class AttendanceSerializer(limits.Serializer):
     participant_id = serializers.IntegerField()
     attended = serializers.BooleanField(allow_null=True, required=False, default=None)
     sent_apologies = serializers.BooleanField(required=False, default=False)
@@ -65,7 +66,7 @@ class AttendanceSerializer(serializers.Serializer):
     report_shared_with_parents = serializers.BooleanField(allow_null=True, required=False, default=None)
 
 
-class ConferenceRecordSerializer(serializers.Serializer):
+class ConferenceRecordSerializer(limits.Serializer):
     version = serializers.IntegerField()
     held_at = serializers.DateTimeField()
     chair = ColleagueField(required=True, allow_null=False)
@@ -82,7 +83,7 @@ class ConferenceRecordSerializer(serializers.Serializer):
     lateness_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(limits.ModelSerializer):
     core_group = ParticipantSerializer(many=True, read_only=True)
     deadlines = serializers.SerializerMethodField()
 
@@ -97,14 +98,14 @@ class PlanSerializer(serializers.ModelSerializer):
         return DeadlineBriefSerializer(selectors.clocks_of(plan), many=True).data
 
 
-class PlanUpdateSerializer(serializers.Serializer):
+class PlanUpdateSerializer(limits.Serializer):
     version = serializers.IntegerField()
     detail = serializers.CharField(required=False, allow_blank=True)
     child_agrees = serializers.BooleanField(required=False, allow_null=True)
     lead_social_worker = ColleagueField()
 
 
-class PlanEndSerializer(serializers.Serializer):
+class PlanEndSerializer(limits.Serializer):
     version = serializers.IntegerField()
     ended_on = serializers.DateField()
     reason = serializers.ChoiceField(choices=ChildProtectionPlan.EndReason.choices)
@@ -114,13 +115,13 @@ class PlanEndSerializer(serializers.Serializer):
     receiving_conference_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class ActionSerializer(limits.ModelSerializer):
     class Meta:
         model = AgreedAction
         fields = ["id", "description", "owner_name", "due_on", "completed_on"]
 
 
-class CoreGroupMeetingSerializer(serializers.ModelSerializer):
+class CoreGroupMeetingSerializer(limits.ModelSerializer):
     participants = ParticipantSerializer(many=True, read_only=True)
     actions = ActionSerializer(many=True, read_only=True)
 
@@ -129,19 +130,19 @@ class CoreGroupMeetingSerializer(serializers.ModelSerializer):
         fields = ["id", "plan", "held_on", "progress", "decisions", "participants", "actions"]
 
 
-class CoreGroupAttendanceSerializer(serializers.Serializer):
+class CoreGroupAttendanceSerializer(limits.Serializer):
     participant_id = serializers.IntegerField()
     attended = serializers.BooleanField()
     written_views = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ActionInSerializer(serializers.Serializer):
+class ActionInSerializer(limits.Serializer):
     description = serializers.CharField()
     owner_name = serializers.CharField(max_length=200)
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class CoreGroupCreateSerializer(serializers.Serializer):
+class CoreGroupCreateSerializer(limits.Serializer):
     held_on = serializers.DateField()
     attendance = CoreGroupAttendanceSerializer(many=True, required=False, default=list)
     progress = serializers.CharField(required=False, allow_blank=True, default="")

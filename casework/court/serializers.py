@@ -2,12 +2,13 @@
 
 from rest_framework import serializers
 
+from .. import limits
 from ..api_common import DeadlineBriefSerializer
 from ..models import CourtAppearance, Remand
 from . import selectors, services
 
 
-class CourtAppearanceSerializer(serializers.ModelSerializer):
+class CourtAppearanceSerializer(limits.ModelSerializer):
     class Meta:
         model = CourtAppearance
         fields = ["id", "child", "agency", "hearing_at", "court", "purpose", "child_looked_after", "csc_attendance_expected",
@@ -16,7 +17,7 @@ class CourtAppearanceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CourtAppearanceCreateSerializer(serializers.Serializer):
+class CourtAppearanceCreateSerializer(limits.Serializer):
     child = serializers.IntegerField()
     hearing_at = serializers.DateTimeField()
     court = serializers.CharField(max_length=200)
@@ -24,7 +25,7 @@ class CourtAppearanceCreateSerializer(serializers.Serializer):
     risk_of_remand = serializers.BooleanField(required=False, default=False)
 
 
-class CourtOutcomeSerializer(serializers.Serializer):
+class CourtOutcomeSerializer(limits.Serializer):
     version = serializers.IntegerField()
     outcome = serializers.ChoiceField(choices=CourtAppearance.Outcome.choices)
     csc_worker_attended = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -38,7 +39,7 @@ class CourtOutcomeSerializer(serializers.Serializer):
     establishment_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class RemandSerializer(serializers.ModelSerializer):
+class RemandSerializer(limits.ModelSerializer):
     looked_after_reason = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
 
@@ -57,7 +58,7 @@ class RemandSerializer(serializers.ModelSerializer):
         return DeadlineBriefSerializer(selectors.clocks_of(remand), many=True).data
 
 
-class RemandCreateSerializer(serializers.Serializer):
+class RemandCreateSerializer(limits.Serializer):
     child = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=Remand.Kind.choices)
     started_on = serializers.DateField()
@@ -69,7 +70,7 @@ class RemandCreateSerializer(serializers.Serializer):
     establishment_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class RemandUpdateSerializer(serializers.Serializer):
+class RemandUpdateSerializer(limits.Serializer):
     """Any of: where the child lives (with who does what), the joint discussion, leaving care considered."""
 
     version = serializers.IntegerField()
@@ -80,15 +81,15 @@ class RemandUpdateSerializer(serializers.Serializer):
     leaving_care_considered = serializers.BooleanField(required=False, help_text="Send true once considered")
 
 
-class RemandEndSerializer(serializers.Serializer):
+class RemandEndSerializer(limits.Serializer):
     version = serializers.IntegerField()
     ended_on = serializers.DateField()
 
 
-class PlacementPlanningMeetingSerializer(serializers.Serializer):
+class PlacementPlanningMeetingSerializer(limits.Serializer):
     held_on = serializers.DateField()
     task_split = serializers.CharField(allow_blank=True, help_text="The roles of CSC and CYJS agreed at the meeting")
 
 
-class ClaNotificationsSerializer(serializers.Serializer):
+class ClaNotificationsSerializer(limits.Serializer):
     on = serializers.DateField(help_text="When the health CLA team, pupil access team and IRO service were all told")

@@ -13,7 +13,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ..api_common import WRITE, SectionViewSet, of_child
+from ..api_common import WRITE, SectionViewSet
 from ..justice.sharing import Section
 from ..models import AppropriateAdultScreening, CustodyEpisode, PaceAccommodationRequest
 from . import selectors, services
@@ -48,7 +48,7 @@ class CustodyEpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _C
 
     def get_queryset(self):
         query = selectors.episodes_for(self.request.user).order_by("-arrested_at", "-id")
-        return of_child(query, self.request)
+        return query
 
     def get_serializer_class(self):
         return {

@@ -2,13 +2,14 @@
 
 from rest_framework import serializers
 
+from .. import limits
 from referrals.models import ConcernCategory
 
 from ..models import AppropriateAdultScreening, CustodyEpisode, PaceAccommodationRequest
 from . import services
 
 
-class CustodyEpisodeSerializer(serializers.ModelSerializer):
+class CustodyEpisodeSerializer(limits.ModelSerializer):
     warnings = serializers.SerializerMethodField()
 
     class Meta:
@@ -23,7 +24,7 @@ class CustodyEpisodeSerializer(serializers.ModelSerializer):
         return services.custody_warnings(episode)
 
 
-class CustodyEpisodeFieldsSerializer(serializers.Serializer):
+class CustodyEpisodeFieldsSerializer(limits.Serializer):
     """What the police and CYJS say of a custody episode; the child is given by id or, from the police, by identity."""
 
     arrested_at = serializers.DateTimeField()
@@ -40,7 +41,7 @@ class CustodyEpisodeCreateSerializer(CustodyEpisodeFieldsSerializer):
     child = serializers.IntegerField()
 
 
-class CustodyEpisodeUpdateSerializer(serializers.Serializer):
+class CustodyEpisodeUpdateSerializer(limits.Serializer):
     version = serializers.IntegerField()
     arrested_at = serializers.DateTimeField(required=False)
     custody_suite = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -54,7 +55,7 @@ class CustodyEpisodeUpdateSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=CustodyEpisode.Outcome.choices, required=False, allow_blank=True)
 
 
-class ScreeningSerializer(serializers.ModelSerializer):
+class ScreeningSerializer(limits.ModelSerializer):
     class Meta:
         model = AppropriateAdultScreening
         fields = [
@@ -63,12 +64,12 @@ class ScreeningSerializer(serializers.ModelSerializer):
         ]
 
 
-class ScreeningReceiveSerializer(serializers.Serializer):
+class ScreeningReceiveSerializer(limits.Serializer):
     form_received_at = serializers.DateTimeField()
     concern_flagged_by_aa = serializers.BooleanField()
 
 
-class ScreeningScreenSerializer(serializers.Serializer):
+class ScreeningScreenSerializer(limits.Serializer):
     version = serializers.IntegerField()
     route = serializers.ChoiceField(choices=AppropriateAdultScreening.Route.choices)
     findings = serializers.CharField(allow_blank=True)
@@ -77,7 +78,7 @@ class ScreeningScreenSerializer(serializers.Serializer):
     categories = serializers.ListField(child=serializers.ChoiceField(choices=ConcernCategory.choices), required=False, default=list)
 
 
-class PaceRequestSerializer(serializers.ModelSerializer):
+class PaceRequestSerializer(limits.ModelSerializer):
     class Meta:
         model = PaceAccommodationRequest
         fields = [
@@ -86,16 +87,16 @@ class PaceRequestSerializer(serializers.ModelSerializer):
         ]
 
 
-class PaceRequestCreateSerializer(serializers.Serializer):
+class PaceRequestCreateSerializer(limits.Serializer):
     requested_at = serializers.DateTimeField()
     secure_requested = serializers.BooleanField(required=False, default=False)
 
 
-class PaceOutcomeSerializer(serializers.Serializer):
+class PaceOutcomeSerializer(limits.Serializer):
     version = serializers.IntegerField()
     outcome = serializers.ChoiceField(choices=PaceAccommodationRequest.Outcome.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class PaceEscalationSerializer(serializers.Serializer):
+class PaceEscalationSerializer(limits.Serializer):
     notes = serializers.CharField(allow_blank=True)

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
-from ..api_common import WRITE, SectionViewSet, of_child
+from ..api_common import WRITE, SectionViewSet
 from ..justice.sharing import Section
 from ..models import BailPackageReview, Child, CustodyPlanningMeeting, CustodyVisit, LookedAfterReview
 from . import selectors, services
@@ -51,7 +51,7 @@ class CustodyCareViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         return self.model.objects.select_related("child")
 
     def list(self, request, *args, **kwargs):
-        return self.logged_list(f"api:{self.log_name}-list", queryset=of_child(self.get_queryset(), request).order_by("-id"),
+        return self.logged_list(f"api:{self.log_name}-list", queryset=self.get_queryset().order_by("-id"),
                                 serializer_class=self.read_serializer)
 
     def retrieve(self, request, *args, **kwargs):

@@ -2,11 +2,12 @@
 
 from rest_framework import serializers
 
+from .. import limits
 from ..api_common import ColleagueField
 from ..models import BailPackageReview, CustodyPlanningMeeting, CustodyVisit, LookedAfterReview, Remand, YouthJusticeOrder
 
 
-class LookedAfterReviewSerializer(serializers.ModelSerializer):
+class LookedAfterReviewSerializer(limits.ModelSerializer):
     class Meta:
         model = LookedAfterReview
         fields = ["id", "child", "remand", "order", "held_on", "chair", "chair_name", "child_attended", "decisions",
@@ -14,7 +15,7 @@ class LookedAfterReviewSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CustodyFields(serializers.Serializer):
+class CustodyFields(limits.Serializer):
     child = serializers.IntegerField()
     remand = serializers.PrimaryKeyRelatedField(queryset=Remand.objects.all(), required=False, allow_null=True, default=None)
     order = serializers.PrimaryKeyRelatedField(queryset=YouthJusticeOrder.objects.all(), required=False, allow_null=True, default=None)
@@ -30,7 +31,7 @@ class LookedAfterReviewCreateSerializer(CustodyFields):
     lateness_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class LookedAfterReviewUpdateSerializer(serializers.Serializer):
+class LookedAfterReviewUpdateSerializer(limits.Serializer):
     version = serializers.IntegerField()
     decisions = serializers.CharField(required=False, allow_blank=True)
     next_review_on = serializers.DateField(required=False, allow_null=True)
@@ -38,7 +39,7 @@ class LookedAfterReviewUpdateSerializer(serializers.Serializer):
     chair_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class CustodyVisitSerializer(serializers.ModelSerializer):
+class CustodyVisitSerializer(limits.ModelSerializer):
     class Meta:
         model = CustodyVisit
         fields = ["id", "child", "remand", "order", "kind", "visited_on", "csc_visitor", "cyjs_visitor", "child_seen_alone",
@@ -56,13 +57,13 @@ class CustodyVisitCreateSerializer(CustodyFields):
     lateness_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CustodyVisitUpdateSerializer(serializers.Serializer):
+class CustodyVisitUpdateSerializer(limits.Serializer):
     version = serializers.IntegerField()
     notes = serializers.CharField(required=False, allow_blank=True)
     child_seen_alone = serializers.BooleanField(required=False, allow_null=True)
 
 
-class BailPackageReviewSerializer(serializers.ModelSerializer):
+class BailPackageReviewSerializer(limits.ModelSerializer):
     class Meta:
         model = BailPackageReview
         fields = ["id", "child", "remand", "reviewed_on", "reviewed_by", "bail_could_be_offered", "package_proposed",
@@ -70,7 +71,7 @@ class BailPackageReviewSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BailPackageReviewCreateSerializer(serializers.Serializer):
+class BailPackageReviewCreateSerializer(limits.Serializer):
     remand = serializers.PrimaryKeyRelatedField(queryset=Remand.objects.select_related("child"))
     reviewed_on = serializers.DateField()
     bail_could_be_offered = serializers.BooleanField()
@@ -80,7 +81,7 @@ class BailPackageReviewCreateSerializer(serializers.Serializer):
     next_review_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class BailPackageReviewUpdateSerializer(serializers.Serializer):
+class BailPackageReviewUpdateSerializer(limits.Serializer):
     version = serializers.IntegerField()
     package_proposed = serializers.CharField(required=False, allow_blank=True)
     csc_consulted = serializers.BooleanField(required=False)
@@ -88,14 +89,14 @@ class BailPackageReviewUpdateSerializer(serializers.Serializer):
     next_review_on = serializers.DateField(required=False, allow_null=True)
 
 
-class CustodyPlanningMeetingSerializer(serializers.ModelSerializer):
+class CustodyPlanningMeetingSerializer(limits.ModelSerializer):
     class Meta:
         model = CustodyPlanningMeeting
         fields = ["id", "child", "order", "held_on", "attendees", "decisions", "created_by", "created_at", "version"]
         read_only_fields = fields
 
 
-class CustodyPlanningMeetingCreateSerializer(serializers.Serializer):
+class CustodyPlanningMeetingCreateSerializer(limits.Serializer):
     """The meeting YJS convenes after a sentence to custody (003 L162): one per DTO or s250 order."""
 
     order = serializers.PrimaryKeyRelatedField(queryset=YouthJusticeOrder.objects.select_related("child"))

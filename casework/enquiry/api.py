@@ -23,14 +23,6 @@ from .serializers import (
     StrategyDiscussionSerializer,
 )
 
-CHILD_FILTER = OpenApiParameter("child", int, description="Only this child's records")
-
-
-def _child_id(request):
-    value = request.query_params.get("child")
-    return int(value) if value and value.isdigit() else None
-
-
 class StrategyDiscussionViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, PathwayViewSet):
     """Strategy discussions (Working Together 2013, 001 L1925–1962). Create records one already held."""
 
@@ -38,9 +30,8 @@ class StrategyDiscussionViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, 
     queryset = StrategyDiscussion.objects.none()
 
     def get_queryset(self):
-        return selectors.discussion_list(fetched_by=self.request.user, child_id=_child_id(self.request))
+        return selectors.discussion_list(fetched_by=self.request.user)
 
-    @extend_schema(parameters=[CHILD_FILTER])
     def list(self, request, *args, **kwargs):
         return self.logged_list("api:strategy-discussions-list")
 
@@ -85,13 +76,13 @@ class Section47EnquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
     def get_queryset(self):
         return selectors.enquiry_list(
-            fetched_by=self.request.user, child_id=_child_id(self.request), status=self.request.query_params.get("status")
+            fetched_by=self.request.user, status=self.request.query_params.get("status")
         )
 
     def record_queryset(self):
         return selectors.enquiry_with_details()
 
-    @extend_schema(parameters=[CHILD_FILTER, OpenApiParameter("status", str, enum=Section47Enquiry.Status.values)])
+    @extend_schema(parameters=[OpenApiParameter("status", str, enum=Section47Enquiry.Status.values)])
     def list(self, request, *args, **kwargs):
         return self.logged_list("api:section-47-enquiries-list")
 
@@ -127,7 +118,7 @@ class Section47EnquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
     @extend_schema(methods=["GET"], responses=ConferenceRequestSerializer(many=True))
     @extend_schema(methods=["POST"], request=ConferenceRequestCreateSerializer, responses={201: ConferenceRequestSerializer})
-    @action(detail=True, methods=["get", "post"], url_path="conference-requests")
+    @action(detail=True, methods=["get", "post"], url_path="conference-requests", pagination_class=None)
     def conference_requests(self, request, pk=None):
         """Requests for a conference after concerns were not substantiated (001 L1992)."""
         if request.method == "GET":

@@ -2,24 +2,25 @@
 
 from rest_framework import serializers
 
+from .. import limits
 from ..api_common import ColleagueField
 from ..models import AgreedAction, Capacity, ConferenceRequest, Participant, Section47Enquiry, StrategyDiscussion
 from . import services
 
 
-class DiscussionParticipantSerializer(serializers.ModelSerializer):
+class DiscussionParticipantSerializer(limits.ModelSerializer):
     class Meta:
         model = Participant
         fields = ["name", "organisation", "capacity", "role", "user", "invited", "attended"]
 
 
-class DiscussionActionSerializer(serializers.ModelSerializer):
+class DiscussionActionSerializer(limits.ModelSerializer):
     class Meta:
         model = AgreedAction
         fields = ["description", "owner_name", "due_on", "completed_on"]
 
 
-class StrategyDiscussionSerializer(serializers.ModelSerializer):
+class StrategyDiscussionSerializer(limits.ModelSerializer):
     child = serializers.IntegerField(source="child_id", read_only=True)
     participants = DiscussionParticipantSerializer(many=True, read_only=True)
     actions = DiscussionActionSerializer(many=True, read_only=True)
@@ -46,7 +47,7 @@ class StrategyDiscussionCreatedSerializer(StrategyDiscussionSerializer):
         fields = StrategyDiscussionSerializer.Meta.fields + ["warnings"]
 
 
-class DiscussionAttendeeInputSerializer(serializers.Serializer):
+class DiscussionAttendeeInputSerializer(limits.Serializer):
     name = serializers.CharField(max_length=200)
     organisation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     capacity = serializers.ChoiceField(choices=Capacity.choices)
@@ -56,13 +57,13 @@ class DiscussionAttendeeInputSerializer(serializers.Serializer):
     user = ColleagueField(default=None, help_text="The attendee's user id, when they use this system")
 
 
-class DiscussionActionInputSerializer(serializers.Serializer):
+class DiscussionActionInputSerializer(limits.Serializer):
     description = serializers.CharField()
     owner_name = serializers.CharField(max_length=200)
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class StrategyDiscussionCreateSerializer(serializers.Serializer):
+class StrategyDiscussionCreateSerializer(limits.Serializer):
     """A discussion already held. `discussion` completes one that was arranged (pending)."""
 
     child = serializers.IntegerField()
@@ -87,7 +88,7 @@ class StrategyDiscussionCreateSerializer(serializers.Serializer):
     disclosed_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class ConferenceRequestSerializer(serializers.ModelSerializer):
+class ConferenceRequestSerializer(limits.ModelSerializer):
     class Meta:
         model = ConferenceRequest
         fields = [
@@ -97,13 +98,13 @@ class ConferenceRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConferenceRequestCreateSerializer(serializers.Serializer):
+class ConferenceRequestCreateSerializer(limits.Serializer):
     requested_by_name = serializers.CharField(max_length=200)
     requested_by_organisation = serializers.CharField(max_length=200)
     reason = serializers.CharField()
 
 
-class Section47EnquirySerializer(serializers.ModelSerializer):
+class Section47EnquirySerializer(limits.ModelSerializer):
     child = serializers.IntegerField(source="child_id", read_only=True)
     strategy_discussion = serializers.IntegerField(source="strategy_discussion_id", read_only=True)
     icpc_due = serializers.SerializerMethodField()
@@ -127,14 +128,14 @@ class Section47EnquirySerializer(serializers.ModelSerializer):
         return services.conference_is_due(enquiry)
 
 
-class EnquiryUpdateSerializer(serializers.Serializer):
+class EnquiryUpdateSerializer(limits.Serializer):
     version = serializers.IntegerField()
     joint_with_police = serializers.BooleanField(required=False)
     child_seen_on = serializers.DateField(required=False, allow_null=True)
     enquiries_summary = serializers.CharField(required=False, allow_blank=True)
 
 
-class OutcomeSerializer(serializers.Serializer):
+class OutcomeSerializer(limits.Serializer):
     version = serializers.IntegerField()
     outcome = serializers.ChoiceField(choices=Section47Enquiry.Outcome.choices)
     outcome_rationale = serializers.CharField(allow_blank=True)

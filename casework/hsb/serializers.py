@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import limits
 from ..api_common import ColleagueField, DeadlineBriefSerializer
 from ..models import HsbConsultation
 from . import selectors
@@ -12,7 +13,7 @@ class HsbDeadlineSerializer(DeadlineBriefSerializer):
     lateness_reason = serializers.CharField()
 
 
-class HsbHistoryEntrySerializer(serializers.Serializer):
+class HsbHistoryEntrySerializer(limits.Serializer):
     """One step: who recorded it (user id, and their name looked up now) and when."""
 
     step = serializers.CharField()
@@ -24,7 +25,7 @@ class HsbHistoryEntrySerializer(serializers.Serializer):
         return entry.by.display_name if entry.by is not None else None
 
 
-class HsbConsultationSerializer(serializers.ModelSerializer):
+class HsbConsultationSerializer(limits.ModelSerializer):
     deadlines = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
 
@@ -47,7 +48,7 @@ class HsbConsultationSerializer(serializers.ModelSerializer):
         return HsbDeadlineSerializer(selectors.clocks_of(consultation), many=True).data
 
 
-class HsbRequestSerializer(serializers.Serializer):
+class HsbRequestSerializer(limits.Serializer):
     child = serializers.IntegerField()
     requested_on = serializers.DateField()
     behaviour_last_on = serializers.DateField()
@@ -56,13 +57,13 @@ class HsbRequestSerializer(serializers.Serializer):
     concerns = serializers.CharField(allow_blank=True)
 
 
-class HsbVersionSerializer(serializers.Serializer):
+class HsbVersionSerializer(limits.Serializer):
     """The version of the consultation you are moving on (optional: send it to be told of a clash, 409)."""
 
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class HsbHubConsultationSerializer(serializers.Serializer):
+class HsbHubConsultationSerializer(limits.Serializer):
     version = serializers.IntegerField()
     held_on = serializers.DateField()
     hackett = serializers.ChoiceField(choices=HsbConsultation.Hackett.choices)

@@ -12,7 +12,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ..api_common import READ, WRITE, SectionViewSet, of_child
+from ..api_common import READ, WRITE, SectionViewSet
 from ..justice.sharing import Section
 from ..models import SeriousIncident
 from . import selectors, services
@@ -34,7 +34,7 @@ class SeriousIncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
 
     def get_queryset(self):
         query = selectors.incidents_for(self.request.user).order_by("-occurred_at", "-id")
-        return of_child(query, self.request)
+        return query
 
     def get_serializer_class(self):
         return {

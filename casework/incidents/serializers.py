@@ -2,10 +2,11 @@
 
 from rest_framework import serializers
 
+from .. import limits
 from ..models import SeriousIncident
 
 
-class SeriousIncidentSerializer(serializers.ModelSerializer):
+class SeriousIncidentSerializer(limits.ModelSerializer):
     class Meta:
         model = SeriousIncident
         fields = [
@@ -17,7 +18,7 @@ class SeriousIncidentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SeriousIncidentCreateSerializer(serializers.Serializer):
+class SeriousIncidentCreateSerializer(limits.Serializer):
     child = serializers.IntegerField()
     occurred_at = serializers.DateTimeField()
     aware_at = serializers.DateTimeField()
@@ -28,11 +29,11 @@ class SeriousIncidentCreateSerializer(serializers.Serializer):
     open_under_mappa = serializers.BooleanField(required=False, default=False)
 
 
-class NotifiedSerializer(serializers.Serializer):
+class NotifiedSerializer(limits.Serializer):
     at = serializers.DateTimeField(help_text="When it was sent or told")
 
 
-class LearningSerializer(serializers.Serializer):
+class LearningSerializer(limits.Serializer):
     version = serializers.IntegerField()
     immediate_actions = serializers.CharField(allow_blank=True)
     learning = serializers.CharField(allow_blank=True)

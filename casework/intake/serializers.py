@@ -3,10 +3,11 @@
 from django.utils import timezone
 from rest_framework import serializers
 
+from .. import limits
 from ..custody.serializers import CustodyEpisodeFieldsSerializer
 
 
-class ChildIdentitySerializer(serializers.Serializer):
+class ChildIdentitySerializer(limits.Serializer):
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
     date_of_birth = serializers.DateField()
@@ -26,7 +27,7 @@ class CustodyNotificationSerializer(CustodyEpisodeFieldsSerializer):
     custody_suite = serializers.CharField(max_length=200)
 
 
-class CustodyNotificationReceiptSerializer(serializers.Serializer):
+class CustodyNotificationReceiptSerializer(limits.Serializer):
     """What the police get back: a reference and when it was received, nothing of the child's record."""
 
     reference = serializers.IntegerField(source="pk")

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from .. import limits
 from ..serializers import InvolvementSerializer
 from .services import RECORDED_BASES
 
@@ -14,7 +15,7 @@ class InvolvementDetailSerializer(InvolvementSerializer):
         read_only_fields = fields
 
 
-class InvolvementCloseSerializer(serializers.Serializer):
+class InvolvementCloseSerializer(limits.Serializer):
     version = serializers.IntegerField()
     closed_on = serializers.DateField()
     reason = serializers.CharField(max_length=2000, allow_blank=True)

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from .. import limits
 from accounts.models import Agency
 
 from ..api_common import DeadlineBriefSerializer
@@ -9,7 +10,7 @@ from ..models import JointWorkingDisagreement, LeadAgencyDecision
 from . import selectors
 
 
-class LeadAgencyDecisionSerializer(serializers.ModelSerializer):
+class LeadAgencyDecisionSerializer(limits.ModelSerializer):
     deadlines = serializers.SerializerMethodField()
 
     class Meta:
@@ -24,21 +25,21 @@ class LeadAgencyDecisionSerializer(serializers.ModelSerializer):
         return DeadlineBriefSerializer(selectors.clocks_of(decision), many=True).data
 
 
-class LeadAgencyDecisionCreateSerializer(serializers.Serializer):
+class LeadAgencyDecisionCreateSerializer(limits.Serializer):
     child = serializers.IntegerField()
     lead_agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
     reasons = serializers.CharField(allow_blank=True)
     decided_on = serializers.DateField()
 
 
-class PlanningMeetingSerializer(serializers.Serializer):
+class PlanningMeetingSerializer(limits.Serializer):
     version = serializers.IntegerField()
     held_on = serializers.DateField()
     task_split = serializers.CharField(allow_blank=True)
     review_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class HistoryEntrySerializer(serializers.Serializer):
+class HistoryEntrySerializer(limits.Serializer):
     what = serializers.CharField()
     stage = serializers.IntegerField()
     who = serializers.CharField()
@@ -50,13 +51,13 @@ class HistoryEntrySerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True)
 
 
-class LadderStepSerializer(serializers.Serializer):
+class LadderStepSerializer(limits.Serializer):
     label = serializers.CharField()
     roles = serializers.ListField(child=serializers.CharField())
     side = serializers.CharField(default="other")
 
 
-class JointDisagreementSerializer(serializers.ModelSerializer):
+class JointDisagreementSerializer(limits.ModelSerializer):
     history = HistoryEntrySerializer(many=True, read_only=True)
     deadlines = serializers.SerializerMethodField()
     stage_label = serializers.CharField(read_only=True)
@@ -74,15 +75,15 @@ class JointDisagreementSerializer(serializers.ModelSerializer):
         return DeadlineBriefSerializer(selectors.clocks_of(disagreement), many=True).data
 
 
-class JointDisagreementCreateSerializer(serializers.Serializer):
+class JointDisagreementCreateSerializer(limits.Serializer):
     child = serializers.IntegerField()
     about = serializers.CharField(allow_blank=True)
     decision = serializers.PrimaryKeyRelatedField(queryset=LeadAgencyDecision.objects.all(), required=False, allow_null=True, default=None)
 
 
-class JointResponseSerializer(serializers.Serializer):
+class JointResponseSerializer(limits.Serializer):
     response = serializers.CharField(allow_blank=True)
 
 
-class JointResolutionSerializer(serializers.Serializer):
+class JointResolutionSerializer(limits.Serializer):
     resolution = serializers.CharField(allow_blank=True)

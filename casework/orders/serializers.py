@@ -2,12 +2,13 @@
 
 from rest_framework import serializers
 
+from .. import limits
 from ..api_common import DeadlineBriefSerializer
 from ..models import CourtAppearance, YouthJusticeOrder
 from . import selectors
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(limits.ModelSerializer):
     deadlines = serializers.SerializerMethodField()
 
     class Meta:
@@ -25,7 +26,7 @@ class OrderSerializer(serializers.ModelSerializer):
         return DeadlineBriefSerializer(selectors.clocks_of(order), many=True).data
 
 
-class OrderCreateSerializer(serializers.Serializer):
+class OrderCreateSerializer(limits.Serializer):
     child = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=YouthJusticeOrder.Kind.choices)
     made_on = serializers.DateField()
@@ -40,7 +41,7 @@ class OrderCreateSerializer(serializers.Serializer):
     section_23za_visits = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class OrderUpdateSerializer(serializers.Serializer):
+class OrderUpdateSerializer(limits.Serializer):
     version = serializers.IntegerField()
     ends_on = serializers.DateField(required=False, allow_null=True)
     requirements = serializers.CharField(required=False, allow_blank=True)
@@ -52,17 +53,17 @@ class OrderUpdateSerializer(serializers.Serializer):
     post_release_accommodation = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class OrderEndSerializer(serializers.Serializer):
+class OrderEndSerializer(limits.Serializer):
     version = serializers.IntegerField()
     ended_on = serializers.DateField()
 
 
-class ResettlementPlanSerializer(serializers.Serializer):
+class ResettlementPlanSerializer(limits.Serializer):
     completed_on = serializers.DateField()
     post_release_accommodation = serializers.CharField(max_length=200, allow_blank=True)
 
 
-class ReleaseInformationSerializer(serializers.Serializer):
+class ReleaseInformationSerializer(limits.Serializer):
     """What the child was told about release (003 L189–199). `items` are codes from
     casework.orders.services.RELEASE_ITEMS; the service refuses any other."""
 
@@ -72,5 +73,5 @@ class ReleaseInformationSerializer(serializers.Serializer):
     told_by = serializers.CharField(max_length=200, allow_blank=True)
 
 
-class VirtualSchoolSerializer(serializers.Serializer):
+class VirtualSchoolSerializer(limits.Serializer):
     on = serializers.DateField()

@@ -12,7 +12,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ..api_common import WRITE, SectionViewSet, of_child
+from ..api_common import WRITE, SectionViewSet
 from ..justice.sharing import Section
 from ..models import PreventionReferral
 from . import selectors, services
@@ -36,7 +36,7 @@ class PreventionReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     def get_queryset(self):
         query = selectors.referrals_for(self.request.user).order_by("-received_on", "-id")
-        return of_child(query, self.request)
+        return query
 
     def get_serializer_class(self):
         return {

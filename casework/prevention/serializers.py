@@ -2,12 +2,13 @@
 
 from rest_framework import serializers
 
+from .. import limits
 from ..api_common import ColleagueField, DeadlineBriefSerializer
 from ..models import PreventionReferral
 from . import selectors, services
 
 
-class PreventionReferralSerializer(serializers.ModelSerializer):
+class PreventionReferralSerializer(limits.ModelSerializer):
     consultation_only = serializers.SerializerMethodField()
     case_responsibility = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
@@ -32,7 +33,7 @@ class PreventionReferralSerializer(serializers.ModelSerializer):
         return DeadlineBriefSerializer(selectors.clocks_of(referral), many=True).data
 
 
-class PreventionReferralCreateSerializer(serializers.Serializer):
+class PreventionReferralCreateSerializer(limits.Serializer):
     child = serializers.IntegerField()
     route = serializers.ChoiceField(choices=PreventionReferral.Route.choices)
     source = serializers.ChoiceField(choices=PreventionReferral.Source.choices)
@@ -43,7 +44,7 @@ class PreventionReferralCreateSerializer(serializers.Serializer):
     radicalisation_concern = serializers.BooleanField(required=False, default=False)
 
 
-class ScreenSerializer(serializers.Serializer):
+class ScreenSerializer(limits.Serializer):
     version = serializers.IntegerField()
     outcome = serializers.ChoiceField(choices=PreventionReferral.Outcome.choices)
     outcome_reasons = serializers.CharField(allow_blank=True)
@@ -52,15 +53,15 @@ class ScreenSerializer(serializers.Serializer):
     panel_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class FollowUpSerializer(serializers.Serializer):
+class FollowUpSerializer(limits.Serializer):
     on = serializers.DateField()
     notes = serializers.CharField(allow_blank=True)
 
 
-class PreventReferralSerializer(serializers.Serializer):
+class PreventReferralSerializer(limits.Serializer):
     on = serializers.DateField()
 
 
-class CloseSerializer(serializers.Serializer):
+class CloseSerializer(limits.Serializer):
     version = serializers.IntegerField()
     closed_on = serializers.DateField()
