@@ -215,8 +215,9 @@ class TestApi:
     def test_list_confirm_and_a_second_decision_is_409(self, w):
         match = asked(w)
         api = api_for(w.csc_worker)
-        listed = api.get("/api/v1/identity-matches/")
-        assert [row["id"] for row in listed.data] == [match.pk] and listed.data[0]["first_name"] == "casey"
+        listed = api.get("/api/v1/identity-matches/").data
+        assert listed["count"] == 1
+        assert [row["id"] for row in listed["results"]] == [match.pk] and listed["results"][0]["first_name"] == "casey"
         done = api.post(f"/api/v1/identity-matches/{match.pk}/confirm/", {}, format="json")
         assert done.status_code == 200 and done.data["status"] == "confirmed"
         assert access.decide(w.duty, w.csc_child).allowed

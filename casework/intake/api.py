@@ -77,9 +77,9 @@ class IdentityMatchViewSet(PathwayViewSet):
 
     def list(self, request, *args, **kwargs):
         """Matches waiting for the caller to confirm."""
-        waiting = matching.matches_to_confirm(fetched_by=request.user)
-        record_search(user=request.user, what="api:identity-matches", query="waiting to confirm", child_ids=[m.child_id for m in waiting])
-        return Response(IdentityMatchSerializer(waiting, many=True).data)
+        page = self.paginate_queryset(matching.matches_to_confirm(fetched_by=request.user))
+        record_search(user=request.user, what="api:identity-matches", query="waiting to confirm", child_ids=[m.child_id for m in page])
+        return self.get_paginated_response(IdentityMatchSerializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         return Response(IdentityMatchSerializer(self._open_match("api:identity-match")).data)
