@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "csp",
     "django_celery_beat",
+    "pgtrigger",
+    "pghistory",
     "accounts",
     "casework",
     "referrals",
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the user against the change history of records changed by this request.
+    "casework.history.context.ChangeHistoryMiddleware",
     # Tells which sessions passed the second step (request.user.is_verified()).
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -233,6 +237,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Change history (casework.history): only writes change records; reads carry no history context.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
