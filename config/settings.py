@@ -240,6 +240,8 @@ STORAGES = {
 
 # Change history (casework.history): only writes change records; reads carry no history context.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# The moment of each change, not of its transaction, so changes in one transaction keep their order.
+PGHISTORY_CREATED_AT_FUNCTION = "CLOCK_TIMESTAMP()"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

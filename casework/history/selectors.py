@@ -69,7 +69,7 @@ def change_events(*, child, viewer, records: list[Tracked] | None = None):
     query.child_pk = child.pk
     records = readable_records(viewer) if records is None else records
     rows = EventsQuerySet(model=MiddlewareEvents, query=query).across(*[t.event_model for t in records])
-    return rows.select_related("user").order_by("-pgh_created_at", "-pgh_slug")
+    return rows.select_related("user").order_by("-pgh_created_at")
 
 
 # --- As the page and the API show them ---------------------------------------------------
