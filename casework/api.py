@@ -13,7 +13,7 @@ from .chronology import selectors as chronology_selectors
 from .chronology.serializers import ChronologyEntrySerializer
 from .history import selectors as history_selectors
 from .history.context import keeps_history
-from .history.serializers import HistoryEntrySerializer
+from .history.serializers import ChangeHistoryEntrySerializer
 from .models import Child
 from .pages import api_open_child
 from .serializers import ChildDetailSerializer, ChildSummarySerializer
@@ -87,7 +87,7 @@ class ChildViewSet(viewsets.ReadOnlyModelViewSet):
             filters[key] = values or None
         return Response(ChronologyEntrySerializer(chronology_selectors.chronology(child=child, viewer=request.user, **filters), many=True).data)
 
-    @extend_schema(responses=HistoryEntrySerializer(many=True))
+    @extend_schema(responses=ChangeHistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         """Every change to the child's details and records, newest first: who changed which fields from
@@ -96,4 +96,4 @@ class ChildViewSet(viewsets.ReadOnlyModelViewSet):
         child = self._open_child("api:children-history")
         events = history_selectors.change_events(child=child, viewer=request.user) if keeps_history() else []
         page = self.paginate_queryset(events)
-        return self.get_paginated_response(HistoryEntrySerializer(history_selectors.history_entries(page), many=True).data)
+        return self.get_paginated_response(ChangeHistoryEntrySerializer(history_selectors.history_entries(page), many=True).data)

@@ -8,11 +8,11 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.models import AccessEvent, Agency
+from accounts.models import AccessEvent
 from casework.history.context import changes_by_system
 from casework.models import Child
 from casework.prevention import services as prevention
-from tests.factories import AgencyFactory, ChildFactory, InvolvementFactory, UserFactory, authority_with_agencies
+from tests.factories import ChildFactory, InvolvementFactory, UserFactory, authority_with_agencies
 from tests.pathway_builders import api_for, client_for, date_parts
 from tests.prevention_builders import open_to_csc, prevention_world, referral, unshared_protocol
 
@@ -148,8 +148,8 @@ class TestPage:
         assert all(c["after"] != "AB1 2CD" for e in records for c in e["changes"])
 
     def test_a_decision_on_the_childs_contact_is_shown_through_the_contact(self, w):
-        from tests.factories import ContactFactory
         from referrals.models import Decision
+        from tests.factories import ContactFactory
 
         contact = ContactFactory(child=w.child, agency=w.mash)
         Decision.objects.create(contact=contact, outcome=Decision.Outcome.ASSESSMENT, rationale="Needs assessing.",
@@ -166,3 +166,12 @@ def test_history_page_is_paginated(w):
     assert first.context["page"].paginator.num_pages >= 2
     assert "ZZ29 1AA" in first.content.decode()
     assert "ZZ29 1AA" not in client.get(f"/children/{w.child.pk}/history/?page=2").content.decode()
+
+
+def test_the_chronology_shows_changes_to_the_childs_details(w):
+    from casework.chronology.selectors import chronology
+
+    client_for(w.csc_worker).post(f"/children/{w.child.pk}/edit/", edit_form(w.child, address="1 Example Street", postcode="ZZ99 9ZZ"))
+    entries = [e for e in chronology(child=w.child, viewer=w.csc_worker) if e.event_type == "child_details"]
+    assert [(e.title, e.agency_name) for e in entries] == [("Child's details changed: address, postcode", w.csc.name)]
+    assert entries[0].url == f"/children/{w.child.pk}/history/"

@@ -102,7 +102,7 @@ def _who(event) -> str:
     return actor or "Not recorded"
 
 
-def _label(model_field) -> str:
+def field_label(model_field) -> str:
     text = str(model_field.verbose_name)
     return text[:1].upper() + text[1:]
 
@@ -146,7 +146,7 @@ def _related_names(wanted) -> dict:
     return names
 
 
-def _shown_fields(tracked: Tracked) -> dict:
+def shown_fields(tracked: Tracked) -> dict:
     """The record's fields by column, less the links to the child and its parent (they never change)."""
     hidden = {"child"}
     return {f.column: f for f in tracked.model._meta.concrete_fields if f.name not in hidden and not f.primary_key}
@@ -159,7 +159,7 @@ def history_entries(events) -> list[HistoryEntry]:
     plans = []
     for event in events:
         tracked = BY_EVENT_MODEL_LABEL[event.pgh_model]
-        shown = _shown_fields(tracked)
+        shown = shown_fields(tracked)
         diff = [(shown[column], pair) for column, pair in (event.pgh_diff or {}).items() if column in shown]
         for model_field, pair in diff:
             if model_field.is_relation:
@@ -169,7 +169,7 @@ def history_entries(events) -> list[HistoryEntry]:
     entries = []
     for event, tracked, diff in plans:
         changes = [
-            FieldChange(_label(f), _plain_value(f, before, names), _plain_value(f, after, names))
+            FieldChange(field_label(f), _plain_value(f, before, names), _plain_value(f, after, names))
             for f, (before, after) in sorted(diff, key=lambda item: item[0].creation_counter)
         ]
         entries.append(HistoryEntry(event.pgh_created_at, _who(event), tracked.label, event.pgh_label == "added", changes))

@@ -9,7 +9,7 @@ class FieldChangeSerializer(serializers.Serializer):
     after = serializers.CharField(help_text="The value after the change, in words")
 
 
-class HistoryEntrySerializer(serializers.Serializer):
+class ChangeHistoryEntrySerializer(serializers.Serializer):
     when = serializers.DateTimeField()
     who = serializers.CharField(help_text="Who made the change, or which part of the system")
     record = serializers.CharField(help_text="The kind of record changed, in words")
