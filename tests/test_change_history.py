@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import AccessEvent
 from casework.history.context import changes_by_system
-from casework.models import Child
+from casework.models import Child, Involvement
 from casework.prevention import services as prevention
 from tests.factories import ChildFactory, InvolvementFactory, UserFactory, authority_with_agencies
 from tests.pathway_builders import api_for, client_for, date_parts
@@ -175,3 +175,28 @@ def test_the_chronology_shows_changes_to_the_childs_details(w):
     entries = [e for e in chronology(child=w.child, viewer=w.csc_worker) if e.event_type == "child_details"]
     assert [(e.title, e.agency_name) for e in entries] == [("Child's details changed: address, postcode", w.csc.name)]
     assert entries[0].url == f"/children/{w.child.pk}/history/"
+
+
+def test_a_meetings_attendance_is_shown_by_participant_name_through_the_meeting():
+    from tests.conference_builders import arranged_initial, conference_world, record
+
+    w = conference_world()
+    conference = arranged_initial(w)
+    with pghistory.context(user=w.csc_worker.pk):
+        record(w, conference)
+    entries = history_of(w.csc_worker, w.child)
+    attended = [e for e in entries if e["record"] == "Meeting participant: PC Pat Officer"]
+    assert attended and {"field": "Attended", "before": "not recorded", "after": "Yes"} in attended[0]["changes"]
+    # Inviting people is part of arranging the meeting: not listed one by one.
+    assert not any(e["record"].startswith("Meeting participant") and e["added"] for e in entries)
+
+
+def test_bulk_update_is_recorded(w):
+    involvements = list(w.child.involvements.all())
+    for involvement in involvements:
+        involvement.closure_reason = "Work finished"
+    with changes_by_system("Deadline checks"):
+        Involvement.objects.bulk_update(involvements, ["closure_reason"])
+    changed = [e for e in history_of(w.csc_worker, w.child) if e["record"] == "Involvement" and not e["added"]]
+    assert len(changed) == len(involvements) == 2
+    assert all(e["changes"] == [{"field": "Closure reason", "before": "not recorded", "after": "Work finished"}] for e in changed)

@@ -37,9 +37,12 @@ class _ChildEventsCompiler(EventsQueryCompiler):
         child_pk = int(self.query.child_pk)
         if tracked.model is Child:
             return f'WHERE _event."pgh_obj_id" = {child_pk}'
-        if tracked.through is not None:
-            column, parent = tracked.through
-            return f'WHERE _event."{column}" IN (SELECT "id" FROM "{parent._meta.db_table}" WHERE "child_id" = {child_pk})'
+        if tracked.through:
+            parents = " OR ".join(
+                f'_event."{column}" IN (SELECT "id" FROM "{parent._meta.db_table}" WHERE "child_id" = {child_pk})'
+                for column, parent in tracked.through
+            )
+            return f"WHERE {parents}"
         return f'WHERE _event."child_id" = {child_pk}'
 
 
@@ -69,6 +72,9 @@ def change_events(*, child, viewer, records: list[Tracked] | None = None):
     query.child_pk = child.pk
     records = readable_records(viewer) if records is None else records
     rows = EventsQuerySet(model=MiddlewareEvents, query=query).across(*[t.event_model for t in records])
+    for tracked in records:
+        if not tracked.show_added:
+            rows = rows.exclude(pgh_model=tracked.event_model._meta.label, pgh_label="added")
     return rows.select_related("user").order_by("-pgh_created_at")
 
 
@@ -172,5 +178,8 @@ def history_entries(events) -> list[HistoryEntry]:
             FieldChange(field_label(f), _plain_value(f, before, names), _plain_value(f, after, names))
             for f, (before, after) in sorted(diff, key=lambda item: item[0].creation_counter)
         ]
-        entries.append(HistoryEntry(event.pgh_created_at, _who(event), tracked.label, event.pgh_label == "added", changes))
+        record = tracked.label
+        if tracked.named_by and (event.pgh_data or {}).get(tracked.named_by):
+            record = f"{record}: {event.pgh_data[tracked.named_by]}"
+        entries.append(HistoryEntry(event.pgh_created_at, _who(event), record, event.pgh_label == "added", changes))
     return entries

@@ -10,7 +10,7 @@ This module is imported at the end of `casework.models`, so the event models bel
 apps whose records they copy (`casework`, `referrals`) and migrate with them.
 
 A record reaches its child either by a `child` column or through one parent that has one
-(`through`: a decision through its contact). A youth justice record names its section of the
+(`through`: a decision through its contact, a meeting's participant through the meeting). A youth justice record names its section of the
 joint working protocol: only those who may read that section see its history.
 """
 
@@ -43,6 +43,7 @@ from ..models import (
     LeadAgencyDecision,
     LookedAfterReview,
     PaceAccommodationRequest,
+    Participant,
     PreventionReferral,
     Relationship,
     Remand,
@@ -65,8 +66,13 @@ class Tracked:
     model: type
     label: str
     section: str | None = None
-    # (column on this record, parent model with a `child` column), when the record has no `child` of its own.
-    through: tuple[str, type] | None = None
+    # When the record has no `child` of its own: (column on this record, parent model with a `child`
+    # column) for each parent it may have.
+    through: tuple[tuple[str, type], ...] = ()
+    # A field of the record that tells one from another on the page (a participant's name).
+    named_by: str | None = None
+    # False where adding the record is part of adding its parent (a meeting's invitees).
+    show_added: bool = True
 
     @property
     def event_model(self):
@@ -78,16 +84,24 @@ TRACKED: list[Tracked] = [
     Tracked(Involvement, "Involvement"),
     Tracked(Relationship, "Family and household"),
     Tracked(Contact, "Contact"),
-    Tracked(Decision, "Decision on a contact", through=("contact_id", Contact)),
+    Tracked(Decision, "Decision on a contact", through=(("contact_id", Contact),)),
     Tracked(Assessment, "Assessment"),
     Tracked(ChildInNeedPlan, "Child in need plan"),
     Tracked(ChildInNeedMeeting, "Child in need meeting"),
     Tracked(StrategyDiscussion, "Strategy discussion"),
     Tracked(Section47Enquiry, "Section 47 enquiry"),
-    Tracked(ConferenceRequest, "Request for a conference", through=("enquiry_id", Section47Enquiry)),
+    Tracked(ConferenceRequest, "Request for a conference", through=(("enquiry_id", Section47Enquiry),)),
     Tracked(ChildProtectionConference, "Child protection conference"),
     Tracked(ChildProtectionPlan, "Child protection plan"),
     Tracked(CoreGroupMeeting, "Core group meeting"),
+    Tracked(
+        Participant, "Meeting participant", named_by="name", show_added=False,
+        through=(
+            ("strategy_discussion_id", StrategyDiscussion), ("conference_id", ChildProtectionConference),
+            ("core_group_of_id", ChildProtectionPlan), ("core_group_meeting_id", CoreGroupMeeting),
+            ("cin_meeting_id", ChildInNeedMeeting),
+        ),
+    ),
     Tracked(CaseNote, "Case note"),
     Tracked(AgreedAction, "Agreed action"),
     Tracked(SignificantEvent, "Significant event"),
