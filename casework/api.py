@@ -11,6 +11,9 @@ from notifications.serializers import DeadlineSerializer
 from . import selectors
 from .chronology import selectors as chronology_selectors
 from .chronology.serializers import ChronologyEntrySerializer
+from .history import selectors as history_selectors
+from .history.context import keeps_history
+from .history.serializers import ChangeHistoryEntrySerializer
 from .models import Child
 from .pages import api_open_child
 from .serializers import ChildDetailSerializer, ChildSummarySerializer
@@ -83,3 +86,14 @@ class ChildViewSet(viewsets.ReadOnlyModelViewSet):
                 raise serializers.ValidationError({param: [f"Unknown value: {', '.join(unknown)}"]})
             filters[key] = values or None
         return Response(ChronologyEntrySerializer(chronology_selectors.chronology(child=child, viewer=request.user, **filters), many=True).data)
+
+    @extend_schema(responses=ChangeHistoryEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Every change to the child's details and records, newest first: who changed which fields from
+        what to what. Youth justice records appear only where the joint working protocol shares them.
+        Empty where the service runs without PostgreSQL (no history is kept there)."""
+        child = self._open_child("api:children-history")
+        events = history_selectors.change_events(child=child, viewer=request.user) if keeps_history() else []
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(ChangeHistoryEntrySerializer(history_selectors.history_entries(page), many=True).data)

@@ -3,7 +3,7 @@ from importlib import import_module
 from django.apps import AppConfig
 
 # Parts of casework that add entries to the child's chronology.
-CHRONOLOGY_PARTS = ("custody", "court", "orders", "prevention", "hsb", "incidents", "joint", "custody_care")
+CHRONOLOGY_PARTS = ("custody", "court", "orders", "prevention", "hsb", "incidents", "joint", "custody_care", "history")
 
 
 class CaseworkConfig(AppConfig):

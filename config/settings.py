@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "csp",
     "django_celery_beat",
+    "pgtrigger",
+    "pghistory",
     "accounts",
     "casework",
     "referrals",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the user against the change history of records changed by this request.
+    "casework.history.context.ChangeHistoryMiddleware",
     # Tells which sessions passed the second step (request.user.is_verified()).
     "django_otp.middleware.OTPMiddleware",
     # Every page needs a signed-in user unless its view is marked @login_not_required;
@@ -263,6 +267,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Change history (casework.history): only writes change records; reads carry no history context.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# The moment of each change, not of its transaction, so changes in one transaction keep their order.
+PGHISTORY_CREATED_AT_FUNCTION = "CLOCK_TIMESTAMP()"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

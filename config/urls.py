@@ -119,6 +119,7 @@ urlpatterns = [
     path("", include("casework.enquiry.urls")),
     path("", include("casework.conference.urls")),
     path("", include("casework.chronology.urls")),
+    path("", include("casework.history.urls")),
     path("", include("casework.custody.urls")),
     path("", include("casework.court.urls")),
     path("", include("casework.orders.urls")),

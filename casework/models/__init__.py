@@ -57,3 +57,4 @@ __all__ = [
     "StrategyDiscussion",
     "YouthJusticeOrder",
 ]
+from casework.history import tracked  # noqa: E402,F401  (the change history of these records)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.management.commands import _demo_pathway as demo_pathway
 from accounts.models import Agency, Authority, Role, Team, User
+from casework.history.context import changes_by_system
 from casework.models import Child, Involvement, Person, Relationship
 from casework.validators import nhs_number_is_valid
 from referrals.models import Contact
@@ -100,16 +101,17 @@ class Command(BaseCommand):
                 "Use --allow-without-debug for a demonstration server."
             )
         self.changes = 0
-        with transaction.atomic():
-            agencies = self._organisations()
-            self._protocols()
-            users = self._users(agencies)
-            self._children(agencies, users)
-        # Authority overrides of timescale rules need the authorities to exist first.
-        call_command("load_timescale_rules", quiet=True)
-        # Assessments, strategy discussions, an enquiry and a plan, through the services.
-        with transaction.atomic():
-            demo_pathway.load(users, self._count)
+        with changes_by_system("Demo data"):
+            with transaction.atomic():
+                agencies = self._organisations()
+                self._protocols()
+                users = self._users(agencies)
+                self._children(agencies, users)
+            # Authority overrides of timescale rules need the authorities to exist first.
+            call_command("load_timescale_rules", quiet=True)
+            # Assessments, strategy discussions, an enquiry and a plan, through the services.
+            with transaction.atomic():
+                demo_pathway.load(users, self._count)
         if not quiet:
             self._report()
 
