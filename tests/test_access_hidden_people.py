@@ -10,9 +10,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from accounts.models import AccessEvent
 from casework import selectors, services
@@ -25,6 +23,8 @@ from tests.factories import (
     RelationshipFactory,
     front_door_world,
 )
+from tests.pathway_builders import api_for as api_client
+from tests.pathway_builders import client_for as page_client
 
 pytestmark = pytest.mark.django_db
 
@@ -35,18 +35,6 @@ HIDDEN = selectors.HIDDEN_HOUSEHOLD_MEMBER
 @pytest.fixture
 def w():
     return front_door_world()
-
-
-def page_client(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_client(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def sibling_of(child, sibling, *, first_name, last_name, date_of_birth=date(2015, 6, 7)):

@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import pghistory
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import AccessEvent
+from accounts.tokens import issue_sign_in_token
 from casework.history.context import changes_by_system
 from casework.models import Child, Involvement
 from casework.prevention import services as prevention
@@ -75,7 +75,7 @@ class TestRecording:
 
     def test_an_api_write_records_the_api_caller(self, w):
         api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=w.cyjs_worker).key}")
+        api.credentials(HTTP_AUTHORIZATION=f"Token {issue_sign_in_token(user=w.cyjs_worker).key}")
         body = {"child": w.child.pk, "kind": "meeting", "occurred_at": (timezone.now() - timedelta(hours=1)).isoformat(),
                 "took_part": "Riley", "summary": "Planning meeting about school.",
                 "actions": [{"description": "Book a review", "owner_name": "Riley Stone", "due_on": str(timezone.localdate() + timedelta(days=7))}]}

@@ -19,14 +19,19 @@ from .forms import CloseInvolvementForm, LegalBasisForm
 STALE = " Open the child's record again to see their changes."
 
 
+def _open_involvement(request, pk, *, what, may):
+    """The involvement and its child, or the refusal page: someone who sees the child but for whom
+    `may(user, involvement)` is false gets 403, logged as denied."""
+    involvement = get_object_or_404(Involvement.objects.select_related("agency", "allocated_worker", "team"), pk=pk)
+    child, _decision, refusal = open_child(
+        request, involvement.child_id, what=what, allowed_if=lambda user, child: may(user, involvement)
+    )
+    return involvement, child, refusal
+
+
 @login_required
 def involvement_close(request, pk):
-    involvement = get_object_or_404(Involvement.objects.select_related("agency", "allocated_worker", "team"), pk=pk)
-    # Someone who sees the child but may not close it gets 403, logged as denied.
-    child, decision, refusal = open_child(
-        request, involvement.child_id, what="page:involvement-close",
-        allowed_if=lambda user, child: services.may_close(user, involvement),
-    )
+    involvement, child, refusal = _open_involvement(request, pk, what="page:involvement-close", may=services.may_close)
     if refusal:
         return refusal
     back = redirect(reverse("child-detail", args=[child.pk]) + "#involvements")
@@ -62,10 +67,8 @@ def involvement_close(request, pk):
 @login_required
 def involvement_legal_basis(request, pk):
     """Record why a child is looked after (s20, interim or full care order)."""
-    involvement = get_object_or_404(Involvement.objects.select_related("agency", "allocated_worker", "team"), pk=pk)
-    child, decision, refusal = open_child(
-        request, involvement.child_id, what="page:involvement-legal-basis",
-        allowed_if=lambda user, child: services.may_record_legal_basis(user, involvement),
+    involvement, child, refusal = _open_involvement(
+        request, pk, what="page:involvement-legal-basis", may=services.may_record_legal_basis
     )
     if refusal:
         return refusal
