@@ -207,6 +207,26 @@ class Command(BaseCommand):
                 self._count(True)
             users[username] = user
 
+        # A partner system for trying the API: it has no password, only the service tokens an
+        # administrator makes for it (manage.py create_service_token --user police-system ...).
+        system, changed = _upsert(
+            User,
+            {"username": "police-system"},
+            {
+                "first_name": "Police custody",
+                "last_name": "system",
+                "role": Role.SERVICE_ACCOUNT,
+                "agency": agencies[(DEMO_AUTHORITY, Agency.Kind.POLICE)],
+                "job_title": "Partner system",
+                "is_active": True,
+            },
+        )
+        self._count(changed)
+        if system.has_usable_password():
+            system.set_unusable_password()
+            system.save(update_fields=["password"])
+            self._count(True)
+
         # Line managers and team managers once every user exists.
         for username, (*_, line_manager, _job_title) in USERS.items():
             _, changed = _upsert(
