@@ -43,6 +43,7 @@ def queue_for(user):
         if not ids:
             return Contact.objects.none()
         held = Q(agency_id=ids[0]) if len(ids) == 1 else Q(agency_id__in=ids)
+        return access.mash_queue_contacts(user, Contact.objects.filter(held, status=Contact.Status.OPEN))
     elif user.team_id:
         held = Q(team_id=user.team_id)
     else:

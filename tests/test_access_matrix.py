@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts import access
 from accounts.models import MANAGER_ROLES, MASH_ROLES, AccessEvent, BreakGlassAccess, Role
 from referrals import services as front_door
 from referrals.models import Contact, Disagreement
@@ -590,3 +591,25 @@ def test_break_glass_to_another_authoritys_child_opens_nothing(world):
     break_glass(user=user, child=child)  # a row made before the rule, or by hand
     assert page_client(user).get(f"/children/{child.pk}/").status_code == 403
     assert api_client(user).get(f"/api/v1/children/{child.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.MASH_WORKER, Role.MASH_MANAGER])
+def test_the_triage_queues_short_cut_gives_the_policys_answer(world, role):
+    user = make_user(world, role)
+    open_contacts = []
+    for restricted, link in [(False, None), (True, None), (True, "grant"), (True, "expired_grant"), (True, "allocated"),
+                             (True, "break_glass")]:
+        child = ChildFactory(restricted=restricted)
+        open_contacts.append(mash_contact(child, "open", world.mash))
+        if link == "grant":
+            grant(user=user, child=child, expires_at=timezone.now() + timedelta(days=1))
+        elif link == "expired_grant":
+            grant(user=user, child=child, expires_at=timezone.now() - timedelta(days=1))
+        elif link == "allocated":
+            InvolvementFactory(child=child, agency=world.csc, allocated_worker=user)
+        elif link == "break_glass":
+            break_glass(user=user, child=child)
+    held = Contact.objects.filter(pk__in=[c.pk for c in open_contacts])
+    expected = set(access.visible_contacts(user, held).values_list("pk", flat=True))
+    assert set(access.mash_queue_contacts(user, held).values_list("pk", flat=True)) == expected
+    assert len(expected) == 3  # the unrestricted child, the grant and the allocation
