@@ -21,7 +21,15 @@ from .services import check_grant_terms, grant_child_access
 
 @admin.register(Authority)
 class AuthorityAdmin(admin.ModelAdmin):
-    list_display = ["name", "la_code", "bank_holiday_region", "office_hours_start", "office_hours_end", "break_glass_hours", "require_two_factor"]
+    list_display = [
+        "name",
+        "la_code",
+        "bank_holiday_region",
+        "office_hours_start",
+        "office_hours_end",
+        "break_glass_hours",
+        "require_two_factor",
+    ]
 
 
 @admin.register(Agency)
@@ -58,7 +66,9 @@ class GrantForm(forms.ModelForm):
         if self.has_error("reason") or self.has_error("expires_at"):
             return cleaned
         try:
-            cleaned["reason"] = check_grant_terms(reason=cleaned.get("reason", ""), expires_at=cleaned.get("expires_at"))
+            cleaned["reason"] = check_grant_terms(
+                reason=cleaned.get("reason", ""), expires_at=cleaned.get("expires_at")
+            )
         except ValidationError as error:
             self.add_error(None, error)
         return cleaned

@@ -182,9 +182,7 @@ def check_anchors(anchor_set: AnchorSet, chain: ChainReport) -> list[str]:
             continue
         row_hash, rows_up_to = position
         if row_hash != anchor.last_hash:
-            problems.append(
-                f"Row {anchor.last_event_id} is not the row {made} signed: the log was rewritten up to it."
-            )
+            problems.append(f"Row {anchor.last_event_id} is not the row {made} signed: the log was rewritten up to it.")
         elif rows_up_to < anchor.event_count:
             problems.append(
                 f"{anchor.event_count - rows_up_to} rows up to row {anchor.last_event_id} are missing since {made}."

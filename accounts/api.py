@@ -35,9 +35,7 @@ class TokenRequestSerializer(AuthTokenSerializer):
             if two_factor.check_code(user=user, code=code).device is None:
                 # Counted like a wrong password, so guessing codes locks out too.
                 request = self.context["request"]
-                user_login_failed.send(
-                    sender=__name__, credentials={"username": user.get_username()}, request=request
-                )
+                user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
                 raise serializers.ValidationError({"otp": ["Enter a correct security code"]})
         elif two_factor.must_use_two_factor(user):
             raise serializers.ValidationError(

@@ -8,8 +8,10 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_out
 
-        from . import checks  # noqa: F401  (registers the deploy checks)
-        from . import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
+        from . import (
+            checks,  # noqa: F401  (registers the deploy checks)
+            schema,  # noqa: F401  (registers the token scheme with drf-spectacular)
+        )
         from .tokens import ended_by_sign_out
 
         user_logged_out.connect(ended_by_sign_out, dispatch_uid="accounts.tokens.ended_by_sign_out")

@@ -76,7 +76,7 @@ def _objects(row):
     objects, at = [], 0
     for (model, _alias, _join), converted in zip(_CHAIN, _converters(), strict=True):
         fields = model._meta.concrete_fields
-        values = row[at: at + len(fields)]
+        values = row[at : at + len(fields)]
         at += len(fields)
         if converted:
             values = list(values)

@@ -22,7 +22,7 @@ def required_scope(request, view) -> str:
     if request.method in SAFE_METHODS:
         return READ
     path = request.path_info
-    area = path[len(API_ROOT):].split("/")[0] if path.startswith(API_ROOT) else ""
+    area = path[len(API_ROOT) :].split("/")[0] if path.startswith(API_ROOT) else ""
     return f"{area}:write"
 
 

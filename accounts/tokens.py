@@ -45,8 +45,9 @@ def issue_sign_in_token(*, user: User) -> IssuedToken:
 
 
 @transaction.atomic
-def create_service_token(*, user: User, name: str, scopes: list[str], created_by: User | None = None,
-                         valid_for: timedelta | None = None) -> IssuedToken:
+def create_service_token(
+    *, user: User, name: str, scopes: list[str], created_by: User | None = None, valid_for: timedelta | None = None
+) -> IssuedToken:
     """A long-lived token for one partner system, limited to `scopes`; no expiry unless `valid_for` is given."""
     if user.role != Role.SERVICE_ACCOUNT:
         raise ValidationError({"user": "Service tokens are for service accounts only"})
@@ -61,9 +62,7 @@ def create_service_token(*, user: User, name: str, scopes: list[str], created_by
     unknown = [scope for scope in scopes if scope not in known_scopes()]
     if unknown:
         raise ValidationError({"scopes": f"Unknown scope: {', '.join(unknown)}"})
-    token, key = ApiToken.objects.create(
-        user=user, expiry=valid_for, name=name, scopes=scopes, created_by=created_by
-    )
+    token, key = ApiToken.objects.create(user=user, expiry=valid_for, name=name, scopes=scopes, created_by=created_by)
     return IssuedToken(token, key)
 
 

@@ -57,7 +57,9 @@ def _finish_sign_in(request, user, pending, device):
 
 def _next_url(request, pending):
     url = pending.get("next") if pending else None
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return url
     return "home"
 
@@ -156,4 +158,3 @@ def recovery_codes(request):
         "required": two_factor.must_use_two_factor(user),
     }
     return render(request, "registration/recovery_codes.html", context)
-

@@ -2,7 +2,6 @@ from datetime import datetime, time
 from urllib.parse import urlencode
 
 from django.conf import settings
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.views import LoginView
@@ -20,9 +19,9 @@ from casework.views import add_service_errors, open_child
 from notifications.selectors import my_deadlines, with_rag
 
 from . import access, services, tokens, two_factor
-from .two_factor_views import start_second_step
 from .forms import GrantForm, ReviewForm, SignInForm
 from .models import AccessEvent, User
+from .two_factor_views import start_second_step
 
 
 class SignInView(LoginView):
@@ -125,9 +124,7 @@ def child_grant(request, pk):
     form = GrantForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         expires_on = form.cleaned_data["expires_on"]
-        expires_at = (
-            timezone.make_aware(datetime.combine(expires_on, time(23, 59, 59))) if expires_on else None
-        )
+        expires_at = timezone.make_aware(datetime.combine(expires_on, time(23, 59, 59))) if expires_on else None
         try:
             services.grant_child_access(
                 granted_by=request.user,

@@ -116,9 +116,21 @@ class Gunicorn:
             "CONN_MAX_AGE": str(conn_max_age),
         }
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"{HOST}:{self.port}",
-             "-w", str(workers), "--threads", str(threads)],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                "config.wsgi",
+                "-b",
+                f"{HOST}:{self.port}",
+                "-w",
+                str(workers),
+                "--threads",
+                str(threads),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def wait_ready(self, seconds=30):
@@ -216,11 +228,13 @@ class CpuMeter:
 
     def line(self, requests):
         cores = os.cpu_count() or 1
-        return (f"CPU per request: gunicorn {self.server_cpu / requests * 1000:.1f} ms, PostgreSQL backends "
-                f"{self.database_cpu / requests * 1000:.1f} ms, this client "
-                f"{self.client_cpu / requests * 1000:.1f} ms; machine {self.busy_share:.0%} busy of {cores} cores "
-                f"(PostgreSQL and anything else running here make up the rest; load average "
-                f"{os.getloadavg()[0]:.1f})")
+        return (
+            f"CPU per request: gunicorn {self.server_cpu / requests * 1000:.1f} ms, PostgreSQL backends "
+            f"{self.database_cpu / requests * 1000:.1f} ms, this client "
+            f"{self.client_cpu / requests * 1000:.1f} ms; machine {self.busy_share:.0%} busy of {cores} cores "
+            f"(PostgreSQL and anything else running here make up the rest; load average "
+            f"{os.getloadavg()[0]:.1f})"
+        )
 
 
 class Http:
@@ -288,7 +302,11 @@ def set_up():
     service = user("bench.school.system", Role.SERVICE_ACCOUNT, agencies[Agency.Kind.EDUCATION])
     ApiToken.objects.filter(user__in=[service, manager]).delete()  # tokens of earlier runs
     return {
-        "authority": authority, "mash": mash, "team": team, "manager": manager, "workers": workers,
+        "authority": authority,
+        "mash": mash,
+        "team": team,
+        "manager": manager,
+        "workers": workers,
         "service": service,
         "service_token": create_service_token(user=service, name="Bench school system", scopes=["contacts:write"]).key,
         "manager_token": issue_sign_in_token(user=manager).key,
@@ -304,10 +322,17 @@ CATEGORIES = ["neglect", "emotional", "physical", "domestic_abuse", "cse", "ment
 def contact_body(i, now):
     return {
         "received_at": (now - timedelta(minutes=i % 600)).isoformat(),
-        "referrer": {"name": f"Teacher {i % 50}", "agency": "education", "role": "designated safeguarding lead",
-                     "contact": "01234 000000"},
-        "child": {"first_name": f"Bench{i}", "last_name": f"Family{i % 997}",
-                  "date_of_birth": (date(2008, 1, 1) + timedelta(days=(i * 37) % 6500)).isoformat()},
+        "referrer": {
+            "name": f"Teacher {i % 50}",
+            "agency": "education",
+            "role": "designated safeguarding lead",
+            "contact": "01234 000000",
+        },
+        "child": {
+            "first_name": f"Bench{i}",
+            "last_name": f"Family{i % 997}",
+            "date_of_birth": (date(2008, 1, 1) + timedelta(days=(i * 37) % 6500)).isoformat(),
+        },
         "concerns": "Fictional benchmark concern: attendance has dropped and the child seems hungry.",
         "categories": [CATEGORIES[i % len(CATEGORIES)]],
         "consent": "given",
@@ -351,19 +376,24 @@ def bench_writes(server, token, count, clients):
         replays = list(pool.map(post, [bodies[i] for i in sample]))
     replay_ok = all(status == 200 for status, _, _ in replays) and Contact.objects.count() == before
     ids_match = all(
-        json.loads(replay[2])["id"] == json.loads(results[i][2])["id"] for i, replay in zip(sample, replays)
+        json.loads(replay[2])["id"] == json.loads(results[i][2])["id"]
+        for i, replay in zip(sample, replays)
         if replay[0] == 200 and results[i][0] == 201
     )
     for conn in connections:
         conn.close()
 
     rate = statuses.get(201, 0) / seconds
-    print(f"writes: {count:,} POST /api/v1/contacts/ from {clients} clients in {seconds:.2f} s "
-          f"→ {rate:,.0f} contacts/s; statuses {statuses}")
+    print(
+        f"writes: {count:,} POST /api/v1/contacts/ from {clients} clients in {seconds:.2f} s "
+        f"→ {rate:,.0f} contacts/s; statuses {statuses}"
+    )
     print(f"        latency {latency_line([ms for _, ms, _ in results])}")
     print(f"        {cpu.line(count)}")
-    print(f"        contacts in the database: {Contact.objects.count():,}; "
-          f"replaying {len(sample)} keys: {'all 200, same ids, nothing new' if replay_ok and ids_match else 'WRONG'}")
+    print(
+        f"        contacts in the database: {Contact.objects.count():,}; "
+        f"replaying {len(sample)} keys: {'all 200, same ids, nothing new' if replay_ok and ids_match else 'WRONG'}"
+    )
     if failures:
         print(f"        first failures: {failures}")
     return rate
@@ -390,8 +420,10 @@ def profile_one_write(world):
         profiler.disable()
         ms = (time.perf_counter() - started) * 1000
     sql_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
-    print(f"one write in-process: {response.status_code}, {ms:.1f} ms, {len(queries.captured_queries)} queries "
-          f"({sql_ms:.1f} ms in SQL as measured by Django)")
+    print(
+        f"one write in-process: {response.status_code}, {ms:.1f} ms, {len(queries.captured_queries)} queries "
+        f"({sql_ms:.1f} ms in SQL as measured by Django)"
+    )
     for q in queries.captured_queries:
         print(f"      {q['sql'][:120]}")
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
@@ -426,11 +458,17 @@ def load_queue(world, target, deadline_share, rng):
     with transaction.atomic():
         for offset in range(0, needed, batch):
             size = min(batch, needed - offset)
-            children = Child.objects.bulk_create([
-                Child(first_name=f"Queue{have + offset + i}", last_name=f"Family{(have + offset + i) % 997}",
-                      date_of_birth=date(2008, 1, 1) + timedelta(days=rng.randrange(6500)))
-                for i in range(size)
-            ])
+            children = Child.objects.bulk_create(
+                [
+                    Child(
+                        first_name=f"Queue{have + offset + i}",
+                        last_name=f"Family{(have + offset + i) % 997}",
+                        date_of_birth=date(2008, 1, 1) + timedelta(days=rng.randrange(6500)),
+                    )
+                    for i in range(size)
+                ]
+            )
+
             def due_for(received_at):
                 received = timezone.localtime(received_at)
                 due_day = received.date() + timedelta(days=1 if received.weekday() < 4 else 7 - received.weekday())
@@ -440,27 +478,49 @@ def load_queue(world, target, deadline_share, rng):
             for child in children:
                 received_at = now - timedelta(minutes=rng.randrange(5 * 24 * 60))
                 rag = rng.choice(rags)
-                rows.append(Contact(
-                    child=child, received_at=received_at,
-                    source=Contact.Source.PARTNER_API, referrer_name="A Teacher", referrer_agency="education",
-                    concerns="Fictional queued concern.", categories=[rng.choice(CATEGORIES)], consent="given",
-                    rag=rag, rag_rank=Contact.RAG_RANKS[rag], decision_due_at=due_for(received_at)[1],
-                    agency=world["mash"], team=world["team"],
-                    allocated_to=rng.choice(workers) if rng.random() < 0.4 else None,
-                ))
+                rows.append(
+                    Contact(
+                        child=child,
+                        received_at=received_at,
+                        source=Contact.Source.PARTNER_API,
+                        referrer_name="A Teacher",
+                        referrer_agency="education",
+                        concerns="Fictional queued concern.",
+                        categories=[rng.choice(CATEGORIES)],
+                        consent="given",
+                        rag=rag,
+                        rag_rank=Contact.RAG_RANKS[rag],
+                        decision_due_at=due_for(received_at)[1],
+                        agency=world["mash"],
+                        team=world["team"],
+                        allocated_to=rng.choice(workers) if rng.random() < 0.4 else None,
+                    )
+                )
             contacts = Contact.objects.bulk_create(rows)
             deadlines = []
             for contact in contacts:
                 if rng.random() >= deadline_share:
                     continue
                 due_day, due_at = due_for(contact.received_at)
-                deadlines.append(Deadline(
-                    rule=rule, rule_code=rule.code, rule_version=rule.version, child_id=contact.child_id,
-                    subject_type=contact_type, subject_id=contact.pk, agency=world["mash"],
-                    started_at=contact.received_at, anchor_at=contact.received_at, due_at=due_at, due_date=due_day,
-                    calendar_used="ENG bank holidays", explanation="Bench deadline.",
-                    status="breached" if due_at <= now else "open", next_action_at=due_at,
-                ))
+                deadlines.append(
+                    Deadline(
+                        rule=rule,
+                        rule_code=rule.code,
+                        rule_version=rule.version,
+                        child_id=contact.child_id,
+                        subject_type=contact_type,
+                        subject_id=contact.pk,
+                        agency=world["mash"],
+                        started_at=contact.received_at,
+                        anchor_at=contact.received_at,
+                        due_at=due_at,
+                        due_date=due_day,
+                        calendar_used="ENG bank holidays",
+                        explanation="Bench deadline.",
+                        status="breached" if due_at <= now else "open",
+                        next_action_at=due_at,
+                    )
+                )
             Deadline.objects.bulk_create(deadlines)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE referrals_contact; ANALYZE notifications_deadline; ANALYZE casework_child")
@@ -517,7 +577,8 @@ def time_triage(server, world, kind, path, requests):
         _, _, page = client.request("GET", "/sign-in/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
         status, headers, _ = client.request(
-            "POST", "/sign-in/",
+            "POST",
+            "/sign-in/",
             urlencode({"username": world["manager"].username, "password": PASSWORD, "csrfmiddlewaretoken": token}),
             {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://{HOST}:{port}/sign-in/"},
         )
@@ -552,10 +613,16 @@ def main():
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--queue", type=int, default=100_000, help="open contacts in MASH for the triage test")
     parser.add_argument("--small-queue", type=int, default=1000)
-    parser.add_argument("--deadline-share", type=float, default=0.9, help="share of queued contacts with a decision clock")
+    parser.add_argument(
+        "--deadline-share", type=float, default=0.9, help="share of queued contacts with a decision clock"
+    )
     parser.add_argument("--requests", type=int, default=200, help="triage GETs at each size (bounded at 2,000)")
-    parser.add_argument("--conn-max-age", type=int, default=60,
-                        help="gunicorn's CONN_MAX_AGE (the app's default on PostgreSQL, and docker-compose's, is 60)")
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=60,
+        help="gunicorn's CONN_MAX_AGE (the app's default on PostgreSQL, and docker-compose's, is 60)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--profile", action="store_true", help="print where a write and a triage page spend time")
@@ -577,9 +644,11 @@ def main():
     results = {}
     try:
         server.wait_ready()
-        print(f"gunicorn on {HOST}:{server.port}, {args.workers} workers x {args.threads} threads, "
-              f"CONN_MAX_AGE={args.conn_max_age} "
-              f"(log {server.log.name})")
+        print(
+            f"gunicorn on {HOST}:{server.port}, {args.workers} workers x {args.threads} threads, "
+            f"CONN_MAX_AGE={args.conn_max_age} "
+            f"(log {server.log.name})"
+        )
         results["writes"] = bench_writes(server, world["service_token"], args.contacts, args.clients)
         if args.profile:
             profile_one_write(world)
@@ -620,11 +689,7 @@ def main():
             query = selectors.triage_queue(user=world["manager"])[:50].query
             print("EXPLAIN ANALYZE of the triage query at the full queue:")
             print(explain(*query.sql_with_params()))
-            overdue = (
-                selectors.queue_for(world["manager"])
-                .filter(decision_due_at__lte=timezone.now())
-                .values("id")
-            )
+            overdue = selectors.queue_for(world["manager"]).filter(decision_due_at__lte=timezone.now()).values("id")
             print("EXPLAIN ANALYZE of the overdue count (selectors.breach_count) at the full queue:")
             print(explain(*overdue.query.sql_with_params()))
     finally:
@@ -633,11 +698,15 @@ def main():
 
     print("\ngoals:")
     writes = results.get("writes", 0)
-    print(f"  >= {GOAL_WRITES_PER_SECOND} contacts/s: {writes:,.0f}/s → {'MET' if writes >= GOAL_WRITES_PER_SECOND else 'MISSED'}")
+    print(
+        f"  >= {GOAL_WRITES_PER_SECOND} contacts/s: {writes:,.0f}/s → {'MET' if writes >= GOAL_WRITES_PER_SECOND else 'MISSED'}"
+    )
     for path, (small, large) in counts.items():
         same = small == large
-        print(f"  {path} queries at {args.small_queue:,} vs {args.queue:,}: {small} vs {large} → "
-              f"{'MET (independent of queue size)' if same else 'MISSED'}")
+        print(
+            f"  {path} queries at {args.small_queue:,} vs {args.queue:,}: {small} vs {large} → "
+            f"{'MET (independent of queue size)' if same else 'MISSED'}"
+        )
         p95 = results.get((path, args.queue))
         if p95 is not None:
             print(f"  {path} p95 at {args.queue:,}: {p95:.1f} ms → {'MET' if p95 <= GOAL_TRIAGE_P95_MS else 'MISSED'}")

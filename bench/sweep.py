@@ -64,7 +64,9 @@ def main():
 
     authority, _ = Authority.objects.get_or_create(la_code="888", defaults={"name": "Bench authority"})
     agency, _ = Agency.objects.get_or_create(authority=authority, name="Bench CSC", defaults={"kind": "csc"})
-    head, _ = User.objects.get_or_create(username="bench.head", defaults={"agency": agency, "role": Role.HEAD_OF_SERVICE})
+    head, _ = User.objects.get_or_create(
+        username="bench.head", defaults={"agency": agency, "role": Role.HEAD_OF_SERVICE}
+    )
     senior, _ = User.objects.get_or_create(
         username="bench.senior", defaults={"agency": agency, "role": Role.SENIOR_MANAGER, "line_manager": head}
     )
@@ -97,9 +99,10 @@ def main():
         "started_at, anchor_at, due_at, due_date, calendar_used, explanation, status, lateness_reason, "
         "next_action_at, reminders_sent, escalation_level"
     )
-    with connection.cursor() as cursor, cursor.connection.cursor().copy(
-        f"COPY notifications_deadline ({columns}) FROM STDIN"
-    ) as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.connection.cursor().copy(f"COPY notifications_deadline ({columns}) FROM STDIN") as copy,
+    ):
         for i in range(args.rows):
             child_id = child_ids[i % len(child_ids)]
             worker = workers[i % len(workers)].pk
@@ -117,9 +120,27 @@ def main():
                 status, nxt, level, reminders = "open", due_at - timedelta(days=1), 0, 0
             start = due_at - timedelta(days=21)
             copy.write_row(
-                (rule.pk, rule.code, rule.version, child_id, child_type, child_id, worker, agency.pk, start, start,
-                 due_at, timezone.localtime(due_at).date(), "ENG bank holidays", "Bench deadline.", status, "",
-                 nxt, reminders, level)
+                (
+                    rule.pk,
+                    rule.code,
+                    rule.version,
+                    child_id,
+                    child_type,
+                    child_id,
+                    worker,
+                    agency.pk,
+                    start,
+                    start,
+                    due_at,
+                    timezone.localtime(due_at).date(),
+                    "ENG bank holidays",
+                    "Bench deadline.",
+                    status,
+                    "",
+                    nxt,
+                    reminders,
+                    level,
+                )
             )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE notifications_deadline")
@@ -147,7 +168,9 @@ def main():
     print(f"check: notices {DeadlineNotice.objects.count():,}, notifications {Notification.objects.count():,}")
     again = time.perf_counter()
     second = sweep_deadlines()
-    print(f"second sweep straight after: {time.perf_counter() - again:.3f} s, {second.deadlines} rows, {second.notices} notices")
+    print(
+        f"second sweep straight after: {time.perf_counter() - again:.3f} s, {second.deadlines} rows, {second.notices} notices"
+    )
     goal = "MET" if seconds <= 30 else "MISSED"
     print(f"goal (full sweep <= 30 s): {goal}")
     assert Deadline.objects.filter(status__in=["open", "breached"], next_action_at__lte=now).count() == 0

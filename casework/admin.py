@@ -54,7 +54,13 @@ class PersonAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class JointWorkingProtocolAdmin(admin.ModelAdmin):
     """Where an authority's CSC–youth justice protocol differs from the defaults (Lancashire's)."""
 
-    list_display = ["authority", "bail_to_reside", "section_20_ends_on_custody_under", "csc_stays_open_after_custody", "csc_attends_court"]
+    list_display = [
+        "authority",
+        "bail_to_reside",
+        "section_20_ends_on_custody_under",
+        "csc_stays_open_after_custody",
+        "csc_attends_court",
+    ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "pace_transfer_lead":

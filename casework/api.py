@@ -60,12 +60,20 @@ class ChildViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "agency", str, many=True, explode=False,
-                description="Only these agency kinds, comma-separated: " + ", ".join(k for k, _ in chronology_selectors.agency_kind_choices()),
+                "agency",
+                str,
+                many=True,
+                explode=False,
+                description="Only these agency kinds, comma-separated: "
+                + ", ".join(k for k, _ in chronology_selectors.agency_kind_choices()),
             ),
             OpenApiParameter(
-                "type", str, many=True, explode=False,
-                description="Only these event types, comma-separated: " + ", ".join(t for t, _ in chronology_selectors.event_type_choices()),
+                "type",
+                str,
+                many=True,
+                explode=False,
+                description="Only these event types, comma-separated: "
+                + ", ".join(t for t, _ in chronology_selectors.event_type_choices()),
             ),
         ],
         responses=ChronologyEntrySerializer(many=True),
@@ -85,7 +93,11 @@ class ChildViewSet(viewsets.ReadOnlyModelViewSet):
             if unknown:
                 raise serializers.ValidationError({param: [f"Unknown value: {', '.join(unknown)}"]})
             filters[key] = values or None
-        return Response(ChronologyEntrySerializer(chronology_selectors.chronology(child=child, viewer=request.user, **filters), many=True).data)
+        return Response(
+            ChronologyEntrySerializer(
+                chronology_selectors.chronology(child=child, viewer=request.user, **filters), many=True
+            ).data
+        )
 
     @extend_schema(responses=ChangeHistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -96,4 +108,6 @@ class ChildViewSet(viewsets.ReadOnlyModelViewSet):
         child = self._open_child("api:children-history")
         events = history_selectors.change_events(child=child, viewer=request.user) if keeps_history() else []
         page = self.paginate_queryset(events)
-        return self.get_paginated_response(ChangeHistoryEntrySerializer(history_selectors.history_entries(page), many=True).data)
+        return self.get_paginated_response(
+            ChangeHistoryEntrySerializer(history_selectors.history_entries(page), many=True).data
+        )

@@ -29,7 +29,18 @@ from .services import ConcurrentEditError
 
 READ, WRITE = AccessEvent.Action.READ, AccessEvent.Action.WRITE
 
-__all__ = ["READ", "WRITE", "ColleagueField", "DeadlineBriefSerializer", "PathwayViewSet", "SectionViewSet", "ServiceFailed", "child_asked_for", "of_child", "service_errors"]
+__all__ = [
+    "READ",
+    "WRITE",
+    "ColleagueField",
+    "DeadlineBriefSerializer",
+    "PathwayViewSet",
+    "SectionViewSet",
+    "ServiceFailed",
+    "child_asked_for",
+    "of_child",
+    "service_errors",
+]
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -185,8 +196,13 @@ class SectionViewSet(PathwayViewSet):
         user = self.request.user
         decision = access.decide(user, child)
         if decision.allowed and not self.may_read(user, section):
-            record_access(user=user, child=child, what=what, action=action,
-                          decision=access.AccessDecision(False, decision.purpose))
+            record_access(
+                user=user,
+                child=child,
+                what=what,
+                action=action,
+                decision=access.AccessDecision(False, decision.purpose),
+            )
             raise PermissionDenied(self.refusal_for(section if section is not None else self.section))
         record_access(user=user, child=child, what=what, action=action, decision=decision)
         if not decision.allowed:
@@ -204,4 +220,3 @@ class SectionViewSet(PathwayViewSet):
         record = get_object_or_404(self.record_queryset(), pk=self.kwargs["pk"])
         self.check_section(record.child, what, action, section=section)
         return record
-

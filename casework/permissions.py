@@ -40,15 +40,17 @@ def may_sign_off(user) -> bool:
 
 def may_write_case_notes(user) -> bool:
     """Any agency's worker who can see the child records their own notes."""
-    return is_administrator(user) or (bool(user.agency_id) and user.role in CASEWORK_ROLES | {Role.MASH_WORKER, Role.MASH_MANAGER})
+    return is_administrator(user) or (
+        bool(user.agency_id) and user.role in CASEWORK_ROLES | {Role.MASH_WORKER, Role.MASH_MANAGER}
+    )
 
 
 def case_line_managers(child):
     """The managers of the child's open social care involvements: they may not chair its conferences."""
     managers = set()
-    for involvement in Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CSC, end__isnull=True).select_related(
-        "allocated_worker", "team"
-    ):
+    for involvement in Involvement.objects.filter(
+        child=child, agency__kind=Agency.Kind.CSC, end__isnull=True
+    ).select_related("allocated_worker", "team"):
         if involvement.allocated_worker_id:
             managers.add(involvement.allocated_worker_id)
             if involvement.allocated_worker.line_manager_id:

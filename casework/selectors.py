@@ -101,13 +101,18 @@ def allocated_social_worker(child):
     else the most recently opened; only active users."""
     involvement = (
         Involvement.objects.filter(
-            child=child, agency__kind=Agency.Kind.CSC, end__isnull=True,
-            allocated_worker__isnull=False, allocated_worker__is_active=True,
+            child=child,
+            agency__kind=Agency.Kind.CSC,
+            end__isnull=True,
+            allocated_worker__isnull=False,
+            allocated_worker__is_active=True,
         )
         .select_related("allocated_worker")
         .order_by(
             Case(When(kind=Involvement.Kind.CLA, then=Value(0)), default=Value(1), output_field=IntegerField()),
-            "-is_lead_agency", "-start", "-pk",
+            "-is_lead_agency",
+            "-start",
+            "-pk",
         )
         .first()
     )

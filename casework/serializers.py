@@ -15,7 +15,18 @@ class InvolvementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Involvement
         # legal_basis: why a looked-after ("cla") involvement is looked after; "" otherwise or not recorded.
-        fields = ["id", "agency", "agency_kind", "kind", "legal_basis", "start", "end", "allocated_worker", "team", "is_lead_agency"]
+        fields = [
+            "id",
+            "agency",
+            "agency_kind",
+            "kind",
+            "legal_basis",
+            "start",
+            "end",
+            "allocated_worker",
+            "team",
+            "is_lead_agency",
+        ]
         read_only_fields = fields
 
     def get_allocated_worker(self, involvement) -> str | None:

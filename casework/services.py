@@ -149,11 +149,18 @@ def find_possible_duplicates(child: Child):
     first, last = child.first_name or "", child.last_name or ""
     with connection.cursor() as cursor:
         # Written out: the ORM's building of this query cost more than the query itself.
-        cursor.execute(_DUPLICATE_CANDIDATES_SQL, {
-            "dob": child.date_of_birth, "pk": child.pk, "name": f"{first} {last}",
-            "threshold": TRIGRAM_CANDIDATE_SIMILARITY, "last": last, "initial": first[:1],
-            "limit": DUPLICATE_CANDIDATES,
-        })
+        cursor.execute(
+            _DUPLICATE_CANDIDATES_SQL,
+            {
+                "dob": child.date_of_birth,
+                "pk": child.pk,
+                "name": f"{first} {last}",
+                "threshold": TRIGRAM_CANDIDATE_SIMILARITY,
+                "last": last,
+                "initial": first[:1],
+                "limit": DUPLICATE_CANDIDATES,
+            },
+        )
         rows = cursor.fetchall()
     candidates = [Child.from_db(connection.alias, ["id", "first_name", "last_name"], row) for row in rows]
     return [other for other in candidates if _similar(child, other)]
@@ -203,7 +210,12 @@ def open_involvement(*, child, agency, kind, allocated_worker=None, team=None, l
     if existing:
         return existing
     return Involvement.objects.create(
-        child=child, agency=agency, kind=kind, start=timezone.localdate(), allocated_worker=allocated_worker, team=team,
+        child=child,
+        agency=agency,
+        kind=kind,
+        start=timezone.localdate(),
+        allocated_worker=allocated_worker,
+        team=team,
         legal_basis=legal_basis,
     )
 

@@ -27,9 +27,7 @@ def nhs_number_is_valid(value: str) -> bool:
 
 def validate_nhs_number(value: str) -> None:
     if value and not nhs_number_is_valid(value):
-        raise ValidationError(
-            "Enter a real NHS number: 10 digits, like 943 476 5919", code="invalid_nhs_number"
-        )
+        raise ValidationError("Enter a real NHS number: 10 digits, like 943 476 5919", code="invalid_nhs_number")
 
 
 def validate_upn(value: str) -> None:

@@ -48,7 +48,10 @@ def open_child(request, pk, *, what, action=AccessEvent.Action.READ, allowed_if=
     decision = access.decide(request.user, child)
     if decision.allowed and allowed_if is not None and not allowed_if(request.user, child):
         record_access(
-            user=request.user, child=child, what=what, action=action,
+            user=request.user,
+            child=child,
+            what=what,
+            action=action,
             decision=access.AccessDecision(False, decision.purpose),
         )
         raise PermissionDenied
@@ -96,7 +99,9 @@ def child_detail(request, pk):
     child, decision, refusal = open_child(request, pk, what="page:child-record")
     if refusal:
         return refusal
-    involvements = list(child.involvements.select_related("agency", "allocated_worker", "team").order_by("end", "-start"))
+    involvements = list(
+        child.involvements.select_related("agency", "allocated_worker", "team").order_by("end", "-start")
+    )
     household = selectors.household(child=child, viewer=request.user)
     duplicates = list(child.possible_duplicates.all())
     visible_duplicates = access.visible_children(request.user).filter(pk__in=[d.pk for d in duplicates])
@@ -108,9 +113,7 @@ def child_detail(request, pk):
         "closable_involvements": {
             inv.pk for inv in involvements if inv.is_open and may_close_involvement(request.user, inv)
         },
-        "legal_basis_involvements": {
-            inv.pk for inv in involvements if may_record_legal_basis(request.user, inv)
-        },
+        "legal_basis_involvements": {inv.pk for inv in involvements if may_record_legal_basis(request.user, inv)},
         "household": household,
         "visible_duplicates": list(visible_duplicates),
         "hidden_duplicate_count": len(duplicates) - len(visible_duplicates),
@@ -209,7 +212,10 @@ def child_edit(request, pk):
         request,
         "children/form.html",
         {
-            "form": form, "title": "Change the child's details", "child": child,
-            "back": reverse("child-detail", args=[child.pk]), "same_nhs_number": same_nhs_number,
+            "form": form,
+            "title": "Change the child's details",
+            "child": child,
+            "back": reverse("child-detail", args=[child.pk]),
+            "same_nhs_number": same_nhs_number,
         },
     )

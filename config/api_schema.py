@@ -96,8 +96,12 @@ class ApiAutoSchema(AutoSchema):
             field.allow_blank = True
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         # DRF checks a nested list's `max_length` itself; drf-spectacular does not show it.
-        if (direction == "request" and isinstance(field, serializers.ListSerializer) and field.max_length is not None
-                and schema.get("type") == "array"):
+        if (
+            direction == "request"
+            and isinstance(field, serializers.ListSerializer)
+            and field.max_length is not None
+            and schema.get("type") == "array"
+        ):
             schema["maxItems"] = field.max_length
         return schema
 

@@ -24,9 +24,15 @@ class GovukDateWidget(forms.MultiWidget):
         part = {"inputmode": "numeric"}
         super().__init__(
             {
-                "day": forms.TextInput(attrs={**part, "class": "govuk-input govuk-date-input__input govuk-input--width-2"}),
-                "month": forms.TextInput(attrs={**part, "class": "govuk-input govuk-date-input__input govuk-input--width-2"}),
-                "year": forms.TextInput(attrs={**part, "class": "govuk-input govuk-date-input__input govuk-input--width-4"}),
+                "day": forms.TextInput(
+                    attrs={**part, "class": "govuk-input govuk-date-input__input govuk-input--width-2"}
+                ),
+                "month": forms.TextInput(
+                    attrs={**part, "class": "govuk-input govuk-date-input__input govuk-input--width-2"}
+                ),
+                "year": forms.TextInput(
+                    attrs={**part, "class": "govuk-input govuk-date-input__input govuk-input--width-4"}
+                ),
             },
             attrs,
         )

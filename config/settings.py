@@ -120,11 +120,7 @@ TEMPLATES = [
 FORM_RENDERER = "config.govuk_forms.GovukFormRenderer"
 
 VAR_DIR.mkdir(exist_ok=True)
-DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'safeguarding.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'safeguarding.sqlite3'}")}
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Keep connections between requests (a new one per request doubled the cost of a write),
     # and no JIT: it spent more compiling the triage queries than running them.
@@ -308,8 +304,7 @@ API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=DEBUG)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Safeguarding and youth justice casework API",
-    "DESCRIPTION": "Children, involvements and access for partner systems. "
-    "Records a caller may not see answer 404.",
+    "DESCRIPTION": "Children, involvements and access for partner systems. Records a caller may not see answer 404.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["accounts.permissions.ApiDocsAccess"],

@@ -51,10 +51,21 @@ router = ApiRouter()
 router.register("children", ChildViewSet, basename="api-child")
 router.register("contacts", ContactViewSet, basename="api-contact")
 for pathway_api in (
-    assessment_api, enquiry_api, conference_api, chronology_api,
-    custody_api, court_api, orders_api, prevention_api, hsb_api, incidents_api, joint_api, thresholds_api,
+    assessment_api,
+    enquiry_api,
+    conference_api,
+    chronology_api,
+    custody_api,
+    court_api,
+    orders_api,
+    prevention_api,
+    hsb_api,
+    incidents_api,
+    joint_api,
+    thresholds_api,
     custody_care_api,
-    involvements_api, intake_api,
+    involvements_api,
+    intake_api,
 ):
     pathway_api.register(router)
 
@@ -93,14 +104,28 @@ urlpatterns = [
     path("contacts/<int:pk>/rating/", referral_views.contact_rag, name="contact-rag"),
     path("contacts/<int:pk>/allocate/", referral_views.contact_allocate, name="contact-allocate"),
     path("contacts/<int:pk>/checks/", referral_views.contact_check_request, name="contact-check-request"),
-    path("contacts/<int:pk>/checks/<int:check_pk>/", referral_views.contact_check_respond, name="contact-check-respond"),
+    path(
+        "contacts/<int:pk>/checks/<int:check_pk>/", referral_views.contact_check_respond, name="contact-check-respond"
+    ),
     path("contacts/<int:pk>/decision/", referral_views.contact_decision, name="contact-decision"),
     path("contacts/<int:pk>/authorise/", referral_views.contact_authorise, name="contact-authorise"),
     path("contacts/<int:pk>/feedback/", referral_views.contact_feedback, name="contact-feedback"),
     path("contacts/<int:pk>/challenge/", referral_views.contact_challenge, name="contact-challenge"),
-    path("contacts/<int:pk>/challenges/<int:d_pk>/respond/", referral_views.disagreement_respond, name="disagreement-respond"),
-    path("contacts/<int:pk>/challenges/<int:d_pk>/escalate/", referral_views.disagreement_escalate, name="disagreement-escalate"),
-    path("contacts/<int:pk>/challenges/<int:d_pk>/resolve/", referral_views.disagreement_resolve, name="disagreement-resolve"),
+    path(
+        "contacts/<int:pk>/challenges/<int:d_pk>/respond/",
+        referral_views.disagreement_respond,
+        name="disagreement-respond",
+    ),
+    path(
+        "contacts/<int:pk>/challenges/<int:d_pk>/escalate/",
+        referral_views.disagreement_escalate,
+        name="disagreement-escalate",
+    ),
+    path(
+        "contacts/<int:pk>/challenges/<int:d_pk>/resolve/",
+        referral_views.disagreement_resolve,
+        name="disagreement-resolve",
+    ),
     path("mash/", referral_views.triage_queue, name="triage-queue"),
     path("referrals/", referral_views.my_referrals, name="my-referrals"),
     path("referrals/new/", referral_views.referral_child, name="referral-new"),

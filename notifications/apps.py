@@ -14,4 +14,6 @@ class NotificationsConfig(AppConfig):
         # Rules in force and closure days are cached per process: any change reloads them everywhere.
         for model in (TimescaleRule, ClosureDay):
             post_save.connect(invalidate_on_change, sender=model, dispatch_uid=f"timescales-cache-{model.__name__}")
-            post_delete.connect(invalidate_on_change, sender=model, dispatch_uid=f"timescales-cache-del-{model.__name__}")
+            post_delete.connect(
+                invalidate_on_change, sender=model, dispatch_uid=f"timescales-cache-del-{model.__name__}"
+            )

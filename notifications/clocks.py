@@ -173,7 +173,7 @@ def free_from_text(deadline: Deadline) -> str:
 
 
 def allowed_from_text(deadline: Deadline) -> str:
-    """"CSC may close from Mon 1 Mar 2027": the rule's stop event and the first day it may happen."""
+    """ "CSC may close from Mon 1 Mar 2027": the rule's stop event and the first day it may happen."""
     stop = deadline.rule.stop_event
     return f"{stop[:1].upper()}{stop[1:]} from {free_from_text(deadline)}"
 
@@ -211,9 +211,7 @@ def stop_clock(rule_code: str, subject, *, stopped_at: datetime | None = None, r
     for deadline in open_deadlines(rule_code, subject).select_for_update().select_related("rule"):
         late = stopped_at > deadline.due_at
         if late and deadline.rule.reason_required_if_late and not reason:
-            raise ValidationError(
-                {"reason": f"This was due {due_text(deadline)}. Give the reason it is late."}
-            )
+            raise ValidationError({"reason": f"This was due {due_text(deadline)}. Give the reason it is late."})
         deadline.status = Deadline.Status.MET_LATE if late else Deadline.Status.MET
         deadline.met_at = stopped_at
         deadline.lateness_reason = reason if late else ""

@@ -216,7 +216,9 @@ class Deadline(models.Model):
         ids = cached(
             "rules",
             "waiting-period-rule-ids",
-            lambda: frozenset(TimescaleRule.objects.filter(kind=TimescaleRule.Kind.WAITING_PERIOD).values_list("id", flat=True)),
+            lambda: frozenset(
+                TimescaleRule.objects.filter(kind=TimescaleRule.Kind.WAITING_PERIOD).values_list("id", flat=True)
+            ),
         )
         return self.rule_id in ids
 
@@ -251,6 +253,4 @@ class DeadlineNotice(models.Model):
     sent_at = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["deadline", "kind", "recipient"], name="deadline_notice_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["deadline", "kind", "recipient"], name="deadline_notice_once")]

@@ -69,9 +69,7 @@ def sync_rules(rule_model, authority_model, rules: dict | None = None) -> dict[s
                 continue
             values = {f: v for f, v in values.items() if f in has}
             current = (
-                rule_model.objects.select_for_update()
-                .filter(code=code, authority=authority, is_current=True)
-                .first()
+                rule_model.objects.select_for_update().filter(code=code, authority=authority, is_current=True).first()
             )
             if current is None:
                 rule_model.objects.create(code=code, authority=authority, version=1, **values)

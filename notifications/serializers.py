@@ -9,7 +9,18 @@ from .models import Deadline, TimescaleRule
 class TimescaleRuleSerializer(serializers.ModelSerializer):
     class Meta:
         model = TimescaleRule
-        fields = ["code", "title", "kind", "amount", "unit", "direction", "source", "version", "anchor_event", "stop_event"]
+        fields = [
+            "code",
+            "title",
+            "kind",
+            "amount",
+            "unit",
+            "direction",
+            "source",
+            "version",
+            "anchor_event",
+            "stop_event",
+        ]
 
 
 class DeadlineSerializer(serializers.ModelSerializer):
@@ -19,7 +30,9 @@ class DeadlineSerializer(serializers.ModelSerializer):
 
     rule = serializers.CharField(source="rule_code")
     title = serializers.CharField(source="rule.title")
-    kind = serializers.CharField(source="rule.kind", help_text="deadline, or waiting_period (an earliest date: never overdue)")
+    kind = serializers.CharField(
+        source="rule.kind", help_text="deadline, or waiting_period (an earliest date: never overdue)"
+    )
     due = serializers.SerializerMethodField()
     date_label = serializers.SerializerMethodField()
     status_label = serializers.CharField(read_only=True)
@@ -28,14 +41,29 @@ class DeadlineSerializer(serializers.ModelSerializer):
     class Meta:
         model = Deadline
         fields = [
-            "id", "rule", "rule_version", "title", "kind", "due", "due_at", "date_label", "status", "status_label",
-            "rag", "explanation", "started_at", "met_at", "lateness_reason",
+            "id",
+            "rule",
+            "rule_version",
+            "title",
+            "kind",
+            "due",
+            "due_at",
+            "date_label",
+            "status",
+            "status_label",
+            "rag",
+            "explanation",
+            "started_at",
+            "met_at",
+            "lateness_reason",
         ]
 
-    @extend_schema_field(serializers.CharField(help_text="ISO date for day and month rules, ISO datetime for hour rules"))
+    @extend_schema_field(
+        serializers.CharField(help_text="ISO date for day and month rules, ISO datetime for hour rules")
+    )
     def get_due(self, deadline) -> str:
         return deadline.due_date.isoformat() if deadline.due_date else timezone.localtime(deadline.due_at).isoformat()
 
     def get_date_label(self, deadline) -> str:
-        """"Tue 22 Dec 2026", or for a waiting period "Stays open until Sun 28 Feb 2027"."""
+        """ "Tue 22 Dec 2026", or for a waiting period "Stays open until Sun 28 Feb 2027"."""
         return date_label(deadline)

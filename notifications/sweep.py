@@ -247,4 +247,3 @@ def _send(wanted, now, result: SweepResult):
     ]
     if messages:
         transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
-

@@ -84,9 +84,8 @@ def compute_due(
     if rule.unit == Unit.WORKING_DAYS:
         due_day = add_working_days(anchor_day, sign * rule.amount, calendar=calendar, start_counts=rule.start_counts)
         counting = " The start day counts as day 1." if rule.start_counts else ""
-        text = (
-            f"{lead} {day_text(anchor_day)}. {duration} → {due} {day_text(due_day)}.{counting}"
-            + _not_counted(min(anchor_day, due_day), max(anchor_day, due_day), calendar)
+        text = f"{lead} {day_text(anchor_day)}. {duration} → {due} {day_text(due_day)}.{counting}" + _not_counted(
+            min(anchor_day, due_day), max(anchor_day, due_day), calendar
         )
         return DueMoment(end_of_day(due_day), due_day, text, _calendar_text(calendar, anchor_day, due_day))
 

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from accounts import access
 from accounts.audit import record_access, record_search
-from accounts.models import AccessEvent, MASH_ROLES
+from accounts.models import MASH_ROLES, AccessEvent
 from config.api_schema import FIELD_ERRORS
 
 from . import selectors, services
@@ -30,10 +30,11 @@ from .serializers import (
     contact_answer,
 )
 
-
 KEY_MAX_LENGTH = IdempotencyKey._meta.get_field("key").max_length
 
-_KEY_SQL = f'SELECT "body_hash", "contact_id" FROM "{IdempotencyKey._meta.db_table}" WHERE "user_id" = %s AND "key" = %s'
+_KEY_SQL = (
+    f'SELECT "body_hash", "contact_id" FROM "{IdempotencyKey._meta.db_table}" WHERE "user_id" = %s AND "key" = %s'
+)
 
 
 def idempotency_key(request) -> str:
@@ -51,7 +52,9 @@ def service_errors(error: ValidationError) -> dict:
     return error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
 
 
-class ContactViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ContactViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Contacts into the front door. Partner systems create them; MASH lists them."""
 
     queryset = Contact.objects.none()
@@ -65,12 +68,17 @@ class ContactViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
         return ContactSerializer
 
     @extend_schema(
-        parameters=[OpenApiParameter(
-            "Idempotency-Key", {"type": "string", "maxLength": KEY_MAX_LENGTH}, OpenApiParameter.HEADER,
-            description="Same key and body return the first contact",
-        )],
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                {"type": "string", "maxLength": KEY_MAX_LENGTH},
+                OpenApiParameter.HEADER,
+                description="Same key and body return the first contact",
+            )
+        ],
         responses={
-            201: ContactSerializer, 200: ContactSerializer,
+            201: ContactSerializer,
+            200: ContactSerializer,
             422: OpenApiResponse(FIELD_ERRORS, description="The key was used before with a different body"),
         },
     )
@@ -90,7 +98,8 @@ class ContactViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
             # One transaction, no savepoints: the contact, its clocks, the idempotency key,
             # then the access-log row, appended last, just before commit.
             contact = services.receive_contact(
-                received_by=request.user, details=details,
+                received_by=request.user,
+                details=details,
                 idempotency=services.Idempotency(key, body_hash) if key else None,
             )
         except ValidationError as error:
@@ -130,7 +139,9 @@ class ContactViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retr
         page = attach_decision_deadlines(self.paginate_queryset(queryset))
         data = ContactSerializer(page, many=True).data
         record_search(
-            user=request.user, what="api:contacts-list", query=request.query_params.urlencode(),
+            user=request.user,
+            what="api:contacts-list",
+            query=request.query_params.urlencode(),
             child_ids=[c.child_id for c in page],
         )
         return self.get_paginated_response(data)

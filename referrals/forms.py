@@ -35,8 +35,12 @@ def _text(label, *, help_text="", rows=4, required=True, message="", max_length=
 
 
 class ChildDetailsForm(forms.Form):
-    first_name = forms.CharField(label="First name", max_length=100, error_messages={"required": "Enter the child's first name"})
-    last_name = forms.CharField(label="Last name", max_length=100, error_messages={"required": "Enter the child's last name"})
+    first_name = forms.CharField(
+        label="First name", max_length=100, error_messages={"required": "Enter the child's first name"}
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=100, error_messages={"required": "Enter the child's last name"}
+    )
     is_born = forms.ChoiceField(
         label="Has the child been born?",
         choices=[("yes", "Yes"), ("no", "No, this is an unborn child")],
@@ -118,7 +122,10 @@ def _born(child):
 class HouseholdMemberForm(forms.Form):
     name = forms.CharField(label="Full name", max_length=200, error_messages={"required": "Enter the person's name"})
     relationship = forms.CharField(
-        label="Relationship to the child", required=False, max_length=100, help_text="For example, mother, brother or lodger"
+        label="Relationship to the child",
+        required=False,
+        max_length=100,
+        help_text="For example, mother, brother or lodger",
     )
     date_of_birth = GovukDateField(label="Date of birth (optional)", required=False, help_text="For example, 27 3 1990")
     is_child = forms.BooleanField(label="This person is under 18", required=False)
@@ -198,14 +205,21 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.initial.get("consent") == Contact.Consent.UNCONTACTABLE and not self.initial.get("uncontactable_reason"):
+        if self.initial.get("consent") == Contact.Consent.UNCONTACTABLE and not self.initial.get(
+            "uncontactable_reason"
+        ):
             self.initial["uncontactable_reason"] = self.initial.get("consent_reason", "")
             self.initial["consent_reason"] = ""
 
     def clean(self):
         data = super().clean()
-        if data.get("consent") == Contact.Consent.UNCONTACTABLE and not (data.get("uncontactable_reason") or "").strip():
-            self.add_error("uncontactable_reason", "Say how you tried to contact the family and why the referral cannot wait")
+        if (
+            data.get("consent") == Contact.Consent.UNCONTACTABLE
+            and not (data.get("uncontactable_reason") or "").strip()
+        ):
+            self.add_error(
+                "uncontactable_reason", "Say how you tried to contact the family and why the referral cannot wait"
+            )
         return data
 
     def stored(self):
@@ -224,7 +238,9 @@ TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 class ReferrerForm(forms.Form):
     name = forms.CharField(label="Your name", max_length=150, error_messages={"required": "Enter your name"})
     agency = forms.CharField(label="Your organisation", max_length=150, required=False)
-    role = forms.CharField(label="Your role", max_length=150, required=False, help_text="For example, designated safeguarding lead")
+    role = forms.CharField(
+        label="Your role", max_length=150, required=False, help_text="For example, designated safeguarding lead"
+    )
     contact = forms.CharField(
         label="How can we contact you?", max_length=200, required=False, help_text="A phone number or email address"
     )

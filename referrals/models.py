@@ -70,7 +70,9 @@ class Contact(models.Model):
     household = models.JSONField(default=list, blank=True, help_text="Other children and adults in the household")
     concerns = models.TextField(blank=True)
     categories = models.JSONField(default=list, blank=True)
-    referrer_level = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Level of need the referrer thinks applies")
+    referrer_level = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Level of need the referrer thinks applies"
+    )
     consent = models.CharField(max_length=20, choices=Consent.choices, default=Consent.GIVEN)
     consent_reason = models.TextField(blank=True)
 
@@ -82,12 +84,16 @@ class Contact(models.Model):
     )
     # Where the contact sits: MASH, or the allocated social worker's team when the child is open to CSC (000 §8.4).
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts")
-    agency = models.ForeignKey("accounts.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts")
+    agency = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
     version = models.PositiveIntegerField(default=1)
     # Kept with the contact so the triage queue sorts and filters on one indexed table:
     # the one-working-day decision clock's due moment, and the RAG as a sort rank.
     decision_due_at = models.DateTimeField(null=True, blank=True)
-    rag_rank = models.PositiveSmallIntegerField(default=4, help_text="0 red, 1 amber, 2 green, 3 no target, 4 not rated")
+    rag_rank = models.PositiveSmallIntegerField(
+        default=4, help_text="0 red, 1 amber, 2 green, 3 no target, 4 not rated"
+    )
 
     RAG_RANKS = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.NONE: 3, "": 4}
 
@@ -183,7 +189,10 @@ class Decision(models.Model):
         NFA_SIGNPOST = "nfa_signpost", "No further action, with signposting"
         EARLY_HELP = "early_help", "Early help"
         ASSESSMENT = "assessment", "Assessment under section 17"
-        STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion (reasonable cause to suspect significant harm)"
+        STRATEGY_DISCUSSION = (
+            "strategy_discussion",
+            "Strategy discussion (reasonable cause to suspect significant harm)",
+        )
         IMMEDIATE_PROTECTION = "immediate_protection", "Immediate protection"
         CYJS_PREVENTION = "cyjs_prevention", "Refer to CYJS prevention"
 

@@ -15,7 +15,6 @@ from rest_framework.response import Response
 
 from . import selectors
 
-
 # No queue has a millionth page; a bigger number would overflow the database's LIMIT/OFFSET.
 MAX_PAGE = 1_000_000
 
@@ -78,13 +77,15 @@ class CappedPageNumberPagination(PageNumberPagination):
 
     def get_paginated_response(self, data):
         paginator = self.page.paginator
-        return Response({
-            "count": paginator.shown_count,
-            "count_is_lower_bound": paginator.capped,
-            "next": self.get_next_link(),
-            "previous": self.get_previous_link(),
-            "results": data,
-        })
+        return Response(
+            {
+                "count": paginator.shown_count,
+                "count_is_lower_bound": paginator.capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
 
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)

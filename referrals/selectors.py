@@ -58,11 +58,7 @@ def triage_queue(*, user, rag=None, due=None, allocation=None, age_band=None, no
     the contact's own indexed columns (RAG rank, decision due), not a join.
     """
     now = now or timezone.now()
-    contacts = (
-        queue_for(user)
-        .select_related("child", "allocated_to")
-        .annotate(decision_due=F("decision_due_at"))
-    )
+    contacts = queue_for(user).select_related("child", "allocated_to").annotate(decision_due=F("decision_due_at"))
     # The rating filters on its sort rank (one to one with the rating), a range of the index.
     if rag in Contact.Rag.values:
         contacts = contacts.filter(rag_rank=Contact.RAG_RANKS[rag])

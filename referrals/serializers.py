@@ -41,7 +41,9 @@ class ChildReferenceSerializer(limits.Serializer):
         if missing:
             raise serializers.ValidationError({f: "This field is required." for f in missing})
         if not data.get("date_of_birth") and not data.get("expected_date_of_birth"):
-            raise serializers.ValidationError({"date_of_birth": "Give the date of birth, or the expected date for an unborn child."})
+            raise serializers.ValidationError(
+                {"date_of_birth": "Give the date of birth, or the expected date for an unborn child."}
+            )
         return data
 
 
@@ -58,12 +60,16 @@ class ContactCreateSerializer(limits.Serializer):
     child = ChildReferenceSerializer()
     household = HouseholdMemberSerializer(many=True, required=False)
     concerns = serializers.CharField(allow_blank=True)
-    categories = serializers.ListField(child=serializers.ChoiceField(choices=ConcernCategory.choices), required=False, default=list)
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=ConcernCategory.choices), required=False, default=list
+    )
     referrer_level = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=4)
     consent = serializers.ChoiceField(choices=Contact.Consent.choices)
     consent_reason = serializers.CharField(required=False, allow_blank=True, default="")
     source = serializers.ChoiceField(
-        choices=[Contact.Source.PARTNER_API, Contact.Source.POLICE_CUSTODY], required=False, default=Contact.Source.PARTNER_API
+        choices=[Contact.Source.PARTNER_API, Contact.Source.POLICE_CUSTODY],
+        required=False,
+        default=Contact.Source.PARTNER_API,
     )
 
 
@@ -113,7 +119,9 @@ class ContactSerializer(limits.ModelSerializer):
         if cache is _UNSET:
             cache = (
                 Deadline.objects.filter(
-                    subject_type=ContentType.objects.get_for_model(Contact), subject_id=contact.pk, rule_code="referral_decision"
+                    subject_type=ContentType.objects.get_for_model(Contact),
+                    subject_id=contact.pk,
+                    rule_code="referral_decision",
                 )
                 .select_related("rule", "agency__authority")
                 .order_by("-id")
@@ -168,8 +176,19 @@ class ContactReferrerSerializer(ContactSerializer):
 class ContactDetailSerializer(ContactSerializer):
     class Meta(ContactSerializer.Meta):
         fields = ContactSerializer.Meta.fields + [
-            "source", "referrer_name", "referrer_agency", "referrer_role", "referrer_contact", "household",
-            "concerns", "categories", "referrer_level", "consent", "consent_reason", "rag_rationale", "version",
+            "source",
+            "referrer_name",
+            "referrer_agency",
+            "referrer_role",
+            "referrer_contact",
+            "household",
+            "concerns",
+            "categories",
+            "referrer_level",
+            "consent",
+            "consent_reason",
+            "rag_rationale",
+            "version",
         ]
 
 

@@ -149,7 +149,9 @@ def _child_for(details: ContactDetails, received_by) -> tuple[Child, bool]:
     if details.child.get("id"):
         child = access.visible_children(received_by).filter(pk=details.child["id"]).first()
         if child is None:
-            raise ValidationError({"child": "No child with that id that you can see. Send the child's details instead."})
+            raise ValidationError(
+                {"child": "No child with that id that you can see. Send the child's details instead."}
+            )
         return child, False
     fields = {k: v for k, v in details.child.items() if k != "id"}
     try:
@@ -232,7 +234,10 @@ def _receive_contact(*, received_by, details: ContactDetails, idempotency: Idemp
     elif is_new:
         # open_involvement without its look for an open one: a child recorded just now has none.
         Involvement.objects.create(
-            child=child, agency=mash, kind=Involvement.Kind.MASH_CONTACT, start=timezone.localdate(),
+            child=child,
+            agency=mash,
+            kind=Involvement.Kind.MASH_CONTACT,
+            start=timezone.localdate(),
             team_id=contact.team_id,
         )
     else:
@@ -243,7 +248,13 @@ def _receive_contact(*, received_by, details: ContactDetails, idempotency: Idemp
     Contact._meta.get_field("decision").set_cached_value(contact, None)
     if _is_cyjs(received_by, details) and contact.referrer_user:
         # 000 §8.5: if CYJS has not heard the outcome in 3 working days, the referrer follows up.
-        start_clock("mash_outcome_to_cyjs", contact, child=child, started_at=details.received_at, responsible=contact.referrer_user)
+        start_clock(
+            "mash_outcome_to_cyjs",
+            contact,
+            child=child,
+            started_at=details.received_at,
+            responsible=contact.referrer_user,
+        )
     if idempotency is not None:
         IdempotencyKey.objects.create(
             user=received_by, key=idempotency.key, body_hash=idempotency.body_hash, contact=contact
@@ -295,7 +306,9 @@ def set_rag(*, contact: Contact, by, rag: str, rationale: str = "") -> Contact:
     for rule in RAG_RULES.values():
         cancel_clock(rule, contact, reason="Rating changed")
     if rag in RAG_RULES:
-        start_clock(RAG_RULES[rag], contact, child=contact.child, agency=contact.agency, responsible=contact.allocated_to)
+        start_clock(
+            RAG_RULES[rag], contact, child=contact.child, agency=contact.agency, responsible=contact.allocated_to
+        )
     RagChange.objects.create(
         contact=contact, from_rag=contact.rag, to_rag=rag, rationale=rationale, changed_by=by, changed_at=timezone.now()
     )
@@ -342,7 +355,11 @@ def request_check(*, contact: Contact, by, kind: str) -> AgencyCheck:
         raise ValidationError({"kind": "That agency has already been asked"})
     now = timezone.now()
     check = AgencyCheck.objects.create(
-        contact=contact, kind=kind, requested_by=by, requested_at=now, due_at=now + timedelta(hours=CHECK_RESPONSE_HOURS)
+        contact=contact,
+        kind=kind,
+        requested_by=by,
+        requested_at=now,
+        due_at=now + timedelta(hours=CHECK_RESPONSE_HOURS),
     )
     if kind == AgencyCheck.Kind.CYJS:
         authority = contact.agency.authority if contact.agency_id else by.authority
@@ -421,8 +438,14 @@ def record_decision(*, contact: Contact, by, outcome: str, rationale: str) -> De
         raise ValidationError("This contact has already been decided")
     decision, _ = Decision.objects.update_or_create(
         contact=contact,
-        defaults={"outcome": outcome, "rationale": rationale.strip(), "decided_by": by, "decided_at": timezone.now(),
-                  "authorised_by": None, "authorised_at": None},
+        defaults={
+            "outcome": outcome,
+            "rationale": rationale.strip(),
+            "decided_by": by,
+            "decided_at": timezone.now(),
+            "authorised_by": None,
+            "authorised_at": None,
+        },
     )
     _log(by, contact.child, "contact:decision")
     if by.is_manager:
@@ -433,7 +456,9 @@ def record_decision(*, contact: Contact, by, outcome: str, rationale: str) -> De
 @access_log_last()  # atomic; its access-log rows are appended last
 def authorise_decision(*, contact: Contact, by) -> Decision:
     if not (by.is_manager and _decides_for(by, contact)):
-        raise PermissionDenied("A MASH manager (or the manager of the team holding the contact) authorises the decision")
+        raise PermissionDenied(
+            "A MASH manager (or the manager of the team holding the contact) authorises the decision"
+        )
     contact = _lock(contact)
     decision = Decision.objects.select_for_update().get(contact=contact)
     if decision.authorised_at:
@@ -455,9 +480,9 @@ def authorise_decision(*, contact: Contact, by) -> Decision:
 def _carry_out(decision: Decision, contact: Contact, by):
     authority = contact.agency.authority
     child = contact.child
-    Involvement.objects.filter(child=child, agency__kind=Agency.Kind.MASH, kind=Involvement.Kind.MASH_CONTACT, end__isnull=True).update(
-        end=timezone.localdate()
-    )
+    Involvement.objects.filter(
+        child=child, agency__kind=Agency.Kind.MASH, kind=Involvement.Kind.MASH_CONTACT, end__isnull=True
+    ).update(end=timezone.localdate())
     csc = Agency.objects.filter(authority=authority, kind=Agency.Kind.CSC).order_by("id").first()
     outcome = decision.outcome
     if outcome == Decision.Outcome.ASSESSMENT and csc:
@@ -534,7 +559,9 @@ def raise_disagreement(*, contact: Contact, by, reason: str) -> Disagreement:
         raise ValidationError({"reason": "Say why you disagree with the decision"})
     if contact.disagreements.filter(status=Disagreement.Status.OPEN).exists():
         raise ValidationError("A disagreement about this decision is already open")
-    disagreement = Disagreement.objects.create(contact=contact, raised_by=by, raised_at=timezone.now(), reason=reason.strip())
+    disagreement = Disagreement.objects.create(
+        contact=contact, raised_by=by, raised_at=timezone.now(), reason=reason.strip()
+    )
     start_clock("escalation_stage_response", disagreement, child=contact.child, agency=contact.agency)
     _log(by, contact.child, "contact:disagreement")
     return disagreement
@@ -547,7 +574,11 @@ def respond_to_disagreement(*, disagreement: Disagreement, by, response: str) ->
     if not (response or "").strip():
         raise ValidationError({"response": "Enter your response"})
     answer = DisagreementResponse.objects.create(
-        disagreement=disagreement, stage=disagreement.stage, response=response.strip(), responded_by=by, responded_at=timezone.now()
+        disagreement=disagreement,
+        stage=disagreement.stage,
+        response=response.strip(),
+        responded_by=by,
+        responded_at=timezone.now(),
     )
     stop_clock("escalation_stage_response", disagreement)
     _log(by, disagreement.contact.child, "contact:disagreement-response")
@@ -565,7 +596,9 @@ def escalate_disagreement(*, disagreement: Disagreement, by) -> Disagreement:
     cancel_clock("escalation_stage_response", disagreement, reason="Escalated")
     disagreement.stage += 1
     disagreement.save(update_fields=["stage"])
-    start_clock("escalation_stage_response", disagreement, child=disagreement.contact.child, agency=disagreement.contact.agency)
+    start_clock(
+        "escalation_stage_response", disagreement, child=disagreement.contact.child, agency=disagreement.contact.agency
+    )
     _log(by, disagreement.contact.child, "contact:disagreement-escalate")
     return disagreement
 
@@ -580,7 +613,9 @@ def resolve_disagreement(*, disagreement: Disagreement, by, resolution: str) -> 
     if by.pk != disagreement.raised_by_id and not at_stage:
         raise PermissionDenied("Only the referrer or the person at this stage can resolve it")
     disagreement.status, disagreement.resolution, disagreement.resolved_at = (
-        Disagreement.Status.RESOLVED, resolution.strip(), timezone.now()
+        Disagreement.Status.RESOLVED,
+        resolution.strip(),
+        timezone.now(),
     )
     disagreement.save(update_fields=["status", "resolution", "resolved_at"])
     cancel_clock("escalation_stage_response", disagreement, reason="Resolved")

@@ -71,7 +71,9 @@ def _safe_next(request, fallback):
 def _decision_deadline(contact):
     return (
         Deadline.objects.filter(
-            subject_type=ContentType.objects.get_for_model(Contact), subject_id=contact.pk, rule_code="referral_decision"
+            subject_type=ContentType.objects.get_for_model(Contact),
+            subject_id=contact.pk,
+            rule_code="referral_decision",
         )
         .order_by("-id")
         .first()
@@ -97,7 +99,13 @@ def _open_contact(request, pk, *, what, full=True, action=READ, log=True):
     """
     contact = get_object_or_404(
         Contact.objects.select_related(
-            "child", "agency", "team", "allocated_to", "referrer_user", "decision__decided_by", "decision__authorised_by"
+            "child",
+            "agency",
+            "team",
+            "allocated_to",
+            "referrer_user",
+            "decision__decided_by",
+            "decision__authorised_by",
         ),
         pk=pk,
     )
@@ -331,7 +339,9 @@ def referral_child_details(request):
             _keep(request, referral)
             return _go_on(request, referral, "child")
     else:
-        form = _step_form(ChildDetailsForm, ChildDetailsForm.initial_from(current), _step_errors(referral, "child_details"))
+        form = _step_form(
+            ChildDetailsForm, ChildDetailsForm.initial_from(current), _step_errors(referral, "child_details")
+        )
     return _render_step(request, "referrals/new/child_details.html", {"form": form})
 
 
@@ -564,7 +574,8 @@ def referral_check(request):
         "consent": consent,
         "referrer": referral["referrer"],
         "received_at": datetime.combine(
-            date.fromisoformat(referral["referrer"]["received_date"]), time.fromisoformat(referral["referrer"]["received_time"])
+            date.fromisoformat(referral["referrer"]["received_date"]),
+            time.fromisoformat(referral["referrer"]["received_time"]),
         ),
         "error_links": _error_links(errors),
         "errors": errors,
@@ -654,29 +665,71 @@ def _history(contact, rag_changes, checks, decision, feedback, disagreements):
     events = [(contact.received_at, "Contact received", contact.referrer_name, "")]
     for change in rag_changes:
         to = Contact.Rag(change.to_rag).label
-        what = f"Rated {to.lower()}" if not change.from_rag else f"Rating changed from {Contact.Rag(change.from_rag).label.lower()} to {to.lower()}"
+        what = (
+            f"Rated {to.lower()}"
+            if not change.from_rag
+            else f"Rating changed from {Contact.Rag(change.from_rag).label.lower()} to {to.lower()}"
+        )
         events.append((change.changed_at, what, change.changed_by.display_name, change.rationale))
     for check in checks:
-        events.append((check.requested_at, f"{check.get_kind_display()} check requested", check.requested_by.display_name, ""))
+        events.append(
+            (check.requested_at, f"{check.get_kind_display()} check requested", check.requested_by.display_name, "")
+        )
         if check.responded_at:
             who = check.responded_by.display_name if check.responded_by else "Answered from the records"
-            events.append((check.responded_at, f"{check.get_kind_display()} check answered: {check.get_result_display()}", who, check.response))
+            events.append(
+                (
+                    check.responded_at,
+                    f"{check.get_kind_display()} check answered: {check.get_result_display()}",
+                    who,
+                    check.response,
+                )
+            )
     if decision:
-        events.append((decision.decided_at, f"Decision recorded: {decision.get_outcome_display()}", decision.decided_by.display_name, decision.rationale))
+        events.append(
+            (
+                decision.decided_at,
+                f"Decision recorded: {decision.get_outcome_display()}",
+                decision.decided_by.display_name,
+                decision.rationale,
+            )
+        )
         if decision.authorised_at:
             events.append((decision.authorised_at, "Decision authorised", decision.authorised_by.display_name, ""))
     for item in feedback:
-        events.append((item.sent_at, "Feedback sent to the referrer", item.sent_by.display_name, f"{item.outcome} {item.reasons}"))
+        events.append(
+            (item.sent_at, "Feedback sent to the referrer", item.sent_by.display_name, f"{item.outcome} {item.reasons}")
+        )
     for disagreement in disagreements:
-        events.append((disagreement.raised_at, "Referrer challenged the decision", disagreement.raised_by.display_name, disagreement.reason))
+        events.append(
+            (
+                disagreement.raised_at,
+                "Referrer challenged the decision",
+                disagreement.raised_by.display_name,
+                disagreement.reason,
+            )
+        )
         for answer in disagreement.responses.all():
-            events.append((answer.responded_at, f"Response at {answer.get_stage_display().lower()} stage", answer.responded_by.display_name, answer.response))
+            events.append(
+                (
+                    answer.responded_at,
+                    f"Response at {answer.get_stage_display().lower()} stage",
+                    answer.responded_by.display_name,
+                    answer.response,
+                )
+            )
         if disagreement.resolved_at:
             events.append((disagreement.resolved_at, "Challenge resolved", "", disagreement.resolution))
     events.sort(key=lambda e: e[0])
     nbsp = "\u00a0"  # keep "23 Nov 2026" on one line in a narrow column
     return [
-        {"when": when, "day": nbsp.join(f"{timezone.localtime(when):%d %b %Y}".lstrip("0").split()), "what": what, "who": who, "detail": detail}
+        {
+            "when": when,
+            "day": nbsp.join(f"{timezone.localtime(when):%d %b %Y}".lstrip("0").split()),
+            "what": what,
+            "who": who,
+            "detail": detail,
+        }
         for when, what, who, detail in events
     ]
 
@@ -711,7 +764,11 @@ def _disagreements(request, contact, bound):
             {
                 "number": stage.value,
                 "label": stage.label,
-                "state": "done" if stage < d.stage or (stage == d.stage and not is_open) else "current" if stage == d.stage else "later",
+                "state": "done"
+                if stage < d.stage or (stage == d.stage and not is_open)
+                else "current"
+                if stage == d.stage
+                else "later",
                 "responses": [a for a in answers if a.stage == stage],
             }
             for stage in STAGES
@@ -794,7 +851,9 @@ def contact_rag(request, pk):
     form = RagForm(request.POST, prefix="rag")
     if form.is_valid():
         try:
-            services.set_rag(contact=contact, by=request.user, rag=form.cleaned_data["rag"], rationale=form.cleaned_data["rationale"])
+            services.set_rag(
+                contact=contact, by=request.user, rag=form.cleaned_data["rag"], rationale=form.cleaned_data["rationale"]
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -928,7 +987,9 @@ def contact_feedback(request, pk):
 
 @login_required
 def contact_challenge(request, pk):
-    contact, view, refusal = _open_contact(request, pk, what="page:contact-challenge", full=False, log=request.method == "GET")
+    contact, view, refusal = _open_contact(
+        request, pk, what="page:contact-challenge", full=False, log=request.method == "GET"
+    )
     if refusal:
         return refusal
     if contact.referrer_user_id != request.user.pk:
@@ -968,7 +1029,9 @@ def disagreement_respond(request, pk, d_pk):
     form = DisagreementResponseForm(request.POST, prefix=f"respond-{disagreement.pk}")
     if form.is_valid():
         try:
-            services.respond_to_disagreement(disagreement=disagreement, by=request.user, response=form.cleaned_data["response"])
+            services.respond_to_disagreement(
+                disagreement=disagreement, by=request.user, response=form.cleaned_data["response"]
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -1001,7 +1064,9 @@ def disagreement_resolve(request, pk, d_pk):
     form = ResolveForm(request.POST, prefix=f"resolve-{disagreement.pk}")
     if form.is_valid():
         try:
-            services.resolve_disagreement(disagreement=disagreement, by=request.user, resolution=form.cleaned_data["resolution"])
+            services.resolve_disagreement(
+                disagreement=disagreement, by=request.user, resolution=form.cleaned_data["resolution"]
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -14,16 +14,26 @@ def assessment_world():
     world = front_door_world()
     world.child = ChildFactory(first_name="Robin", last_name="Marchbank")
     world.cin = InvolvementFactory(
-        child=world.child, agency=world.csc, kind=Involvement.Kind.CIN, allocated_worker=world.csc_worker,
-        team=world.csc_team, start=timezone.localdate() - timedelta(days=10),
+        child=world.child,
+        agency=world.csc,
+        kind=Involvement.Kind.CIN,
+        allocated_worker=world.csc_worker,
+        team=world.csc_team,
+        start=timezone.localdate() - timedelta(days=10),
     )
     world.yj = InvolvementFactory(
-        child=world.child, agency=world.cyjs, kind=Involvement.Kind.YJ_COURT_ORDER, allocated_worker=world.cyjs_worker,
-        team=world.cyjs_team, start=timezone.localdate() - timedelta(days=30),
+        child=world.child,
+        agency=world.cyjs,
+        kind=Involvement.Kind.YJ_COURT_ORDER,
+        allocated_worker=world.cyjs_worker,
+        team=world.cyjs_team,
+        start=timezone.localdate() - timedelta(days=30),
     )
     # A child known only to CSC: CYJS cannot see them.
     world.csc_only_child = ChildFactory(first_name="Avery", last_name="Pennick")
-    InvolvementFactory(child=world.csc_only_child, agency=world.csc, kind=Involvement.Kind.CIN, allocated_worker=world.csc_worker)
+    InvolvementFactory(
+        child=world.csc_only_child, agency=world.csc, kind=Involvement.Kind.CIN, allocated_worker=world.csc_worker
+    )
     return world
 
 

@@ -24,16 +24,22 @@ def conference_world():
     """front_door_world plus an independent chair, a police officer and a health visitor who use the system,
     and a child open to CSC (allocated to the CSC practitioner) and known to CYJS."""
     w = front_door_world()
-    w.chair = UserFactory(role=Role.CONFERENCE_CHAIR, agency=w.csc, first_name="Chris", last_name="Chairperson", username="conf.chair")
+    w.chair = UserFactory(
+        role=Role.CONFERENCE_CHAIR, agency=w.csc, first_name="Chris", last_name="Chairperson", username="conf.chair"
+    )
     w.child = ChildFactory(first_name="Alex", last_name="Examplechild")
     w.csc_involvement = InvolvementFactory(
         child=w.child, agency=w.csc, kind=Involvement.Kind.CIN, allocated_worker=w.csc_worker, team=w.csc_team
     )
-    w.cyjs_involvement = InvolvementFactory(child=w.child, agency=w.cyjs, kind=Involvement.Kind.YJ_PREVENTION, allocated_worker=w.cyjs_worker)
+    w.cyjs_involvement = InvolvementFactory(
+        child=w.child, agency=w.cyjs, kind=Involvement.Kind.YJ_PREVENTION, allocated_worker=w.cyjs_worker
+    )
     return w
 
 
-def substantiated_enquiry(w, *, child=None, discussion_held_at=None, outcome=Section47Enquiry.Outcome.SUBSTANTIATED, icpc=True):
+def substantiated_enquiry(
+    w, *, child=None, discussion_held_at=None, outcome=Section47Enquiry.Outcome.SUBSTANTIATED, icpc=True
+):
     """A held strategy discussion (with participants), its section 47 enquiry and the running `icpc` clock."""
     child = child or w.child
     held_at = discussion_held_at or timezone.now() - timedelta(days=3)
@@ -53,7 +59,9 @@ def substantiated_enquiry(w, *, child=None, discussion_held_at=None, outcome=Sec
         (w.teacher.display_name, "Example Primary School", Capacity.EDUCATION, w.teacher),
         ("Jo Parent", "", Capacity.PARENT_OR_CARER, None),
     ):
-        Participant.objects.create(strategy_discussion=discussion, name=name, organisation=organisation, capacity=capacity, user=user)
+        Participant.objects.create(
+            strategy_discussion=discussion, name=name, organisation=organisation, capacity=capacity, user=user
+        )
     concluded = outcome != ""
     enquiry = Section47Enquiry.objects.create(
         child=child,
@@ -74,14 +82,20 @@ def arranged_initial(w, enquiry=None, **kwargs):
     enquiry = enquiry or substantiated_enquiry(w)
     kwargs.setdefault("scheduled_for", timezone.now() - timedelta(hours=3))
     kwargs.setdefault("chair", w.chair)
-    return services.arrange_conference(child=enquiry.child, by=w.csc_worker, kind=ChildProtectionConference.Kind.INITIAL,
-                                       enquiry=enquiry, **kwargs)
+    return services.arrange_conference(
+        child=enquiry.child, by=w.csc_worker, kind=ChildProtectionConference.Kind.INITIAL, enquiry=enquiry, **kwargs
+    )
 
 
 def attendance_all(conference, *, report=True):
     return [
-        {"participant_id": p.pk, "attended": True, "sent_apologies": False, "report_received": report,
-         "report_shared_with_parents": True if report else None}
+        {
+            "participant_id": p.pk,
+            "attended": True,
+            "sent_apologies": False,
+            "report_received": report,
+            "report_shared_with_parents": True if report else None,
+        }
         for p in conference.participants.all()
     ]
 

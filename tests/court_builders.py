@@ -18,7 +18,11 @@ def court_world(**authority_fields):
     w.cyjs_senior = UserFactory(role=Role.SENIOR_MANAGER, agency=w.cyjs, first_name="Sid", last_name="Seniorcyjs")
     w.child = ChildFactory(first_name="Jordan", last_name="Examplechild")
     w.cyjs_involvement = InvolvementFactory(
-        child=w.child, agency=w.cyjs, kind=Involvement.Kind.YJ_COURT_ORDER, allocated_worker=w.cyjs_worker, team=w.cyjs_team
+        child=w.child,
+        agency=w.cyjs,
+        kind=Involvement.Kind.YJ_COURT_ORDER,
+        allocated_worker=w.cyjs_worker,
+        team=w.cyjs_team,
     )
     w.csc_involvement = InvolvementFactory(
         child=w.child, agency=w.csc, kind=Involvement.Kind.CIN, allocated_worker=w.csc_worker, team=w.csc_team
@@ -36,7 +40,11 @@ def somerset_protocol(authority, **fields):
 def make_looked_after(w, child=None, *, worker=None, legal_basis=Involvement.LegalBasis.SECTION_20):
     """An open CSC looked-after involvement (s20 unless `legal_basis` says otherwise), allocated to the CSC worker."""
     return InvolvementFactory(
-        child=child or w.child, agency=w.csc, kind=Involvement.Kind.CLA, allocated_worker=worker or w.csc_worker, team=w.csc_team,
+        child=child or w.child,
+        agency=w.csc,
+        kind=Involvement.Kind.CLA,
+        allocated_worker=worker or w.csc_worker,
+        team=w.csc_team,
         legal_basis=legal_basis,
     )
 
@@ -53,5 +61,9 @@ def remand(w, kind="local_authority", *, child=None, days_ago=0, **kwargs):
     if kind == "youth_detention":
         kwargs.setdefault("establishment", "sch")
     return services.start_remand(
-        child=child or w.child, by=w.cyjs_worker, kind=kind, started_on=timezone.localdate() - timedelta(days=days_ago), **kwargs
+        child=child or w.child,
+        by=w.cyjs_worker,
+        kind=kind,
+        started_on=timezone.localdate() - timedelta(days=days_ago),
+        **kwargs,
     )

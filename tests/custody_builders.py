@@ -25,15 +25,29 @@ def custody_world(**authority_fields):
         for name, value in authority_fields.items():
             setattr(w.authority, name, value)
         w.authority.save()
-    w.duty = UserFactory(agency=w.cyjs, team=w.cyjs_team, line_manager=w.cyjs_manager, first_name="Dee", last_name="Dutyworker",
-                         job_title="CYJS duty worker")
+    w.duty = UserFactory(
+        agency=w.cyjs,
+        team=w.cyjs_team,
+        line_manager=w.cyjs_manager,
+        first_name="Dee",
+        last_name="Dutyworker",
+        job_title="CYJS duty worker",
+    )
     w.cyjs_senior = UserFactory(agency=w.cyjs, role=Role.SENIOR_MANAGER, first_name="Sian", last_name="Senior")
     w.cyjs_head = UserFactory(agency=w.cyjs, role=Role.HEAD_OF_SERVICE, first_name="Hari", last_name="Head")
     w.police_agency = AgencyFactory(authority=w.authority, kind=Agency.Kind.POLICE, name="Testshire Police")
     w.police = UserFactory(agency=w.police_agency, first_name="Pat", last_name="Constable")
-    w.child = ChildFactory(first_name="Jordan", last_name="Examplechild", date_of_birth=timezone.localdate() - timedelta(days=15 * 365 + 100))
+    w.child = ChildFactory(
+        first_name="Jordan",
+        last_name="Examplechild",
+        date_of_birth=timezone.localdate() - timedelta(days=15 * 365 + 100),
+    )
     w.cyjs_involvement = InvolvementFactory(
-        child=w.child, agency=w.cyjs, kind=Involvement.Kind.YJ_DIVERSION, allocated_worker=w.cyjs_worker, team=w.cyjs_team
+        child=w.child,
+        agency=w.cyjs,
+        kind=Involvement.Kind.YJ_DIVERSION,
+        allocated_worker=w.cyjs_worker,
+        team=w.cyjs_team,
     )
     return w
 
@@ -41,7 +55,12 @@ def custody_world(**authority_fields):
 def open_to_csc(w, *, kind=Involvement.Kind.CIN, allocated=True, end=None):
     """The child open to (or recently closed by) CSC; allocated to the CSC practitioner by default."""
     return InvolvementFactory(
-        child=w.child, agency=w.csc, kind=kind, allocated_worker=w.csc_worker if allocated else None, team=w.csc_team, end=end
+        child=w.child,
+        agency=w.csc,
+        kind=kind,
+        allocated_worker=w.csc_worker if allocated else None,
+        team=w.csc_team,
+        end=end,
     )
 
 

@@ -38,8 +38,12 @@ def custody_kwargs(custody):
 
 def review(w, *, by=None, days_ago=1, **overrides):
     values = dict(
-        child=w.child, by=by or w.csc_worker, held_on=timezone.localdate() - timedelta(days=days_ago), child_attended=True,
-        decisions="Stay in the secure children's home; education plan agreed", chair_name="Ira Reviewer",
+        child=w.child,
+        by=by or w.csc_worker,
+        held_on=timezone.localdate() - timedelta(days=days_ago),
+        child_attended=True,
+        decisions="Stay in the secure children's home; education plan agreed",
+        chair_name="Ira Reviewer",
         **custody_kwargs(w.custody),
     )
     values.update(overrides)
@@ -48,8 +52,12 @@ def review(w, *, by=None, days_ago=1, **overrides):
 
 def visit(w, kind="statutory", *, by=None, days_ago=1, **overrides):
     values = dict(
-        child=w.child, by=by or w.csc_worker, kind=kind, visited_on=timezone.localdate() - timedelta(days=days_ago),
-        csc_visitor="Casey Socialworker", **custody_kwargs(w.custody),
+        child=w.child,
+        by=by or w.csc_worker,
+        kind=kind,
+        visited_on=timezone.localdate() - timedelta(days=days_ago),
+        csc_visitor="Casey Socialworker",
+        **custody_kwargs(w.custody),
     )
     if kind == "joint":
         values["cyjs_visitor"] = "Jo Youthworker"
@@ -59,8 +67,11 @@ def visit(w, kind="statutory", *, by=None, days_ago=1, **overrides):
 
 def bail_review(w, *, by=None, days_ago=0, could=False, **overrides):
     values = dict(
-        remand=w.remand, by=by or w.cyjs_worker, reviewed_on=timezone.localdate() - timedelta(days=days_ago),
-        bail_could_be_offered=could, package_proposed="Live with an aunt; bail supervision and support" if could else "",
+        remand=w.remand,
+        by=by or w.cyjs_worker,
+        reviewed_on=timezone.localdate() - timedelta(days=days_ago),
+        bail_could_be_offered=could,
+        package_proposed="Live with an aunt; bail supervision and support" if could else "",
     )
     values.update(overrides)
     return services.record_bail_package_review(**values)

@@ -149,16 +149,30 @@ def front_door_world():
     from types import SimpleNamespace
 
     csc, mash, cyjs = authority_with_agencies()
-    mash_worker, mash_team, mash_manager = worker_in_new_team(mash, role=Role.MASH_WORKER, manager_role=Role.MASH_MANAGER)
+    mash_worker, mash_team, mash_manager = worker_in_new_team(
+        mash, role=Role.MASH_WORKER, manager_role=Role.MASH_MANAGER
+    )
     csc_worker, csc_team, csc_manager = worker_in_new_team(csc)
     cyjs_worker, cyjs_team, cyjs_manager = worker_in_new_team(cyjs)
     school = AgencyFactory(authority=csc.authority, kind=Agency.Kind.EDUCATION, name="Example Primary School")
     return SimpleNamespace(
-        authority=csc.authority, csc=csc, mash=mash, cyjs=cyjs, school=school,
-        mash_worker=mash_worker, mash_team=mash_team, mash_manager=mash_manager,
-        csc_worker=csc_worker, csc_team=csc_team, csc_manager=csc_manager,
-        cyjs_worker=cyjs_worker, cyjs_team=cyjs_team, cyjs_manager=cyjs_manager,
-        teacher=UserFactory(agency=school, first_name="Terry", last_name="Teacher", job_title="Designated safeguarding lead"),
+        authority=csc.authority,
+        csc=csc,
+        mash=mash,
+        cyjs=cyjs,
+        school=school,
+        mash_worker=mash_worker,
+        mash_team=mash_team,
+        mash_manager=mash_manager,
+        csc_worker=csc_worker,
+        csc_team=csc_team,
+        csc_manager=csc_manager,
+        cyjs_worker=cyjs_worker,
+        cyjs_team=cyjs_team,
+        cyjs_manager=cyjs_manager,
+        teacher=UserFactory(
+            agency=school, first_name="Terry", last_name="Teacher", job_title="Designated safeguarding lead"
+        ),
         service=UserFactory(role=Role.SERVICE_ACCOUNT, agency=school),
         senior=UserFactory(role=Role.SENIOR_MANAGER, agency=mash),
         head=UserFactory(role=Role.HEAD_OF_SERVICE, agency=mash),

@@ -39,7 +39,11 @@ def hsb_world(*, age=13, name=None, born_on=None):
         w.authority.name = name
         w.authority.save(update_fields=["name"])
     w.today = timezone.localdate()
-    w.child = ChildFactory(first_name="Robin", last_name="Examplechild", date_of_birth=born_on or born_for_age(age, w.today - timedelta(days=200)))
+    w.child = ChildFactory(
+        first_name="Robin",
+        last_name="Examplechild",
+        date_of_birth=born_on or born_for_age(age, w.today - timedelta(days=200)),
+    )
     w.csc_involvement = InvolvementFactory(
         child=w.child, agency=w.csc, kind=Involvement.Kind.CIN, allocated_worker=w.csc_worker, team=w.csc_team
     )
@@ -52,8 +56,11 @@ def hsb_world(*, age=13, name=None, born_on=None):
 
 def request(w, **overrides):
     values = dict(
-        child=w.child, by=w.csc_worker, requested_on=w.today - timedelta(days=150),
-        behaviour_last_on=w.today - timedelta(days=160), lives_in_authority=True,
+        child=w.child,
+        by=w.csc_worker,
+        requested_on=w.today - timedelta(days=150),
+        behaviour_last_on=w.today - timedelta(days=160),
+        lives_in_authority=True,
         concerns="Touched a younger cousin at a family party; the cousin was upset.",
     )
     values.update(overrides)
@@ -63,8 +70,12 @@ def request(w, **overrides):
 def consulted(w, **overrides):
     c = request(w, **overrides)
     return services.record_hub_consultation(
-        consultation=c, by=w.cyjs_manager, expected_version=c.version, held_on=w.today - timedelta(days=140),
-        hackett=Hackett.PROBLEMATIC, outcome="Pattern mapping, then an AIM assessment.",
+        consultation=c,
+        by=w.cyjs_manager,
+        expected_version=c.version,
+        held_on=w.today - timedelta(days=140),
+        hackett=Hackett.PROBLEMATIC,
+        outcome="Pattern mapping, then an AIM assessment.",
     )
 
 
@@ -76,7 +87,9 @@ def mapped(w, **overrides):
 def aim_started(w, *, first_meeting=None, **overrides):
     c = mapped(w, **overrides)
     return services.start_aim_assessment(
-        consultation=c, by=w.cyjs_manager, aim_practitioner=w.cyjs_worker,
+        consultation=c,
+        by=w.cyjs_manager,
+        aim_practitioner=w.cyjs_worker,
         first_meeting_with_child_on=first_meeting or w.today - timedelta(days=120),
     )
 
@@ -95,6 +108,9 @@ def quality_assured(w, **overrides):
 def planned(w, **overrides):
     c = quality_assured(w, **overrides)
     return services.record_planning_meeting(
-        consultation=c, by=w.cyjs_manager, held_on=w.today - timedelta(days=5),
-        areas_of_work="Healthy relationships work with the child; safety plan at home.", review_on=w.today + timedelta(days=60),
+        consultation=c,
+        by=w.cyjs_manager,
+        held_on=w.today - timedelta(days=5),
+        areas_of_work="Healthy relationships work with the child; safety plan at home.",
+        review_on=w.today + timedelta(days=60),
     )

@@ -38,16 +38,29 @@ def incidents_world(*, la_code=None):
     w.csc_head = UserFactory(agency=w.csc, role=Role.HEAD_OF_SERVICE, first_name="Hana", last_name="Headley")
     w.police_agency = AgencyFactory(authority=w.authority, kind=Agency.Kind.POLICE, name="Testshire Police")
     w.police = UserFactory(agency=w.police_agency, first_name="Pat", last_name="Constable")
-    w.child = ChildFactory(first_name="Jordan", last_name="Examplechild", date_of_birth=timezone.localdate() - timedelta(days=15 * 365 + 100))
+    w.child = ChildFactory(
+        first_name="Jordan",
+        last_name="Examplechild",
+        date_of_birth=timezone.localdate() - timedelta(days=15 * 365 + 100),
+    )
     w.cyjs_involvement = InvolvementFactory(
-        child=w.child, agency=w.cyjs, kind=Involvement.Kind.YJ_COURT_ORDER, allocated_worker=w.cyjs_worker, team=w.cyjs_team
+        child=w.child,
+        agency=w.cyjs,
+        kind=Involvement.Kind.YJ_COURT_ORDER,
+        allocated_worker=w.cyjs_worker,
+        team=w.cyjs_team,
     )
     return w
 
 
 def open_to_csc(w, child=None, *, end=None):
     return InvolvementFactory(
-        child=child or w.child, agency=w.csc, kind=Involvement.Kind.CIN, allocated_worker=w.csc_worker, team=w.csc_team, end=end
+        child=child or w.child,
+        agency=w.csc,
+        kind=Involvement.Kind.CIN,
+        allocated_worker=w.csc_worker,
+        team=w.csc_team,
+        end=end,
     )
 
 

@@ -22,19 +22,31 @@ def intake_world():
     CSC practitioner), whom CYJS cannot see: Casey Newcomer, with an address and postcode on the record."""
     w = custody_world()
     w.csc_child = ChildFactory(
-        first_name="Casey", last_name="Newcomer", date_of_birth=born(14),
-        address="1 Example Row, Exampletown", postcode="ZZ9 9ZZ",
+        first_name="Casey",
+        last_name="Newcomer",
+        date_of_birth=born(14),
+        address="1 Example Row, Exampletown",
+        postcode="ZZ9 9ZZ",
     )
     w.csc_involvement = InvolvementFactory(
-        child=w.csc_child, agency=w.csc, kind=Involvement.Kind.CIN, allocated_worker=w.csc_worker, team=w.csc_team,
+        child=w.csc_child,
+        agency=w.csc,
+        kind=Involvement.Kind.CIN,
+        allocated_worker=w.csc_worker,
+        team=w.csc_team,
     )
     return w
 
 
 def identity(w=None, **overrides):
     """The details a worker types for Casey (a lower-case first name, no address): they match the CSC record."""
-    values = dict(first_name="casey", last_name="Newcomer", date_of_birth=w.csc_child.date_of_birth if w else born(14),
-                  address="", postcode="")
+    values = dict(
+        first_name="casey",
+        last_name="Newcomer",
+        date_of_birth=w.csc_child.date_of_birth if w else born(14),
+        address="",
+        postcode="",
+    )
     values.update(overrides)
     return services.clean_identity(**values)
 
@@ -48,7 +60,11 @@ def stranger(**overrides):
 
 def notification(w=None, **overrides):
     """An API body: the police tell CYJS of a child in custody."""
-    child = {"first_name": "Casey", "last_name": "Newcomer", "date_of_birth": (w.csc_child.date_of_birth if w else born(14)).isoformat()}
+    child = {
+        "first_name": "Casey",
+        "last_name": "Newcomer",
+        "date_of_birth": (w.csc_child.date_of_birth if w else born(14)).isoformat(),
+    }
     body = {
         "child": child,
         "arrested_at": (timezone.now() - timedelta(hours=3)).isoformat(),

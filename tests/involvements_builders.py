@@ -28,6 +28,8 @@ def held_world(*, ended=False, **world):
 
 def close(w, involvement=None, *, by=None, **overrides):
     involvement = involvement or w.csc_involvement
-    values = dict(by=by or w.csc_worker, closed_on=timezone.localdate(), reason="Plan outcomes met; stepping down to early help")
+    values = dict(
+        by=by or w.csc_worker, closed_on=timezone.localdate(), reason="Plan outcomes met; stepping down to early help"
+    )
     values.update(overrides)
     return services.close_involvement(involvement, **values)

@@ -53,23 +53,38 @@ def joint_world(*, somerset=False, cyjs_started_on=CYJS_STARTED, jointly=True, n
     w.cyjs_involvement = None
     if jointly:
         w.cyjs_involvement = InvolvementFactory(
-            child=w.child, agency=w.cyjs, kind=Involvement.Kind.YJ_COURT_ORDER, allocated_worker=w.cyjs_worker,
-            team=w.cyjs_team, start=cyjs_started_on,
+            child=w.child,
+            agency=w.cyjs,
+            kind=Involvement.Kind.YJ_COURT_ORDER,
+            allocated_worker=w.cyjs_worker,
+            team=w.cyjs_team,
+            start=cyjs_started_on,
         )
     return w
 
 
-def decide(w, *, by=None, lead=None, reasons="CYJS supervises the court order; no child protection concerns", decided_on=None):
+def decide(
+    w, *, by=None, lead=None, reasons="CYJS supervises the court order; no child protection concerns", decided_on=None
+):
     return services.decide_lead_agency(
-        child=w.child, by=by or w.csc_manager, lead_agency=lead or w.cyjs, reasons=reasons,
+        child=w.child,
+        by=by or w.csc_manager,
+        lead_agency=lead or w.cyjs,
+        reasons=reasons,
         decided_on=decided_on or timezone.localdate() - timedelta(days=1),
     )
 
 
-def plan(w, decision, *, by=None, held_on=None, task_split="CYJS: order work. CSC: family support and CIN visits", **extra):
+def plan(
+    w, decision, *, by=None, held_on=None, task_split="CYJS: order work. CSC: family support and CIN visits", **extra
+):
     return services.record_planning_meeting(
-        decision=decision, by=by or w.cyjs_worker, expected_version=decision.version,
-        held_on=held_on or timezone.localdate(), task_split=task_split, **extra,
+        decision=decision,
+        by=by or w.cyjs_worker,
+        expected_version=decision.version,
+        held_on=held_on or timezone.localdate(),
+        task_split=task_split,
+        **extra,
     )
 
 

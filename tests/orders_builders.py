@@ -23,8 +23,15 @@ def born_for_age(age, on):
     return on - relativedelta(years=age) - timedelta(days=40)
 
 
-def orders_world(*, somerset=False, age=15, csc_kind=Involvement.Kind.CIN, made_days_ago=10, name=None,
-                 legal_basis=Involvement.LegalBasis.SECTION_20):
+def orders_world(
+    *,
+    somerset=False,
+    age=15,
+    csc_kind=Involvement.Kind.CIN,
+    made_days_ago=10,
+    name=None,
+    legal_basis=Involvement.LegalBasis.SECTION_20,
+):
     """front_door_world plus a police officer, a CYJS head of service and a child open to CSC
     (allocated to the CSC practitioner, `csc_kind`; None for not known) and to CYJS. A looked-after
     `csc_kind` has `legal_basis` (s20 unless said otherwise; "" for not recorded)."""
@@ -45,7 +52,11 @@ def orders_world(*, somerset=False, age=15, csc_kind=Involvement.Kind.CIN, made_
     w.child = ChildFactory(first_name="Sam", last_name="Examplechild", date_of_birth=born_for_age(age, w.made_on))
     if csc_kind:
         w.csc_involvement = InvolvementFactory(
-            child=w.child, agency=w.csc, kind=csc_kind, allocated_worker=w.csc_worker, team=w.csc_team,
+            child=w.child,
+            agency=w.csc,
+            kind=csc_kind,
+            allocated_worker=w.csc_worker,
+            team=w.csc_team,
             legal_basis=legal_basis if csc_kind == Involvement.Kind.CLA else "",
         )
     w.cyjs_involvement = InvolvementFactory(
@@ -79,9 +90,15 @@ def somerset_custody_world(**kwargs):
     return w
 
 
-def tell_release(w, order, items, *, by=None, told_on=None, told_by="Jo Youthworker, youth justice worker", version=None):
+def tell_release(
+    w, order, items, *, by=None, told_on=None, told_by="Jo Youthworker, youth justice worker", version=None
+):
     """Record that the child was told `items` (codes of services.RELEASE_ITEMS) about release."""
     return services.record_release_information(
-        order=order, by=by or w.cyjs_worker, expected_version=order.version if version is None else version,
-        items=items, told_on=told_on or timezone.localdate(), told_by=told_by,
+        order=order,
+        by=by or w.cyjs_worker,
+        expected_version=order.version if version is None else version,
+        items=items,
+        told_on=told_on or timezone.localdate(),
+        told_by=told_by,
     )

@@ -21,26 +21,38 @@ def prevention_world(age=14):
     """front_door_world plus a CYJS prevention worker (in the CYJS team), a police officer who uses the
     system and a child of `age` known to CYJS (an earlier, closed diversion involvement, so CYJS sees them)."""
     w = front_door_world()
-    w.prevention_worker = UserFactory(agency=w.cyjs, team=w.cyjs_team, line_manager=w.cyjs_manager,
-                                      first_name="Priya", last_name="Preventionworker", job_title="Prevention social worker")
+    w.prevention_worker = UserFactory(
+        agency=w.cyjs,
+        team=w.cyjs_team,
+        line_manager=w.cyjs_manager,
+        first_name="Priya",
+        last_name="Preventionworker",
+        job_title="Prevention social worker",
+    )
     w.police_agency = AgencyFactory(authority=w.authority, kind=Agency.Kind.POLICE, name="Testshire Police")
     w.police = UserFactory(agency=w.police_agency, first_name="Pat", last_name="Constable")
     w.child = ChildFactory(first_name="Riley", last_name="Examplechild", date_of_birth=born_years_ago(age))
     w.cyjs_involvement = InvolvementFactory(
-        child=w.child, agency=w.cyjs, kind=Involvement.Kind.OTHER, allocated_worker=w.cyjs_worker, team=w.cyjs_team,
+        child=w.child,
+        agency=w.cyjs,
+        kind=Involvement.Kind.OTHER,
+        allocated_worker=w.cyjs_worker,
+        team=w.cyjs_team,
     )
     return w
 
 
 def open_to_csc(w, *, kind=Involvement.Kind.CIN, allocated=True):
-    return InvolvementFactory(child=w.child, agency=w.csc, kind=kind, allocated_worker=w.csc_worker if allocated else None,
-                              team=w.csc_team)
+    return InvolvementFactory(
+        child=w.child, agency=w.csc, kind=kind, allocated_worker=w.csc_worker if allocated else None, team=w.csc_team
+    )
 
 
 def unshared_protocol(authority):
     """An authority (Somerset-like, somerset-vs-lancashire §5.3) whose protocol does not share prevention with CSC."""
     return JointWorkingProtocol.objects.create(
-        authority=authority, csc_reads=[s for s in DEFAULT_CSC_READS if s != "prevention"],
+        authority=authority,
+        csc_reads=[s for s in DEFAULT_CSC_READS if s != "prevention"],
     )
 
 
@@ -58,13 +70,25 @@ def referral(w, *, by=None, child=None, **overrides):
 
 
 def diversion(w, **overrides):
-    return referral(w, **{"route": "diversion", "source": "police", "referrer_name": "PC Pat Constable",
-                          "reasons": "Shoplifting; first offence.", **overrides})
+    return referral(
+        w,
+        **{
+            "route": "diversion",
+            "source": "police",
+            "referrer_name": "PC Pat Constable",
+            "reasons": "Shoplifting; first offence.",
+            **overrides,
+        },
+    )
 
 
 def screen(w, ref, *, by=None, **overrides):
     ref.refresh_from_db()
-    values = dict(expected_version=ref.version, outcome="nfa", outcome_reasons="Screened with the school; signposted to youth club.")
+    values = dict(
+        expected_version=ref.version,
+        outcome="nfa",
+        outcome_reasons="Screened with the school; signposted to youth club.",
+    )
     values.update(overrides)
     return services.screen_referral(referral=ref, by=by or w.cyjs_worker, **values)
 

@@ -32,7 +32,9 @@ def w():
     w = sentence_world()
     w.contact = ContactFactory(child=w.child, agency=w.mash)  # open: MASH sees the child (rule 3)
     start_clock(DECISION, w.contact, child=w.child, agency=w.mash)
-    w.youth_justice = list(Deadline.objects.filter(child=w.child, rule_code__in=YOUTH_JUSTICE_CLOCKS).select_related("rule"))
+    w.youth_justice = list(
+        Deadline.objects.filter(child=w.child, rule_code__in=YOUTH_JUSTICE_CLOCKS).select_related("rule")
+    )
     assert {d.rule_code for d in w.youth_justice} == YOUTH_JUSTICE_CLOCKS
     return w
 

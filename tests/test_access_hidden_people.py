@@ -38,7 +38,9 @@ def w():
 
 
 def sibling_of(child, sibling, *, first_name, last_name, date_of_birth=date(2015, 6, 7)):
-    person = PersonFactory(first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, child_record=sibling)
+    person = PersonFactory(
+        first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, child_record=sibling
+    )
     return RelationshipFactory(child=child, person=person, kind=Relationship.Kind.SIBLING)
 
 
@@ -56,8 +58,12 @@ def household(w):
     h = type("Household", (), {})()
     h.child = ChildFactory(first_name="Jordan", last_name="Examplechild")
     InvolvementFactory(child=h.child, agency=w.csc, allocated_worker=w.csc_worker, team=w.csc_team)
-    InvolvementFactory(child=h.child, agency=w.cyjs, kind=Involvement.Kind.YJ_PREVENTION, allocated_worker=w.cyjs_worker)
-    h.restricted = ChildFactory(first_name="Rowan", last_name="Hiddenchild", restricted=True, date_of_birth=date(2016, 1, 2))
+    InvolvementFactory(
+        child=h.child, agency=w.cyjs, kind=Involvement.Kind.YJ_PREVENTION, allocated_worker=w.cyjs_worker
+    )
+    h.restricted = ChildFactory(
+        first_name="Rowan", last_name="Hiddenchild", restricted=True, date_of_birth=date(2016, 1, 2)
+    )
     InvolvementFactory(child=h.restricted, agency=w.csc, allocated_worker=w.csc_manager)
     h.csc_only = ChildFactory(first_name="Casey", last_name="Cscchild", date_of_birth=date(2013, 2, 3))
     InvolvementFactory(child=h.csc_only, agency=w.csc)
@@ -65,7 +71,8 @@ def household(w):
     InvolvementFactory(child=h.cyjs_known, agency=w.cyjs)
     InvolvementFactory(child=h.cyjs_known, agency=w.csc)
     RelationshipFactory(
-        child=h.child, kind=Relationship.Kind.PARENT,
+        child=h.child,
+        kind=Relationship.Kind.PARENT,
         person=PersonFactory(first_name="Morgan", last_name="Parentadult", date_of_birth=date(1985, 4, 5)),
     )
     sibling_of(h.child, h.restricted, first_name="Rowan", last_name="Hiddenchild", date_of_birth=date(2016, 1, 2))
@@ -99,13 +106,21 @@ def test_a_sibling_known_only_to_csc_is_hidden_from_cyjs_on_the_page_and_api(w, 
     assert answer.status_code == 200
     rows = answer.json()["household"]
     hidden = [r for r in rows if r["hidden"]]
-    assert hidden == [
-        {"kind": "sibling", "name": None, "lives_with_child": True, "child_id": None, "hidden": True},
-    ] * 2
+    assert (
+        hidden
+        == [
+            {"kind": "sibling", "name": None, "lives_with_child": True, "child_id": None, "hidden": True},
+        ]
+        * 2
+    )
     shown = {r["name"]: r for r in rows if not r["hidden"]}
     assert shown["Jesse Bothchild"]["child_id"] == household.cyjs_known.pk
     assert shown["Morgan Parentadult"] == {
-        "kind": "parent", "name": "Morgan Parentadult", "lives_with_child": True, "child_id": None, "hidden": False,
+        "kind": "parent",
+        "name": "Morgan Parentadult",
+        "lives_with_child": True,
+        "child_id": None,
+        "hidden": False,
     }
     for text in ("Casey", "Cscchild", "Rowan", "Hiddenchild", "2013-02-03", "2016-01-02"):
         assert text not in answer.content.decode()
@@ -147,9 +162,15 @@ def test_the_schema_says_a_household_member_may_be_hidden(w):
 
 def child_form(**changes):
     data = {
-        "first_name": "Sasha", "last_name": "Newchild", "is_born": "yes",
-        "date_of_birth_0": "4", "date_of_birth_1": "3", "date_of_birth_2": "2014",
-        "gender": Child.Gender.NOT_KNOWN, "ethnicity": Child.Ethnicity.NOBT, "nhs_number": VALID_NHS,
+        "first_name": "Sasha",
+        "last_name": "Newchild",
+        "is_born": "yes",
+        "date_of_birth_0": "4",
+        "date_of_birth_1": "3",
+        "date_of_birth_2": "2014",
+        "gender": Child.Gender.NOT_KNOWN,
+        "ethnicity": Child.Ethnicity.NOBT,
+        "nhs_number": VALID_NHS,
         "involvement_kind": Involvement.Kind.CIN,
     }
     data.update(changes)
@@ -189,8 +210,11 @@ def test_changing_to_a_hidden_childs_nhs_number_is_refused_the_same_way(w):
     InvolvementFactory(child=mine, agency=w.csc, allocated_worker=w.csc_worker)
     with pytest.raises(services.NhsNumberInUse) as refused:
         services.update_child(
-            child=mine, updated_by=w.csc_worker, decision=services.AccessDecision(True, "normal"),
-            expected_version=1, data={"nhs_number": VALID_NHS},
+            child=mine,
+            updated_by=w.csc_worker,
+            decision=services.AccessDecision(True, "normal"),
+            expected_version=1,
+            data={"nhs_number": VALID_NHS},
         )
     assert refused.value.message_dict == {"nhs_number": [services.NHS_NUMBER_REFUSED]}
     assert refused.value.existing is None

@@ -223,8 +223,18 @@ def test_access_matrix(world, role, scenario, channel):
 
 
 def test_matrix_covers_every_role_and_scenario():
-    roles = {Role.PRACTITIONER, Role.TEAM_MANAGER, Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.MASH_WORKER,
-             Role.MASH_MANAGER, Role.CONFERENCE_CHAIR, Role.AUDITOR, Role.ADMINISTRATOR, Role.SERVICE_ACCOUNT}
+    roles = {
+        Role.PRACTITIONER,
+        Role.TEAM_MANAGER,
+        Role.SENIOR_MANAGER,
+        Role.HEAD_OF_SERVICE,
+        Role.MASH_WORKER,
+        Role.MASH_MANAGER,
+        Role.CONFERENCE_CHAIR,
+        Role.AUDITOR,
+        Role.ADMINISTRATOR,
+        Role.SERVICE_ACCOUNT,
+    }
     assert set(EXPECTED) == roles
     assert all(len(row) == len(SCENARIOS) for row in EXPECTED.values())
 
@@ -255,8 +265,13 @@ def mash_contact(child, state, agency):
         return ContactFactory(child=child, agency=agency)
     days = {"decided_20_days_ago": 20, "decided_40_days_ago": 40}[state]
     decided_at = timezone.now() - timedelta(days=days)
-    return ContactFactory(child=child, agency=agency, received_at=decided_at - timedelta(days=1),
-                          status=Contact.Status.DECIDED, decided_at=decided_at)
+    return ContactFactory(
+        child=child,
+        agency=agency,
+        received_at=decided_at - timedelta(days=1),
+        status=Contact.Status.DECIDED,
+        decided_at=decided_at,
+    )
 
 
 @pytest.mark.parametrize(
@@ -376,11 +391,18 @@ def test_break_glass_does_not_open_a_restricted_child(restricted):
 
     # Nor can they start new emergency access to it, and the attempt is logged as refused.
     before = last_event_id()
-    response = client.post(f"/children/{child.pk}/break-glass/", {"reason": "A police officer rang about this child just now"})
+    response = client.post(
+        f"/children/{child.pk}/break-glass/", {"reason": "A police officer rang about this child just now"}
+    )
     assert response.status_code == 404
     assert BreakGlassAccess.objects.filter(child=child).count() == 1  # only the one built above
     [event] = events_since(before)
-    assert (event.what, event.child_id, event.outcome, event.purpose) == ("break-glass:refused", child.pk, "denied", "none")
+    assert (event.what, event.child_id, event.outcome, event.purpose) == (
+        "break-glass:refused",
+        child.pk,
+        "denied",
+        "none",
+    )
 
 
 # --- the refusal page ---------------------------------------------------------------------
@@ -414,11 +436,18 @@ def test_refused_page_offers_no_break_glass_to_auditors_or_service_accounts(worl
     assert 'name="reason"' not in content
     # And a hand-made request cannot start it either; the attempt is logged as refused.
     before = last_event_id()
-    response = page_client(user).post(f"/children/{child.pk}/break-glass/", {"reason": "A police officer rang about this child just now"})
+    response = page_client(user).post(
+        f"/children/{child.pk}/break-glass/", {"reason": "A police officer rang about this child just now"}
+    )
     assert response.status_code == status
     assert not BreakGlassAccess.objects.filter(child=child).exists()
     [event] = events_since(before)
-    assert (event.what, event.child_id, event.outcome, event.purpose) == ("break-glass:refused", child.pk, "denied", "none")
+    assert (event.what, event.child_id, event.outcome, event.purpose) == (
+        "break-glass:refused",
+        child.pk,
+        "denied",
+        "none",
+    )
 
 
 # --- search ------------------------------------------------------------------------------------
@@ -511,8 +540,13 @@ def test_mash_cannot_open_a_contact_decided_more_than_30_days_ago(world, role):
     child = ChildFactory()
     contact = mash_contact(child, "decided_40_days_ago", world.mash)
     # The MASH contact involvement closed with the decision; it does not stretch MASH's access to 6 months.
-    InvolvementFactory(child=child, agency=world.mash, start=timezone.localdate() - timedelta(days=41),
-                       end=timezone.localdate() - timedelta(days=40), team=user.team)
+    InvolvementFactory(
+        child=child,
+        agency=world.mash,
+        start=timezone.localdate() - timedelta(days=41),
+        end=timezone.localdate() - timedelta(days=40),
+        team=user.team,
+    )
     page, api, _in_queue, _in_list = contact_answers(user, contact)
     assert page.status_code == 403
     assert child.first_name not in page.content.decode()
@@ -576,7 +610,9 @@ def test_break_glass_is_not_offered_for_another_authoritys_child(world):
     assert response.status_code == 403
     assert 'name="reason"' not in response.content.decode()
     before = last_event_id()
-    response = page_client(user).post(f"/children/{child.pk}/break-glass/", {"reason": "A police officer rang about this child just now"})
+    response = page_client(user).post(
+        f"/children/{child.pk}/break-glass/", {"reason": "A police officer rang about this child just now"}
+    )
     assert response.status_code in (403, 404)
     assert not BreakGlassAccess.objects.filter(child=child).exists()
     [event] = events_since(before)
@@ -597,8 +633,14 @@ def test_break_glass_to_another_authoritys_child_opens_nothing(world):
 def test_the_triage_queues_short_cut_gives_the_policys_answer(world, role):
     user = make_user(world, role)
     open_contacts = []
-    for restricted, link in [(False, None), (True, None), (True, "grant"), (True, "expired_grant"), (True, "allocated"),
-                             (True, "break_glass")]:
+    for restricted, link in [
+        (False, None),
+        (True, None),
+        (True, "grant"),
+        (True, "expired_grant"),
+        (True, "allocated"),
+        (True, "break_glass"),
+    ]:
         child = ChildFactory(restricted=restricted)
         open_contacts.append(mash_contact(child, "open", world.mash))
         if link == "grant":

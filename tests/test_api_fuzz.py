@@ -23,35 +23,41 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ["csc.worker", "mash.worker"]
 
-CONFIG = schemathesis.config.SchemathesisConfig.from_dict({
-    "seed": 20261207,
-    "phases": {
-        # The coverage phase's boundary cases for every field of every body would take the run past
-        # ten minutes; the fuzzing phase generates both valid and invalid input instead.
-        "coverage": {"enabled": False},
-        "fuzzing": {"enabled": True},
-        "stateful": {"enabled": False},
-    },
-    "checks": {
-        # Valid input may still be refused: an id of a record the caller may not see answers 404,
-        # a role that may not act 403, a state that does not allow the change 409.
-        "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "403", "404", "409", "422"]},
-    },
-})
+CONFIG = schemathesis.config.SchemathesisConfig.from_dict(
+    {
+        "seed": 20261207,
+        "phases": {
+            # The coverage phase's boundary cases for every field of every body would take the run past
+            # ten minutes; the fuzzing phase generates both valid and invalid input instead.
+            "coverage": {"enabled": False},
+            "fuzzing": {"enabled": True},
+            "stateful": {"enabled": False},
+        },
+        "checks": {
+            # Valid input may still be refused: an id of a record the caller may not see answers 404,
+            # a role that may not act 403, a state that does not allow the change 409.
+            "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "403", "404", "409", "422"]},
+        },
+    }
+)
 
 schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True), config=CONFIG)
 schema.app = get_wsgi_application()
 
 # Left out, with why:
-schema = schema.exclude(
-    # The token endpoint counts attempts (throttle, lockout after failures): fuzzing it would lock the roles out.
-    path="/api/v1/auth/token/",
-).exclude(
-    # The schema document itself, not an operation on case data.
-    path="/api/v1/schema/",
-).exclude(
-    # Signing out ends the very token the fuzzing calls with (tests/test_api_tokens.py covers them).
-    path_regex=r"^/api/v1/auth/sign-out",
+schema = (
+    schema.exclude(
+        # The token endpoint counts attempts (throttle, lockout after failures): fuzzing it would lock the roles out.
+        path="/api/v1/auth/token/",
+    )
+    .exclude(
+        # The schema document itself, not an operation on case data.
+        path="/api/v1/schema/",
+    )
+    .exclude(
+        # Signing out ends the very token the fuzzing calls with (tests/test_api_tokens.py covers them).
+        path_regex=r"^/api/v1/auth/sign-out",
+    )
 )
 
 

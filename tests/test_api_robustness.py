@@ -36,6 +36,7 @@ def assert_json(response, status):
 
 # --- Ids in URLs ---------------------------------------------------------------------------
 
+
 def _id_paths():
     paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
     return sorted(path for path in paths if "{id}" in path)
@@ -68,10 +69,26 @@ def test_a_huge_id_that_fits_the_pattern_is_404(w):
 # --- ?child= -----------------------------------------------------------------------------
 
 PATHWAY_LISTS = [
-    "assessments", "cin-plans", "strategy-discussions", "section-47-enquiries", "conferences", "child-protection-plans",
-    "case-notes", "custody-episodes", "court-appearances", "remands", "orders", "prevention-referrals",
-    "hsb-consultations", "serious-incidents", "lead-agency-decisions", "joint-disagreements", "looked-after-reviews",
-    "custody-visits", "bail-package-reviews", "custody-planning-meetings",
+    "assessments",
+    "cin-plans",
+    "strategy-discussions",
+    "section-47-enquiries",
+    "conferences",
+    "child-protection-plans",
+    "case-notes",
+    "custody-episodes",
+    "court-appearances",
+    "remands",
+    "orders",
+    "prevention-referrals",
+    "hsb-consultations",
+    "serious-incidents",
+    "lead-agency-decisions",
+    "joint-disagreements",
+    "looked-after-reviews",
+    "custody-visits",
+    "bail-package-reviews",
+    "custody-planning-meetings",
 ]
 
 
@@ -91,7 +108,9 @@ def test_every_pathway_list_documents_the_child_filter(schema):
 def test_the_child_filter_narrows_court_appearances_and_stays_within_the_children_the_caller_sees():
     w = court_world()
     other = ChildFactory(first_name="Kit", last_name="Otherchild")
-    InvolvementFactory(child=other, agency=w.cyjs, kind="yj_court_order", allocated_worker=w.cyjs_worker, team=w.cyjs_team)
+    InvolvementFactory(
+        child=other, agency=w.cyjs, kind="yj_court_order", allocated_worker=w.cyjs_worker, team=w.cyjs_team
+    )
     elsewhere = court_world()  # another authority: its child is hidden from the caller
     hidden = elsewhere.child
     mine, theirs = hearing(w), hearing(w, child=other)
@@ -108,6 +127,7 @@ def test_the_child_filter_narrows_court_appearances_and_stays_within_the_childre
 
 
 # --- Pages, JSON, NUL bytes, idempotency keys ------------------------------------------------
+
 
 @pytest.mark.parametrize("page", ["99999999999999999999", "1000001", "0", "-1", "false"])
 def test_a_contacts_page_that_is_not_a_page_number_is_a_json_404(w, page):
@@ -127,7 +147,9 @@ def test_json_nested_a_thousand_deep_is_a_400(w, url):
 def test_json_nested_a_little_past_the_limit_is_a_400_and_within_it_is_read(w):
     api = api_for(w.service)
     too_deep = '{"concerns": ' + _deep(40) + "}"
-    assert "nested" in assert_json(api.post("/api/v1/contacts/", too_deep, content_type="application/json"), 400)["detail"]
+    assert (
+        "nested" in assert_json(api.post("/api/v1/contacts/", too_deep, content_type="application/json"), 400)["detail"]
+    )
     shallow = assert_json(api.post("/api/v1/contacts/", '{"concerns": [[1]]}', content_type="application/json"), 400)
     assert "concerns" in shallow and "detail" not in shallow
 
@@ -135,7 +157,9 @@ def test_json_nested_a_little_past_the_limit_is_a_400_and_within_it_is_read(w):
 def test_a_nul_byte_in_a_query_parameter_is_a_400_naming_it(w):
     body = assert_json(api_for(w.mash_worker).get("/api/v1/contacts/?rag=re%00d"), 400)
     assert list(body) == ["rag"]
-    assert assert_json(api_for(w.csc_worker).get("/api/v1/assessments/?status=%00"), 400) == {"status": [body["rag"][0]]}
+    assert assert_json(api_for(w.csc_worker).get("/api/v1/assessments/?status=%00"), 400) == {
+        "status": [body["rag"][0]]
+    }
 
 
 def _contact_body():
@@ -162,6 +186,7 @@ def test_an_idempotency_key_of_200_characters_is_used(w):
 
 
 # --- Limits ------------------------------------------------------------------------------
+
 
 def _refused(w, field_path, **changes):
     data = copy.deepcopy(_contact_body())
@@ -191,8 +216,11 @@ def test_a_contact_received_tomorrow_is_refused_but_a_clock_a_minute_ahead_is_no
 
 def test_a_child_born_in_the_future_or_an_unborn_child_due_in_a_century_is_refused(w):
     assert "past" in str(_refused(w, "child.date_of_birth", child__date_of_birth="2999-01-01"))
-    assert "years" in str(_refused(w, "child.expected_date_of_birth", child__date_of_birth=None,
-                                    child__expected_date_of_birth="2126-01-01"))
+    assert "years" in str(
+        _refused(
+            w, "child.expected_date_of_birth", child__date_of_birth=None, child__expected_date_of_birth="2126-01-01"
+        )
+    )
 
 
 def test_two_megabytes_of_concerns_are_refused(w):
@@ -205,7 +233,9 @@ def test_twenty_thousand_household_members_and_fifty_thousand_categories_are_ref
 
 
 def test_limits_are_in_the_schema(schema):
-    contact = schema["components"]["schemas"]["ContactCreateRequest" if "ContactCreateRequest" in schema["components"]["schemas"] else "ContactCreate"]
+    contact = schema["components"]["schemas"][
+        "ContactCreateRequest" if "ContactCreateRequest" in schema["components"]["schemas"] else "ContactCreate"
+    ]
     props = contact["properties"]
     assert props["concerns"]["maxLength"] == limits.MAX_TEXT
     assert props["household"]["maxItems"] == limits.MAX_ITEMS
@@ -214,8 +244,15 @@ def test_limits_are_in_the_schema(schema):
 
 def test_the_referral_page_refuses_a_received_date_before_1900_or_in_the_future():
     def errors(day):
-        form = ReferrerForm(data={"name": "A Teacher", "received_date_day": day.day, "received_date_month": day.month,
-                                  "received_date_year": day.year, "received_time": "10:00"})
+        form = ReferrerForm(
+            data={
+                "name": "A Teacher",
+                "received_date_day": day.day,
+                "received_date_month": day.month,
+                "received_date_year": day.year,
+                "received_time": "10:00",
+            }
+        )
         return form.errors.get("received_date", [])
 
     assert errors(timezone.localdate()) == []
@@ -225,12 +262,17 @@ def test_the_referral_page_refuses_a_received_date_before_1900_or_in_the_future(
 
 # --- The schema ----------------------------------------------------------------------------
 
+
 def test_blank_choices_are_in_the_schema_where_the_answer_can_be_blank(schema):
     components = schema["components"]["schemas"]
     blank = {"$ref": "#/components/schemas/BlankEnum"}
     for component, field in [
-        ("Section47Enquiry", "outcome"), ("Section47Enquiry", "next_step"), ("Assessment", "outcome"),
-        ("CourtAppearance", "outcome"), ("Remand", "establishment"), ("Involvement", "legal_basis"),
+        ("Section47Enquiry", "outcome"),
+        ("Section47Enquiry", "next_step"),
+        ("Assessment", "outcome"),
+        ("CourtAppearance", "outcome"),
+        ("Remand", "establishment"),
+        ("Involvement", "legal_basis"),
     ]:
         assert blank in components[component]["properties"][field].get("oneOf", []), (component, field)
 

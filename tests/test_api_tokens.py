@@ -40,7 +40,9 @@ def contact_body():
         "received_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
         "referrer": {"name": "A Teacher", "agency": "education"},
         "child": {"first_name": "Sam", "last_name": "Example", "date_of_birth": "2014-05-01"},
-        "concerns": "free text", "categories": ["neglect"], "consent": "given",
+        "concerns": "free text",
+        "categories": ["neglect"],
+        "consent": "given",
     }
 
 
@@ -95,7 +97,9 @@ def test_a_service_account_cannot_get_a_token_with_its_password():
 
 def test_the_token_endpoint_is_rate_limited():
     for attempt in range(20):
-        assert APIClient().post(TOKEN, {"username": f"nobody{attempt}", "password": "x"}, format="json").status_code == 400
+        assert (
+            APIClient().post(TOKEN, {"username": f"nobody{attempt}", "password": "x"}, format="json").status_code == 400
+        )
     assert APIClient().post(TOKEN, {"username": "nobody", "password": "x"}, format="json").status_code == 429
 
 
@@ -236,7 +240,9 @@ def test_a_service_token_does_what_its_scopes_allow(world):
 
 
 def test_a_service_token_without_the_write_scope_is_refused(world):
-    key = create_service_token(user=world.service, name="School system", scopes=["read", "custody-notifications:write"]).key
+    key = create_service_token(
+        user=world.service, name="School system", scopes=["read", "custody-notifications:write"]
+    ).key
     system = with_key(key)
     response = system.post(CONTACTS, contact_body(), format="json", HTTP_IDEMPOTENCY_KEY="one")
     assert response.status_code == 403
@@ -261,7 +267,9 @@ def test_a_service_token_lasts_until_revoked_unless_given_an_expiry(world):
     made_at = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
     with time_machine.travel(made_at, tick=False):
         lasting = create_service_token(user=world.service, name="School system", scopes=["read"]).key
-        brief = create_service_token(user=world.service, name="Trial", scopes=["read"], valid_for=timedelta(days=30)).key
+        brief = create_service_token(
+            user=world.service, name="Trial", scopes=["read"], valid_for=timedelta(days=30)
+        ).key
     with time_machine.travel(made_at + timedelta(days=31), tick=False):
         assert with_key(lasting).get(RULES).status_code == 200
         assert with_key(brief).get(RULES).status_code == 401
@@ -276,8 +284,17 @@ def test_last_use_is_recorded(world):
 
 def test_the_command_prints_the_key_once_and_it_works(world):
     out, err = StringIO(), StringIO()
-    call_command("create_service_token", "--user", world.service.username, "--scopes", "read,contacts:write",
-                 "--name", "Police custody system", stdout=out, stderr=err)
+    call_command(
+        "create_service_token",
+        "--user",
+        world.service.username,
+        "--scopes",
+        "read,contacts:write",
+        "--name",
+        "Police custody system",
+        stdout=out,
+        stderr=err,
+    )
     key = out.getvalue().strip()
     token = ApiToken.objects.get()
     assert (token.name, token.scopes, token.expiry) == ("Police custody system", ["contacts:write", "read"], None)
@@ -285,12 +302,17 @@ def test_the_command_prints_the_key_once_and_it_works(world):
     assert with_key(key).get(RULES).status_code == 200
 
 
-@pytest.mark.parametrize("user_role, scopes, message", [
-    (Role.SERVICE_ACCOUNT, "contacts:delete", "Unknown scope"),
-    (Role.PRACTITIONER, "read", "service accounts only"),
-])
+@pytest.mark.parametrize(
+    "user_role, scopes, message",
+    [
+        (Role.SERVICE_ACCOUNT, "contacts:delete", "Unknown scope"),
+        (Role.PRACTITIONER, "read", "service accounts only"),
+    ],
+)
 def test_the_command_refuses_unknown_scopes_and_people(user_role, scopes, message):
     user = UserFactory(role=user_role)
     with pytest.raises(CommandError, match=message):
-        call_command("create_service_token", "--user", user.username, "--scopes", scopes, stdout=StringIO(), stderr=StringIO())
+        call_command(
+            "create_service_token", "--user", user.username, "--scopes", scopes, stdout=StringIO(), stderr=StringIO()
+        )
     assert not ApiToken.objects.exists()

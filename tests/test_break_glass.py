@@ -64,7 +64,10 @@ def test_a_missing_or_thin_reason_is_refused_and_nothing_is_saved(case, reason, 
     assert response.status_code == 403
     content = response.content.decode()
     assert "There is a problem" in content
-    assert f'<p id="id_reason-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {error}</p>' in content
+    assert (
+        f'<p id="id_reason-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {error}</p>'
+        in content
+    )
     assert not BreakGlassAccess.objects.exists()
     assert not Notification.objects.filter(recipient=case.manager).exists()
     assert signed_in(case.worker).get(f"/children/{case.child.pk}/").status_code == 403
@@ -95,7 +98,11 @@ def test_a_good_reason_opens_the_record_for_the_authoritys_period_and_tells_the_
         assert (latest.what, latest.outcome, latest.purpose) == ("page:child-record", "allowed", "break_glass")
 
     started_event = AccessEvent.objects.get(what="break-glass:start")
-    assert (started_event.user, started_event.child_id, started_event.purpose) == (case.worker, case.child.pk, "break_glass")
+    assert (started_event.user, started_event.child_id, started_event.purpose) == (
+        case.worker,
+        case.child.pk,
+        "break_glass",
+    )
     notice = Notification.objects.get(recipient=case.manager)
     assert notice.link == f"/break-glass/{access.pk}/"
     assert not Notification.objects.exclude(recipient=case.manager).exists()

@@ -48,7 +48,10 @@ def test_roles_without_break_glass_are_never_shown_the_form_and_their_attempts_a
     assert not BreakGlassAccess.objects.exists()
     [refused] = AccessEvent.objects.filter(what="break-glass:refused")
     assert (refused.user_id, refused.child_id, refused.outcome, refused.purpose) == (
-        user.pk, world.child.pk, "denied", "none"
+        user.pk,
+        world.child.pk,
+        "denied",
+        "none",
     )
 
 
@@ -64,7 +67,10 @@ def test_break_glass_on_a_restricted_child_looks_missing_and_is_logged(world, re
     assert not Notification.objects.exists()
     [refused] = AccessEvent.objects.filter(what="break-glass:refused")
     assert (refused.user_id, refused.child_id, refused.outcome, refused.purpose) == (
-        world.worker.pk, world.child.pk, "denied", "none"
+        world.worker.pk,
+        world.child.pk,
+        "denied",
+        "none",
     )
 
 

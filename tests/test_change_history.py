@@ -22,11 +22,21 @@ pytestmark = pytest.mark.django_db
 def edit_form(child, **changes):
     """What the 'Change the child's details' page posts: the child as they are, with `changes`."""
     data = {
-        "first_name": child.first_name, "middle_names": child.middle_names, "last_name": child.last_name,
-        "also_known_as": child.also_known_as, "is_born": "yes", **date_parts("date_of_birth", child.date_of_birth),
-        **date_parts("expected_date_of_birth", None), "gender": child.gender, "ethnicity": child.ethnicity,
-        "nhs_number": child.nhs_number or "", "upn": child.upn, "yot_reference": child.yot_reference,
-        "pnc_reference": child.pnc_reference, "address": child.address, "postcode": child.postcode,
+        "first_name": child.first_name,
+        "middle_names": child.middle_names,
+        "last_name": child.last_name,
+        "also_known_as": child.also_known_as,
+        "is_born": "yes",
+        **date_parts("date_of_birth", child.date_of_birth),
+        **date_parts("expected_date_of_birth", None),
+        "gender": child.gender,
+        "ethnicity": child.ethnicity,
+        "nhs_number": child.nhs_number or "",
+        "upn": child.upn,
+        "yot_reference": child.yot_reference,
+        "pnc_reference": child.pnc_reference,
+        "address": child.address,
+        "postcode": child.postcode,
         "version": str(child.version),
     }
     data.update(changes)
@@ -76,9 +86,20 @@ class TestRecording:
     def test_an_api_write_records_the_api_caller(self, w):
         api = APIClient()
         api.credentials(HTTP_AUTHORIZATION=f"Token {issue_sign_in_token(user=w.cyjs_worker).key}")
-        body = {"child": w.child.pk, "kind": "meeting", "occurred_at": (timezone.now() - timedelta(hours=1)).isoformat(),
-                "took_part": "Riley", "summary": "Planning meeting about school.",
-                "actions": [{"description": "Book a review", "owner_name": "Riley Stone", "due_on": str(timezone.localdate() + timedelta(days=7))}]}
+        body = {
+            "child": w.child.pk,
+            "kind": "meeting",
+            "occurred_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+            "took_part": "Riley",
+            "summary": "Planning meeting about school.",
+            "actions": [
+                {
+                    "description": "Book a review",
+                    "owner_name": "Riley Stone",
+                    "due_on": str(timezone.localdate() + timedelta(days=7)),
+                }
+            ],
+        }
         assert api.post("/api/v1/case-notes/", body, format="json").status_code == 201
         added = {(e["record"], e["who"]) for e in history_of(w.csc_worker, w.child) if e["added"]}
         assert {("Case note", w.cyjs_worker.display_name), ("Agreed action", w.cyjs_worker.display_name)} <= added
@@ -152,8 +173,13 @@ class TestPage:
         from tests.factories import ContactFactory
 
         contact = ContactFactory(child=w.child, agency=w.mash)
-        Decision.objects.create(contact=contact, outcome=Decision.Outcome.ASSESSMENT, rationale="Needs assessing.",
-                                decided_by=w.mash_worker, decided_at=timezone.now())
+        Decision.objects.create(
+            contact=contact,
+            outcome=Decision.Outcome.ASSESSMENT,
+            rationale="Needs assessing.",
+            decided_by=w.mash_worker,
+            decided_at=timezone.now(),
+        )
         assert "Decision on a contact" in {e["record"] for e in history_of(w.csc_worker, w.child)}
 
 
@@ -171,7 +197,9 @@ def test_history_page_is_paginated(w):
 def test_the_chronology_shows_changes_to_the_childs_details(w):
     from casework.chronology.selectors import chronology
 
-    client_for(w.csc_worker).post(f"/children/{w.child.pk}/edit/", edit_form(w.child, address="1 Example Street", postcode="ZZ99 9ZZ"))
+    client_for(w.csc_worker).post(
+        f"/children/{w.child.pk}/edit/", edit_form(w.child, address="1 Example Street", postcode="ZZ99 9ZZ")
+    )
     entries = [e for e in chronology(child=w.child, viewer=w.csc_worker) if e.event_type == "child_details"]
     assert [(e.title, e.agency_name) for e in entries] == [("Child's details changed: address, postcode", w.csc.name)]
     assert entries[0].url == f"/children/{w.child.pk}/history/"
@@ -199,4 +227,7 @@ def test_bulk_update_is_recorded(w):
         Involvement.objects.bulk_update(involvements, ["closure_reason"])
     changed = [e for e in history_of(w.csc_worker, w.child) if e["record"] == "Involvement" and not e["added"]]
     assert len(changed) == len(involvements) == 2
-    assert all(e["changes"] == [{"field": "Closure reason", "before": "not recorded", "after": "Work finished"}] for e in changed)
+    assert all(
+        e["changes"] == [{"field": "Closure reason", "before": "not recorded", "after": "Work finished"}]
+        for e in changed
+    )

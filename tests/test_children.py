@@ -107,7 +107,10 @@ class TestAddChild:
         assert child.created_by == world.practitioner
         [involvement] = child.involvements.all()
         assert (involvement.agency, involvement.allocated_worker, involvement.team, involvement.end) == (
-            world.csc, world.practitioner, world.team, None
+            world.csc,
+            world.practitioner,
+            world.team,
+            None,
         )
         event = AccessEvent.objects.get(what="child:create")
         assert (event.child_id, event.action, event.outcome, event.purpose) == (child.pk, "write", "allowed", "normal")
@@ -135,7 +138,9 @@ class TestAddChild:
 
     def test_an_unborn_child_with_an_expected_date_is_allowed(self, world):
         expected = timezone.localdate() + timedelta(days=60)
-        data = child_form(date_of_birth=None, expected_date_of_birth=expected, involvement_kind=Involvement.Kind.EARLY_HELP)
+        data = child_form(
+            date_of_birth=None, expected_date_of_birth=expected, involvement_kind=Involvement.Kind.EARLY_HELP
+        )
         response = client_for(world.practitioner).post("/children/new/", data)
         assert response.status_code == 302
         child = Child.objects.get()
@@ -260,7 +265,9 @@ class TestEditChild:
         assert response.context["form"]["version"].value() == 1
 
     def test_a_change_is_saved_and_bumps_the_version(self, world, child):
-        response = client_for(world.practitioner).post(f"/children/{child.pk}/edit/", edit_form(child, 1, postcode="ZZ99 9ZZ"))
+        response = client_for(world.practitioner).post(
+            f"/children/{child.pk}/edit/", edit_form(child, 1, postcode="ZZ99 9ZZ")
+        )
         assert response.status_code == 302
         child.refresh_from_db()
         assert (child.postcode, child.version) == ("ZZ99 9ZZ", 2)
@@ -291,13 +298,19 @@ class TestEditChild:
     def test_the_service_refuses_a_stale_version(self, world, child):
         decision = AccessDecision(True, AccessEvent.Purpose.NORMAL)
         services.update_child(
-            child=Child.objects.get(pk=child.pk), updated_by=world.practitioner, decision=decision,
-            expected_version=1, data={"postcode": "AA1 1AA"},
+            child=Child.objects.get(pk=child.pk),
+            updated_by=world.practitioner,
+            decision=decision,
+            expected_version=1,
+            data={"postcode": "AA1 1AA"},
         )
         with pytest.raises(services.ConcurrentEditError, match="Someone else changed this record"):
             services.update_child(
-                child=Child.objects.get(pk=child.pk), updated_by=world.manager, decision=decision,
-                expected_version=1, data={"postcode": "BB2 2BB"},
+                child=Child.objects.get(pk=child.pk),
+                updated_by=world.manager,
+                decision=decision,
+                expected_version=1,
+                data={"postcode": "BB2 2BB"},
             )
         child.refresh_from_db()
         assert (child.postcode, child.version) == ("AA1 1AA", 2)
@@ -327,10 +340,13 @@ class TestSearch:
     @pytest.fixture
     def children(self, world):
         made = SimpleNamespace(
-            robin=ChildFactory(first_name="Robin", last_name="Examplechild", date_of_birth=date(2015, 6, 1), nhs_number=VALID_NHS),
+            robin=ChildFactory(
+                first_name="Robin", last_name="Examplechild", date_of_birth=date(2015, 6, 1), nhs_number=VALID_NHS
+            ),
             sasha=ChildFactory(first_name="Sasha", last_name="Examplechild", date_of_birth=date(2013, 2, 3)),
-            morgan=ChildFactory(first_name="Morgan", last_name="Otherfamily", date_of_birth=date(2015, 6, 1),
-                                nhs_number=OTHER_VALID_NHS),
+            morgan=ChildFactory(
+                first_name="Morgan", last_name="Otherfamily", date_of_birth=date(2015, 6, 1), nhs_number=OTHER_VALID_NHS
+            ),
         )
         for child in vars(made).values():
             InvolvementFactory(child=child, agency=world.csc)
@@ -358,7 +374,11 @@ class TestSearch:
 
     def test_by_name_and_date_of_birth(self, world, children):
         found = self.search(
-            world.practitioner, q="Examplechild", date_of_birth_day="1", date_of_birth_month="6", date_of_birth_year="2015"
+            world.practitioner,
+            q="Examplechild",
+            date_of_birth_day="1",
+            date_of_birth_month="6",
+            date_of_birth_year="2015",
         )
         assert found == [children.robin.pk]
 
@@ -377,7 +397,8 @@ class TestSearch:
     def test_the_api_searches_the_same_way(self, world, children):
         api = api_for(world.practitioner)
         assert [r["id"] for r in api.get("/api/v1/children/", {"search": "Examplechild"}).data["results"]] == [
-            children.robin.pk, children.sasha.pk
+            children.robin.pk,
+            children.sasha.pk,
         ]
         assert [r["id"] for r in api.get("/api/v1/children/", {"search": "943 476 5919"}).data["results"]] == [
             children.robin.pk
@@ -472,7 +493,11 @@ class TestGrant:
         ends = timezone.localdate() + timedelta(days=10)
         response = client_for(world.manager).post(
             f"/children/{child.pk}/grant/",
-            {"user": cyjs_practitioner.pk, "reason": "Joint work with youth justice on the plan", **date_parts("expires_on", ends)},
+            {
+                "user": cyjs_practitioner.pk,
+                "reason": "Joint work with youth justice on the plan",
+                **date_parts("expires_on", ends),
+            },
         )
         assert response.status_code == 302
         grant = ChildUserObjectPermission.objects.get(user=cyjs_practitioner)
@@ -481,7 +506,8 @@ class TestGrant:
     def test_a_grant_needs_a_reason(self, world, child):
         cyjs_practitioner = UserFactory(agency=world.cyjs)
         response = client_for(world.manager).post(
-            f"/children/{child.pk}/grant/", {"user": cyjs_practitioner.pk, "reason": "ok", **date_parts("expires_on", None)}
+            f"/children/{child.pk}/grant/",
+            {"user": cyjs_practitioner.pk, "reason": "ok", **date_parts("expires_on", None)},
         )
         assert response.status_code == 200
         assert field_errors(response, "reason") == ["Explain the reason in at least a sentence"]
@@ -493,7 +519,11 @@ class TestGrant:
         assert client.get(f"/children/{child.pk}/grant/").status_code == 403
         response = client.post(
             f"/children/{child.pk}/grant/",
-            {"user": cyjs_practitioner.pk, "reason": "Joint work with youth justice on the plan", **date_parts("expires_on", None)},
+            {
+                "user": cyjs_practitioner.pk,
+                "reason": "Joint work with youth justice on the plan",
+                **date_parts("expires_on", None),
+            },
         )
         assert response.status_code == 403
         assert not ChildUserObjectPermission.objects.exists()
@@ -631,11 +661,26 @@ class TestDuplicateSearchInTheDatabase:
 
     BIRTHDAY = date(2015, 6, 1)
     NAMES = [
-        ("Jayden", "Examplechild"), ("Jaden", "Examplechild"), ("Jay", "Examplechild"),
-        ("Jayden", "Examplechilde"), ("Jyaden", "Examplechild"), ("J", "Examplechild"),
-        ("Morgan", "Unrelatedname"), ("Sam", "Ho"), ("Sam", "Hoo"), ("Al", "Ng"), ("Al", "Nguyen"),
-        ("Siobhan", "O'Brien"), ("Siobhan", "Obrien"), ("SIOBHAN", "O'BRIEN"), ("Mohammed", "Khan"),
-        ("Muhammad", "Khan"), ("Olivia", "Smith"), ("Olivia", "Smyth"), ("Zoë", "Nowak"), ("Zoe", "Nowak"),
+        ("Jayden", "Examplechild"),
+        ("Jaden", "Examplechild"),
+        ("Jay", "Examplechild"),
+        ("Jayden", "Examplechilde"),
+        ("Jyaden", "Examplechild"),
+        ("J", "Examplechild"),
+        ("Morgan", "Unrelatedname"),
+        ("Sam", "Ho"),
+        ("Sam", "Hoo"),
+        ("Al", "Ng"),
+        ("Al", "Nguyen"),
+        ("Siobhan", "O'Brien"),
+        ("Siobhan", "Obrien"),
+        ("SIOBHAN", "O'BRIEN"),
+        ("Mohammed", "Khan"),
+        ("Muhammad", "Khan"),
+        ("Olivia", "Smith"),
+        ("Olivia", "Smyth"),
+        ("Zoë", "Nowak"),
+        ("Zoe", "Nowak"),
     ]
 
     def test_it_finds_what_comparing_every_child_born_that_day_found(self):
@@ -652,7 +697,12 @@ class TestDuplicateSearchInTheDatabase:
         ChildFactory(first_name="Morgan", last_name="Unrelatedname", date_of_birth=self.BIRTHDAY)
         candidate = Child(first_name="Jaden", last_name="Examplechild", date_of_birth=self.BIRTHDAY)
         assert [c.pk for c in services.find_possible_duplicates(candidate)] == [first.pk]
-        assert services.find_possible_duplicates(Child(first_name="A", last_name="B", expected_date_of_birth=self.BIRTHDAY)) == []
+        assert (
+            services.find_possible_duplicates(
+                Child(first_name="A", last_name="B", expected_date_of_birth=self.BIRTHDAY)
+            )
+            == []
+        )
 
     def test_one_narrow_query_however_many_share_the_birthday(self, django_assert_num_queries):
         for i in range(60):
@@ -672,14 +722,23 @@ class TestDuplicateSearchInTheDatabase:
         twin = ChildFactory(first_name="Jayden", last_name="Examplechild", date_of_birth=self.BIRTHDAY)
         api = APIClient()
         api.force_authenticate(world.service)
-        response = api.post("/api/v1/contacts/", {
-            "received_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
-            "referrer": {"name": "A Teacher", "agency": "education"},
-            "child": {"first_name": "Jaden", "last_name": "Examplechild", "date_of_birth": self.BIRTHDAY.isoformat()},
-            "concerns": "free text", "categories": ["neglect"], "consent": "given",
-        }, format="json")
+        response = api.post(
+            "/api/v1/contacts/",
+            {
+                "received_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
+                "referrer": {"name": "A Teacher", "agency": "education"},
+                "child": {
+                    "first_name": "Jaden",
+                    "last_name": "Examplechild",
+                    "date_of_birth": self.BIRTHDAY.isoformat(),
+                },
+                "concerns": "free text",
+                "categories": ["neglect"],
+                "consent": "given",
+            },
+            format="json",
+        )
         assert response.status_code == 201
         new = Child.objects.exclude(pk=twin.pk).get()
         assert list(new.possible_duplicates.all()) == [twin]
         assert list(twin.possible_duplicates.all()) == [new]
-

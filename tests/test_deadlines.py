@@ -16,9 +16,20 @@ from tests.factories import AgencyFactory, ChildFactory, InvolvementFactory, Use
 pytestmark = pytest.mark.django_db
 
 REQUIRED_CODES = [
-    "referral_decision", "assessment", "icpc", "core_group_first", "cp_review_first", "cp_review_next",
-    "transfer_in_conference", "mash_outcome_to_cyjs", "hsb_strategy_meeting", "serious_incident_briefing",
-    "placement_planning_meeting", "cla_notifications", "resettlement_planning", "csc_open_after_custody",
+    "referral_decision",
+    "assessment",
+    "icpc",
+    "core_group_first",
+    "cp_review_first",
+    "cp_review_next",
+    "transfer_in_conference",
+    "mash_outcome_to_cyjs",
+    "hsb_strategy_meeting",
+    "serious_incident_briefing",
+    "placement_planning_meeting",
+    "cla_notifications",
+    "resettlement_planning",
+    "csc_open_after_custody",
     "aim_assessment",
 ]
 
@@ -99,14 +110,21 @@ def test_working_hours_count_office_hours_only(child, worker):
 def test_countdown_before_release(child, worker):
     release = at(2027, 3, 1, 9)
     deadline = start_clock(
-        "resettlement_planning", child, child=child, started_at=at(2026, 12, 1, 9), anchor_at=release, responsible=worker
+        "resettlement_planning",
+        child,
+        child=child,
+        started_at=at(2026, 12, 1, 9),
+        anchor_at=release,
+        responsible=worker,
     )
     assert deadline.due_date.isoformat() == "2027-02-08"
     assert "21 calendar days before" in deadline.explanation
 
 
 def test_authority_closure_days_move_the_due_date(child, worker):
-    ClosureDay.objects.create(authority=worker.agency.authority, date=timezone.datetime(2026, 12, 29).date(), reason="Closed")
+    ClosureDay.objects.create(
+        authority=worker.agency.authority, date=timezone.datetime(2026, 12, 29).date(), reason="Closed"
+    )
     deadline = start_clock("referral_decision", child, child=child, started_at=at(2026, 12, 24, 10), responsible=worker)
     assert deadline.due_date.isoformat() == "2026-12-30"
     assert "Closed" in deadline.explanation
@@ -156,7 +174,9 @@ def test_stop_on_time_and_late(child, worker):
         stop_clock("assessment", child, stopped_at=started + timedelta(days=120))
     assert "reason" in refused.value.message_dict
     assert Deadline.objects.get(rule_code="assessment").status == Deadline.Status.OPEN  # nothing saved
-    [late] = stop_clock("assessment", child, stopped_at=started + timedelta(days=120), reason="Child abroad for 6 weeks")
+    [late] = stop_clock(
+        "assessment", child, stopped_at=started + timedelta(days=120), reason="Child abroad for 6 weeks"
+    )
     assert late.status == Deadline.Status.MET_LATE and late.lateness_reason == "Child abroad for 6 weeks"
     assert stop_clock("assessment", child) == []  # nothing left open
 
@@ -184,11 +204,21 @@ def test_api_lists_rules_and_child_deadlines(child, worker):
     rows = api.get(f"/api/v1/children/{child.pk}/deadlines/").json()
     assert rows == [
         {
-            "id": deadline.pk, "rule": "icpc", "rule_version": deadline.rule_version,
-            "title": deadline.rule.title, "kind": "deadline", "due": "2026-12-22", "due_at": rows[0]["due_at"],
-            "date_label": "Tue 22 Dec 2026", "status": "open", "status_label": "Open",
-            "rag": rows[0]["rag"], "explanation": deadline.explanation,
-            "started_at": rows[0]["started_at"], "met_at": None, "lateness_reason": "",
+            "id": deadline.pk,
+            "rule": "icpc",
+            "rule_version": deadline.rule_version,
+            "title": deadline.rule.title,
+            "kind": "deadline",
+            "due": "2026-12-22",
+            "due_at": rows[0]["due_at"],
+            "date_label": "Tue 22 Dec 2026",
+            "status": "open",
+            "status_label": "Open",
+            "rag": rows[0]["rag"],
+            "explanation": deadline.explanation,
+            "started_at": rows[0]["started_at"],
+            "met_at": None,
+            "lateness_reason": "",
         }
     ]
 

@@ -43,13 +43,19 @@ def test_demo_pathway_records_are_made_through_the_services():
 
     remand = Remand.objects.get(child=plan.child)
     assert remand.looked_after and remand.placement == Remand.Placement.FOSTER_CARE
-    assert not Deadline.objects.filter(child=plan.child, rule_code__in=["placement_planning_meeting", "cla_notifications"], status__in=Deadline.OPEN_STATUSES).exists()
+    assert not Deadline.objects.filter(
+        child=plan.child,
+        rule_code__in=["placement_planning_meeting", "cla_notifications"],
+        status__in=Deadline.OPEN_STATUSES,
+    ).exists()
     from casework.models import LeadAgencyDecision
 
     decision = LeadAgencyDecision.objects.get(child=plan.child)
     assert decision.lead_agency.kind == "cyjs" and decision.planning_meeting_on
     assert CustodyEpisode.objects.filter(child__first_name="Tyler").exists()
-    assert YouthJusticeOrder.objects.filter(child__first_name="Tyler", kind=YouthJusticeOrder.Kind.YOUTH_REHABILITATION_ORDER).exists()
+    assert YouthJusticeOrder.objects.filter(
+        child__first_name="Tyler", kind=YouthJusticeOrder.Kind.YOUTH_REHABILITATION_ORDER
+    ).exists()
 
     # Made through the services, so the writes are in the access log and the chain holds.
     assert verify_chain().intact
@@ -57,9 +63,19 @@ def test_demo_pathway_records_are_made_through_the_services():
 
 def test_loading_twice_changes_nothing():
     load()
-    counts = (Assessment.objects.count(), Section47Enquiry.objects.count(), ChildProtectionPlan.objects.count(), Deadline.objects.count())
+    counts = (
+        Assessment.objects.count(),
+        Section47Enquiry.objects.count(),
+        ChildProtectionPlan.objects.count(),
+        Deadline.objects.count(),
+    )
     load()
-    assert (Assessment.objects.count(), Section47Enquiry.objects.count(), ChildProtectionPlan.objects.count(), Deadline.objects.count()) == counts
+    assert (
+        Assessment.objects.count(),
+        Section47Enquiry.objects.count(),
+        ChildProtectionPlan.objects.count(),
+        Deadline.objects.count(),
+    ) == counts
 
 
 def test_the_api_schema_documents_every_pathway_resource_without_warnings():
@@ -71,8 +87,13 @@ def test_the_api_schema_documents_every_pathway_resource_without_warnings():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     paths = schema["paths"]
     for resource in (
-        "assessments", "strategy-discussions", "section-47-enquiries", "conferences",
-        "child-protection-plans", "cin-plans", "case-notes",
+        "assessments",
+        "strategy-discussions",
+        "section-47-enquiries",
+        "conferences",
+        "child-protection-plans",
+        "cin-plans",
+        "case-notes",
     ):
         assert f"/api/v1/{resource}/" in paths, resource
     assert "/api/v1/children/{id}/chronology/" in paths

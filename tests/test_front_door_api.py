@@ -105,14 +105,19 @@ class TestCreate:
         assert contact.source == Contact.Source.PARTNER_API
         assert contact.referrer_user is None  # a system, not a person, sent it
         assert (contact.referrer_name, contact.referrer_agency, contact.referrer_role, contact.referrer_contact) == (
-            "A Teacher", "education", "designated safeguarding lead", "01234 000000",
+            "A Teacher",
+            "education",
+            "designated safeguarding lead",
+            "01234 000000",
         )
         assert contact.categories == ["neglect"]
         assert contact.concerns == "free text"
         assert contact.consent == Contact.Consent.GIVEN
         assert (contact.agency, contact.team) == (world.mash, world.mash_team)
         assert (contact.child.first_name, contact.child.last_name, str(contact.child.date_of_birth)) == (
-            "Sam", "Example", "2014-05-01",
+            "Sam",
+            "Example",
+            "2014-05-01",
         )
         assert contact.child.involvements.filter(
             agency=world.mash, kind=Involvement.Kind.MASH_CONTACT, end__isnull=True
@@ -362,9 +367,17 @@ def _future(data):
         (_set(referrer_level=7), "referrer_level"),
     ],
     ids=[
-        "missing_received_at", "unknown_category", "not_sought_without_reason", "not_sought_blank_reason",
-        "unknown_consent", "uncontactable_without_reason", "child_without_last_name", "invalid_nhs_number", "future_received_at",
-        "referrer_without_name", "level_out_of_range",
+        "missing_received_at",
+        "unknown_category",
+        "not_sought_without_reason",
+        "not_sought_blank_reason",
+        "unknown_consent",
+        "uncontactable_without_reason",
+        "child_without_last_name",
+        "invalid_nhs_number",
+        "future_received_at",
+        "referrer_without_name",
+        "level_out_of_range",
     ],
 )
 def test_invalid_bodies_are_refused_with_field_errors(world, change, field):
@@ -426,21 +439,30 @@ class TestList:
         amber = _contact(world, 3, "amber")
         no_target = _contact(world, 9, "none")
         decided = _contact(world, 4)
-        services.record_decision(contact=decided, by=world.mash_manager, outcome="nfa_signpost", rationale="Universal services")
+        services.record_decision(
+            contact=decided, by=world.mash_manager, outcome="nfa_signpost", rationale="Universal services"
+        )
 
         for user in (world.mash_worker, world.mash_manager):
             response = api_for(user).get(CONTACTS)
             assert response.status_code == 200
             ids = [row["id"] for row in response.json()["results"]]
             assert ids == [
-                red_sooner.pk, red_later.pk, amber.pk, green.pk, no_target.pk, unrated_sooner.pk, unrated_later.pk,
+                red_sooner.pk,
+                red_later.pk,
+                amber.pk,
+                green.pk,
+                no_target.pk,
+                unrated_sooner.pk,
+                unrated_later.pk,
             ]
         rows = {row["id"]: row for row in response.json()["results"]}
         assert rows[red_later.pk]["rag"] == "red"
         assert rows[unrated_sooner.pk]["rag"] == "red"  # unrated and overdue: the clock's own traffic light
-        assert rows[unrated_later.pk]["decision_due"] == Deadline.objects.get(
-            subject_id=unrated_later.pk, rule_code="referral_decision"
-        ).due_date.isoformat()
+        assert (
+            rows[unrated_later.pk]["decision_due"]
+            == Deadline.objects.get(subject_id=unrated_later.pk, rule_code="referral_decision").due_date.isoformat()
+        )
         assert "concerns" not in rows[red_later.pk]
 
     def test_the_number_of_queries_does_not_grow_with_the_rows_on_the_page(self, world):
@@ -457,7 +479,9 @@ class TestList:
         for days_ago in range(3, 23):
             contact = _contact(world, days_ago % 9, ["red", "amber", "green", "none", ""][days_ago % 5])
             if days_ago % 4 == 0:
-                services.record_decision(contact=contact, by=world.mash_worker, outcome="early_help", rationale="Level 2")
+                services.record_decision(
+                    contact=contact, by=world.mash_worker, outcome="early_help", rationale="Level 2"
+                )
         many = queries_for_list()
         assert many == few, f"{few} queries for 2 rows, {many} for 22"
 
@@ -527,7 +551,9 @@ class TestDetail:
         assert event.outcome == AccessEvent.Outcome.ALLOWED
 
     def test_the_referrer_sees_the_outcome_once_decided(self, world, contact):
-        services.record_decision(contact=contact, by=world.mash_manager, outcome="nfa_signpost", rationale="Universal services")
+        services.record_decision(
+            contact=contact, by=world.mash_manager, outcome="nfa_signpost", rationale="Universal services"
+        )
         data = api_for(world.csc_worker).get(f"{CONTACTS}{contact.pk}/").json()
         assert set(data) == REFERRER_FIELDS
         assert (data["status"], data["outcome"]) == ("decided", "nfa_signpost")
@@ -628,7 +654,9 @@ class TestDecision:
 
     def test_strategy_discussion_is_set_up(self, world):
         contact = _contact(world, 0)
-        response = decide(world.mash_manager, contact, "strategy_discussion", "Reasonable cause to suspect significant harm")
+        response = decide(
+            world.mash_manager, contact, "strategy_discussion", "Reasonable cause to suspect significant harm"
+        )
         assert response.status_code == 200
         discussion = StrategyDiscussion.objects.get(contact=contact)
         assert discussion.status == StrategyDiscussion.Status.PENDING
@@ -737,20 +765,23 @@ def test_the_schema_documents_contacts(world):
 
 
 class TestConsentCouldNotContact:
-    """"Could not contact the family" (000 L2601: say why consent was not obtained): a reason is
+    """ "Could not contact the family" (000 L2601: say why consent was not obtained): a reason is
     needed, as for "not sought"."""
 
     def test_without_a_reason_is_a_400_on_the_reason(self, world):
         response = post_contact(world.service, body(consent="uncontactable", consent_reason="  "))
         assert response.status_code == 400
-        assert response.json()["consent_reason"] == ["Say how you tried to contact the family and why the referral cannot wait"]
+        assert response.json()["consent_reason"] == [
+            "Say how you tried to contact the family and why the referral cannot wait"
+        ]
         assert not Contact.objects.exists()
 
     def test_with_a_reason_is_received(self, world):
-        response = post_contact(world.service, body(consent="uncontactable", consent_reason="Two calls and a visit, no answer"))
+        response = post_contact(
+            world.service, body(consent="uncontactable", consent_reason="Two calls and a visit, no answer")
+        )
         assert response.status_code == 201, response.content
         contact = Contact.objects.get()
         assert contact.consent == Contact.Consent.UNCONTACTABLE
         assert contact.consent_reason == "Two calls and a visit, no answer"
         assert contact.get_consent_display() == "Could not contact the family"
-

@@ -44,8 +44,17 @@ def date_parts(name, value):
     return {f"{name}_day": str(value.day), f"{name}_month": str(value.month), f"{name}_year": str(value.year)}
 
 
-def make_contact(by, *, first_name="Sam", last_name="Examplechild", dob=date(2014, 2, 3), rag=None,
-                 received_at=None, concerns="Fictional concern for a test.", rationale=""):
+def make_contact(
+    by,
+    *,
+    first_name="Sam",
+    last_name="Examplechild",
+    dob=date(2014, 2, 3),
+    rag=None,
+    received_at=None,
+    concerns="Fictional concern for a test.",
+    rationale="",
+):
     """A contact received through the service, about a new child."""
     contact = services.receive_contact(
         received_by=by,
@@ -125,12 +134,23 @@ def test_full_referral_journey_creates_the_contact_and_starts_its_clock(world):
 
     response = client.post(
         "/referrals/new/household/",
-        {"action": "add", "name": "Morgan Newchild", "relationship": "Mother", **date_parts("date_of_birth", date(1990, 4, 14))},
+        {
+            "action": "add",
+            "name": "Morgan Newchild",
+            "relationship": "Mother",
+            **date_parts("date_of_birth", date(1990, 4, 14)),
+        },
     )
     assert response.status_code == 302
     response = client.post(
-        "/referrals/new/household/", {"action": "add", "name": "Alex Newchild", "relationship": "Brother", "is_child": "on",
-                                      **date_parts("date_of_birth", None)},
+        "/referrals/new/household/",
+        {
+            "action": "add",
+            "name": "Alex Newchild",
+            "relationship": "Brother",
+            "is_child": "on",
+            **date_parts("date_of_birth", None),
+        },
     )
     household_page = text_of(client.get("/referrals/new/household/"))
     assert "Morgan Newchild" in household_page and "Alex Newchild" in household_page
@@ -153,8 +173,18 @@ def test_full_referral_journey_creates_the_contact_and_starts_its_clock(world):
 
     check = text_of(client.get("/referrals/new/check/"))
     assert "Check your answers before sending your referral" in check
-    for expected in ("Robin Newchild", "4 May 2016", "Morgan Newchild", "Alex Newchild", "Often arrives hungry", "Neglect",
-                     "Emotional abuse", "Level 3", "Yes, consent was given", "Terry Teacher"):
+    for expected in (
+        "Robin Newchild",
+        "4 May 2016",
+        "Morgan Newchild",
+        "Alex Newchild",
+        "Often arrives hungry",
+        "Neglect",
+        "Emotional abuse",
+        "Level 3",
+        "Yes, consent was given",
+        "Terry Teacher",
+    ):
         assert expected in check
     assert check.count(">Change<") == 5
     assert 'href="/referrals/new/consent/?change=1"' in check
@@ -201,7 +231,10 @@ def test_could_not_contact_the_family_needs_how_you_tried(world):
     client = client_for(world.teacher)
     client.post("/referrals/new/child-details/", new_child_answers())
     client.post("/referrals/new/household/", {"action": "continue"})
-    client.post("/referrals/new/concerns/", {"concerns": "Often arrives hungry and tired.", "categories": ["neglect"], "referrer_level": "2"})
+    client.post(
+        "/referrals/new/concerns/",
+        {"concerns": "Often arrives hungry and tired.", "categories": ["neglect"], "referrer_level": "2"},
+    )
     page = text_of(client.get("/referrals/new/consent/"))
     assert "We could not contact the family" in page and 'data-aria-controls="conditional-uncontactable-reason"' in page
 
@@ -212,10 +245,14 @@ def test_could_not_contact_the_family_needs_how_you_tried(world):
     assert re.search(r'value="uncontactable" checked', page)
 
     # A reason typed under "not asked for" does not count for "could not contact".
-    response = client.post("/referrals/new/consent/", {"consent": "uncontactable", "consent_reason": "Would put the child at risk"})
+    response = client.post(
+        "/referrals/new/consent/", {"consent": "uncontactable", "consent_reason": "Would put the child at risk"}
+    )
     assert response.status_code == 200 and "Say how you tried to contact the family" in text_of(response)
 
-    response = client.post("/referrals/new/consent/", {"consent": "uncontactable", "uncontactable_reason": "Phoned twice on Monday"})
+    response = client.post(
+        "/referrals/new/consent/", {"consent": "uncontactable", "uncontactable_reason": "Phoned twice on Monday"}
+    )
     assert response["Location"] == "/referrals/new/your-details/"
     client.post("/referrals/new/your-details/", referrer_answers())
     check = text_of(client.get("/referrals/new/check/"))
@@ -373,13 +410,20 @@ def test_triage_queue_sorts_red_then_amber_then_green_and_filters(world):
 def test_triage_queue_uses_the_same_number_of_queries_for_5_or_40_contacts(world, django_assert_max_num_queries):
     worker = world.mash_worker
     for n in range(5):
-        make_contact(worker, first_name=f"Queue{n}", dob=date(2010 + n % 7, 1, 1 + n), rag=["red", "amber", "green"][n % 3])
+        make_contact(
+            worker, first_name=f"Queue{n}", dob=date(2010 + n % 7, 1, 1 + n), rag=["red", "amber", "green"][n % 3]
+        )
     client = client_for(worker)
     client.get("/mash/")  # warm the content-type cache
     with CaptureQueriesContext(connection) as small:
         assert client.get("/mash/").status_code == 200
     for n in range(5, 40):
-        make_contact(worker, first_name=f"Queue{n}", dob=date(2005 + n % 12, 1 + n % 12, 1 + n % 28), rag=["red", "amber", "green", None][n % 4])
+        make_contact(
+            worker,
+            first_name=f"Queue{n}",
+            dob=date(2005 + n % 12, 1 + n % 12, 1 + n % 28),
+            rag=["red", "amber", "green", None][n % 4],
+        )
     Contact.objects.filter(child__first_name="Queue7").update(allocated_to=world.mash_manager)
     with django_assert_max_num_queries(len(small.captured_queries)) as large:
         response = client.get("/mash/")
@@ -414,7 +458,8 @@ def test_changing_the_rating_without_a_reason_is_refused_on_the_page(world):
     assert contact.rag == "red" and RagChange.objects.filter(contact=contact).count() == 1
 
     response = client.post(
-        f"/contacts/{contact.pk}/rating/", {"rag-rag": "green", "rag-rationale": "School confirms the child is safe today."}
+        f"/contacts/{contact.pk}/rating/",
+        {"rag-rag": "green", "rag-rationale": "School confirms the child is safe today."},
     )
     assert response.status_code == 302
     contact.refresh_from_db()
@@ -432,10 +477,12 @@ def test_checks_can_be_requested_and_answered(world):
     assert cyjs.result == AgencyCheck.Result.NOT_KNOWN
     police = AgencyCheck.objects.get(contact=contact, kind="police")
     page = text_of(client.get(f"/contacts/{contact.pk}/"))
-    assert "Not known" in page and "govuk-tag--yellow\">Waiting<" in page
+    assert "Not known" in page and 'govuk-tag--yellow">Waiting<' in page
     empty = client.post(f"/contacts/{contact.pk}/checks/{police.pk}/", {f"check-{police.pk}-response": ""})
     assert "Enter what your agency knows" in text_of(empty)
-    client.post(f"/contacts/{contact.pk}/checks/{police.pk}/", {f"check-{police.pk}-response": "One call-out last year."})
+    client.post(
+        f"/contacts/{contact.pk}/checks/{police.pk}/", {f"check-{police.pk}-response": "One call-out last year."}
+    )
     police.refresh_from_db()
     assert police.result == AgencyCheck.Result.ANSWERED and police.response == "One call-out last year."
 
@@ -455,14 +502,17 @@ def test_worker_decision_then_manager_authorises_stops_the_clock_and_starts_the_
     contact.refresh_from_db()
     decision = Decision.objects.get(contact=contact)
     assert decision.authorised_at is None and contact.is_open
-    clock = Deadline.objects.get(subject_id=contact.pk, rule_code="referral_decision",
-                                 subject_type=ContentType.objects.get_for_model(Contact))
+    clock = Deadline.objects.get(
+        subject_id=contact.pk, rule_code="referral_decision", subject_type=ContentType.objects.get_for_model(Contact)
+    )
     assert clock.status == Deadline.Status.OPEN
     assert worker.post(f"/contacts/{contact.pk}/authorise/").status_code == 403
 
     manager = client_for(world.mash_manager)
     page = text_of(manager.get(f"/contacts/{contact.pk}/"))
-    assert "A manager needs to authorise this decision" in page and f'action="/contacts/{contact.pk}/authorise/"' in page
+    assert (
+        "A manager needs to authorise this decision" in page and f'action="/contacts/{contact.pk}/authorise/"' in page
+    )
     response = manager.post(f"/contacts/{contact.pk}/authorise/")
     assert response.status_code == 302
     contact.refresh_from_db()
@@ -470,8 +520,9 @@ def test_worker_decision_then_manager_authorises_stops_the_clock_and_starts_the_
     assert contact.status == Contact.Status.DECIDED and decision.authorised_by == world.mash_manager
     clock.refresh_from_db()
     assert clock.status in (Deadline.Status.MET, Deadline.Status.MET_LATE)
-    assessment = Deadline.objects.get(subject_id=contact.pk, rule_code="assessment",
-                                      subject_type=ContentType.objects.get_for_model(Contact))
+    assessment = Deadline.objects.get(
+        subject_id=contact.pk, rule_code="assessment", subject_type=ContentType.objects.get_for_model(Contact)
+    )
     assert assessment.status == Deadline.Status.OPEN
     assert "Authorised" in text_of(manager.get(f"/contacts/{contact.pk}/"))
 
@@ -492,7 +543,9 @@ def test_referrer_sees_the_outcome_but_not_the_rating_reason_or_checks(world):
     services.set_rag(contact=contact, by=world.mash_worker, rag="red", rationale="Secret MASH rationale")
     check = services.request_check(contact=contact, by=world.mash_worker, kind="police")
     services.respond_to_check(check=check, by=world.mash_worker, response="Police know the father")
-    services.record_decision(contact=contact, by=world.mash_manager, outcome="nfa_signpost", rationale="Internal reasoning")
+    services.record_decision(
+        contact=contact, by=world.mash_manager, outcome="nfa_signpost", rationale="Internal reasoning"
+    )
     contact = Contact.objects.get(pk=contact.pk)
     services.send_feedback(contact=contact, by=world.mash_worker, reasons="The school can offer a mentor.")
 
@@ -532,7 +585,9 @@ def test_someone_who_cannot_see_the_child_gets_no_contact_content(world):
 
 def test_feedback_and_a_challenge_escalated_one_stage(world):
     contact = make_contact(world.teacher)
-    services.record_decision(contact=contact, by=world.mash_manager, outcome="early_help", rationale="Family want help.")
+    services.record_decision(
+        contact=contact, by=world.mash_manager, outcome="early_help", rationale="Family want help."
+    )
     mash = client_for(world.mash_worker)
 
     page = text_of(mash.get(f"/contacts/{contact.pk}/feedback/"))
@@ -571,9 +626,13 @@ def test_feedback_and_a_challenge_escalated_one_stage(world):
     page = text_of(client_for(world.mash_manager).get(f"/contacts/{contact.pk}/"))
     for stage in ("Practitioner", "Team manager", "Senior manager", "Head of service"):
         assert stage in page
-    assert re.search(r"<strong>Team manager</strong>\s*<strong class=\"govuk-tag govuk-tag--yellow\">Current stage", page)
+    assert re.search(
+        r"<strong>Team manager</strong>\s*<strong class=\"govuk-tag govuk-tag--yellow\">Current stage", page
+    )
     # The worker no longer holds the stage.
-    assert f'action="/contacts/{contact.pk}/challenges/{disagreement.pk}/respond/"' not in text_of(mash.get(f"/contacts/{contact.pk}/"))
+    assert f'action="/contacts/{contact.pk}/challenges/{disagreement.pk}/respond/"' not in text_of(
+        mash.get(f"/contacts/{contact.pk}/")
+    )
 
     response = teacher.post(
         f"/contacts/{contact.pk}/challenges/{disagreement.pk}/resolve/",
@@ -586,14 +645,18 @@ def test_feedback_and_a_challenge_escalated_one_stage(world):
 
 def test_only_the_referrer_may_challenge(world):
     contact = make_contact(world.teacher)
-    services.record_decision(contact=contact, by=world.mash_manager, outcome="early_help", rationale="Family want help.")
+    services.record_decision(
+        contact=contact, by=world.mash_manager, outcome="early_help", rationale="Family want help."
+    )
     assert client_for(world.mash_worker).get(f"/contacts/{contact.pk}/challenge/").status_code == 403
 
 
 def test_my_referrals_lists_status_and_outcome(world):
     open_one = make_contact(world.teacher, first_name="Openchild")
     decided = make_contact(world.teacher, first_name="Decidedchild")
-    services.record_decision(contact=decided, by=world.mash_manager, outcome="early_help", rationale="Family want help.")
+    services.record_decision(
+        contact=decided, by=world.mash_manager, outcome="early_help", rationale="Family want help."
+    )
     make_contact(world.mash_worker, first_name="Someoneelse")
     page = text_of(client_for(world.teacher).get("/referrals/"))
     assert "Openchild" in page and "Decidedchild" in page and "Someoneelse" not in page

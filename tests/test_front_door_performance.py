@@ -58,10 +58,14 @@ class TestAccessLogLast:
                 log(user, child, "two")
         assert first.pk is not None
         statements = [q["sql"] for q in queries.captured_queries]
-        last_other_write = max(i for i, sql in enumerate(statements) if "casework_child" in sql and sql.startswith("INSERT"))
+        last_other_write = max(
+            i for i, sql in enumerate(statements) if "casework_child" in sql and sql.startswith("INSERT")
+        )
         log_insert = next(i for i, sql in enumerate(statements) if sql.startswith('INSERT INTO "accounts_accessevent"'))
         assert log_insert > last_other_write
-        assert sum(sql.startswith('INSERT INTO "accounts_accessevent"') for sql in statements) == 1  # one INSERT, two rows
+        assert (
+            sum(sql.startswith('INSERT INTO "accounts_accessevent"') for sql in statements) == 1
+        )  # one INSERT, two rows
         if connection.vendor == "postgresql":
             lock = next(i for i, sql in enumerate(statements) if "pg_advisory_xact_lock" in sql)
             assert last_other_write < lock < log_insert
@@ -114,12 +118,16 @@ class TestAccessLogLast:
             "received_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
             "referrer": {"name": "A Teacher", "agency": "education"},
             "child": {"first_name": "Sam", "last_name": "Example", "date_of_birth": "2014-05-01"},
-            "concerns": "free text", "categories": ["neglect"], "consent": "given",
+            "concerns": "free text",
+            "categories": ["neglect"],
+            "consent": "given",
         }
         with CaptureQueriesContext(connection) as queries:
             assert api.post(CONTACTS, body, format="json", HTTP_IDEMPOTENCY_KEY="k-1").status_code == 201
         # A write inside a request carries the change history's context as a leading set_config (pghistory).
-        statements = [re.sub(r"^SELECT set_config\('pghistory\.context_id'.*?; ", "", q["sql"]) for q in queries.captured_queries]
+        statements = [
+            re.sub(r"^SELECT set_config\('pghistory\.context_id'.*?; ", "", q["sql"]) for q in queries.captured_queries
+        ]
         key = next(i for i, sql in enumerate(statements) if sql.startswith('INSERT INTO "referrals_idempotencykey"'))
         row = next(i for i, sql in enumerate(statements) if sql.startswith('INSERT INTO "accounts_accessevent"'))
         assert key < row
@@ -181,8 +189,10 @@ class TestRulesCache:
         authority = Authority.objects.create(la_code="933", name="Somewhere")
         default = rule_in_force("referral_decision")
         override = TimescaleRule.objects.create(
-            **{f: getattr(default, f) for f in TimescaleRule.VERSIONED_FIELDS}, code="referral_decision",
-            authority=authority, version=1,
+            **{f: getattr(default, f) for f in TimescaleRule.VERSIONED_FIELDS},
+            code="referral_decision",
+            authority=authority,
+            version=1,
         )
         assert rule_in_force("referral_decision", authority).pk == override.pk
         assert rule_in_force("referral_decision").pk == default.pk
@@ -191,7 +201,9 @@ class TestRulesCache:
         old = rule_in_force("referral_decision")
         TimescaleRule.objects.filter(pk=old.pk).update(is_current=False)  # as the admin does
         new = TimescaleRule.objects.create(
-            **{f: getattr(old, f) for f in TimescaleRule.VERSIONED_FIELDS}, code=old.code, version=old.version + 1,
+            **{f: getattr(old, f) for f in TimescaleRule.VERSIONED_FIELDS},
+            code=old.code,
+            version=old.version + 1,
         )
         assert rule_in_force("referral_decision").pk == new.pk
 
@@ -244,7 +256,9 @@ def test_a_committed_change_reaches_a_thread_that_had_the_old_rule():
     with transaction.atomic():
         TimescaleRule.objects.filter(pk=old.pk).update(is_current=False)
         new = TimescaleRule.objects.create(
-            **{f: getattr(old, f) for f in TimescaleRule.VERSIONED_FIELDS}, code=old.code, version=old.version + 1,
+            **{f: getattr(old, f) for f in TimescaleRule.VERSIONED_FIELDS},
+            code=old.code,
+            version=old.version + 1,
         )
         assert rule_in_force("referral_decision").pk == new.pk  # this transaction sees its own change
     thread = threading.Thread(target=other_thread)
@@ -259,16 +273,20 @@ def test_a_clock_started_after_a_rule_change_uses_the_new_version():
     contact = services.receive_contact(
         received_by=world.service,
         details=services.ContactDetails(
-            received_at=timezone.now() - timedelta(minutes=5), referrer={"name": "A Teacher", "agency": "education"},
+            received_at=timezone.now() - timedelta(minutes=5),
+            referrer={"name": "A Teacher", "agency": "education"},
             child={"first_name": "Sam", "last_name": "Example", "date_of_birth": date(2014, 5, 1)},
-            concerns="free text", categories=["neglect"], consent="given",
+            concerns="free text",
+            categories=["neglect"],
+            consent="given",
         ),
     )
     old = rule_in_force("assessment")
     TimescaleRule.objects.filter(pk=old.pk).update(is_current=False)
     TimescaleRule.objects.create(
         **{**{f: getattr(old, f) for f in TimescaleRule.VERSIONED_FIELDS}, "amount": old.amount + 5},
-        code=old.code, version=old.version + 1,
+        code=old.code,
+        version=old.version + 1,
     )
     deadline = start_clock("assessment", contact, child=contact.child, agency=world.csc)
     assert deadline.rule_version == old.version + 1
@@ -283,9 +301,12 @@ def _contacts(world, n, *, overdue=False):
         services.receive_contact(
             received_by=world.service,
             details=services.ContactDetails(
-                received_at=received, referrer={"name": "A Teacher", "agency": "education"},
+                received_at=received,
+                referrer={"name": "A Teacher", "agency": "education"},
                 child={"first_name": f"Queue{i}", "last_name": "Example", "date_of_birth": date(2014, 5, 1)},
-                concerns="free text", categories=["neglect"], consent="given",
+                concerns="free text",
+                categories=["neglect"],
+                consent="given",
             ),
         )
 
@@ -359,7 +380,9 @@ def _contact_body(**child):
         "received_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
         "referrer": {"name": "A Teacher", "agency": "education"},
         "child": {"first_name": "Sam", "last_name": "Example", "date_of_birth": "2014-05-01", **child},
-        "concerns": "free text", "categories": ["neglect"], "consent": "given",
+        "concerns": "free text",
+        "categories": ["neglect"],
+        "consent": "given",
     }
 
 
@@ -370,7 +393,12 @@ class TestOneContactWrite:
         api = APIClient()
         api.force_authenticate(world.service)
         # The first contact loads the rule and closure days into the process's cache.
-        assert api.post(CONTACTS, _contact_body(first_name="Wes", last_name="Warmup", date_of_birth="2010-01-01"), format="json").status_code == 201
+        assert (
+            api.post(
+                CONTACTS, _contact_body(first_name="Wes", last_name="Warmup", date_of_birth="2010-01-01"), format="json"
+            ).status_code
+            == 201
+        )
         Contact.objects.all().delete()
         with CaptureQueriesContext(connection) as queries:
             response = api.post(CONTACTS, _contact_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
@@ -451,7 +479,10 @@ class TestTokenAuthentication:
 
         world = front_door_world()
         issued = create_service_token(user=world.service, name="School system", scopes=["contacts:write"])
-        assert APIClient().post(CONTACTS, _contact_body(), format="json", HTTP_AUTHORIZATION="Token nope").status_code == 401
+        assert (
+            APIClient().post(CONTACTS, _contact_body(), format="json", HTTP_AUTHORIZATION="Token nope").status_code
+            == 401
+        )
         world.service.is_active = False
         world.service.save()
         response = APIClient().post(CONTACTS, _contact_body(), format="json", HTTP_AUTHORIZATION=f"Token {issued.key}")

@@ -37,7 +37,9 @@ def details(child=None, **changes):
     values = dict(
         received_at=timezone.now() - timedelta(hours=1),
         referrer={"name": "A Teacher", "agency": "education"},
-        child={"id": child.pk} if child else {"first_name": "Sam", "last_name": "Example", "date_of_birth": date(2014, 5, 1)},
+        child={"id": child.pk}
+        if child
+        else {"first_name": "Sam", "last_name": "Example", "date_of_birth": date(2014, 5, 1)},
         concerns="free text",
         categories=["neglect"],
         consent="given",
@@ -100,7 +102,9 @@ class TestRag:
         services.set_rag(contact=contact, by=world.mash_worker, rag="green")
         [green] = clocks(contact, "mash_rag_green")
 
-        services.set_rag(contact=contact, by=world.mash_manager, rag="red", rationale="Police say the father is back home")
+        services.set_rag(
+            contact=contact, by=world.mash_manager, rag="red", rationale="Police say the father is back home"
+        )
 
         contact.refresh_from_db()
         assert (contact.rag, contact.rag_rationale) == ("red", "Police say the father is back home")
@@ -114,7 +118,9 @@ class TestRag:
     def test_no_target_stops_the_rating_clocks(self, world, contact):
         services.set_rag(contact=contact, by=world.mash_worker, rag="amber")
         services.set_rag(contact=contact, by=world.mash_worker, rag="none", rationale="Duplicate of an open assessment")
-        assert not Deadline.objects.filter(rule_code__startswith="mash_rag_", status__in=Deadline.OPEN_STATUSES).exists()
+        assert not Deadline.objects.filter(
+            rule_code__startswith="mash_rag_", status__in=Deadline.OPEN_STATUSES
+        ).exists()
 
     def test_the_same_rating_again_changes_nothing(self, world, contact):
         services.set_rag(contact=contact, by=world.mash_worker, rag="amber")
@@ -128,13 +134,17 @@ class TestRag:
         assert "rag" in refused.value.message_dict
 
     def test_a_decided_contact_cannot_be_rated(self, world, contact):
-        services.record_decision(contact=contact, by=world.mash_manager, outcome="nfa_signpost", rationale="Universal services")
+        services.record_decision(
+            contact=contact, by=world.mash_manager, outcome="nfa_signpost", rationale="Universal services"
+        )
         with pytest.raises(ValidationError):
             services.set_rag(contact=contact, by=world.mash_worker, rag="red")
 
     def test_the_decision_stops_the_rating_clock(self, world, contact):
         services.set_rag(contact=contact, by=world.mash_worker, rag="red")
-        services.record_decision(contact=contact, by=world.mash_manager, outcome="nfa_signpost", rationale="Universal services")
+        services.record_decision(
+            contact=contact, by=world.mash_manager, outcome="nfa_signpost", rationale="Universal services"
+        )
         assert clocks(contact, "mash_rag_red").get().status == Deadline.Status.MET
 
 
@@ -148,8 +158,11 @@ def months_ago(n):
 class TestCyjsCheck:
     def test_open_to_cyjs_is_known_now_and_the_cyjs_worker_is_asked_for_their_section(self, world, contact):
         InvolvementFactory(
-            child=contact.child, agency=world.cyjs, kind=Involvement.Kind.YJ_COURT_ORDER,
-            team=world.cyjs_team, allocated_worker=world.cyjs_worker,
+            child=contact.child,
+            agency=world.cyjs,
+            kind=Involvement.Kind.YJ_COURT_ORDER,
+            team=world.cyjs_team,
+            allocated_worker=world.cyjs_worker,
         )
 
         check = services.request_check(contact=contact, by=world.mash_worker, kind="cyjs")
@@ -164,13 +177,19 @@ class TestCyjsCheck:
     def test_the_current_cyjs_worker_is_asked_not_a_past_one(self, world, contact):
         past_worker = UserFactory(agency=world.cyjs, team=world.cyjs_team)
         InvolvementFactory(
-            child=contact.child, agency=world.cyjs, kind=Involvement.Kind.YJ_PREVENTION,
-            start=timezone.localdate() - relativedelta(years=3), end=timezone.localdate() - relativedelta(years=2),
+            child=contact.child,
+            agency=world.cyjs,
+            kind=Involvement.Kind.YJ_PREVENTION,
+            start=timezone.localdate() - relativedelta(years=3),
+            end=timezone.localdate() - relativedelta(years=2),
             allocated_worker=past_worker,
         )
         InvolvementFactory(
-            child=contact.child, agency=world.cyjs, kind=Involvement.Kind.YJ_COURT_ORDER,
-            start=timezone.localdate() - relativedelta(months=2), allocated_worker=world.cyjs_worker,
+            child=contact.child,
+            agency=world.cyjs,
+            kind=Involvement.Kind.YJ_COURT_ORDER,
+            start=timezone.localdate() - relativedelta(months=2),
+            allocated_worker=world.cyjs_worker,
         )
 
         check = services.request_check(contact=contact, by=world.mash_worker, kind="cyjs")
@@ -182,12 +201,20 @@ class TestCyjsCheck:
     def test_the_latest_of_several_ended_involvements_is_the_one_asked(self, world, contact):
         long_ago = UserFactory(agency=world.cyjs)
         InvolvementFactory(
-            child=contact.child, agency=world.cyjs, kind=Involvement.Kind.YJ_PREVENTION,
-            start=months_ago(30), end=months_ago(24), allocated_worker=long_ago,
+            child=contact.child,
+            agency=world.cyjs,
+            kind=Involvement.Kind.YJ_PREVENTION,
+            start=months_ago(30),
+            end=months_ago(24),
+            allocated_worker=long_ago,
         )
         InvolvementFactory(
-            child=contact.child, agency=world.cyjs, kind=Involvement.Kind.YJ_DIVERSION,
-            start=months_ago(10), end=months_ago(3), allocated_worker=world.cyjs_worker,
+            child=contact.child,
+            agency=world.cyjs,
+            kind=Involvement.Kind.YJ_DIVERSION,
+            start=months_ago(10),
+            end=months_ago(3),
+            allocated_worker=world.cyjs_worker,
         )
 
         check = services.request_check(contact=contact, by=world.mash_worker, kind="cyjs")
@@ -198,8 +225,12 @@ class TestCyjsCheck:
 
     def test_ended_three_months_ago_is_known_recently(self, world, contact):
         InvolvementFactory(
-            child=contact.child, agency=world.cyjs, kind=Involvement.Kind.YJ_PREVENTION,
-            start=months_ago(12), end=months_ago(3), allocated_worker=world.cyjs_worker,
+            child=contact.child,
+            agency=world.cyjs,
+            kind=Involvement.Kind.YJ_PREVENTION,
+            start=months_ago(12),
+            end=months_ago(3),
+            allocated_worker=world.cyjs_worker,
         )
         check = services.request_check(contact=contact, by=world.mash_worker, kind="cyjs")
         check.refresh_from_db()
@@ -209,8 +240,12 @@ class TestCyjsCheck:
     def test_otherwise_not_known_with_the_answer_recorded(self, world, contact, history):
         if history == "ended_8_months_ago":
             InvolvementFactory(
-                child=contact.child, agency=world.cyjs, kind=Involvement.Kind.YJ_PREVENTION,
-                start=months_ago(14), end=months_ago(8), allocated_worker=world.cyjs_worker,
+                child=contact.child,
+                agency=world.cyjs,
+                kind=Involvement.Kind.YJ_PREVENTION,
+                start=months_ago(14),
+                end=months_ago(8),
+                allocated_worker=world.cyjs_worker,
             )
         elif history == "open_in_another_authority":
             _, _, elsewhere = authority_with_agencies()
@@ -282,16 +317,22 @@ class TestDecision:
         assert contact.is_open
 
     def test_deciding_twice_is_refused(self, world, contact):
-        services.record_decision(contact=contact, by=world.mash_manager, outcome="nfa_signpost", rationale="Universal services")
+        services.record_decision(
+            contact=contact, by=world.mash_manager, outcome="nfa_signpost", rationale="Universal services"
+        )
         with pytest.raises(ValidationError):
-            services.record_decision(contact=contact, by=world.mash_manager, outcome="assessment", rationale="Second thoughts")
+            services.record_decision(
+                contact=contact, by=world.mash_manager, outcome="assessment", rationale="Second thoughts"
+            )
         decision = Decision.objects.get(contact=contact)
         assert decision.outcome == "nfa_signpost"
         assert not clocks(contact, "assessment").exists()
 
     def test_a_workers_proposal_can_be_revised_until_authorised(self, world, contact):
         services.record_decision(contact=contact, by=world.mash_worker, outcome="early_help", rationale="Level 2")
-        services.record_decision(contact=contact, by=world.mash_worker, outcome="assessment", rationale="Level 3 after checks")
+        services.record_decision(
+            contact=contact, by=world.mash_worker, outcome="assessment", rationale="Level 3 after checks"
+        )
         decision = Decision.objects.get(contact=contact)
         assert (decision.outcome, decision.authorised_at) == ("assessment", None)
 
@@ -353,7 +394,9 @@ class TestDecision:
     def test_feedback_needs_a_decision(self, world, contact):
         with pytest.raises(ValidationError):
             services.send_feedback(contact=contact, by=world.mash_manager, reasons="Not yet")
-        services.record_decision(contact=contact, by=world.mash_manager, outcome="nfa_signpost", rationale="Universal services")
+        services.record_decision(
+            contact=contact, by=world.mash_manager, outcome="nfa_signpost", rationale="Universal services"
+        )
         contact.refresh_from_db()
         feedback = services.send_feedback(contact=contact, by=world.mash_manager, reasons="The school can support Sam.")
         assert feedback.outcome == services.FEEDBACK_WORDS["nfa_signpost"]
@@ -365,7 +408,9 @@ class TestDecision:
 
 @pytest.fixture
 def decided(world, contact):
-    services.record_decision(contact=contact, by=world.mash_manager, outcome="nfa_signpost", rationale="Universal services")
+    services.record_decision(
+        contact=contact, by=world.mash_manager, outcome="nfa_signpost", rationale="Universal services"
+    )
     contact.refresh_from_db()
     return contact
 
@@ -387,7 +432,9 @@ class TestDisagreement:
     def test_there_must_be_a_decision_and_a_reason(self, world, contact):
         with pytest.raises(ValidationError):
             services.raise_disagreement(contact=contact, by=world.csc_worker, reason="Too early")
-        services.record_decision(contact=contact, by=world.mash_manager, outcome="nfa_signpost", rationale="Universal services")
+        services.record_decision(
+            contact=contact, by=world.mash_manager, outcome="nfa_signpost", rationale="Universal services"
+        )
         contact.refresh_from_db()
         with pytest.raises(ValidationError) as refused:
             services.raise_disagreement(contact=contact, by=world.csc_worker, reason="  ")
@@ -429,7 +476,9 @@ class TestDisagreement:
                     services.respond_to_disagreement(disagreement=disagreement, by=user, response="Not mine to answer")
 
             right = getattr(world, STAGE_RESPONDER[stage])
-            answer = services.respond_to_disagreement(disagreement=disagreement, by=right, response=f"Stage {stage} view")
+            answer = services.respond_to_disagreement(
+                disagreement=disagreement, by=right, response=f"Stage {stage} view"
+            )
 
             assert (answer.stage, answer.responded_by) == (stage, right)
             assert not open_clocks(disagreement, "escalation_stage_response").exists()
@@ -454,7 +503,9 @@ class TestDisagreement:
         disagreement = services.raise_disagreement(contact=decided, by=world.csc_worker, reason="Sam is still hungry")
         disagreement = services.escalate_disagreement(disagreement=disagreement, by=world.csc_worker)
 
-        resolved = services.resolve_disagreement(disagreement=disagreement, by=world.csc_worker, resolution="Agreed a TAF")
+        resolved = services.resolve_disagreement(
+            disagreement=disagreement, by=world.csc_worker, resolution="Agreed a TAF"
+        )
 
         assert resolved.status == Disagreement.Status.RESOLVED and resolved.resolved_at is not None
         assert not open_clocks(disagreement, "escalation_stage_response").exists()

@@ -47,7 +47,9 @@ def police_match(w):
 class TestWhoIsAsked:
     def test_the_allocated_worker_and_their_managers_are_told(self, w):
         match = asked(w)
-        told = set(Notification.objects.filter(subject="Confirm a child's identity").values_list("recipient_id", flat=True))
+        told = set(
+            Notification.objects.filter(subject="Confirm a child's identity").values_list("recipient_id", flat=True)
+        )
         assert told == {w.csc_worker.pk, w.csc_manager.pk}
         notice = Notification.objects.filter(recipient=w.csc_worker).get()
         assert notice.link == f"/identity-matches/{match.pk}/" and "Casey" not in notice.body
@@ -55,7 +57,9 @@ class TestWhoIsAsked:
     def test_with_no_one_allocated_the_team_managers_of_services_working_with_the_child_are_told(self, w):
         Involvement.objects.filter(pk=w.csc_involvement.pk).update(allocated_worker=None, team=None)
         asked(w)
-        told = set(Notification.objects.filter(subject="Confirm a child's identity").values_list("recipient_id", flat=True))
+        told = set(
+            Notification.objects.filter(subject="Confirm a child's identity").values_list("recipient_id", flat=True)
+        )
         # The MASH manager is a candidate but cannot see the child (no contact), so cannot confirm and is not told.
         assert told == {w.csc_manager.pk}
 
@@ -64,7 +68,8 @@ class TestWhoIsAsked:
         assert asked(w) == first
         assert IdentityMatchRequest.objects.count() == 1
         assert last_log(what="identity-match:request").detail == (
-            f"asked again; match to confirm {first.pk} still waiting; no access until confirmed")
+            f"asked again; match to confirm {first.pk} still waiting; no access until confirmed"
+        )
         assert Notification.objects.filter(recipient=w.csc_worker).count() == 1
 
 
@@ -73,10 +78,21 @@ class TestConfirming:
         match = matching.confirm_identity_match(request=asked(w), by=w.csc_worker)
         inv = match.involvement
         assert (match.status, match.decided_by) == ("confirmed", w.csc_worker)
-        assert (inv.child, inv.agency, inv.kind, inv.allocated_worker, inv.team) == (w.csc_child, w.cyjs, "other", w.duty, w.cyjs_team)
+        assert (inv.child, inv.agency, inv.kind, inv.allocated_worker, inv.team) == (
+            w.csc_child,
+            w.cyjs,
+            "other",
+            w.duty,
+            w.cyjs_team,
+        )
         assert access.decide(w.duty, w.csc_child).purpose == AccessEvent.Purpose.NORMAL
         event = last_log(what="identity-match:confirm")
-        assert (event.user_id, event.child_id, event.purpose, event.outcome) == (w.csc_worker.pk, w.csc_child.pk, "normal", "allowed")
+        assert (event.user_id, event.child_id, event.purpose, event.outcome) == (
+            w.csc_worker.pk,
+            w.csc_child.pk,
+            "normal",
+            "allowed",
+        )
         assert event.detail == f"match to confirm {match.pk} confirmed; {w.cyjs.name} involvement {inv.pk} opened"
         assert Notification.objects.filter(recipient=w.duty, subject="A match you asked for was confirmed").exists()
 
@@ -90,8 +106,13 @@ class TestConfirming:
         user = getattr(w, who)
         with pytest.raises(PermissionDenied):
             matching.confirm_identity_match(request=match, by=user)
-        assert client_for(user).get(f"/identity-matches/{match.pk}/").status_code in ((200,) if who in ("duty", "cyjs_manager") else (404,))
-        assert client_for(user).post(f"/identity-matches/{match.pk}/", {"decision": "confirm"}).status_code in (403, 404)
+        assert client_for(user).get(f"/identity-matches/{match.pk}/").status_code in (
+            (200,) if who in ("duty", "cyjs_manager") else (404,)
+        )
+        assert client_for(user).post(f"/identity-matches/{match.pk}/", {"decision": "confirm"}).status_code in (
+            403,
+            404,
+        )
         assert api_for(user).post(f"/api/v1/identity-matches/{match.pk}/confirm/", {}, format="json").status_code == 404
         assert api_for(user).get(f"/api/v1/identity-matches/{match.pk}/").status_code == 404
         assert not Involvement.objects.filter(child=w.csc_child, agency=w.cyjs).exists()
@@ -106,14 +127,22 @@ class TestConfirming:
         start_break_glass(user=outsider, child=w.csc_child, reason=EMERGENCY_REASON)
         assert access.decide(outsider, w.csc_child).purpose == AccessEvent.Purpose.BREAK_GLASS
         assert not matching.may_confirm(outsider, match)
-        assert api_for(outsider).post(f"/api/v1/identity-matches/{match.pk}/confirm/", {}, format="json").status_code == 404
+        assert (
+            api_for(outsider).post(f"/api/v1/identity-matches/{match.pk}/confirm/", {}, format="json").status_code
+            == 404
+        )
 
     def test_an_explicit_grant_may_confirm(self, w):
         from accounts.services import grant_child_access
 
         match = asked(w)
         colleague = UserFactory(agency=w.csc)
-        grant_child_access(granted_by=w.csc_manager, user=colleague, child=w.csc_child, reason="Joint visit planned with the social worker.")
+        grant_child_access(
+            granted_by=w.csc_manager,
+            user=colleague,
+            child=w.csc_child,
+            reason="Joint visit planned with the social worker.",
+        )
         assert matching.may_confirm(colleague, match)
 
     def test_the_confirm_page_shows_the_details_beside_the_record(self, w):
@@ -130,7 +159,9 @@ class TestConfirming:
         match = asked(w)
         missing = client_for(w.csc_worker).post(f"/identity-matches/{match.pk}/", {})
         assert missing.status_code == 200 and "Say whether this is the same child" in missing.content.decode()
-        no_reason = client_for(w.csc_worker).post(f"/identity-matches/{match.pk}/", {"decision": "reject", "reason": ""})
+        no_reason = client_for(w.csc_worker).post(
+            f"/identity-matches/{match.pk}/", {"decision": "reject", "reason": ""}
+        )
         assert "Enter why this is not the same child" in no_reason.content.decode()
         done = client_for(w.csc_worker).post(f"/identity-matches/{match.pk}/", {"decision": "confirm", "reason": ""})
         assert done.status_code == 302 and done.url == "/identity-matches/"
@@ -144,7 +175,9 @@ class TestRejecting:
         with pytest.raises(ValidationError) as error:
             matching.reject_identity_match(request=match, by=w.csc_worker, reason=" ")
         assert error.value.message_dict == {"reason": ["Enter why this is not the same child"]}
-        matching.reject_identity_match(request=match, by=w.csc_worker, reason="Our Casey lives with grandparents in another town.")
+        matching.reject_identity_match(
+            request=match, by=w.csc_worker, reason="Our Casey lives with grandparents in another town."
+        )
         assert not Involvement.objects.filter(child=w.csc_child, agency=w.cyjs).exists()
         assert not access.decide(w.duty, w.csc_child).allowed
         assert Notification.objects.filter(recipient=w.duty, subject="A match you asked for was rejected").exists()
@@ -182,7 +215,9 @@ class TestEmergencyAccess:
         assert IdentityMatchRequest.objects.get(pk=match.pk).is_pending
         # The manager is told and has it to review.
         assert break_glass_to_review(manager=w.cyjs_manager).filter(pk=grant.pk, reviewed_at__isnull=True).exists()
-        assert Notification.objects.filter(recipient=w.cyjs_manager, link=reverse("break-glass-review", args=[grant.pk])).exists()
+        assert Notification.objects.filter(
+            recipient=w.cyjs_manager, link=reverse("break-glass-review", args=[grant.pk])
+        ).exists()
         # It ends after 24 hours unless the match is confirmed.
         later = timezone.now() + timedelta(hours=24, minutes=1)
         assert not access.decide(w.duty, w.csc_child, now=later).allowed
@@ -207,7 +242,12 @@ class TestEmergencyAccess:
         match = asked(w)
         with pytest.raises(PermissionDenied):
             matching.use_emergency_access(request=match, by=w.teacher, reason=EMERGENCY_REASON)
-        assert client_for(w.teacher).post(f"/identity-matches/{match.pk}/emergency-access/", {"reason": EMERGENCY_REASON}).status_code == 404
+        assert (
+            client_for(w.teacher)
+            .post(f"/identity-matches/{match.pk}/emergency-access/", {"reason": EMERGENCY_REASON})
+            .status_code
+            == 404
+        )
         assert not BreakGlassAccess.objects.exists()
 
 
@@ -221,7 +261,11 @@ class TestApi:
         done = api.post(f"/api/v1/identity-matches/{match.pk}/confirm/", {}, format="json")
         assert done.status_code == 200 and done.data["status"] == "confirmed"
         assert access.decide(w.duty, w.csc_child).allowed
-        again = api_for(w.csc_manager).post(f"/api/v1/identity-matches/{match.pk}/reject/", {"reason": "Not ours at all, different school."}, format="json")
+        again = api_for(w.csc_manager).post(
+            f"/api/v1/identity-matches/{match.pk}/reject/",
+            {"reason": "Not ours at all, different school."},
+            format="json",
+        )
         assert again.status_code == 409 and again.data == {"status": ["Someone has already decided this match"]}
 
     def test_reject_needs_a_reason(self, w):
@@ -247,15 +291,23 @@ class TestPoliceMatch:
         inv = Involvement.objects.get(child=w.csc_child, agency=w.cyjs)
         assert (inv.kind, inv.allocated_worker) == ("other", None)
         assert api_for(w.duty).get(f"/api/v1/children/{w.csc_child.pk}/").status_code == 200
-        assert Notification.objects.filter(recipient=w.cyjs_manager, link=f"/custody/{match.custody_episode_id}/").exists()
+        assert Notification.objects.filter(
+            recipient=w.cyjs_manager, link=f"/custody/{match.custody_episode_id}/"
+        ).exists()
 
     def test_rejecting_moves_the_notice_to_a_new_record_open_to_cyjs(self, w):
         match = police_match(w)
-        matching.reject_identity_match(request=match, by=w.csc_worker, reason="Our Casey was at home with us that night.")
+        matching.reject_identity_match(
+            request=match, by=w.csc_worker, reason="Our Casey was at home with us that night."
+        )
         match.refresh_from_db()
         episode = CustodyEpisode.objects.get(pk=match.custody_episode_id)
         assert episode.child == match.new_child and match.new_child != w.csc_child
         assert access.decide(w.duty, match.new_child).allowed and not access.decide(w.duty, w.csc_child).allowed
         # The same arrest sent again is still the same notice.
-        again = api_for(w.police).post("/api/v1/custody-notifications/", notification(w, arrested_at=episode.arrested_at.isoformat()), format="json")
+        again = api_for(w.police).post(
+            "/api/v1/custody-notifications/",
+            notification(w, arrested_at=episode.arrested_at.isoformat()),
+            format="json",
+        )
         assert again.status_code == 200 and again.data["reference"] == episode.pk

@@ -110,7 +110,9 @@ class TestRules:
         people = {
             "other_practitioner": UserFactory(agency=w.csc, team=w.csc_team, line_manager=w.csc_manager),
             "cyjs_manager": w.cyjs_manager,
-            "other_agency_manager": UserFactory(agency=AgencyFactory(authority=w.authority, kind="csc"), role=Role.TEAM_MANAGER),
+            "other_agency_manager": UserFactory(
+                agency=AgencyFactory(authority=w.authority, kind="csc"), role=Role.TEAM_MANAGER
+            ),
         }
         person = people[who]
         if who == "other_agency_manager":  # sees the child through their own agency's work, manages elsewhere
@@ -137,7 +139,8 @@ class TestRules:
         )
         assert refused(lambda: close(w, reason="   ")) == {"reason": ["Enter why the involvement is closing"]}
         assert refused(lambda: close(w, closed_on=None, reason="")) == {
-            "closed_on": ["Enter the date the involvement closed"], "reason": ["Enter why the involvement is closing"],
+            "closed_on": ["Enter the date the involvement closed"],
+            "reason": ["Enter why the involvement is closing"],
         }
 
     def test_already_closed(self):
@@ -198,7 +201,9 @@ class TestPage:
 
     def test_a_missing_reason_is_an_error_on_the_page(self):
         w = held_world(ended=True)
-        response = client_for(w.csc_worker).post(f"/involvements/{w.csc_involvement.pk}/close/", form(w.csc_involvement, TODAY(), reason=""))
+        response = client_for(w.csc_worker).post(
+            f"/involvements/{w.csc_involvement.pk}/close/", form(w.csc_involvement, TODAY(), reason="")
+        )
         assert "Enter why the involvement is closing" in response.content.decode()
 
     def test_closing_after_the_period_redirects_to_the_record(self):
@@ -207,7 +212,10 @@ class TestPage:
         response = client.post(f"/involvements/{w.csc_involvement.pk}/close/", form(w.csc_involvement, TODAY()))
         assert response.status_code == 302 and response["Location"] == f"/children/{w.child.pk}/#involvements"
         w.csc_involvement.refresh_from_db()
-        assert w.csc_involvement.end == TODAY() and w.csc_involvement.closure_reason == "No further role for children's social care"
+        assert (
+            w.csc_involvement.end == TODAY()
+            and w.csc_involvement.closure_reason == "No further role for children's social care"
+        )
         assert "Child in need closed" in client.get(response["Location"]).content.decode()
 
     def test_a_stale_form_says_someone_else_changed_it(self):
@@ -232,7 +240,12 @@ class TestApi:
         return f"/api/v1/involvements/{w.csc_involvement.pk}/close/"
 
     def body(self, w, **overrides):
-        return {"version": w.csc_involvement.version, "closed_on": TODAY().isoformat(), "reason": "Case closed", **overrides}
+        return {
+            "version": w.csc_involvement.version,
+            "closed_on": TODAY().isoformat(),
+            "reason": "Case closed",
+            **overrides,
+        }
 
     def test_held_open_is_400_with_the_field_error(self, w):
         response = api_for(w.csc_worker).post(self.url(w), self.body(w), format="json")

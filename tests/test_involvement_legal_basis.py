@@ -23,12 +23,19 @@ def w():
     csc, _mash, cyjs = authority_with_agencies()
     worker, team, manager = worker_in_new_team(csc)
     child = ChildFactory()
-    looked_after = InvolvementFactory(child=child, agency=csc, kind=Involvement.Kind.CLA, allocated_worker=worker, team=team)
+    looked_after = InvolvementFactory(
+        child=child, agency=csc, kind=Involvement.Kind.CLA, allocated_worker=worker, team=team
+    )
     colleague = UserFactory(agency=csc, role=Role.PRACTITIONER)
     InvolvementFactory(child=child, agency=cyjs, kind=Involvement.Kind.YJ_COURT_ORDER)
     cyjs_worker = UserFactory(agency=cyjs)
-    return type("World", (), dict(child=child, inv=looked_after, worker=worker, manager=manager, colleague=colleague,
-                                  cyjs_worker=cyjs_worker))
+    return type(
+        "World",
+        (),
+        dict(
+            child=child, inv=looked_after, worker=worker, manager=manager, colleague=colleague, cyjs_worker=cyjs_worker
+        ),
+    )
 
 
 def test_the_allocated_worker_records_it_and_the_write_is_logged(w):
@@ -72,13 +79,15 @@ def test_a_stale_version_is_refused(w):
 def test_the_page_links_from_the_record_and_saves(w):
     client = client_for(w.worker)
     record = client.get(f"/children/{w.child.pk}/").content.decode()
-    assert f'/involvements/{w.inv.pk}/legal-basis/' in record
+    assert f"/involvements/{w.inv.pk}/legal-basis/" in record
     page = client.get(f"/involvements/{w.inv.pk}/legal-basis/")
     assert page.status_code == 200
     assert "<title>Record why the child is looked after" in page.content.decode()
     empty = client.post(f"/involvements/{w.inv.pk}/legal-basis/", {"version": 1})
     assert "Choose why the child is looked after" in empty.content.decode()
-    response = client.post(f"/involvements/{w.inv.pk}/legal-basis/", {"version": 1, "legal_basis": Basis.INTERIM_CARE_ORDER})
+    response = client.post(
+        f"/involvements/{w.inv.pk}/legal-basis/", {"version": 1, "legal_basis": Basis.INTERIM_CARE_ORDER}
+    )
     assert response.status_code == 302
     w.inv.refresh_from_db()
     assert w.inv.legal_basis == Basis.INTERIM_CARE_ORDER
@@ -88,7 +97,7 @@ def test_the_page_links_from_the_record_and_saves(w):
 
 def test_the_page_is_refused_to_a_colleague_and_the_link_not_offered(w):
     client = client_for(w.colleague)
-    assert f'/involvements/{w.inv.pk}/legal-basis/' not in client.get(f"/children/{w.child.pk}/").content.decode()
+    assert f"/involvements/{w.inv.pk}/legal-basis/" not in client.get(f"/children/{w.child.pk}/").content.decode()
     assert client.get(f"/involvements/{w.inv.pk}/legal-basis/").status_code == 403
 
 
@@ -97,8 +106,15 @@ def test_the_api(w):
     assert api_for(w.worker).post(url, {"version": 1, "legal_basis": "remand_la"}, format="json").status_code == 400
     response = api_for(w.worker).post(url, {"version": 1, "legal_basis": Basis.CARE_ORDER}, format="json")
     assert response.status_code == 200 and response.data["legal_basis"] == Basis.CARE_ORDER
-    assert api_for(w.worker).post(url, {"version": 1, "legal_basis": Basis.SECTION_20}, format="json").status_code == 409
-    assert api_for(w.colleague).post(url, {"version": 2, "legal_basis": Basis.SECTION_20}, format="json").status_code == 403
+    assert (
+        api_for(w.worker).post(url, {"version": 1, "legal_basis": Basis.SECTION_20}, format="json").status_code == 409
+    )
+    assert (
+        api_for(w.colleague).post(url, {"version": 2, "legal_basis": Basis.SECTION_20}, format="json").status_code
+        == 403
+    )
     outsider = UserFactory(agency=authority_with_agencies()[0])
-    assert api_for(outsider).post(url, {"version": 2, "legal_basis": Basis.SECTION_20}, format="json").status_code == 404
+    assert (
+        api_for(outsider).post(url, {"version": 2, "legal_basis": Basis.SECTION_20}, format="json").status_code == 404
+    )
     assert Child.objects.get(pk=w.child.pk).involvements.get(pk=w.inv.pk).legal_basis == Basis.CARE_ORDER

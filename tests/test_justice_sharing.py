@@ -54,7 +54,9 @@ def test_defaults_are_lancashires_when_no_protocol_is_saved(agencies):
 
 def test_a_saved_protocol_changing_other_settings_keeps_the_default_sharing(agencies):
     csc = agencies[0]
-    JointWorkingProtocol.objects.create(authority=csc.authority, bail_to_reside=JointWorkingProtocol.BailToReside.ALWAYS)
+    JointWorkingProtocol.objects.create(
+        authority=csc.authority, bail_to_reside=JointWorkingProtocol.BailToReside.ALWAYS
+    )
     assert readable_sections(UserFactory(agency=csc)) == frozenset(Section.values) - {Section.SCREENING}
 
 
@@ -70,7 +72,11 @@ def test_the_child_record_links_to_youth_justice_only_for_those_who_read_it(agen
     health = AgencyFactory(authority=csc.authority, kind=Agency.Kind.HEALTH)
     InvolvementFactory(child=child, agency=health, kind=Involvement.Kind.OTHER)
     link = f"/children/{child.pk}/youth-justice/"
-    for user, shown in ((UserFactory(agency=cyjs), True), (UserFactory(agency=csc), True), (UserFactory(agency=health), False)):
+    for user, shown in (
+        (UserFactory(agency=cyjs), True),
+        (UserFactory(agency=csc), True),
+        (UserFactory(agency=health), False),
+    ):
         page = client_for(user).get(f"/children/{child.pk}/")
         assert page.status_code == 200
         assert (link in page.content.decode()) is shown, user.agency.kind

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 def world():
     world = front_door_world()
     world.child = ChildFactory()
-    InvolvementFactory(child=world.child, agency=world.csc, kind=Involvement.Kind.CIN, allocated_worker=world.csc_worker)
+    InvolvementFactory(
+        child=world.child, agency=world.csc, kind=Involvement.Kind.CIN, allocated_worker=world.csc_worker
+    )
     return world
 
 

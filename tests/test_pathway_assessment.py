@@ -111,7 +111,9 @@ class TestStart:
 
     def test_a_future_referral_date_is_refused(self, world):
         with pytest.raises(ValidationError) as error:
-            services.start_assessment(child=world.child, by=world.csc_worker, referral_received_at=timezone.now() + timedelta(days=2))
+            services.start_assessment(
+                child=world.child, by=world.csc_worker, referral_received_at=timezone.now() + timedelta(days=2)
+            )
         assert "referral_received_at" in error.value.message_dict
 
     def test_starting_opens_a_csc_child_in_need_involvement_if_none_is_open(self, world):
@@ -119,7 +121,9 @@ class TestStart:
         world.cin.save()
         # The closed involvement keeps the child visible to CSC for six months.
         assessment = start(world)
-        assert Involvement.objects.filter(child=world.child, agency=world.csc, kind="cin", end__isnull=True).count() == 1
+        assert (
+            Involvement.objects.filter(child=world.child, agency=world.csc, kind="cin", end__isnull=True).count() == 1
+        )
         assert assessment.pk
 
 
@@ -151,7 +155,10 @@ class TestUpdate:
         assessment = ready_to_sign(world)
         with pytest.raises(ValidationError, match="cannot be changed"):
             services.update_assessment(
-                assessment=assessment, by=world.csc_worker, expected_version=assessment.version, data={"analysis": "Later"}
+                assessment=assessment,
+                by=world.csc_worker,
+                expected_version=assessment.version,
+                data={"analysis": "Later"},
             )
 
     def test_cyjs_may_not_change_it(self, world):
@@ -263,7 +270,9 @@ class TestSignOff:
 
     def test_approving_completes_it_and_stops_the_clock_met(self, world):
         assessment = ready_to_sign(world)
-        signed = services.sign_off_assessment(assessment=assessment, by=world.csc_manager, approve=True, comments="Agreed.")
+        signed = services.sign_off_assessment(
+            assessment=assessment, by=world.csc_manager, approve=True, comments="Agreed."
+        )
 
         assert signed.status == Assessment.Status.COMPLETED
         assert signed.signed_off_by == world.csc_manager and signed.signed_off_at is not None
@@ -293,7 +302,9 @@ class TestSignOff:
     def test_a_contact_assessment_stops_the_contacts_clock(self, world):
         contact = ContactFactory(child=world.child, received_at=timezone.now() - timedelta(days=2))
         start_clock("assessment", contact, child=world.child, started_at=contact.received_at, agency=world.csc)
-        assessment = services.open_assessment(child=world.child, contact=contact, by=world.mash_manager, social_worker=world.csc_worker)
+        assessment = services.open_assessment(
+            child=world.child, contact=contact, by=world.mash_manager, social_worker=world.csc_worker
+        )
         complete(record(assessment, world.csc_worker), world.csc_worker, outcome="nfa")
 
         services.sign_off_assessment(assessment=assessment, by=world.csc_manager, approve=True)
@@ -321,7 +332,9 @@ class TestOutcomes:
         self.sign(world, "early_help")
         world.cin.refresh_from_db()
         assert world.cin.end == timezone.localdate()
-        assert Involvement.objects.filter(child=world.child, agency=world.csc, kind="early_help", end__isnull=True).exists()
+        assert Involvement.objects.filter(
+            child=world.child, agency=world.csc, kind="early_help", end__isnull=True
+        ).exists()
         assert not ChildInNeedPlan.objects.exists()
 
     def test_no_further_action_closes_the_child_in_need_involvement(self, world):
@@ -340,8 +353,13 @@ class TestOutcomes:
 @pytest.fixture
 def plan(world):
     return services.create_cin_plan(
-        child=world.child, by=world.csc_worker,
-        data={"outcomes": "Attends school every day.", "services": "School: mentor weekly.", "lead_social_worker": world.csc_worker},
+        child=world.child,
+        by=world.csc_worker,
+        data={
+            "outcomes": "Attends school every day.",
+            "services": "School: mentor weekly.",
+            "lead_social_worker": world.csc_worker,
+        },
     )
 
 
@@ -359,46 +377,69 @@ class TestCinPlan:
 
     def test_update_and_stale_version(self, world, plan):
         updated = services.update_cin_plan(
-            plan=plan, by=world.csc_worker, expected_version=plan.version,
+            plan=plan,
+            by=world.csc_worker,
+            expected_version=plan.version,
             data={"parents_expected_to": "Take him to school.", "review_every_weeks": 6},
         )
         assert updated.version == 2 and updated.review_every_weeks == 6
         with pytest.raises(ConcurrentEditError):
             services.update_cin_plan(plan=plan, by=world.csc_worker, expected_version=1, data={"outcomes": "x"})
         with pytest.raises(ValidationError) as error:
-            services.update_cin_plan(plan=plan, by=world.csc_worker, expected_version=2, data={"review_every_weeks": 40})
+            services.update_cin_plan(
+                plan=plan, by=world.csc_worker, expected_version=2, data={"review_every_weeks": 40}
+            )
         assert "review_every_weeks" in error.value.message_dict
         assert log_rows(world.csc_worker, "cin-plan:update", child=world.child).count() == 1
 
     def test_end_needs_a_date_and_reason_and_an_ended_plan_cannot_end_again(self, world, plan):
         with pytest.raises(ValidationError) as error:
-            services.end_cin_plan(plan=plan, by=world.csc_worker, expected_version=plan.version, ended_on=None, end_reason="")
+            services.end_cin_plan(
+                plan=plan, by=world.csc_worker, expected_version=plan.version, ended_on=None, end_reason=""
+            )
         assert set(error.value.message_dict) == {"ended_on", "end_reason"}
         with pytest.raises(ValidationError) as error:
             services.end_cin_plan(
-                plan=plan, by=world.csc_worker, expected_version=plan.version,
-                ended_on=plan.started_on - timedelta(days=1), end_reason="Needs met",
+                plan=plan,
+                by=world.csc_worker,
+                expected_version=plan.version,
+                ended_on=plan.started_on - timedelta(days=1),
+                end_reason="Needs met",
             )
         assert "ended_on" in error.value.message_dict
 
         ended = services.end_cin_plan(
-            plan=plan, by=world.csc_worker, expected_version=plan.version, ended_on=timezone.localdate(), end_reason="Needs met"
+            plan=plan,
+            by=world.csc_worker,
+            expected_version=plan.version,
+            ended_on=timezone.localdate(),
+            end_reason="Needs met",
         )
         assert ended.status == "ended" and ended.end_reason == "Needs met"
         with pytest.raises(ValidationError, match="already ended"):
             services.end_cin_plan(
-                plan=plan, by=world.csc_worker, expected_version=ended.version, ended_on=timezone.localdate(), end_reason="Again"
+                plan=plan,
+                by=world.csc_worker,
+                expected_version=ended.version,
+                ended_on=timezone.localdate(),
+                end_reason="Again",
             )
         with pytest.raises(ValidationError, match="has ended"):
-            services.update_cin_plan(plan=plan, by=world.csc_worker, expected_version=ended.version, data={"outcomes": "x"})
+            services.update_cin_plan(
+                plan=plan, by=world.csc_worker, expected_version=ended.version, data={"outcomes": "x"}
+            )
         assert log_rows(world.csc_worker, "cin-plan:end", child=world.child).count() == 1
 
 
 class TestCinMeetings:
     def arrange(self, world, plan, invitees=None):
         return services.arrange_cin_meeting(
-            plan=plan, by=world.csc_worker, scheduled_for=timezone.now() + timedelta(days=7),
-            invitees=invitees if invitees is not None else [{"name": "Mrs Head", "organisation": "School", "capacity": "education"}],
+            plan=plan,
+            by=world.csc_worker,
+            scheduled_for=timezone.now() + timedelta(days=7),
+            invitees=invitees
+            if invitees is not None
+            else [{"name": "Mrs Head", "organisation": "School", "capacity": "education"}],
         )
 
     def test_the_cyjs_worker_is_invited_automatically_and_told(self, world, plan):
@@ -436,16 +477,32 @@ class TestCinMeetings:
         cyjs = meeting.participants.get(capacity="cyjs")
         with pytest.raises(ValidationError) as error:
             services.record_cin_meeting(
-                meeting=meeting, by=world.csc_worker, held_on=timezone.localdate(), attendance={}, progress="Going well",
-                decisions="", actions=[], next_meeting_on=None,
+                meeting=meeting,
+                by=world.csc_worker,
+                held_on=timezone.localdate(),
+                attendance={},
+                progress="Going well",
+                decisions="",
+                actions=[],
+                next_meeting_on=None,
             )
         assert "decisions" in error.value.message_dict
 
         services.record_cin_meeting(
-            meeting=meeting, by=world.csc_worker, held_on=timezone.localdate(), attendance={head.pk: True, cyjs.pk: True},
-            progress="Attendance up to 90%.", decisions="Carry on with the plan.",
-            actions=[{"description": "Weekly mentor session", "owner_name": "Mrs Head", "due_on": timezone.localdate() + timedelta(days=14)},
-                     {"description": "", "owner_name": "", "due_on": None}],
+            meeting=meeting,
+            by=world.csc_worker,
+            held_on=timezone.localdate(),
+            attendance={head.pk: True, cyjs.pk: True},
+            progress="Attendance up to 90%.",
+            decisions="Carry on with the plan.",
+            actions=[
+                {
+                    "description": "Weekly mentor session",
+                    "owner_name": "Mrs Head",
+                    "due_on": timezone.localdate() + timedelta(days=14),
+                },
+                {"description": "", "owner_name": "", "due_on": None},
+            ],
             next_meeting_on=timezone.localdate() + timedelta(weeks=12),
         )
         meeting.refresh_from_db()
@@ -456,8 +513,14 @@ class TestCinMeetings:
         assert action.owner_name == "Mrs Head" and action.child == world.child
         with pytest.raises(ValidationError, match="already been recorded"):
             services.record_cin_meeting(
-                meeting=meeting, by=world.csc_worker, held_on=timezone.localdate(), attendance={}, progress="x",
-                decisions="y", actions=[], next_meeting_on=None,
+                meeting=meeting,
+                by=world.csc_worker,
+                held_on=timezone.localdate(),
+                attendance={},
+                progress="x",
+                decisions="y",
+                actions=[],
+                next_meeting_on=None,
             )
         assert log_rows(world.csc_worker, "cin-meeting:record", child=world.child).count() == 1
 
@@ -465,8 +528,14 @@ class TestCinMeetings:
         meeting = self.arrange(world, plan)
         with pytest.raises(ValidationError) as error:
             services.record_cin_meeting(
-                meeting=meeting, by=world.csc_worker, held_on=timezone.localdate(), attendance={}, progress="x",
-                decisions="y", actions=[{"description": "Do something", "owner_name": ""}], next_meeting_on=None,
+                meeting=meeting,
+                by=world.csc_worker,
+                held_on=timezone.localdate(),
+                attendance={},
+                progress="x",
+                decisions="y",
+                actions=[{"description": "Do something", "owner_name": ""}],
+                next_meeting_on=None,
             )
         assert "actions" in error.value.message_dict
 
@@ -520,7 +589,9 @@ class TestAssessmentApi:
         assert response.status_code == 400
         assert "outcome_rationale" in response.data
         response = api(world.csc_worker).post(
-            f"/api/v1/assessments/{assessment.pk}/complete/", {"version": assessment.version, "outcome": "maybe"}, format="json"
+            f"/api/v1/assessments/{assessment.pk}/complete/",
+            {"version": assessment.version, "outcome": "maybe"},
+            format="json",
         )
         assert response.status_code == 400 and "outcome" in response.data
 
@@ -540,7 +611,9 @@ class TestAssessmentApi:
         assert read.status_code == 200 and read.data["id"] == assessment.pk
         assert log_rows(world.cyjs_worker, "api:assessments-detail", child=world.child, outcome="allowed").count() == 1
 
-        write = client.patch(f"/api/v1/assessments/{assessment.pk}/", {"version": 1, "analysis": "CYJS view"}, format="json")
+        write = client.patch(
+            f"/api/v1/assessments/{assessment.pk}/", {"version": 1, "analysis": "CYJS view"}, format="json"
+        )
         assert write.status_code == 403
         assessment.refresh_from_db()
         assert assessment.analysis == ""
@@ -549,7 +622,10 @@ class TestAssessmentApi:
         hidden = start(world, child=world.csc_only_child)
         client = api(world.cyjs_worker)
         assert client.get(f"/api/v1/assessments/{hidden.pk}/").status_code == 404
-        assert log_rows(world.cyjs_worker, "api:assessments-detail", child=world.csc_only_child, outcome="denied").count() == 1
+        assert (
+            log_rows(world.cyjs_worker, "api:assessments-detail", child=world.csc_only_child, outcome="denied").count()
+            == 1
+        )
         assert client.post("/api/v1/assessments/", {"child": world.csc_only_child.pk}, format="json").status_code == 404
 
     def test_stale_version_is_409(self, world):
@@ -572,20 +648,28 @@ class TestAssessmentApi:
 class TestCinPlanApi:
     def test_create_update_arrange_list_meetings_and_end(self, world):
         client = api(world.csc_worker)
-        created = client.post("/api/v1/cin-plans/", {"child": world.child.pk, "outcomes": "Safe at home."}, format="json")
+        created = client.post(
+            "/api/v1/cin-plans/", {"child": world.child.pk, "outcomes": "Safe at home."}, format="json"
+        )
         assert created.status_code == 201, created.data
         pk = created.data["id"]
         again = client.post("/api/v1/cin-plans/", {"child": world.child.pk}, format="json")
         assert again.status_code == 400
 
-        patched = client.patch(f"/api/v1/cin-plans/{pk}/", {"version": created.data["version"], "review_every_weeks": 8}, format="json")
+        patched = client.patch(
+            f"/api/v1/cin-plans/{pk}/", {"version": created.data["version"], "review_every_weeks": 8}, format="json"
+        )
         assert patched.status_code == 200 and patched.data["review_every_weeks"] == 8
-        assert client.patch(f"/api/v1/cin-plans/{pk}/", {"version": 1, "outcomes": "x"}, format="json").status_code == 409
+        assert (
+            client.patch(f"/api/v1/cin-plans/{pk}/", {"version": 1, "outcomes": "x"}, format="json").status_code == 409
+        )
 
         arranged = client.post(
             f"/api/v1/cin-plans/{pk}/meetings/",
-            {"scheduled_for": (timezone.now() + timedelta(days=3)).isoformat(),
-             "invitees": [{"name": "Dr Ash", "organisation": "GP surgery", "capacity": "health"}]},
+            {
+                "scheduled_for": (timezone.now() + timedelta(days=3)).isoformat(),
+                "invitees": [{"name": "Dr Ash", "organisation": "GP surgery", "capacity": "health"}],
+            },
             format="json",
         )
         assert arranged.status_code == 201, arranged.data
@@ -593,7 +677,11 @@ class TestCinPlanApi:
         listed = client.get(f"/api/v1/cin-plans/{pk}/meetings/")
         assert listed.status_code == 200 and len(listed.data) == 1
 
-        bad_end = client.post(f"/api/v1/cin-plans/{pk}/end/", {"version": patched.data["version"], "ended_on": str(timezone.localdate()), "end_reason": ""}, format="json")
+        bad_end = client.post(
+            f"/api/v1/cin-plans/{pk}/end/",
+            {"version": patched.data["version"], "ended_on": str(timezone.localdate()), "end_reason": ""},
+            format="json",
+        )
         assert bad_end.status_code == 400 and "end_reason" in bad_end.data
         ended = client.post(
             f"/api/v1/cin-plans/{pk}/end/",
@@ -606,7 +694,14 @@ class TestCinPlanApi:
         client = api(world.cyjs_worker)
         assert client.get(f"/api/v1/cin-plans/{plan.pk}/").status_code == 200
         assert client.get(f"/api/v1/cin-plans/{plan.pk}/meetings/").status_code == 200
-        assert client.post(f"/api/v1/cin-plans/{plan.pk}/end/", {"version": 1, "ended_on": str(timezone.localdate()), "end_reason": "x"}, format="json").status_code == 403
+        assert (
+            client.post(
+                f"/api/v1/cin-plans/{plan.pk}/end/",
+                {"version": 1, "ended_on": str(timezone.localdate()), "end_reason": "x"},
+                format="json",
+            ).status_code
+            == 403
+        )
         hidden = services.create_cin_plan(child=world.csc_only_child, by=world.csc_worker, data={})
         assert client.get(f"/api/v1/cin-plans/{hidden.pk}/").status_code == 404
         assert [row["id"] for row in client.get("/api/v1/cin-plans/").data["results"]] == [plan.pk]
@@ -623,7 +718,10 @@ class TestPages:
         page = client.get(reverse("assessment-start", args=[world.child.pk]))
         assert page.status_code == 200
         day = timezone.localtime(received).date()
-        assert f'name="referral_received_at_day" type="text" inputmode="numeric" value="{day.day}"' in page.content.decode()
+        assert (
+            f'name="referral_received_at_day" type="text" inputmode="numeric" value="{day.day}"'
+            in page.content.decode()
+        )
 
         response = client.post(
             reverse("assessment-start", args=[world.child.pk]),
@@ -648,15 +746,22 @@ class TestPages:
         assessment = start(world)
         client = client_for(world.csc_worker)
         url = reverse("assessment-complete", args=[assessment.pk])
-        response = client.post(url, {"version": assessment.version, "outcome": "nfa", "outcome_rationale": "Needs met."})
+        response = client.post(
+            url, {"version": assessment.version, "outcome": "nfa", "outcome_rationale": "Needs met."}
+        )
         text = response.content.decode()
         assert response.status_code == 200 and "There is a problem" in text
         assert "Write the analysis before completing" in text
 
         edit = client.post(
             reverse("assessment-edit", args=[assessment.pk]),
-            {"version": assessment.version, **date_parts("child_seen_on", timezone.localdate()), "child_seen_alone": "yes",
-             "analysis": "Needs met by universal services.", "social_worker": world.csc_worker.pk},
+            {
+                "version": assessment.version,
+                **date_parts("child_seen_on", timezone.localdate()),
+                "child_seen_alone": "yes",
+                "analysis": "Needs met by universal services.",
+                "social_worker": world.csc_worker.pk,
+            },
         )
         assert edit.status_code == 302
         assessment.refresh_from_db()
@@ -714,7 +819,10 @@ class TestPages:
         client = client_for(world.csc_worker)
         start_url = reverse("cin-plan-start", args=[world.child.pk])
         assert client.get(start_url).status_code == 200
-        response = client.post(start_url, {"outcomes": "Attends school.", "review_every_weeks": "6", "lead_social_worker": world.csc_worker.pk})
+        response = client.post(
+            start_url,
+            {"outcomes": "Attends school.", "review_every_weeks": "6", "lead_social_worker": world.csc_worker.pk},
+        )
         plan = ChildInNeedPlan.objects.get(child=world.child)
         assert response.status_code == 302 and plan.review_every_weeks == 6
 
@@ -723,10 +831,18 @@ class TestPages:
         assert world.cyjs_worker.display_name in page  # told CYJS will be invited
         day = timezone.localdate() + timedelta(days=7)
         form = {
-            **date_parts("scheduled_on", day), "scheduled_time": "14:30",
-            "invitee-TOTAL_FORMS": "2", "invitee-INITIAL_FORMS": "2", "invitee-MIN_NUM_FORMS": "0", "invitee-MAX_NUM_FORMS": "1000",
-            "invitee-0-name": world.csc_worker.display_name, "invitee-0-capacity": "social_worker", "invitee-0-user_id": world.csc_worker.pk,
-            "invitee-1-name": "Mrs Head", "invitee-1-organisation": "School", "invitee-1-capacity": "",
+            **date_parts("scheduled_on", day),
+            "scheduled_time": "14:30",
+            "invitee-TOTAL_FORMS": "2",
+            "invitee-INITIAL_FORMS": "2",
+            "invitee-MIN_NUM_FORMS": "0",
+            "invitee-MAX_NUM_FORMS": "1000",
+            "invitee-0-name": world.csc_worker.display_name,
+            "invitee-0-capacity": "social_worker",
+            "invitee-0-user_id": world.csc_worker.pk,
+            "invitee-1-name": "Mrs Head",
+            "invitee-1-organisation": "School",
+            "invitee-1-capacity": "",
         }
         bad = client.post(new_meeting, form)
         assert bad.status_code == 200 and "Choose in what capacity" in bad.content.decode()
@@ -743,12 +859,24 @@ class TestPages:
         record_url = reverse("cin-meeting-record", args=[meeting.pk])
         assert client.get(record_url).status_code == 200
         today = timezone.localdate()
-        response = client.post(record_url, {
-            **date_parts("held_on", today), "attended": [str(head.pk)], "progress": "Better attendance.", "decisions": "Carry on.",
-            "action-TOTAL_FORMS": "1", "action-INITIAL_FORMS": "0", "action-MIN_NUM_FORMS": "0", "action-MAX_NUM_FORMS": "1000",
-            "action-0-description": "Mentor sessions", "action-0-owner_name": "Mrs Head",
-            "next_meeting_on_day": "", "next_meeting_on_month": "", "next_meeting_on_year": "",
-        })
+        response = client.post(
+            record_url,
+            {
+                **date_parts("held_on", today),
+                "attended": [str(head.pk)],
+                "progress": "Better attendance.",
+                "decisions": "Carry on.",
+                "action-TOTAL_FORMS": "1",
+                "action-INITIAL_FORMS": "0",
+                "action-MIN_NUM_FORMS": "0",
+                "action-MAX_NUM_FORMS": "1000",
+                "action-0-description": "Mentor sessions",
+                "action-0-owner_name": "Mrs Head",
+                "next_meeting_on_day": "",
+                "next_meeting_on_month": "",
+                "next_meeting_on_year": "",
+            },
+        )
         assert response.status_code == 302, response.content.decode()[:2000]
         head.refresh_from_db()
         assert head.attended is True
@@ -757,8 +885,18 @@ class TestPages:
 
         end_url = reverse("cin-plan-end", args=[plan.pk])
         plan.refresh_from_db()
-        assert client.post(end_url, {"version": plan.version, **date_parts("ended_on", today), "end_reason": ""}).status_code == 200
-        assert client.post(end_url, {"version": plan.version, **date_parts("ended_on", today), "end_reason": "Needs met."}).status_code == 302
+        assert (
+            client.post(
+                end_url, {"version": plan.version, **date_parts("ended_on", today), "end_reason": ""}
+            ).status_code
+            == 200
+        )
+        assert (
+            client.post(
+                end_url, {"version": plan.version, **date_parts("ended_on", today), "end_reason": "Needs met."}
+            ).status_code
+            == 302
+        )
         plan.refresh_from_db()
         assert plan.status == "ended"
         assert client.get(reverse("cin-plan-edit", args=[plan.pk])).status_code == 302
@@ -767,7 +905,8 @@ class TestPages:
         assert client_for(world.cyjs_worker).get(reverse("cin-plan-detail", args=[plan.pk])).status_code == 200
         assert client_for(world.cyjs_worker).get(reverse("cin-plan-edit", args=[plan.pk])).status_code == 403
         response = client_for(world.csc_worker).post(
-            reverse("cin-plan-edit", args=[plan.pk]), {"version": plan.version, "outcomes": "New", "review_every_weeks": "4"}
+            reverse("cin-plan-edit", args=[plan.pk]),
+            {"version": plan.version, "outcomes": "New", "review_every_weeks": "4"},
         )
         assert response.status_code == 302
         plan.refresh_from_db()

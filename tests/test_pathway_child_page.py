@@ -79,9 +79,16 @@ class TestPathwaySummary:
     def test_queries_are_bounded(self, world, django_assert_max_num_queries):
         full_history(world)
         for n in range(5):
-            start_clock("assessment", Assessment.objects.create(
-                child=world.child, referral_received_at=moment(n), started_on=days_ago(n), created_by=world.csc_worker
-            ), child=world.child)
+            start_clock(
+                "assessment",
+                Assessment.objects.create(
+                    child=world.child,
+                    referral_received_at=moment(n),
+                    started_on=days_ago(n),
+                    created_by=world.csc_worker,
+                ),
+                child=world.child,
+            )
         with django_assert_max_num_queries(7):
             pathway_summary(child=world.child)
 
@@ -118,7 +125,9 @@ class TestChildPage:
         enquiry = Section47Enquiry.objects.create(
             child=world.child, strategy_discussion=held, started_on=held.held_at.date(), created_by=world.csc_worker
         )
-        deadline = start_clock("icpc", enquiry, child=world.child, started_at=held.held_at, responsible=world.csc_worker)
+        deadline = start_clock(
+            "icpc", enquiry, child=world.child, started_at=held.held_at, responsible=world.csc_worker
+        )
         body = page_for(world.csc_worker, world.child)
         assert f"Not arranged yet. Due {due_text(deadline)}" in body
 

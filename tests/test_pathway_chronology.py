@@ -27,8 +27,18 @@ from tests.pathway_builders import api_for, client_for
 pytestmark = pytest.mark.django_db
 
 ALL_TYPES = {
-    "contact", "involvement", "assessment", "strategy_discussion", "section_47", "conference",
-    "cp_plan", "core_group", "cin_plan", "cin_meeting", "case_note", "significant_event",
+    "contact",
+    "involvement",
+    "assessment",
+    "strategy_discussion",
+    "section_47",
+    "conference",
+    "cp_plan",
+    "core_group",
+    "cin_plan",
+    "cin_meeting",
+    "case_note",
+    "significant_event",
 }
 
 
@@ -52,7 +62,13 @@ def note_kwargs(**overrides):
         "occurred_at": timezone.now() - timedelta(hours=2),
         "took_part": "Riley Stone (CYJS); Casey's mother",
         "summary": "Mother said Casey has not been at school this week.",
-        "actions": [{"description": "Call the school", "owner_name": "Riley Stone", "due_on": timezone.localdate() + timedelta(days=2)}],
+        "actions": [
+            {
+                "description": "Call the school",
+                "owner_name": "Riley Stone",
+                "due_on": timezone.localdate() + timedelta(days=2),
+            }
+        ],
         "no_further_action": False,
     }
     data.update(overrides)
@@ -69,7 +85,11 @@ class TestRecordCaseNote:
         assert note.recorded_by == world.cyjs_worker
         assert note.no_further_action is False
         action = AgreedAction.objects.get(case_note=note)
-        assert (action.description, action.owner_name, action.child_id) == ("Call the school", "Riley Stone", world.child.pk)
+        assert (action.description, action.owner_name, action.child_id) == (
+            "Call the school",
+            "Riley Stone",
+            world.child.pk,
+        )
         assert action.due_on == timezone.localdate() + timedelta(days=2)
         rows = log_rows(world.child, "case-note:record")
         assert len(rows) == 1 and rows[0].action == AccessEvent.Action.WRITE and rows[0].user_id == world.cyjs_worker.pk
@@ -81,7 +101,9 @@ class TestRecordCaseNote:
         assert note.no_further_action and note.agency == world.csc and not note.actions.exists()
 
     def test_blank_action_rows_are_ignored(self, world):
-        rows = [{"description": "", "owner_name": "", "due_on": None}] * 3 + [{"description": "Visit", "owner_name": "Sam"}]
+        rows = [{"description": "", "owner_name": "", "due_on": None}] * 3 + [
+            {"description": "Visit", "owner_name": "Sam"}
+        ]
         note = services.record_case_note(child=world.child, by=world.csc_worker, **note_kwargs(actions=rows))
         assert list(note.actions.values_list("description", flat=True)) == ["Visit"]
 
@@ -93,7 +115,11 @@ class TestRecordCaseNote:
             ({"kind": "gossip"}, "kind", "Choose what kind of note this is"),
             ({"actions": [], "no_further_action": False}, "actions", services.NEITHER_MESSAGE),
             ({"no_further_action": True}, "actions", services.BOTH_MESSAGE),
-            ({"actions": [{"description": "Call the school", "owner_name": ""}]}, "actions", "Action 1: say who will do it"),
+            (
+                {"actions": [{"description": "Call the school", "owner_name": ""}]},
+                "actions",
+                "Action 1: say who will do it",
+            ),
             ({"actions": [{"description": "", "owner_name": "Riley"}]}, "actions", "Action 1: say what will be done"),
         ],
     )
@@ -133,17 +159,28 @@ class TestRecordCaseNote:
 class TestRecordSignificantEvent:
     def test_saved_for_the_writers_agency_and_logged(self, world):
         event = services.record_significant_event(
-            child=world.child, by=world.cyjs_worker, occurred_on=days_ago(3), title="Admitted to hospital", detail="Two nights"
+            child=world.child,
+            by=world.cyjs_worker,
+            occurred_on=days_ago(3),
+            title="Admitted to hospital",
+            detail="Two nights",
         )
         assert (event.agency, event.title, event.detail) == (world.cyjs, "Admitted to hospital", "Two nights")
         assert len(log_rows(world.child, "significant-event:record")) == 1
 
     @pytest.mark.parametrize(
         "occurred_on, title, field",
-        [(None, "Moved", "occurred_on"), ("future", "Moved", "occurred_on"), ("today", "  ", "title"), ("today", "x" * 201, "title")],
+        [
+            (None, "Moved", "occurred_on"),
+            ("future", "Moved", "occurred_on"),
+            ("today", "  ", "title"),
+            ("today", "x" * 201, "title"),
+        ],
     )
     def test_refusals(self, world, occurred_on, title, field):
-        when = {"future": timezone.localdate() + timedelta(days=1), "today": timezone.localdate(), None: None}[occurred_on]
+        when = {"future": timezone.localdate() + timedelta(days=1), "today": timezone.localdate(), None: None}[
+            occurred_on
+        ]
         with pytest.raises(ValidationError) as caught:
             services.record_significant_event(child=world.child, by=world.csc_worker, occurred_on=when, title=title)
         assert field in caught.value.message_dict
@@ -152,7 +189,9 @@ class TestRecordSignificantEvent:
     def test_a_role_that_may_not_write_is_refused(self, world):
         service_account = UserFactory(role=Role.SERVICE_ACCOUNT, agency=world.csc)
         with pytest.raises(PermissionDenied):
-            services.record_significant_event(child=world.child, by=service_account, occurred_on=days_ago(1), title="Moved")
+            services.record_significant_event(
+                child=world.child, by=service_account, occurred_on=days_ago(1), title="Moved"
+            )
 
 
 # --- The chronology selector -------------------------------------------------------------
@@ -248,10 +287,22 @@ class TestChronology:
         few_queries, few_entries = count()
         for n in range(15):
             CaseNote.objects.create(
-                child=world.child, agency=world.csc, kind=CaseNote.Kind.VISIT, occurred_at=moment(n + 11),
-                took_part="Sam", summary=f"Visit {n}", no_further_action=True, recorded_by=world.csc_worker,
+                child=world.child,
+                agency=world.csc,
+                kind=CaseNote.Kind.VISIT,
+                occurred_at=moment(n + 11),
+                took_part="Sam",
+                summary=f"Visit {n}",
+                no_further_action=True,
+                recorded_by=world.csc_worker,
             )
-            SignificantEvent.objects.create(child=world.child, agency=world.cyjs, occurred_on=days_ago(n + 1), title=f"E{n}", recorded_by=world.cyjs_worker)
+            SignificantEvent.objects.create(
+                child=world.child,
+                agency=world.cyjs,
+                occurred_on=days_ago(n + 1),
+                title=f"E{n}",
+                recorded_by=world.cyjs_worker,
+            )
             add_contact(world, world.child, received=n + 70, decided=n + 69)
         many_queries, many_entries = count()
         assert many_entries == few_entries + 15 * 4
@@ -341,8 +392,12 @@ class TestChronologyPage:
     def test_the_pdf_keeps_the_filters(self, world, history):
         if not shutil.which("pdftotext"):
             pytest.skip("pdftotext (poppler-utils) is not installed")
-        response = client_for(world.csc_worker).get(reverse("child-chronology-pdf", args=[world.child.pk]), {"agency": "cyjs"})
-        text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout.decode()
+        response = client_for(world.csc_worker).get(
+            reverse("child-chronology-pdf", args=[world.child.pk]), {"agency": "cyjs"}
+        )
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+        ).stdout.decode()
         assert "Home visit." in text and "Child and youth justice service" in text
         assert "Moved to live with" not in text and "Strategy discussion held" not in text
         assert MASH_SECRET not in text
@@ -366,13 +421,17 @@ def note_form(**overrides):
     when = timezone.localtime() - timedelta(hours=1)
     data = {
         "kind": "visit",
-        "occurred_on_day": str(when.day), "occurred_on_month": str(when.month), "occurred_on_year": str(when.year),
+        "occurred_on_day": str(when.day),
+        "occurred_on_month": str(when.month),
+        "occurred_on_year": str(when.year),
         "occurred_time": when.strftime("%H:%M"),
         "took_part": "Casey; Riley Stone (CYJS)",
         "summary": "Visited at home. Casey is worried about a friend.",
         "action_1_description": "Speak to the school's safeguarding lead",
         "action_1_owner_name": "Riley Stone",
-        "action_1_due_on_day": "", "action_1_due_on_month": "", "action_1_due_on_year": "",
+        "action_1_due_on_day": "",
+        "action_1_due_on_month": "",
+        "action_1_due_on_year": "",
     }
     data.update(overrides)
     return data
@@ -430,7 +489,11 @@ class TestCaseNotePages:
         client = client_for(world.cyjs_worker)
         assert "for example 14:30" in client.post(url, note_form(occurred_time="25:00")).content.decode()
         tomorrow = timezone.localdate() + timedelta(days=1)
-        future = note_form(occurred_on_day=str(tomorrow.day), occurred_on_month=str(tomorrow.month), occurred_on_year=str(tomorrow.year))
+        future = note_form(
+            occurred_on_day=str(tomorrow.day),
+            occurred_on_month=str(tomorrow.month),
+            occurred_on_year=str(tomorrow.year),
+        )
         body = client.post(url, future).content.decode()
         assert "When it happened must be now or in the past" in body
         assert 'href="#id_occurred_on_0"' in body
@@ -457,10 +520,17 @@ class TestSignificantEventPage:
         day = days_ago(2)
         response = client.post(
             reverse("significant-event-new", args=[world.child.pk]),
-            {"occurred_on_day": day.day, "occurred_on_month": day.month, "occurred_on_year": day.year,
-             "title": "Started at a new school", "detail": ""},
+            {
+                "occurred_on_day": day.day,
+                "occurred_on_month": day.month,
+                "occurred_on_year": day.year,
+                "title": "Started at a new school",
+                "detail": "",
+            },
         )
-        assert response.status_code == 302 and response["Location"] == reverse("child-chronology", args=[world.child.pk])
+        assert response.status_code == 302 and response["Location"] == reverse(
+            "child-chronology", args=[world.child.pk]
+        )
         assert "Started at a new school" in client.get(response["Location"]).content.decode()
 
     def test_a_missing_title_is_an_error(self, world):
@@ -485,7 +555,13 @@ def note_body(child, **overrides):
         "occurred_at": (timezone.now() - timedelta(hours=3)).isoformat(),
         "took_part": "Riley Stone; Casey's mother",
         "summary": "Planning meeting about school.",
-        "actions": [{"description": "Book a review", "owner_name": "Riley Stone", "due_on": str(timezone.localdate() + timedelta(days=7))}],
+        "actions": [
+            {
+                "description": "Book a review",
+                "owner_name": "Riley Stone",
+                "due_on": str(timezone.localdate() + timedelta(days=7)),
+            }
+        ],
     }
     body.update(overrides)
     return body
@@ -528,8 +604,14 @@ class TestCaseNoteApi:
     def test_list_only_visible_children_and_filter_by_child(self, world, history):
         other = ChildFactory()
         hidden = CaseNote.objects.create(
-            child=other, agency=world.csc, kind="visit", occurred_at=moment(1), took_part="x", summary="hidden note",
-            no_further_action=True, recorded_by=world.csc_worker,
+            child=other,
+            agency=world.csc,
+            kind="visit",
+            occurred_at=moment(1),
+            took_part="x",
+            summary="hidden note",
+            no_further_action=True,
+            recorded_by=world.csc_worker,
         )
         client = api_for(world.cyjs_worker)
         ids = [row["id"] for row in client.get(NOTES).data["results"]]

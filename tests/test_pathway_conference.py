@@ -48,8 +48,13 @@ def last_log(**filters):
 
 def review_of(w, plan, **kwargs):
     return services.arrange_conference(
-        child=plan.child, by=w.csc_worker, kind=Kind.REVIEW, scheduled_for=timezone.now() - timedelta(hours=2),
-        chair=w.chair, plan=plan, **kwargs
+        child=plan.child,
+        by=w.csc_worker,
+        kind=Kind.REVIEW,
+        scheduled_for=timezone.now() - timedelta(hours=2),
+        chair=w.chair,
+        plan=plan,
+        **kwargs,
     )
 
 
@@ -75,8 +80,13 @@ class TestArrange:
         """001 L1992: another professional asked, and CSC agreed."""
         enquiry = substantiated_enquiry(w, outcome=Section47Enquiry.Outcome.NOT_SUBSTANTIATED)
         ConferenceRequest.objects.create(
-            enquiry=enquiry, requested_by_name="Dr Example", requested_by_organisation="GP surgery", reason="Still worried",
-            requested_at=timezone.now(), status=ConferenceRequest.Status.AGREED, recorded_by=w.csc_worker,
+            enquiry=enquiry,
+            requested_by_name="Dr Example",
+            requested_by_organisation="GP surgery",
+            reason="Still worried",
+            requested_at=timezone.now(),
+            status=ConferenceRequest.Status.AGREED,
+            recorded_by=w.csc_worker,
         )
         conference = arranged_initial(w, enquiry)
         assert conference.kind == Kind.INITIAL and conference.status == "scheduled"
@@ -91,7 +101,9 @@ class TestArrange:
         assert event.child_id == w.child.pk and event.action == "write" and event.user_id == w.csc_worker.pk
 
     def test_given_invitees_replace_the_suggestions(self, w):
-        conference = arranged_initial(w, invitees=[{"name": "Sam Nurse", "organisation": "Health", "capacity": "health"}])
+        conference = arranged_initial(
+            w, invitees=[{"name": "Sam Nurse", "organisation": "Health", "capacity": "health"}]
+        )
         assert list(conference.participants.values_list("name", flat=True)) == ["Sam Nurse"]
 
     def test_only_one_initial_conference_per_enquiry(self, w):
@@ -117,11 +129,15 @@ class TestArrange:
     def test_cyjs_may_not_arrange(self, w):
         enquiry = substantiated_enquiry(w)
         with pytest.raises(PermissionDenied):
-            services.arrange_conference(child=w.child, by=w.cyjs_worker, kind=Kind.INITIAL, scheduled_for=timezone.now(), enquiry=enquiry)
+            services.arrange_conference(
+                child=w.child, by=w.cyjs_worker, kind=Kind.INITIAL, scheduled_for=timezone.now(), enquiry=enquiry
+            )
 
     def test_review_needs_an_active_plan(self, w):
         with pytest.raises(ValidationError) as error:
-            services.arrange_conference(child=w.child, by=w.csc_worker, kind=Kind.REVIEW, scheduled_for=timezone.now(), plan=None)
+            services.arrange_conference(
+                child=w.child, by=w.csc_worker, kind=Kind.REVIEW, scheduled_for=timezone.now(), plan=None
+            )
         assert "active child protection plan" in error.value.message_dict["plan"][0]
 
 
@@ -144,7 +160,9 @@ class TestRecordInitial:
         assert plan.category == "neglect" and plan.lead_social_worker == w.csc_worker
         assert plan.detail.startswith("Daily school attendance")
         assert plan.core_group.count() == 4
-        assert Involvement.objects.filter(child=w.child, kind="cp", agency=w.csc, end__isnull=True, allocated_worker=w.csc_worker).exists()
+        assert Involvement.objects.filter(
+            child=w.child, kind="cp", agency=w.csc, end__isnull=True, allocated_worker=w.csc_worker
+        ).exists()
 
         calendar = calendar_for(w.authority)
         [core] = open_deadlines("core_group_first", plan)
@@ -160,13 +178,27 @@ class TestRecordInitial:
         conference = arranged_initial(w)
         people = list(conference.participants.all())
         attendance = [
-            {"participant_id": people[0].pk, "attended": True, "report_received": True, "report_shared_with_parents": True},
-            {"participant_id": people[1].pk, "attended": False, "sent_apologies": True, "report_received": True,
-             "report_shared_with_parents": False},
+            {
+                "participant_id": people[0].pk,
+                "attended": True,
+                "report_received": True,
+                "report_shared_with_parents": True,
+            },
+            {
+                "participant_id": people[1].pk,
+                "attended": False,
+                "sent_apologies": True,
+                "report_received": True,
+                "report_shared_with_parents": False,
+            },
         ]
         record(w, conference, attendance=attendance)
         people[1].refresh_from_db()
-        assert (people[1].attended, people[1].sent_apologies, people[1].report_shared_with_parents) == (False, True, False)
+        assert (people[1].attended, people[1].sent_apologies, people[1].report_shared_with_parents) == (
+            False,
+            True,
+            False,
+        )
 
     def test_late_with_a_reason_is_met_late(self, w):
         enquiry = substantiated_enquiry(w, discussion_held_at=timezone.now() - timedelta(days=40))
@@ -281,12 +313,23 @@ class TestCoreGroup:
         _, plan = child_on_plan(w)
         members = list(plan.core_group.all())
         meeting = services.record_core_group_meeting(
-            plan=plan, by=w.csc_worker, held_on=timezone.localdate(),
-            attendance=[{"participant_id": members[0].pk, "attended": True},
-                        {"participant_id": members[1].pk, "attended": False, "written_views": "School attendance is better."}],
-            progress="Some", decisions="Keep going",
-            actions=[{"description": "Book a health check", "owner_name": "Health visitor", "due_on": timezone.localdate() + timedelta(days=7)},
-                     {"description": "", "owner_name": "", "due_on": None}],
+            plan=plan,
+            by=w.csc_worker,
+            held_on=timezone.localdate(),
+            attendance=[
+                {"participant_id": members[0].pk, "attended": True},
+                {"participant_id": members[1].pk, "attended": False, "written_views": "School attendance is better."},
+            ],
+            progress="Some",
+            decisions="Keep going",
+            actions=[
+                {
+                    "description": "Book a health check",
+                    "owner_name": "Health visitor",
+                    "due_on": timezone.localdate() + timedelta(days=7),
+                },
+                {"description": "", "owner_name": "", "due_on": None},
+            ],
         )
         assert clocks(plan, "core_group_first").get().status == Deadline.Status.MET
         absent = meeting.participants.get(attended=False)
@@ -296,23 +339,41 @@ class TestCoreGroup:
 
     def test_refused_on_an_ended_plan(self, w):
         _, plan = child_on_plan(w)
-        services.end_plan(plan=plan, by=w.csc_worker, expected_version=plan.version, ended_on=timezone.localdate(), reason="died")
+        services.end_plan(
+            plan=plan, by=w.csc_worker, expected_version=plan.version, ended_on=timezone.localdate(), reason="died"
+        )
         with pytest.raises(ValidationError, match="This plan ended on"):
-            services.record_core_group_meeting(plan=plan, by=w.csc_worker, held_on=timezone.localdate(), attendance=[],
-                                               progress="", decisions="x", actions=[])
+            services.record_core_group_meeting(
+                plan=plan,
+                by=w.csc_worker,
+                held_on=timezone.localdate(),
+                attendance=[],
+                progress="",
+                decisions="x",
+                actions=[],
+            )
         assert not CoreGroupMeeting.objects.exists()
 
     def test_an_action_needs_who_and_what(self, w):
         _, plan = child_on_plan(w)
         with pytest.raises(ValidationError) as error:
-            services.record_core_group_meeting(plan=plan, by=w.csc_worker, held_on=timezone.localdate(), attendance=[],
-                                               progress="", decisions="x", actions=[{"description": "Visit", "owner_name": ""}])
+            services.record_core_group_meeting(
+                plan=plan,
+                by=w.csc_worker,
+                held_on=timezone.localdate(),
+                attendance=[],
+                progress="",
+                decisions="x",
+                actions=[{"description": "Visit", "owner_name": ""}],
+            )
         assert "actions" in error.value.message_dict
 
     def test_update_plan_and_stale_version(self, w):
         _, plan = child_on_plan(w)
         version = plan.version
-        services.update_plan(plan=plan, by=w.csc_worker, expected_version=version, data={"detail": "Detailed plan", "child_agrees": True})
+        services.update_plan(
+            plan=plan, by=w.csc_worker, expected_version=version, data={"detail": "Detailed plan", "child_agrees": True}
+        )
         plan.refresh_from_db()
         assert (plan.detail, plan.child_agrees, plan.version) == ("Detailed plan", True, version + 1)
         with pytest.raises(ConcurrentEditError):
@@ -326,7 +387,13 @@ class TestCoreGroup:
 class TestEndPlan:
     def end(self, w, plan, **kwargs):
         plan.refresh_from_db()
-        values = dict(plan=plan, by=w.csc_worker, expected_version=plan.version, ended_on=timezone.localdate(), reason="no_longer_at_risk")
+        values = dict(
+            plan=plan,
+            by=w.csc_worker,
+            expected_version=plan.version,
+            ended_on=timezone.localdate(),
+            reason="no_longer_at_risk",
+        )
         values.update(kwargs)
         return services.end_plan(**values)
 
@@ -351,8 +418,13 @@ class TestEndPlan:
         Involvement.objects.filter(pk__in=others).update(end=timezone.localdate())  # the plan is CSC's only work
         cp = Involvement.objects.get(child=w.child, kind="cp", end__isnull=True)
         start_clock(
-            "csc_open_after_custody", plan, child=w.child, started_at=timezone.now(),
-            anchor_at=timezone.now() - timedelta(days=10), responsible=w.csc_worker, agency=cp.agency,
+            "csc_open_after_custody",
+            plan,
+            child=w.child,
+            started_at=timezone.now(),
+            anchor_at=timezone.now() - timedelta(days=10),
+            responsible=w.csc_worker,
+            agency=cp.agency,
         )
         self.end(w, plan)
         cp.refresh_from_db()
@@ -378,15 +450,23 @@ class TestEndPlan:
         _, plan = child_on_plan(w)
         with pytest.raises(ValidationError) as error:
             self.end(w, plan, reason="moved_away")
-        assert {"receiving_authority", "receiving_authority_notified_on", "receiving_conference_on"} <= set(error.value.message_dict)
+        assert {"receiving_authority", "receiving_authority_notified_on", "receiving_conference_on"} <= set(
+            error.value.message_dict
+        )
 
     def test_moved_away_refused_before_the_receiving_conference(self, w):
         """001 L2052: the plan may end only after the receiving authority's conference."""
         _, plan = child_on_plan(w)
         today = timezone.localdate()
         with pytest.raises(ValidationError) as error:
-            self.end(w, plan, reason="moved_away", receiving_authority="Othershire", receiving_authority_notified_on=today,
-                     receiving_conference_on=today + timedelta(days=3))
+            self.end(
+                w,
+                plan,
+                reason="moved_away",
+                receiving_authority="Othershire",
+                receiving_authority_notified_on=today,
+                receiving_conference_on=today + timedelta(days=3),
+            )
         assert "only after that conference" in error.value.message_dict["receiving_conference_on"][0]
         plan.refresh_from_db()
         assert plan.status == "active"
@@ -394,8 +474,14 @@ class TestEndPlan:
     def test_moved_away_after_the_receiving_conference(self, w):
         _, plan = child_on_plan(w)
         today = timezone.localdate()
-        ended = self.end(w, plan, reason="moved_away", receiving_authority="Othershire", receiving_authority_notified_on=today,
-                         receiving_conference_on=today)
+        ended = self.end(
+            w,
+            plan,
+            reason="moved_away",
+            receiving_authority="Othershire",
+            receiving_authority_notified_on=today,
+            receiving_conference_on=today,
+        )
         assert (ended.receiving_authority, ended.receiving_conference_on) == ("Othershire", today)
 
     def test_reached_18_refused_before_the_birthday(self, w):
@@ -422,8 +508,9 @@ class TestEndPlan:
 class TestTransferIn:
     def test_clock_starts_from_notification_and_stops_when_held(self, w):
         notified = timezone.localdate() - timedelta(days=2)
-        conference = services.record_transfer_in(child=w.child, by=w.csc_worker, notified_on=notified, transferring_authority="Othershire",
-                                                 chair=w.chair)
+        conference = services.record_transfer_in(
+            child=w.child, by=w.csc_worker, notified_on=notified, transferring_authority="Othershire", chair=w.chair
+        )
         [clock] = open_deadlines("transfer_in_conference", conference)
         assert clock.due_date == add_working_days(notified, 15, calendar=calendar_for(w.authority))
         Participant = conference.participants.model
@@ -438,8 +525,12 @@ class TestTransferIn:
 
     def test_needs_the_authority_and_a_past_date(self, w):
         with pytest.raises(ValidationError) as error:
-            services.record_transfer_in(child=w.child, by=w.csc_worker, notified_on=timezone.localdate() + timedelta(days=1),
-                                        transferring_authority="")
+            services.record_transfer_in(
+                child=w.child,
+                by=w.csc_worker,
+                notified_on=timezone.localdate() + timedelta(days=1),
+                transferring_authority="",
+            )
         assert {"notified_on", "transferring_authority"} <= set(error.value.message_dict)
 
 
@@ -455,8 +546,15 @@ class TestPages:
         assert page.status_code == 200
         assert "PC Pat Officer" in page.content.decode() and "is due by" in page.content.decode()
         when = timezone.localdate() + timedelta(days=5)
-        response = client.post(url, {**date_parts("scheduled_date", when), "scheduled_time": "10:00", "chair": w.chair.pk,
-                                     "invite": ["0", "1"]})
+        response = client.post(
+            url,
+            {
+                **date_parts("scheduled_date", when),
+                "scheduled_time": "10:00",
+                "chair": w.chair.pk,
+                "invite": ["0", "1"],
+            },
+        )
         conference = ChildProtectionConference.objects.get()
         assert response.status_code == 302 and response["Location"] == f"/conferences/{conference.pk}/"
         assert conference.participants.count() == 2
@@ -469,10 +567,17 @@ class TestPages:
         assert client.get(url).status_code == 200
         held = timezone.localtime() - timedelta(hours=2)
         data = {
-            "version": conference.version, **date_parts("held_date", held.date()), "held_time": f"{held:%H:%M}",
-            "chair": w.chair.pk, "reports_shared_with_parents": "yes", "parents_told_about_advocacy": "yes",
-            "plan_needed": "yes", "category": "emotional", "lead_social_worker": w.csc_worker.pk,
-            "outline_plan": "Outline", "core_group": [str(p.pk) for p in conference.participants.all()[:2]],
+            "version": conference.version,
+            **date_parts("held_date", held.date()),
+            "held_time": f"{held:%H:%M}",
+            "chair": w.chair.pk,
+            "reports_shared_with_parents": "yes",
+            "parents_told_about_advocacy": "yes",
+            "plan_needed": "yes",
+            "category": "emotional",
+            "lead_social_worker": w.csc_worker.pk,
+            "outline_plan": "Outline",
+            "core_group": [str(p.pk) for p in conference.participants.all()[:2]],
         }
         for p in conference.participants.all():
             data[f"p{p.pk}_attendance"] = "attended"
@@ -498,8 +603,11 @@ class TestPages:
         body = client_for(w.csc_worker).get(f"/child-protection-plans/{plan.pk}/").content.decode()
         due = open_deadlines("core_group_first", plan).get()
         assert "First core group meeting" in body and due_text(due) in body
-        for url in (f"/child-protection-plans/{plan.pk}/core-groups/new/", f"/child-protection-plans/{plan.pk}/end/",
-                    f"/children/{w.child.pk}/conferences/new/?plan={plan.pk}"):
+        for url in (
+            f"/child-protection-plans/{plan.pk}/core-groups/new/",
+            f"/child-protection-plans/{plan.pk}/end/",
+            f"/children/{w.child.pk}/conferences/new/?plan={plan.pk}",
+        ):
             assert url in body
 
     def test_cyjs_reads_but_may_not_write(self, w):
@@ -513,16 +621,25 @@ class TestPages:
     def test_end_page_ends_and_shows_who_was_told(self, w):
         _, plan = child_on_plan(w)
         client = client_for(w.csc_worker)
-        response = client.post(f"/child-protection-plans/{plan.pk}/end/",
-                               {"version": plan.version, **date_parts("ended_on", timezone.localdate()), "reason": "left_uk"}, follow=True)
+        response = client.post(
+            f"/child-protection-plans/{plan.pk}/end/",
+            {"version": plan.version, **date_parts("ended_on", timezone.localdate()), "reason": "left_uk"},
+            follow=True,
+        )
         body = response.content.decode()
         assert "Who was told the plan ended" in body and "PC Pat Officer" in body and "tell them yourself" in body
 
     def test_core_group_page_records(self, w):
         _, plan = child_on_plan(w)
         members = list(plan.core_group.all())
-        data = {**date_parts("held_on", timezone.localdate()), "decisions": "Agreed", f"m{members[0].pk}_attended": "on",
-                f"m{members[1].pk}_views": "Sent by email", "action1_description": "Visit", "action1_owner": "Social worker"}
+        data = {
+            **date_parts("held_on", timezone.localdate()),
+            "decisions": "Agreed",
+            f"m{members[0].pk}_attended": "on",
+            f"m{members[1].pk}_views": "Sent by email",
+            "action1_description": "Visit",
+            "action1_owner": "Social worker",
+        }
         response = client_for(w.csc_worker).post(f"/child-protection-plans/{plan.pk}/core-groups/new/", data)
         assert response.status_code == 302
         meeting = CoreGroupMeeting.objects.get()
@@ -536,31 +653,68 @@ class TestApi:
     def test_create_and_record_a_conference(self, w):
         enquiry = substantiated_enquiry(w)
         api = api_for(w.csc_worker)
-        created = api.post("/api/v1/conferences/", {"child": w.child.pk, "kind": "initial", "enquiry": enquiry.pk, "chair": w.chair.pk,
-                                                    "scheduled_for": (timezone.now() - timedelta(hours=2)).isoformat()}, format="json")
+        created = api.post(
+            "/api/v1/conferences/",
+            {
+                "child": w.child.pk,
+                "kind": "initial",
+                "enquiry": enquiry.pk,
+                "chair": w.chair.pk,
+                "scheduled_for": (timezone.now() - timedelta(hours=2)).isoformat(),
+            },
+            format="json",
+        )
         assert created.status_code == 201, created.data
         conference = created.data
         assert len(conference["participants"]) == 4
-        body = {"version": conference["version"], "held_at": (timezone.now() - timedelta(hours=1)).isoformat(), "chair": w.chair.pk,
-                "attendance": [{"participant_id": p["id"], "attended": True} for p in conference["participants"]],
-                "reports_shared_with_parents": True, "parents_told_about_advocacy": False, "plan_needed": True,
-                "category": "physical", "lead_social_worker": w.csc_worker.pk, "outline_plan": "Outline"}
+        body = {
+            "version": conference["version"],
+            "held_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+            "chair": w.chair.pk,
+            "attendance": [{"participant_id": p["id"], "attended": True} for p in conference["participants"]],
+            "reports_shared_with_parents": True,
+            "parents_told_about_advocacy": False,
+            "plan_needed": True,
+            "category": "physical",
+            "lead_social_worker": w.csc_worker.pk,
+            "outline_plan": "Outline",
+        }
         recorded = api.post(f"/api/v1/conferences/{conference['id']}/record/", body, format="json")
         assert recorded.status_code == 200, recorded.data
         assert recorded.data["status"] == "held" and recorded.data["resulting_plan"]
-        again = api.post(f"/api/v1/conferences/{conference['id']}/record/", {**body, "version": recorded.data["version"]}, format="json")
+        again = api.post(
+            f"/api/v1/conferences/{conference['id']}/record/",
+            {**body, "version": recorded.data["version"]},
+            format="json",
+        )
         assert again.status_code == 400 and "non_field_errors" in again.data
 
     def test_field_errors_are_400(self, w):
         enquiry = substantiated_enquiry(w, outcome="")
-        response = api_for(w.csc_worker).post("/api/v1/conferences/", {"child": w.child.pk, "kind": "initial", "enquiry": enquiry.pk,
-                                                                        "scheduled_for": timezone.now().isoformat()}, format="json")
+        response = api_for(w.csc_worker).post(
+            "/api/v1/conferences/",
+            {
+                "child": w.child.pk,
+                "kind": "initial",
+                "enquiry": enquiry.pk,
+                "scheduled_for": timezone.now().isoformat(),
+            },
+            format="json",
+        )
         assert response.status_code == 400 and "substantiated" in response.data["enquiry"][0]
 
     def test_cyjs_may_see_but_not_write_403(self, w):
         enquiry = substantiated_enquiry(w)
-        response = api_for(w.cyjs_worker).post("/api/v1/conferences/", {"child": w.child.pk, "kind": "initial", "enquiry": enquiry.pk,
-                                                                         "scheduled_for": timezone.now().isoformat()}, format="json")
+        response = api_for(w.cyjs_worker).post(
+            "/api/v1/conferences/",
+            {
+                "child": w.child.pk,
+                "kind": "initial",
+                "enquiry": enquiry.pk,
+                "scheduled_for": timezone.now().isoformat(),
+            },
+            format="json",
+        )
         assert response.status_code == 403
 
     def test_not_visible_is_404(self, w):
@@ -588,32 +742,56 @@ class TestApi:
         assert api.get(f"/api/v1/child-protection-plans/{other_plan.pk}/").status_code == 404
         assert [p["id"] for p in api.get("/api/v1/child-protection-plans/").data["results"]] == [plan.pk]
         assert last_log(action="search", what="api:cp-plans-list").detail.endswith(str(w.child.pk))
-        assert api.patch(f"/api/v1/child-protection-plans/{plan.pk}/", {"version": plan.version, "detail": "x"}, format="json").status_code == 403
+        assert (
+            api.patch(
+                f"/api/v1/child-protection-plans/{plan.pk}/", {"version": plan.version, "detail": "x"}, format="json"
+            ).status_code
+            == 403
+        )
 
     def test_patch_plan_and_409(self, w):
         _, plan = child_on_plan(w)
         api = api_for(w.csc_worker)
-        ok = api.patch(f"/api/v1/child-protection-plans/{plan.pk}/", {"version": plan.version, "detail": "Detailed"}, format="json")
+        ok = api.patch(
+            f"/api/v1/child-protection-plans/{plan.pk}/", {"version": plan.version, "detail": "Detailed"}, format="json"
+        )
         assert ok.status_code == 200 and ok.data["detail"] == "Detailed"
-        stale = api.patch(f"/api/v1/child-protection-plans/{plan.pk}/", {"version": plan.version, "detail": "Other"}, format="json")
+        stale = api.patch(
+            f"/api/v1/child-protection-plans/{plan.pk}/", {"version": plan.version, "detail": "Other"}, format="json"
+        )
         assert stale.status_code == 409
-        assert api.patch(f"/api/v1/child-protection-plans/{plan.pk}/", {"detail": "No version"}, format="json").status_code == 400
+        assert (
+            api.patch(f"/api/v1/child-protection-plans/{plan.pk}/", {"detail": "No version"}, format="json").status_code
+            == 400
+        )
 
     def test_core_groups_and_end(self, w):
         _, plan = child_on_plan(w)
         api = api_for(w.csc_worker)
         member = plan.core_group.first()
-        posted = api.post(f"/api/v1/child-protection-plans/{plan.pk}/core-groups/",
-                          {"held_on": timezone.localdate().isoformat(), "decisions": "Agreed",
-                           "attendance": [{"participant_id": member.pk, "attended": False, "written_views": "By email"}],
-                           "actions": [{"description": "Visit", "owner_name": "SW"}]}, format="json")
+        posted = api.post(
+            f"/api/v1/child-protection-plans/{plan.pk}/core-groups/",
+            {
+                "held_on": timezone.localdate().isoformat(),
+                "decisions": "Agreed",
+                "attendance": [{"participant_id": member.pk, "attended": False, "written_views": "By email"}],
+                "actions": [{"description": "Visit", "owner_name": "SW"}],
+            },
+            format="json",
+        )
         assert posted.status_code == 201, posted.data
         listed = api.get(f"/api/v1/child-protection-plans/{plan.pk}/core-groups/")
         assert listed.status_code == 200 and listed.data[0]["participants"][0]["written_views"] == "By email"
         plan.refresh_from_db()
-        bad = api.post(f"/api/v1/child-protection-plans/{plan.pk}/end/",
-                       {"version": plan.version, "ended_on": timezone.localdate().isoformat(), "reason": "moved_away"}, format="json")
+        bad = api.post(
+            f"/api/v1/child-protection-plans/{plan.pk}/end/",
+            {"version": plan.version, "ended_on": timezone.localdate().isoformat(), "reason": "moved_away"},
+            format="json",
+        )
         assert bad.status_code == 400 and "receiving_conference_on" in bad.data
-        ended = api.post(f"/api/v1/child-protection-plans/{plan.pk}/end/",
-                         {"version": plan.version, "ended_on": timezone.localdate().isoformat(), "reason": "died"}, format="json")
+        ended = api.post(
+            f"/api/v1/child-protection-plans/{plan.pk}/end/",
+            {"version": plan.version, "ended_on": timezone.localdate().isoformat(), "reason": "died"},
+            format="json",
+        )
         assert ended.status_code == 200 and ended.data["status"] == "ended" and len(ended.data["ending_notified"]) == 3

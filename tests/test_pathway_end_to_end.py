@@ -72,7 +72,11 @@ def _tokens_last_the_story(settings):
 def world():
     world = front_door_world()
     world.chair = UserFactory(
-        role=Role.CONFERENCE_CHAIR, agency=world.csc, first_name="Casey", last_name="Chair", job_title="Independent reviewing officer"
+        role=Role.CONFERENCE_CHAIR,
+        agency=world.csc,
+        first_name="Casey",
+        last_name="Chair",
+        job_title="Independent reviewing officer",
     )
     world.csc_worker.first_name, world.csc_worker.last_name = "Sol", "Worker"
     world.csc_worker.save(update_fields=["first_name", "last_name"])
@@ -114,7 +118,12 @@ def writes(user, child, what):
 
 CONTACT = {
     "received_at": "2026-11-02T09:00:00Z",
-    "referrer": {"name": "A Teacher", "agency": "education", "role": "designated safeguarding lead", "contact": "01234 000000"},
+    "referrer": {
+        "name": "A Teacher",
+        "agency": "education",
+        "role": "designated safeguarding lead",
+        "contact": "01234 000000",
+    },
     "child": {"first_name": "Rowan", "last_name": "Example", "date_of_birth": "2013-06-01"},
     "concerns": "Bruising seen on both arms; the child says they are scared to go home.",
     "categories": ["physical"],
@@ -128,22 +137,35 @@ def test_from_a_partner_contact_to_the_end_of_a_child_protection_plan(world):
     # 1. A partner system sends a contact; a MASH manager decides on an assessment.
     with at(moment(2026, 11, 2, 9, 30)):
         partner, mash, worker, manager = (
-            token_client(world.service), token_client(world.mash_manager),
-            token_client(world.csc_worker), token_client(world.csc_manager),
+            token_client(world.service),
+            token_client(world.mash_manager),
+            token_client(world.csc_worker),
+            token_client(world.csc_manager),
         )
         chair_api, cyjs = token_client(world.chair), token_client(world.cyjs_worker)
         contact = ok(partner.post(f"{API}/contacts/", CONTACT, format="json", HTTP_IDEMPOTENCY_KEY="e2e-1"), 201)
     with at(moment(2026, 11, 2, 10, 0)):
-        decided = ok(mash.post(f"{API}/contacts/{contact['id']}/decide/",
-                               {"outcome": "assessment", "rationale": "Threshold met for an assessment"}, format="json"))
+        decided = ok(
+            mash.post(
+                f"{API}/contacts/{contact['id']}/decide/",
+                {"outcome": "assessment", "rationale": "Threshold met for an assessment"},
+                format="json",
+            )
+        )
         assert decided["status"] == "decided"
     from referrals.models import Contact
 
     child = Contact.objects.get(pk=contact["id"]).child
     cid = child.pk
     # Meanwhile the child is open to CYJS (a court order), allocated to the CYJS worker.
-    InvolvementFactory(child=child, agency=world.cyjs, kind=Involvement.Kind.YJ_COURT_ORDER,
-                       allocated_worker=world.cyjs_worker, team=world.cyjs_team, start=date(2026, 10, 1))
+    InvolvementFactory(
+        child=child,
+        agency=world.cyjs,
+        kind=Involvement.Kind.YJ_COURT_ORDER,
+        allocated_worker=world.cyjs_worker,
+        team=world.cyjs_team,
+        start=date(2026, 10, 1),
+    )
 
     with at(moment(2026, 11, 2, 11, 0)):
         by_rule = clocks(worker, cid)
@@ -156,22 +178,41 @@ def test_from_a_partner_contact_to_the_end_of_a_child_protection_plan(world):
 
     # 2. The social worker takes the assessment, records it and completes it: strategy discussion.
     with at(moment(2026, 11, 5, 15, 0)):
-        updated = ok(worker.patch(f"{API}/assessments/{assessment['id']}/", {
-            "version": assessment["version"], "social_worker": world.csc_worker.pk,
-            "child_seen_on": "2026-11-04", "child_seen_alone": True,
-            "wishes_and_feelings": "Does not want to go home.", "analysis": "Reasonable cause to suspect significant harm.",
-        }, format="json"))
+        updated = ok(
+            worker.patch(
+                f"{API}/assessments/{assessment['id']}/",
+                {
+                    "version": assessment["version"],
+                    "social_worker": world.csc_worker.pk,
+                    "child_seen_on": "2026-11-04",
+                    "child_seen_alone": True,
+                    "wishes_and_feelings": "Does not want to go home.",
+                    "analysis": "Reasonable cause to suspect significant harm.",
+                },
+                format="json",
+            )
+        )
         assert writes(world.csc_worker, child, "assessment:update") == 1
         assert writes(world.csc_worker, child, "api:assessments-update") == 1
     with at(moment(2026, 11, 20, 11, 0)):
-        completed = ok(worker.post(f"{API}/assessments/{assessment['id']}/complete/", {
-            "version": updated["version"], "outcome": "strategy_discussion",
-            "outcome_rationale": "Injuries unexplained; the child is frightened",
-        }, format="json"))
+        completed = ok(
+            worker.post(
+                f"{API}/assessments/{assessment['id']}/complete/",
+                {
+                    "version": updated["version"],
+                    "outcome": "strategy_discussion",
+                    "outcome_rationale": "Injuries unexplained; the child is frightened",
+                },
+                format="json",
+            )
+        )
         assert completed["status"] == "awaiting_sign_off"
         assert status_of(clocks(worker, cid), "assessment") == ["open"]  # the clock stops at sign-off
         # The social worker cannot sign off their own work.
-        assert worker.post(f"{API}/assessments/{assessment['id']}/sign-off/", {"approve": True}, format="json").status_code == 403
+        assert (
+            worker.post(f"{API}/assessments/{assessment['id']}/sign-off/", {"approve": True}, format="json").status_code
+            == 403
+        )
     with at(moment(2026, 11, 23, 9, 30)):
         signed = ok(manager.post(f"{API}/assessments/{assessment['id']}/sign-off/", {"approve": True}, format="json"))
         assert signed["status"] == "completed"
@@ -186,25 +227,52 @@ def test_from_a_partner_contact_to_the_end_of_a_child_protection_plan(world):
         from casework.enquiry.services import invitation_prefill
 
         assert [(p["user"], p["capacity"]) for p in invitation_prefill(child)] == [
-            (world.csc_worker, "social_worker"), (world.csc_manager, "csc_manager"), (world.cyjs_worker, "cyjs"),
+            (world.csc_worker, "social_worker"),
+            (world.csc_manager, "csc_manager"),
+            (world.cyjs_worker, "cyjs"),
         ]
 
     # 3. The strategy discussion is held and starts section 47 enquiries.
     attendees = [
-        {"name": "Sol Worker", "organisation": world.csc.name, "capacity": "social_worker", "user": world.csc_worker.pk},
-        {"name": world.csc_manager.display_name, "organisation": world.csc.name, "capacity": "csc_manager",
-         "user": world.csc_manager.pk},
+        {
+            "name": "Sol Worker",
+            "organisation": world.csc.name,
+            "capacity": "social_worker",
+            "user": world.csc_worker.pk,
+        },
+        {
+            "name": world.csc_manager.display_name,
+            "organisation": world.csc.name,
+            "capacity": "csc_manager",
+            "user": world.csc_manager.pk,
+        },
         {"name": "DS Example", "organisation": "Police", "capacity": "police"},
         {"name": "Dr Example", "organisation": "Community health", "capacity": "health"},
-        {"name": world.cyjs_worker.display_name, "organisation": world.cyjs.name, "capacity": "cyjs",
-         "user": world.cyjs_worker.pk},
+        {
+            "name": world.cyjs_worker.display_name,
+            "organisation": world.cyjs.name,
+            "capacity": "cyjs",
+            "user": world.cyjs_worker.pk,
+        },
     ]
     with at(moment(2026, 11, 24, 12, 0)):
-        held = ok(worker.post(f"{API}/strategy-discussions/", {
-            "child": cid, "discussion": pending["id"], "version": pending["version"],
-            "held_at": "2026-11-24T10:00:00Z", "initiates_section_47": True, "attendees": attendees,
-            "format": "meeting", "decision_rationale": "Unexplained injuries",
-        }, format="json"), 201)
+        held = ok(
+            worker.post(
+                f"{API}/strategy-discussions/",
+                {
+                    "child": cid,
+                    "discussion": pending["id"],
+                    "version": pending["version"],
+                    "held_at": "2026-11-24T10:00:00Z",
+                    "initiates_section_47": True,
+                    "attendees": attendees,
+                    "format": "meeting",
+                    "decision_rationale": "Unexplained injuries",
+                },
+                format="json",
+            ),
+            201,
+        )
         assert held["id"] == pending["id"] and held["status"] == "held"
         assert held["warnings"] == []
         assert {p["user"] for p in held["participants"]} >= {world.cyjs_worker.pk, world.csc_worker.pk}
@@ -222,21 +290,41 @@ def test_from_a_partner_contact_to_the_end_of_a_child_protection_plan(world):
 
     # 4. The enquiries find the concerns substantiated.
     with at(moment(2026, 12, 1, 16, 0)):
-        concluded = ok(worker.post(f"{API}/section-47-enquiries/{enquiry_id}/outcome/", {
-            "version": enquiry["version"], "outcome": "substantiated", "outcome_rationale": "Injuries non-accidental",
-        }, format="json"))
+        concluded = ok(
+            worker.post(
+                f"{API}/section-47-enquiries/{enquiry_id}/outcome/",
+                {
+                    "version": enquiry["version"],
+                    "outcome": "substantiated",
+                    "outcome_rationale": "Injuries non-accidental",
+                },
+                format="json",
+            )
+        )
         assert concluded["status"] == "concluded" and concluded["conference_is_due"] is True
         assert writes(world.csc_worker, child, "section-47:outcome") == 1
         assert status_of(clocks(worker, cid), "icpc") == ["open"]
         # CYJS is kept informed.
-        assert Notification.objects.filter(recipient=world.cyjs_worker, subject__startswith="Section 47 enquiries concluded").exists()
+        assert Notification.objects.filter(
+            recipient=world.cyjs_worker, subject__startswith="Section 47 enquiries concluded"
+        ).exists()
 
     # 5. The worker arranges the initial conference: the invitees come from the strategy discussion.
     with at(moment(2026, 12, 2, 9, 0)):
-        arranged = ok(worker.post(f"{API}/conferences/", {
-            "child": cid, "kind": "initial", "enquiry": enquiry_id, "scheduled_for": "2026-12-10T10:00:00Z",
-            "chair": world.chair.pk,
-        }, format="json"), 201)
+        arranged = ok(
+            worker.post(
+                f"{API}/conferences/",
+                {
+                    "child": cid,
+                    "kind": "initial",
+                    "enquiry": enquiry_id,
+                    "scheduled_for": "2026-12-10T10:00:00Z",
+                    "chair": world.chair.pk,
+                },
+                format="json",
+            ),
+            201,
+        )
         assert [(p["name"], p["capacity"], p["user"]) for p in arranged["participants"]] == [
             (a["name"], a["capacity"], a.get("user")) for a in attendees
         ]
@@ -245,13 +333,25 @@ def test_from_a_partner_contact_to_the_end_of_a_child_protection_plan(world):
 
     # 6. The conference is recorded (by the worker, the chair chosen): a plan starts.
     with at(moment(2026, 12, 10, 14, 0)):
-        recorded = ok(worker.post(f"{API}/conferences/{arranged['id']}/record/", {
-            "version": arranged["version"], "held_at": "2026-12-10T10:00:00Z", "chair": world.chair.pk,
-            "attendance": [{"participant_id": p["id"], "attended": True} for p in arranged["participants"]],
-            "reports_shared_with_parents": True, "parents_told_about_advocacy": True, "plan_needed": True,
-            "category": "physical", "lead_social_worker": world.csc_worker.pk,
-            "outline_plan": "Safety plan with mother; weekly visits", "decision_reasons": "Continuing risk of significant harm",
-        }, format="json"))
+        recorded = ok(
+            worker.post(
+                f"{API}/conferences/{arranged['id']}/record/",
+                {
+                    "version": arranged["version"],
+                    "held_at": "2026-12-10T10:00:00Z",
+                    "chair": world.chair.pk,
+                    "attendance": [{"participant_id": p["id"], "attended": True} for p in arranged["participants"]],
+                    "reports_shared_with_parents": True,
+                    "parents_told_about_advocacy": True,
+                    "plan_needed": True,
+                    "category": "physical",
+                    "lead_social_worker": world.csc_worker.pk,
+                    "outline_plan": "Safety plan with mother; weekly visits",
+                    "decision_reasons": "Continuing risk of significant harm",
+                },
+                format="json",
+            )
+        )
         assert recorded["status"] == "held"
         plan_id = recorded["resulting_plan"]
         assert plan_id
@@ -260,28 +360,43 @@ def test_from_a_partner_contact_to_the_end_of_a_child_protection_plan(world):
         plan = ok(worker.get(f"{API}/child-protection-plans/{plan_id}/"))
         # Carried from the conference, never typed again.
         assert (plan["category"], plan["lead_social_worker"], plan["detail"]) == (
-            "physical", world.csc_worker.pk, "Safety plan with mother; weekly visits"
+            "physical",
+            world.csc_worker.pk,
+            "Safety plan with mother; weekly visits",
         )
         assert plan["started_on"] == "2026-12-10"
         assert {p["name"] for p in plan["core_group"]} == {a["name"] for a in attendees}
         by_rule = clocks(worker, cid)
         assert status_of(by_rule, "icpc") == ["met"]
         assert status_of(by_rule, "core_group_first") == ["open"]
-        assert by_rule["core_group_first"][0]["due"] == add_working_days(date(2026, 12, 10), 10, calendar=calendar).isoformat()
+        assert (
+            by_rule["core_group_first"][0]["due"]
+            == add_working_days(date(2026, 12, 10), 10, calendar=calendar).isoformat()
+        )
         assert status_of(by_rule, "cp_review_first") == ["open"]
         assert by_rule["cp_review_first"][0]["due"] == "2027-03-10"
-        assert ChildProtectionPlan.objects.get(pk=plan_id).child.involvements.filter(
-            agency=world.csc, kind=Involvement.Kind.CP, end__isnull=True
-        ).exists()
+        assert (
+            ChildProtectionPlan.objects.get(pk=plan_id)
+            .child.involvements.filter(agency=world.csc, kind=Involvement.Kind.CP, end__isnull=True)
+            .exists()
+        )
 
     # 7. The first core group.
     with at(moment(2026, 12, 17, 15, 0)):
-        core = ok(worker.post(f"{API}/child-protection-plans/{plan_id}/core-groups/", {
-            "held_on": "2026-12-17",
-            "attendance": [{"participant_id": p["id"], "attended": True} for p in plan["core_group"]],
-            "progress": "Mother engaging", "decisions": "Keep weekly visits",
-            "actions": [{"description": "Visit weekly", "owner_name": "Sol Worker", "due_on": "2027-01-07"}],
-        }, format="json"), 201)
+        core = ok(
+            worker.post(
+                f"{API}/child-protection-plans/{plan_id}/core-groups/",
+                {
+                    "held_on": "2026-12-17",
+                    "attendance": [{"participant_id": p["id"], "attended": True} for p in plan["core_group"]],
+                    "progress": "Mother engaging",
+                    "decisions": "Keep weekly visits",
+                    "actions": [{"description": "Visit weekly", "owner_name": "Sol Worker", "due_on": "2027-01-07"}],
+                },
+                format="json",
+            ),
+            201,
+        )
         assert core["held_on"] == "2026-12-17"
         assert writes(world.csc_worker, child, "core-group:record") == 1
         by_rule = clocks(worker, cid)
@@ -290,15 +405,36 @@ def test_from_a_partner_contact_to_the_end_of_a_child_protection_plan(world):
 
     # 8. The first review: the plan continues, the next review is due in 6 months.
     with at(moment(2027, 2, 15, 9, 0)):
-        review = ok(worker.post(f"{API}/conferences/", {
-            "child": cid, "kind": "review", "plan": plan_id, "scheduled_for": "2027-03-01T10:00:00Z", "chair": world.chair.pk,
-        }, format="json"), 201)
+        review = ok(
+            worker.post(
+                f"{API}/conferences/",
+                {
+                    "child": cid,
+                    "kind": "review",
+                    "plan": plan_id,
+                    "scheduled_for": "2027-03-01T10:00:00Z",
+                    "chair": world.chair.pk,
+                },
+                format="json",
+            ),
+            201,
+        )
         assert {p["name"] for p in review["participants"]} == {a["name"] for a in attendees}  # from the core group
     with at(moment(2027, 3, 1, 15, 0)):
-        reviewed = ok(chair_api.post(f"{API}/conferences/{review['id']}/record/", {
-            "version": review["version"], "held_at": "2027-03-01T10:00:00Z", "chair": world.chair.pk,
-            "reports_shared_with_parents": True, "parents_told_about_advocacy": True, "plan_needed": True,
-        }, format="json"))
+        reviewed = ok(
+            chair_api.post(
+                f"{API}/conferences/{review['id']}/record/",
+                {
+                    "version": review["version"],
+                    "held_at": "2027-03-01T10:00:00Z",
+                    "chair": world.chair.pk,
+                    "reports_shared_with_parents": True,
+                    "parents_told_about_advocacy": True,
+                    "plan_needed": True,
+                },
+                format="json",
+            )
+        )
         # Category and lead carry over from the plan when not given again.
         assert (reviewed["category"], reviewed["lead_social_worker"]) == ("physical", world.csc_worker.pk)
         assert writes(world.chair, child, "conference:record") == 1
@@ -310,24 +446,48 @@ def test_from_a_partner_contact_to_the_end_of_a_child_protection_plan(world):
 
     # 9. The second review decides a plan is no longer needed: the plan ends and CYJS is told.
     with at(moment(2027, 8, 2, 9, 0)):
-        second = ok(worker.post(f"{API}/conferences/", {
-            "child": cid, "kind": "review", "plan": plan_id, "scheduled_for": "2027-08-16T10:00:00Z", "chair": world.chair.pk,
-        }, format="json"), 201)
+        second = ok(
+            worker.post(
+                f"{API}/conferences/",
+                {
+                    "child": cid,
+                    "kind": "review",
+                    "plan": plan_id,
+                    "scheduled_for": "2027-08-16T10:00:00Z",
+                    "chair": world.chair.pk,
+                },
+                format="json",
+            ),
+            201,
+        )
     with at(moment(2027, 8, 16, 15, 0)):
-        ok(worker.post(f"{API}/conferences/{second['id']}/record/", {
-            "version": second["version"], "held_at": "2027-08-16T10:00:00Z", "chair": world.chair.pk,
-            "reports_shared_with_parents": True, "parents_told_about_advocacy": True, "plan_needed": False,
-            "decision_reasons": "Risk reduced; support continues as a child in need",
-        }, format="json"))
+        ok(
+            worker.post(
+                f"{API}/conferences/{second['id']}/record/",
+                {
+                    "version": second["version"],
+                    "held_at": "2027-08-16T10:00:00Z",
+                    "chair": world.chair.pk,
+                    "reports_shared_with_parents": True,
+                    "parents_told_about_advocacy": True,
+                    "plan_needed": False,
+                    "decision_reasons": "Risk reduced; support continues as a child in need",
+                },
+                format="json",
+            )
+        )
         ended = ok(worker.get(f"{API}/child-protection-plans/{plan_id}/"))
         assert (ended["status"], ended["end_reason"], ended["ended_on"]) == ("ended", "no_longer_at_risk", "2027-08-16")
         assert writes(world.csc_worker, child, "cp-plan:end") == 1
         told = {row["name"]: row["in_app"] for row in ended["ending_notified"]}
         assert told[world.cyjs_worker.display_name] is True
         assert "DS Example" in told and told["DS Example"] is False
-        assert Notification.objects.filter(
-            recipient=world.cyjs_worker, subject="A child protection plan you were involved in has ended"
-        ).count() == 1
+        assert (
+            Notification.objects.filter(
+                recipient=world.cyjs_worker, subject="A child protection plan you were involved in has ended"
+            ).count()
+            == 1
+        )
         by_rule = clocks(worker, cid)
         assert status_of(by_rule, "cp_review_next") == ["met"]
         for rule in ("assessment", "icpc", "core_group_first", "cp_review_first", "cp_review_next"):
@@ -337,12 +497,24 @@ def test_from_a_partner_contact_to_the_end_of_a_child_protection_plan(world):
 
         # The chronology lists every step, in order.
         titles = chronology_titles(worker, cid)
-        assert in_order(titles, [
-            "Contact received", "Contact decided", "Assessment started", "Assessment completed",
-            "Strategy discussion held", "Section 47 enquiry started", "Section 47 enquiry concluded",
-            "Initial conference held", "Child protection plan started", "Core group meeting",
-            "Review conference held", "Review conference held", "Child protection plan ended",
-        ]), titles
+        assert in_order(
+            titles,
+            [
+                "Contact received",
+                "Contact decided",
+                "Assessment started",
+                "Assessment completed",
+                "Strategy discussion held",
+                "Section 47 enquiry started",
+                "Section 47 enquiry concluded",
+                "Initial conference held",
+                "Child protection plan started",
+                "Core group meeting",
+                "Review conference held",
+                "Review conference held",
+                "Child protection plan ended",
+            ],
+        ), titles
         # The CYJS worker (open involvement) sees the ended plan and the chronology too.
         assert cyjs.get(f"{API}/child-protection-plans/{plan_id}/").status_code == 200
 
@@ -369,8 +541,14 @@ def test_the_issue_minimal_strategy_discussion_starts_the_icpc_clock(world):
     from tests.factories import ChildFactory
 
     child = ChildFactory(first_name="Ash", last_name="Example")
-    InvolvementFactory(child=child, agency=world.csc, kind=Involvement.Kind.CIN, allocated_worker=world.csc_worker,
-                       team=world.csc_team, start=date(2026, 11, 1))
+    InvolvementFactory(
+        child=child,
+        agency=world.csc,
+        kind=Involvement.Kind.CIN,
+        allocated_worker=world.csc_worker,
+        team=world.csc_team,
+        start=date(2026, 11, 1),
+    )
     body = {
         "child": child.pk,
         "held_at": "2026-12-01T10:00:00Z",
@@ -398,26 +576,51 @@ def _child_on_a_plan(world):
     from tests.factories import ChildFactory
 
     child = ChildFactory(first_name="Kit", last_name="Example")
-    InvolvementFactory(child=child, agency=world.csc, kind=Involvement.Kind.CIN, allocated_worker=world.csc_worker,
-                       team=world.csc_team, start=timezone.localdate() - timedelta(days=60))
+    InvolvementFactory(
+        child=child,
+        agency=world.csc,
+        kind=Involvement.Kind.CIN,
+        allocated_worker=world.csc_worker,
+        team=world.csc_team,
+        start=timezone.localdate() - timedelta(days=60),
+    )
     now = timezone.now()
     discussion = enquiry_services.record_strategy_discussion(
-        child=child, by=world.csc_worker, held_at=now - timedelta(days=10), initiates_section_47=True,
+        child=child,
+        by=world.csc_worker,
+        held_at=now - timedelta(days=10),
+        initiates_section_47=True,
         attendees=[{"name": "Sol Worker", "capacity": "social_worker", "user": world.csc_worker}],
     )
     enquiry = discussion.section_47_enquiry
     enquiry_services.record_section_47_outcome(
-        enquiry=enquiry, by=world.csc_worker, expected_version=enquiry.version, outcome="substantiated",
+        enquiry=enquiry,
+        by=world.csc_worker,
+        expected_version=enquiry.version,
+        outcome="substantiated",
         outcome_rationale="Substantiated",
     )
     held = conference.arrange_conference(
-        child=child, by=world.csc_worker, kind="initial", enquiry=enquiry, scheduled_for=now - timedelta(days=1),
+        child=child,
+        by=world.csc_worker,
+        kind="initial",
+        enquiry=enquiry,
+        scheduled_for=now - timedelta(days=1),
         chair=world.chair,
     )
     conference.record_conference(
-        conference=held, by=world.csc_worker, expected_version=held.version, held_at=now - timedelta(days=1),
-        chair=world.chair, attendance=[], reports_shared_with_parents=True, parents_told_about_advocacy=True,
-        plan_needed=True, category="neglect", lead_social_worker=world.csc_worker, outline_plan="Plan",
+        conference=held,
+        by=world.csc_worker,
+        expected_version=held.version,
+        held_at=now - timedelta(days=1),
+        chair=world.chair,
+        attendance=[],
+        reports_shared_with_parents=True,
+        parents_told_about_advocacy=True,
+        plan_needed=True,
+        category="neglect",
+        lead_social_worker=world.csc_worker,
+        outline_plan="Plan",
     )
     plan = ChildProtectionPlan.objects.get(child=child)
     return child, discussion, enquiry, held, plan
@@ -435,8 +638,13 @@ def test_cyjs_sees_the_plan_only_while_the_child_is_visible_and_an_unrelated_age
     assert plan.pk not in [p["id"] for p in ok(cyjs.get(f"{API}/child-protection-plans/"))["results"]]
 
     # CYJS opens an involvement: the plan is visible.
-    involvement = InvolvementFactory(child=child, agency=world.cyjs, kind=Involvement.Kind.YJ_COURT_ORDER,
-                                     allocated_worker=world.cyjs_worker, start=timezone.localdate() - timedelta(days=5))
+    involvement = InvolvementFactory(
+        child=child,
+        agency=world.cyjs,
+        kind=Involvement.Kind.YJ_COURT_ORDER,
+        allocated_worker=world.cyjs_worker,
+        start=timezone.localdate() - timedelta(days=5),
+    )
     assert ok(cyjs.get(plan_url))["id"] == plan.pk
     assert plan.pk in [p["id"] for p in ok(cyjs.get(f"{API}/child-protection-plans/"))["results"]]
     # Seeing is not changing: CYJS cannot write CSC's plan.
@@ -468,19 +676,48 @@ def test_cyjs_sees_the_plan_only_while_the_child_is_visible_and_an_unrelated_age
     ]:
         assert outsider.get(url).status_code == 404, url
     for url, body in [
-        (f"{API}/strategy-discussions/", {"child": child.pk, "held_at": "2026-01-01T10:00:00Z",
-                                          "initiates_section_47": False, "attendees": [{"name": "X", "capacity": "police"}]}),
-        (f"{API}/conferences/", {"child": child.pk, "kind": "review", "plan": plan.pk, "scheduled_for": "2030-01-01T10:00:00Z"}),
-        (f"{API}/case-notes/", {"child": child.pk, "kind": "visit", "occurred_at": "2026-01-01T10:00:00Z",
-                                "took_part": "X", "summary": "X", "no_further_action": True}),
+        (
+            f"{API}/strategy-discussions/",
+            {
+                "child": child.pk,
+                "held_at": "2026-01-01T10:00:00Z",
+                "initiates_section_47": False,
+                "attendees": [{"name": "X", "capacity": "police"}],
+            },
+        ),
+        (
+            f"{API}/conferences/",
+            {"child": child.pk, "kind": "review", "plan": plan.pk, "scheduled_for": "2030-01-01T10:00:00Z"},
+        ),
+        (
+            f"{API}/case-notes/",
+            {
+                "child": child.pk,
+                "kind": "visit",
+                "occurred_at": "2026-01-01T10:00:00Z",
+                "took_part": "X",
+                "summary": "X",
+                "no_further_action": True,
+            },
+        ),
         (f"{API}/assessments/", {"child": child.pk}),
         (f"{API}/cin-plans/", {"child": child.pk}),
-        (f"{API}/section-47-enquiries/{enquiry.pk}/outcome/", {"version": 1, "outcome": "substantiated", "outcome_rationale": "x"}),
+        (
+            f"{API}/section-47-enquiries/{enquiry.pk}/outcome/",
+            {"version": 1, "outcome": "substantiated", "outcome_rationale": "x"},
+        ),
         (f"{API}/conferences/{conference.pk}/record/", {}),
         (f"{plan_url}end/", {"version": plan.version, "ended_on": "2026-01-01", "reason": "died"}),
         (f"{plan_url}core-groups/", {"held_on": "2026-01-01", "decisions": "x"}),
     ]:
         assert outsider.post(url, body, format="json").status_code == 404, url
-    for listing in ("assessments", "strategy-discussions", "section-47-enquiries", "conferences",
-                    "child-protection-plans", "cin-plans", "case-notes"):
+    for listing in (
+        "assessments",
+        "strategy-discussions",
+        "section-47-enquiries",
+        "conferences",
+        "child-protection-plans",
+        "cin-plans",
+        "case-notes",
+    ):
         assert ok(outsider.get(f"{API}/{listing}/?child={child.pk}"))["results"] == [], listing

@@ -1,8 +1,7 @@
 """Strategy discussions, section 47 enquiries and requests for a conference: the services as
 pages and the API call them, the pages, the API, clocks, notices, the access log and access."""
 
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -33,7 +32,11 @@ from tests.pathway_builders import date_parts as date_fields
 pytestmark = pytest.mark.django_db
 
 SW, MGR, POLICE, HEALTH, CYJS = (
-    Capacity.SOCIAL_WORKER, Capacity.CSC_MANAGER, Capacity.POLICE, Capacity.HEALTH, Capacity.CYJS,
+    Capacity.SOCIAL_WORKER,
+    Capacity.CSC_MANAGER,
+    Capacity.POLICE,
+    Capacity.HEALTH,
+    Capacity.CYJS,
 )
 
 
@@ -49,13 +52,19 @@ def world():
 def child(world):
     """A child open to CSC, allocated to the CSC worker (whose line manager is the CSC manager)."""
     child = ChildFactory(first_name="Robin", last_name="Examplechild")
-    InvolvementFactory(child=child, agency=world.csc, kind=Involvement.Kind.CP, allocated_worker=world.csc_worker, team=world.csc_team)
+    InvolvementFactory(
+        child=child, agency=world.csc, kind=Involvement.Kind.CP, allocated_worker=world.csc_worker, team=world.csc_team
+    )
     return child
 
 
 def open_to_cyjs(world, child):
     return InvolvementFactory(
-        child=child, agency=world.cyjs, kind=Involvement.Kind.YJ_COURT_ORDER, allocated_worker=world.cyjs_worker, team=world.cyjs_team
+        child=child,
+        agency=world.cyjs,
+        kind=Involvement.Kind.YJ_COURT_ORDER,
+        allocated_worker=world.cyjs_worker,
+        team=world.cyjs_team,
     )
 
 
@@ -70,8 +79,11 @@ def everyone(*extra):
 def record(world, child, *, by=None, held_at=None, s47=False, **kwargs):
     kwargs.setdefault("attendees", everyone())
     return services.record_strategy_discussion(
-        child=child, by=by or world.csc_worker, held_at=held_at or timezone.now() - timedelta(hours=1),
-        initiates_section_47=s47, **kwargs,
+        child=child,
+        by=by or world.csc_worker,
+        held_at=held_at or timezone.now() - timedelta(hours=1),
+        initiates_section_47=s47,
+        **kwargs,
     )
 
 
@@ -90,8 +102,14 @@ class TestRecordStrategyDiscussion:
     def test_a_new_discussion_is_saved_as_held_with_people_and_actions(self, world, child):
         held = timezone.now() - timedelta(hours=2)
         discussion = record(
-            world, child, held_at=held, format="phone", risk_level="high", information_shared="Police know of a call-out.",
-            criminal_investigation=True, legal_action_needed=False,
+            world,
+            child,
+            held_at=held,
+            format="phone",
+            risk_level="high",
+            information_shared="Police know of a call-out.",
+            criminal_investigation=True,
+            legal_action_needed=False,
             actions=[{"description": "Visit the child at school", "owner_name": "Sam Social", "due_on": date.today()}],
         )
         discussion.refresh_from_db()
@@ -108,13 +126,19 @@ class TestRecordStrategyDiscussion:
 
     def test_completing_a_pending_discussion_marks_who_came(self, world, child):
         pending = services.arrange_strategy_discussion(
-            child=child, by=world.csc_worker, invitees=[person(SW, "Sam Social"), person(POLICE, "PC Plod"), person(HEALTH, "Dr Who")]
+            child=child,
+            by=world.csc_worker,
+            invitees=[person(SW, "Sam Social"), person(POLICE, "PC Plod"), person(HEALTH, "Dr Who")],
         )
         assert pending.status == StrategyDiscussion.Status.PENDING
         assert pending.participants.filter(invited=True).count() == 3
         services.record_strategy_discussion(
-            child=child, by=world.csc_worker, discussion=pending, expected_version=pending.version,
-            held_at=timezone.now() - timedelta(minutes=5), initiates_section_47=False,
+            child=child,
+            by=world.csc_worker,
+            discussion=pending,
+            expected_version=pending.version,
+            held_at=timezone.now() - timedelta(minutes=5),
+            initiates_section_47=False,
             attendees=[person(SW, "Sam Social"), person(POLICE, "PC Plod"), person(MGR, "Morgan Manager")],
         )
         pending.refresh_from_db()
@@ -136,13 +160,21 @@ class TestRecordStrategyDiscussion:
     def test_refused_when_the_pending_discussion_was_already_held(self, world, child):
         pending = services.request_strategy_discussion(child=child, by=world.csc_worker)
         services.record_strategy_discussion(
-            child=child, by=world.csc_worker, discussion=pending, held_at=timezone.now() - timedelta(hours=3),
-            initiates_section_47=False, attendees=everyone(),
+            child=child,
+            by=world.csc_worker,
+            discussion=pending,
+            held_at=timezone.now() - timedelta(hours=3),
+            initiates_section_47=False,
+            attendees=everyone(),
         )
         with pytest.raises(ValidationError, match="already recorded as held"):
             services.record_strategy_discussion(
-                child=child, by=world.csc_worker, discussion=pending, held_at=timezone.now() - timedelta(hours=1),
-                initiates_section_47=True, attendees=everyone(),
+                child=child,
+                by=world.csc_worker,
+                discussion=pending,
+                held_at=timezone.now() - timedelta(hours=1),
+                initiates_section_47=True,
+                attendees=everyone(),
             )
         pending.refresh_from_db()
         assert pending.initiates_section_47 is False
@@ -151,8 +183,13 @@ class TestRecordStrategyDiscussion:
         pending = services.request_strategy_discussion(child=child, by=world.csc_worker)
         with pytest.raises(ConcurrentEditError):
             services.record_strategy_discussion(
-                child=child, by=world.csc_worker, discussion=pending, expected_version=pending.version + 1,
-                held_at=timezone.now() - timedelta(hours=1), initiates_section_47=False, attendees=everyone(),
+                child=child,
+                by=world.csc_worker,
+                discussion=pending,
+                expected_version=pending.version + 1,
+                held_at=timezone.now() - timedelta(hours=1),
+                initiates_section_47=False,
+                attendees=everyone(),
             )
 
     def test_refused_when_something_is_withheld_without_a_reason(self, world, child):
@@ -189,24 +226,39 @@ class TestHarmfulSexualBehaviourClock:
     def test_a_running_clock_is_met_when_held_within_24_hours(self, world, child):
         disclosed = timezone.now() - timedelta(hours=20)
         pending = services.request_strategy_discussion(
-            child=child, by=world.mash_manager, about_harmful_sexual_behaviour=True, disclosed_at=disclosed, agency=world.csc
+            child=child,
+            by=world.mash_manager,
+            about_harmful_sexual_behaviour=True,
+            disclosed_at=disclosed,
+            agency=world.csc,
         )
         assert open_deadlines("hsb_strategy_meeting", pending).count() == 1
         services.record_strategy_discussion(
-            child=child, by=world.csc_worker, discussion=pending, held_at=timezone.now() - timedelta(hours=1),
-            initiates_section_47=False, attendees=everyone(CYJS),
+            child=child,
+            by=world.csc_worker,
+            discussion=pending,
+            held_at=timezone.now() - timedelta(hours=1),
+            initiates_section_47=False,
+            attendees=everyone(CYJS),
         )
         [clock] = clocks(pending, "hsb_strategy_meeting")
         assert clock.status == Deadline.Status.MET
 
     def test_a_running_clock_is_missed_when_held_after_24_hours(self, world, child):
         pending = services.request_strategy_discussion(
-            child=child, by=world.mash_manager, about_harmful_sexual_behaviour=True,
-            disclosed_at=timezone.now() - timedelta(hours=40), agency=world.csc,
+            child=child,
+            by=world.mash_manager,
+            about_harmful_sexual_behaviour=True,
+            disclosed_at=timezone.now() - timedelta(hours=40),
+            agency=world.csc,
         )
         services.record_strategy_discussion(
-            child=child, by=world.csc_worker, discussion=pending, held_at=timezone.now() - timedelta(hours=2),
-            initiates_section_47=False, attendees=everyone(CYJS),
+            child=child,
+            by=world.csc_worker,
+            discussion=pending,
+            held_at=timezone.now() - timedelta(hours=2),
+            initiates_section_47=False,
+            attendees=everyone(CYJS),
         )
         [clock] = clocks(pending, "hsb_strategy_meeting")
         assert clock.status == Deadline.Status.MET_LATE
@@ -215,7 +267,14 @@ class TestHarmfulSexualBehaviourClock:
     def test_recorded_straight_away_the_clock_is_started_and_stopped(self, world, child, hours_before, status):
         held = timezone.now() - timedelta(hours=1)
         disclosed = held - timedelta(hours=hours_before)
-        discussion = record(world, child, held_at=held, about_harmful_sexual_behaviour=True, disclosed_at=disclosed, attendees=everyone(CYJS))
+        discussion = record(
+            world,
+            child,
+            held_at=held,
+            about_harmful_sexual_behaviour=True,
+            disclosed_at=disclosed,
+            attendees=everyone(CYJS),
+        )
         [clock] = clocks(discussion, "hsb_strategy_meeting")
         assert clock.status == status
         assert clock.started_at == disclosed and clock.due_at == disclosed + timedelta(hours=24)
@@ -273,19 +332,33 @@ class TestAttendanceWarnings:
         assert len(warnings) == 1 and words in warnings[0]
 
     def test_no_warning_when_everyone_is_there(self, world, child):
-        assert services.attendance_warnings(child=child, attendees=everyone(), about_harmful_sexual_behaviour=False, on_date=date.today()) == []
+        assert (
+            services.attendance_warnings(
+                child=child, attendees=everyone(), about_harmful_sexual_behaviour=False, on_date=date.today()
+            )
+            == []
+        )
 
     def test_cyjs_missing_for_a_child_open_to_cyjs(self, world, child):
         open_to_cyjs(world, child)
-        [warning] = services.attendance_warnings(child=child, attendees=everyone(), about_harmful_sexual_behaviour=False, on_date=date.today())
+        [warning] = services.attendance_warnings(
+            child=child, attendees=everyone(), about_harmful_sexual_behaviour=False, on_date=date.today()
+        )
         assert "open to the child and youth justice service" in warning
-        assert services.attendance_warnings(child=child, attendees=everyone(CYJS), about_harmful_sexual_behaviour=False, on_date=date.today()) == []
+        assert (
+            services.attendance_warnings(
+                child=child, attendees=everyone(CYJS), about_harmful_sexual_behaviour=False, on_date=date.today()
+            )
+            == []
+        )
 
     @pytest.mark.parametrize("age, warned", [(11, True), (9, False)])
     def test_cyjs_missing_for_harmful_sexual_behaviour_by_a_child_over_ten(self, world, age, warned):
         today = date.today()
         child = ChildFactory(date_of_birth=today - relativedelta(years=age, days=30))
-        warnings = services.attendance_warnings(child=child, attendees=everyone(), about_harmful_sexual_behaviour=True, on_date=today)
+        warnings = services.attendance_warnings(
+            child=child, attendees=everyone(), about_harmful_sexual_behaviour=True, on_date=today
+        )
         assert bool(warnings) is warned
         if warned:
             assert f"aged {age}" in warnings[0]
@@ -299,7 +372,9 @@ class TestAttendanceWarnings:
         open_to_cyjs(world, child)
         people = services.invitation_prefill(child)
         assert [(p["capacity"], p["user"]) for p in people] == [
-            (SW, world.csc_worker), (MGR, world.csc_manager), (CYJS, world.cyjs_worker),
+            (SW, world.csc_worker),
+            (MGR, world.csc_manager),
+            (CYJS, world.cyjs_worker),
         ]
 
 
@@ -314,7 +389,9 @@ def enquiry(world, child):
 class TestUpdateEnquiry:
     def test_details_are_saved_and_the_version_moves_on(self, world, enquiry):
         updated = services.update_enquiry(
-            enquiry=enquiry, by=world.csc_worker, expected_version=enquiry.version,
+            enquiry=enquiry,
+            by=world.csc_worker,
+            expected_version=enquiry.version,
             data={"joint_with_police": True, "child_seen_on": date.today(), "enquiries_summary": "Seen at school."},
         )
         enquiry.refresh_from_db()
@@ -323,23 +400,38 @@ class TestUpdateEnquiry:
         assert logged(world.csc_worker, "section-47:update").count() == 1
 
     def test_a_stale_version_is_refused(self, world, enquiry):
-        services.update_enquiry(enquiry=enquiry, by=world.csc_worker, expected_version=1, data={"enquiries_summary": "First"})
+        services.update_enquiry(
+            enquiry=enquiry, by=world.csc_worker, expected_version=1, data={"enquiries_summary": "First"}
+        )
         with pytest.raises(ConcurrentEditError):
-            services.update_enquiry(enquiry=enquiry, by=world.csc_manager, expected_version=1, data={"enquiries_summary": "Second"})
+            services.update_enquiry(
+                enquiry=enquiry, by=world.csc_manager, expected_version=1, data={"enquiries_summary": "Second"}
+            )
         enquiry.refresh_from_db()
         assert enquiry.enquiries_summary == "First"
 
     def test_seen_in_the_future_is_refused(self, world, enquiry):
         with pytest.raises(ValidationError) as error:
-            services.update_enquiry(enquiry=enquiry, by=world.csc_worker, expected_version=1,
-                                    data={"child_seen_on": date.today() + timedelta(days=1)})
+            services.update_enquiry(
+                enquiry=enquiry,
+                by=world.csc_worker,
+                expected_version=1,
+                data={"child_seen_on": date.today() + timedelta(days=1)},
+            )
         assert "child_seen_on" in error.value.message_dict
 
     def test_a_concluded_enquiry_cannot_be_changed(self, world, enquiry):
-        services.record_section_47_outcome(enquiry=enquiry, by=world.csc_worker, expected_version=1,
-                                           outcome="substantiated", outcome_rationale="Injuries explained poorly.")
+        services.record_section_47_outcome(
+            enquiry=enquiry,
+            by=world.csc_worker,
+            expected_version=1,
+            outcome="substantiated",
+            outcome_rationale="Injuries explained poorly.",
+        )
         with pytest.raises(ValidationError, match="concluded"):
-            services.update_enquiry(enquiry=enquiry, by=world.csc_worker, expected_version=2, data={"joint_with_police": True})
+            services.update_enquiry(
+                enquiry=enquiry, by=world.csc_worker, expected_version=2, data={"joint_with_police": True}
+            )
 
 
 class TestOutcome:
@@ -347,8 +439,11 @@ class TestOutcome:
         open_to_cyjs(world, child)
         Notification.objects.all().delete()
         concluded = services.record_section_47_outcome(
-            enquiry=enquiry, by=world.csc_manager, expected_version=enquiry.version,
-            outcome="substantiated", outcome_rationale="Disclosure supported by medical findings.",
+            enquiry=enquiry,
+            by=world.csc_manager,
+            expected_version=enquiry.version,
+            outcome="substantiated",
+            outcome_rationale="Disclosure supported by medical findings.",
         )
         assert concluded.status == "concluded" and concluded.outcome_recorded_by == world.csc_manager
         [clock] = open_deadlines("icpc", enquiry)
@@ -361,8 +456,12 @@ class TestOutcome:
 
     def test_not_substantiated_cancels_the_clock_and_starts_a_cin_plan(self, world, child, enquiry):
         services.record_section_47_outcome(
-            enquiry=enquiry, by=world.csc_worker, expected_version=1, outcome="not_substantiated",
-            outcome_rationale="Explained by an accident; needs support.", next_step="cin_plan",
+            enquiry=enquiry,
+            by=world.csc_worker,
+            expected_version=1,
+            outcome="not_substantiated",
+            outcome_rationale="Explained by an accident; needs support.",
+            next_step="cin_plan",
         )
         assert not open_deadlines("icpc", enquiry).exists()
         assert clocks(enquiry, "icpc", status=Deadline.Status.CANCELLED).count() == 1
@@ -372,50 +471,89 @@ class TestOutcome:
         assert not services.conference_is_due(enquiry)
 
     def test_not_substantiated_with_no_further_action_starts_no_plan(self, world, child, enquiry):
-        services.record_section_47_outcome(enquiry=enquiry, by=world.csc_worker, expected_version=1,
-                                           outcome="not_substantiated", outcome_rationale="No concerns found.", next_step="nfa")
+        services.record_section_47_outcome(
+            enquiry=enquiry,
+            by=world.csc_worker,
+            expected_version=1,
+            outcome="not_substantiated",
+            outcome_rationale="No concerns found.",
+            next_step="nfa",
+        )
         assert not ChildInNeedPlan.objects.filter(child=child).exists()
 
     def test_not_substantiated_needs_a_next_step(self, world, enquiry):
         with pytest.raises(ValidationError) as error:
-            services.record_section_47_outcome(enquiry=enquiry, by=world.csc_worker, expected_version=1,
-                                               outcome="not_substantiated", outcome_rationale="No concerns found.")
+            services.record_section_47_outcome(
+                enquiry=enquiry,
+                by=world.csc_worker,
+                expected_version=1,
+                outcome="not_substantiated",
+                outcome_rationale="No concerns found.",
+            )
         assert "next_step" in error.value.message_dict
         assert open_deadlines("icpc", enquiry).exists()
 
     def test_a_rationale_is_required(self, world, enquiry):
         with pytest.raises(ValidationError) as error:
-            services.record_section_47_outcome(enquiry=enquiry, by=world.csc_worker, expected_version=1,
-                                               outcome="substantiated", outcome_rationale="  ")
+            services.record_section_47_outcome(
+                enquiry=enquiry,
+                by=world.csc_worker,
+                expected_version=1,
+                outcome="substantiated",
+                outcome_rationale="  ",
+            )
         assert "outcome_rationale" in error.value.message_dict
 
     def test_an_outcome_cannot_be_recorded_twice(self, world, enquiry):
-        services.record_section_47_outcome(enquiry=enquiry, by=world.csc_worker, expected_version=1,
-                                           outcome="substantiated", outcome_rationale="Found.")
+        services.record_section_47_outcome(
+            enquiry=enquiry,
+            by=world.csc_worker,
+            expected_version=1,
+            outcome="substantiated",
+            outcome_rationale="Found.",
+        )
         with pytest.raises(ValidationError, match="already recorded"):
-            services.record_section_47_outcome(enquiry=enquiry, by=world.csc_worker, expected_version=2,
-                                               outcome="not_substantiated", outcome_rationale="Changed mind.", next_step="nfa")
+            services.record_section_47_outcome(
+                enquiry=enquiry,
+                by=world.csc_worker,
+                expected_version=2,
+                outcome="not_substantiated",
+                outcome_rationale="Changed mind.",
+                next_step="nfa",
+            )
         enquiry.refresh_from_db()
         assert enquiry.outcome == "substantiated"
 
     def test_a_cyjs_worker_cannot_record_an_outcome(self, world, child, enquiry):
         open_to_cyjs(world, child)
         with pytest.raises(PermissionDenied):
-            services.record_section_47_outcome(enquiry=enquiry, by=world.cyjs_worker, expected_version=1,
-                                               outcome="substantiated", outcome_rationale="x")
+            services.record_section_47_outcome(
+                enquiry=enquiry,
+                by=world.cyjs_worker,
+                expected_version=1,
+                outcome="substantiated",
+                outcome_rationale="x",
+            )
 
 
 @pytest.fixture
 def not_substantiated(world, enquiry):
     return services.record_section_47_outcome(
-        enquiry=enquiry, by=world.csc_worker, expected_version=1, outcome="not_substantiated",
-        outcome_rationale="Explanation accepted.", next_step="support",
+        enquiry=enquiry,
+        by=world.csc_worker,
+        expected_version=1,
+        outcome="not_substantiated",
+        outcome_rationale="Explanation accepted.",
+        next_step="support",
     )
 
 
 def ask(world, enquiry, by=None):
     return services.request_conference(
-        enquiry=enquiry, by=by or world.csc_worker, requested_by_name="Dr Dee", requested_by_organisation="Testshire Hospital",
+        enquiry=enquiry,
+        by=by or world.csc_worker,
+        requested_by_name="Dr Dee",
+        requested_by_organisation="Testshire Hospital",
         reason="Further bruising seen at clinic.",
     )
 
@@ -426,8 +564,13 @@ class TestConferenceRequests:
             ask(world, enquiry)
 
     def test_refused_when_the_concerns_were_substantiated(self, world, enquiry):
-        services.record_section_47_outcome(enquiry=enquiry, by=world.csc_worker, expected_version=1,
-                                           outcome="substantiated", outcome_rationale="Found.")
+        services.record_section_47_outcome(
+            enquiry=enquiry,
+            by=world.csc_worker,
+            expected_version=1,
+            outcome="substantiated",
+            outcome_rationale="Found.",
+        )
         with pytest.raises(ValidationError, match="not substantiated"):
             ask(world, enquiry)
 
@@ -448,7 +591,9 @@ class TestConferenceRequests:
     def test_agreeing_makes_the_conference_due_and_starts_a_fresh_clock(self, world, child, not_substantiated):
         request = ask(world, not_substantiated)
         before = timezone.now()
-        services.respond_to_conference_request(request=request, by=world.csc_manager, agree=True, response="Agreed: new evidence.")
+        services.respond_to_conference_request(
+            request=request, by=world.csc_manager, agree=True, response="Agreed: new evidence."
+        )
         request.refresh_from_db()
         assert request.status == ConferenceRequest.Status.AGREED and request.responded_by == world.csc_manager
         assert services.conference_is_due(not_substantiated)
@@ -456,7 +601,9 @@ class TestConferenceRequests:
         assert clock.started_at >= before
         assert clock.due_date == wd(timezone.localdate(), 15, world)
         assert logged(world.csc_manager, "conference-request:agree").count() == 1
-        due = Notification.objects.get(recipient=world.csc_worker, subject__startswith="Initial child protection conference due")
+        due = Notification.objects.get(
+            recipient=world.csc_worker, subject__startswith="Initial child protection conference due"
+        )
         assert "request for a conference was agreed" in due.body and str(clock.due_date.year) in due.body
         assert Notification.objects.filter(recipient=world.csc_worker, subject__contains="was agreed").count() == 1
         with pytest.raises(ValidationError, match="already answered"):
@@ -465,7 +612,9 @@ class TestConferenceRequests:
     def test_declining_leaves_no_conference_due_and_tells_who_asked(self, world, child, not_substantiated):
         open_to_cyjs(world, child)
         request = ask(world, not_substantiated, by=world.cyjs_worker)
-        services.respond_to_conference_request(request=request, by=world.csc_manager, agree=False, response="Support is working.")
+        services.respond_to_conference_request(
+            request=request, by=world.csc_manager, agree=False, response="Support is working."
+        )
         assert not services.conference_is_due(not_substantiated)
         assert not open_deadlines("icpc", not_substantiated).exists()
         notice = Notification.objects.get(recipient=world.cyjs_worker, subject__contains="declined")
@@ -486,7 +635,7 @@ class TestConferenceRequests:
 
 
 class TestApi:
-    @time_machine.travel(datetime(2026, 12, 2, 9, 0, tzinfo=dt_timezone.utc), tick=False)
+    @time_machine.travel(datetime(2026, 12, 2, 9, 0, tzinfo=UTC), tick=False)
     def test_the_minimum_body_starts_s47_and_the_icpc_deadline_shows_on_the_child(self, world, child):
         body = {
             "child": child.pk,
@@ -511,8 +660,12 @@ class TestApi:
     def test_field_errors_are_400(self, world, child):
         response = api_for(world.csc_worker).post(
             "/api/v1/strategy-discussions/",
-            {"child": child.pk, "held_at": (timezone.now() + timedelta(days=1)).isoformat(), "initiates_section_47": False,
-             "attendees": [{"name": "A", "capacity": "police"}]},
+            {
+                "child": child.pk,
+                "held_at": (timezone.now() + timedelta(days=1)).isoformat(),
+                "initiates_section_47": False,
+                "attendees": [{"name": "A", "capacity": "police"}],
+            },
             format="json",
         )
         assert response.status_code == 400 and "held_at" in response.data
@@ -535,8 +688,12 @@ class TestApi:
 
         response = api.post(
             "/api/v1/strategy-discussions/",
-            {"child": child.pk, "held_at": timezone.now().isoformat(), "initiates_section_47": False,
-             "attendees": [{"name": "A", "capacity": "cyjs"}]},
+            {
+                "child": child.pk,
+                "held_at": timezone.now().isoformat(),
+                "initiates_section_47": False,
+                "attendees": [{"name": "A", "capacity": "cyjs"}],
+            },
             format="json",
         )
         assert response.status_code == 403
@@ -546,8 +703,12 @@ class TestApi:
         other = ChildFactory()
         response = api_for(world.cyjs_worker).post(
             "/api/v1/strategy-discussions/",
-            {"child": other.pk, "held_at": timezone.now().isoformat(), "initiates_section_47": False,
-             "attendees": [{"name": "A", "capacity": "cyjs"}]},
+            {
+                "child": other.pk,
+                "held_at": timezone.now().isoformat(),
+                "initiates_section_47": False,
+                "attendees": [{"name": "A", "capacity": "cyjs"}],
+            },
             format="json",
         )
         assert response.status_code == 404
@@ -563,32 +724,64 @@ class TestApi:
     def test_outcome_and_conference_requests_through_the_api(self, world, child, enquiry):
         api = api_for(world.csc_worker)
         base = f"/api/v1/section-47-enquiries/{enquiry.pk}"
-        bad = api.post(f"{base}/outcome/", {"version": 1, "outcome": "not_substantiated", "outcome_rationale": "ok"}, format="json")
+        bad = api.post(
+            f"{base}/outcome/", {"version": 1, "outcome": "not_substantiated", "outcome_rationale": "ok"}, format="json"
+        )
         assert bad.status_code == 400 and "next_step" in bad.data
-        early = api.post(f"{base}/conference-requests/", {"requested_by_name": "A", "requested_by_organisation": "B", "reason": "C"}, format="json")
+        early = api.post(
+            f"{base}/conference-requests/",
+            {"requested_by_name": "A", "requested_by_organisation": "B", "reason": "C"},
+            format="json",
+        )
         assert early.status_code == 400
-        done = api.post(f"{base}/outcome/", {"version": 1, "outcome": "not_substantiated", "outcome_rationale": "ok", "next_step": "nfa"}, format="json")
+        done = api.post(
+            f"{base}/outcome/",
+            {"version": 1, "outcome": "not_substantiated", "outcome_rationale": "ok", "next_step": "nfa"},
+            format="json",
+        )
         assert done.status_code == 200 and done.data["status"] == "concluded" and done.data["icpc_due"] is None
-        made = api.post(f"{base}/conference-requests/", {"requested_by_name": "A", "requested_by_organisation": "B", "reason": "C"}, format="json")
+        made = api.post(
+            f"{base}/conference-requests/",
+            {"requested_by_name": "A", "requested_by_organisation": "B", "reason": "C"},
+            format="json",
+        )
         assert made.status_code == 201 and made.data["status"] == "open"
         assert len(api.get(f"{base}/conference-requests/").json()) == 1
-        again = api.post(f"{base}/outcome/", {"version": 2, "outcome": "substantiated", "outcome_rationale": "x"}, format="json")
+        again = api.post(
+            f"{base}/outcome/", {"version": 2, "outcome": "substantiated", "outcome_rationale": "x"}, format="json"
+        )
         assert again.status_code == 400
 
     def test_a_cyjs_user_reads_an_enquiry_but_gets_403_writing(self, world, child, enquiry):
         open_to_cyjs(world, child)
         api = api_for(world.cyjs_worker)
         assert api.get(f"/api/v1/section-47-enquiries/{enquiry.pk}/").status_code == 200
-        assert api.patch(f"/api/v1/section-47-enquiries/{enquiry.pk}/", {"version": 1, "joint_with_police": True}, format="json").status_code == 403
-        assert api.post(f"/api/v1/section-47-enquiries/{enquiry.pk}/outcome/",
-                        {"version": 1, "outcome": "substantiated", "outcome_rationale": "x"}, format="json").status_code == 403
+        assert (
+            api.patch(
+                f"/api/v1/section-47-enquiries/{enquiry.pk}/", {"version": 1, "joint_with_police": True}, format="json"
+            ).status_code
+            == 403
+        )
+        assert (
+            api.post(
+                f"/api/v1/section-47-enquiries/{enquiry.pk}/outcome/",
+                {"version": 1, "outcome": "substantiated", "outcome_rationale": "x"},
+                format="json",
+            ).status_code
+            == 403
+        )
 
 
 # --- Pages ------------------------------------------------------------------------------------
 
 
 def formset_post(prefix, rows, total):
-    data = {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
     for i, row in enumerate(rows):
         for key, value in row.items():
             data[f"{prefix}-{i}-{key}"] = value
@@ -601,22 +794,40 @@ class TestPages:
         page = client_for(world.csc_worker).get(reverse("strategy-discussion-new", args=[child.pk]))
         html = page.content.decode()
         assert page.status_code == 200
-        assert world.csc_worker.display_name in html and world.csc_manager.display_name in html and world.cyjs_worker.display_name in html
+        assert (
+            world.csc_worker.display_name in html
+            and world.csc_manager.display_name in html
+            and world.cyjs_worker.display_name in html
+        )
         assert "govuk-warning-text" in html and "the police" in html
         assert logged(world.csc_worker, "page:strategy-discussion-new", child=child).count() == 1
 
     def test_recording_a_held_discussion_through_the_page(self, world, child):
         held = timezone.localtime(timezone.now() - timedelta(hours=3))
         data = {
-            "held": "1", **date_fields("held_on", held.date()), "held_time": f"{held:%H:%M}",
-            "initiates_section_47": "yes", "decision_rationale": "Injury unexplained.", "risk_level": "high",
-            **formset_post("attendees", [
-                {"name": "Sam Social", "capacity": "social_worker"},
-                {"name": "PC Plod", "capacity": "police", "organisation": "Testshire Police"},
-            ], 8),
-            **formset_post("actions", [{"description": "Medical", "owner_name": "Dr Dee", **date_fields("due_on", date.today())}], 4),
+            "held": "1",
+            **date_fields("held_on", held.date()),
+            "held_time": f"{held:%H:%M}",
+            "initiates_section_47": "yes",
+            "decision_rationale": "Injury unexplained.",
+            "risk_level": "high",
+            **formset_post(
+                "attendees",
+                [
+                    {"name": "Sam Social", "capacity": "social_worker"},
+                    {"name": "PC Plod", "capacity": "police", "organisation": "Testshire Police"},
+                ],
+                8,
+            ),
+            **formset_post(
+                "actions",
+                [{"description": "Medical", "owner_name": "Dr Dee", **date_fields("due_on", date.today())}],
+                4,
+            ),
         }
-        response = client_for(world.csc_worker).post(reverse("strategy-discussion-new", args=[child.pk]) + "?held=1", data)
+        response = client_for(world.csc_worker).post(
+            reverse("strategy-discussion-new", args=[child.pk]) + "?held=1", data
+        )
         assert response.status_code == 302, response.content.decode()[:3000]
         discussion = StrategyDiscussion.objects.get(child=child)
         assert response["Location"] == reverse("strategy-discussion-detail", args=[discussion.pk])
@@ -628,9 +839,13 @@ class TestPages:
         pending = services.arrange_strategy_discussion(child=child, by=world.csc_worker, invitees=everyone())
         held = timezone.localtime(timezone.now() - timedelta(hours=1))
         data = {
-            "version": str(pending.version), **date_fields("held_on", held.date()), "held_time": f"{held:%H:%M}",
-            "initiates_section_47": "no", "withheld_from_family": "Police plan",
-            **formset_post("attendees", [{"name": "Sam", "capacity": "social_worker"}], 8), **formset_post("actions", [], 4),
+            "version": str(pending.version),
+            **date_fields("held_on", held.date()),
+            "held_time": f"{held:%H:%M}",
+            "initiates_section_47": "no",
+            "withheld_from_family": "Police plan",
+            **formset_post("attendees", [{"name": "Sam", "capacity": "social_worker"}], 8),
+            **formset_post("actions", [], 4),
         }
         page = client_for(world.csc_worker).post(reverse("strategy-discussion-record", args=[pending.pk]), data)
         assert page.status_code == 200
@@ -652,28 +867,42 @@ class TestPages:
         page = client.get(url).content.decode()
         assert "Arrange the initial conference" not in page
         assert "How this date was worked out" in page and "15 working days" in page
-        services.record_section_47_outcome(enquiry=enquiry, by=world.csc_worker, expected_version=1,
-                                           outcome="substantiated", outcome_rationale="Found.")
+        services.record_section_47_outcome(
+            enquiry=enquiry,
+            by=world.csc_worker,
+            expected_version=1,
+            outcome="substantiated",
+            outcome_rationale="Found.",
+        )
         page = client.get(url).content.decode()
         link = reverse("conference-new", args=[child.pk]) + f"?enquiry={enquiry.pk}"
         assert f'href="{link}"' in page and "Arrange the initial conference" in page
 
     def test_outcome_request_and_response_pages(self, world, child, enquiry):
         client = client_for(world.csc_worker)
-        response = client.post(reverse("section-47-outcome", args=[enquiry.pk]),
-                               {"version": "1", "outcome": "not_substantiated", "outcome_rationale": "Explained.", "next_step": "nfa"})
+        response = client.post(
+            reverse("section-47-outcome", args=[enquiry.pk]),
+            {"version": "1", "outcome": "not_substantiated", "outcome_rationale": "Explained.", "next_step": "nfa"},
+        )
         assert response.status_code == 302
-        response = client.post(reverse("conference-request-new", args=[enquiry.pk]),
-                               {"requested_by_name": "Dr Dee", "requested_by_organisation": "Hospital", "reason": "More bruising."})
+        response = client.post(
+            reverse("conference-request-new", args=[enquiry.pk]),
+            {"requested_by_name": "Dr Dee", "requested_by_organisation": "Hospital", "reason": "More bruising."},
+        )
         assert response.status_code == 302
         request = ConferenceRequest.objects.get(enquiry=enquiry)
         assert client.get(reverse("conference-request-respond", args=[request.pk])).status_code == 403
         manager = client_for(world.csc_manager)
         empty = manager.post(reverse("conference-request-respond", args=[request.pk]), {"agree": "yes", "response": ""})
         assert empty.status_code == 200 and "govuk-error-summary" in empty.content.decode()
-        done = manager.post(reverse("conference-request-respond", args=[request.pk]), {"agree": "yes", "response": "Agreed."})
+        done = manager.post(
+            reverse("conference-request-respond", args=[request.pk]), {"agree": "yes", "response": "Agreed."}
+        )
         assert done.status_code == 302
-        assert "Arrange the initial conference" in manager.get(reverse("section-47-detail", args=[enquiry.pk])).content.decode()
+        assert (
+            "Arrange the initial conference"
+            in manager.get(reverse("section-47-detail", args=[enquiry.pk])).content.decode()
+        )
 
     def test_the_enquiry_page_refuses_a_stale_edit(self, world, enquiry):
         client = client_for(world.csc_worker)
@@ -688,4 +917,7 @@ class TestPages:
         other = ChildFactory(restricted=True)
         InvolvementFactory(child=other, agency=world.csc, kind=Involvement.Kind.CP, allocated_worker=world.csc_worker)
         discussion = record(world, other, by=world.csc_worker)
-        assert client_for(world.cyjs_worker).get(reverse("strategy-discussion-detail", args=[discussion.pk])).status_code == 404
+        assert (
+            client_for(world.cyjs_worker).get(reverse("strategy-discussion-detail", args=[discussion.pk])).status_code
+            == 404
+        )

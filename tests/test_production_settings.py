@@ -28,8 +28,11 @@ urlpatterns = [path("a-new-page/", a_new_page), path("", include("config.urls"))
 def test_check_deploy_is_clean_with_production_environment(tmp_path):
     """Settings are read from the environment when the process starts, so ask a fresh one."""
     environment = {
-        key: value for key, value in os.environ.items()
-        if not key.startswith(("SECURE_", "TRUST_", "API_DOCS", "DEBUG", "ALLOWED_HOSTS", "ALLOW_GENERATED", "DJANGO_ALLOW_ASYNC"))
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(
+            ("SECURE_", "TRUST_", "API_DOCS", "DEBUG", "ALLOWED_HOSTS", "ALLOW_GENERATED", "DJANGO_ALLOW_ASYNC")
+        )
     }
     environment.update(
         DEBUG="0",
@@ -39,7 +42,11 @@ def test_check_deploy_is_clean_with_production_environment(tmp_path):
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=120,
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
@@ -79,13 +86,16 @@ def test_an_unknown_address_is_not_found_rather_than_sign_in():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("method, url", [
-    ("get", "/api/v1/children/"),
-    ("post", "/api/v1/contacts/"),
-    ("get", "/api/v1/timescale-rules/"),
-    ("post", "/api/v1/custody-notifications/"),
-    ("post", "/api/v1/auth/sign-out/"),
-])
+@pytest.mark.parametrize(
+    "method, url",
+    [
+        ("get", "/api/v1/children/"),
+        ("post", "/api/v1/contacts/"),
+        ("get", "/api/v1/timescale-rules/"),
+        ("post", "/api/v1/custody-notifications/"),
+        ("post", "/api/v1/auth/sign-out/"),
+    ],
+)
 def test_the_api_answers_401_in_json_without_a_token(method, url):
     response = getattr(APIClient(), method)(url, {}, format="json")
     assert response.status_code == 401

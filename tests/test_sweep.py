@@ -184,8 +184,23 @@ def test_two_real_celery_workers_on_redis_send_each_notice_once(tmp_path):
     }
     workers = [
         subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "-n", f"w{i}-{queue}@%h",
-             "--concurrency=2", "--pool=prefork", "--loglevel=WARNING", "--without-gossip", "--without-mingle"],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                queue,
+                "-n",
+                f"w{i}-{queue}@%h",
+                "--concurrency=2",
+                "--pool=prefork",
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+            ],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=open(tmp_path / f"worker{i}.log", "w"),

@@ -23,7 +23,9 @@ def test_frameworks_list_levels_domains_and_indicators():
 
 
 def test_an_assessment_without_a_child_answers_the_level_and_stores_nothing():
-    response = api_for(UserFactory()).post(URL, {"framework": "LAN", "indicators": ["LAN-L3-BCS-03", "LAN-L3-BCS-04"]}, format="json")
+    response = api_for(UserFactory()).post(
+        URL, {"framework": "LAN", "indicators": ["LAN-L3-BCS-03", "LAN-L3-BCS-04"]}, format="json"
+    )
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["suggested_level"] == 3 and body["id"] is None and body["reasons"]
@@ -34,16 +36,22 @@ def test_an_assessment_for_a_child_is_stored_with_the_version_and_logged():
     user = UserFactory()
     child = ChildFactory()
     InvolvementFactory(child=child, agency=user.agency)
-    response = api_for(user).post(URL, {"framework": "LAN", "indicators": ["LAN-L4-HEA-11"], "child": child.pk}, format="json")
+    response = api_for(user).post(
+        URL, {"framework": "LAN", "indicators": ["LAN-L4-HEA-11"], "child": child.pk}, format="json"
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["suggested_level"] == 4 and response.json()["urgency"] == "immediate"
     stored = ThresholdAssessment.objects.get()
     assert stored.framework.version == response.json()["framework_version"]
-    assert AccessEvent.objects.filter(child=child, user=user, what="api:threshold-assessments-create", action="write").exists()
+    assert AccessEvent.objects.filter(
+        child=child, user=user, what="api:threshold-assessments-create", action="write"
+    ).exists()
 
 
 def test_a_child_the_caller_may_not_see_is_404():
-    response = api_for(UserFactory()).post(URL, {"framework": "LAN", "indicators": [], "child": ChildFactory().pk}, format="json")
+    response = api_for(UserFactory()).post(
+        URL, {"framework": "LAN", "indicators": [], "child": ChildFactory().pk}, format="json"
+    )
     assert response.status_code == 404
 
 
@@ -52,7 +60,10 @@ def test_bad_input_is_400_with_field_errors():
     assert "indicators" in client.post(URL, {"framework": "LAN", "indicators": ["NOPE-1"]}, format="json").json()
     assert "framework" in client.post(URL, {"framework": "XYZ", "indicators": []}, format="json").json()
     assert "indicators" in client.post(URL, {"framework": "LAN"}, format="json").json()
-    assert client.post(URL, {"framework": "LAN", "indicators": [], "missing_episodes_90d": -1}, format="json").status_code == 400
+    assert (
+        client.post(URL, {"framework": "LAN", "indicators": [], "missing_episodes_90d": -1}, format="json").status_code
+        == 400
+    )
 
 
 def test_the_checklist_uses_the_framework_of_the_users_authority():

@@ -30,7 +30,9 @@ def test_both_frameworks_are_loaded_by_the_migration_with_every_indicator():
         assert fw.indicators.count() == expected == sum(1 for r in rows if r["framework"] == code)
     assert Framework.objects.get(code="LAN", active=True).domains.count() == 13
     assert Framework.objects.get(code="CBC", active=True).domains.count() == 3
-    assert set(Indicator.objects.filter(framework__active=True).values_list("code", flat=True)) == {r["id"] for r in rows}
+    assert set(Indicator.objects.filter(framework__active=True).values_list("code", flat=True)) == {
+        r["id"] for r in rows
+    }
 
 
 def test_from_a_clean_database_the_command_loads_both_and_counts_match():
@@ -77,7 +79,9 @@ def test_a_missing_label_fails_loudly_and_changes_nothing(tmp_path):
 def test_a_changed_framework_gets_a_new_version_and_old_assessments_keep_theirs():
     old = Framework.objects.get(code="LAN", active=True)
     user = UserFactory()
-    assessment = services.record_assessment(framework=old, by=user, child=ChildFactory(), indicator_codes=["LAN-L2-LRN-04"])
+    assessment = services.record_assessment(
+        framework=old, by=user, child=ChildFactory(), indicator_codes=["LAN-L2-LRN-04"]
+    )
     data = services.read_data()
     lan = next(fw for fw in data if fw["code"] == "LAN")
     lan["indicators"][0]["label"] = "Physically well and active"

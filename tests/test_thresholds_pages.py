@@ -22,8 +22,15 @@ def worker_and_child():
 
 
 def _post_checklist(client, url, codes, **extra):
-    return client.post(url, {"framework": extra.pop("framework", "LAN"), "significant_harm": extra.pop("significant_harm", "no"),
-                             "indicators": codes, **extra})
+    return client.post(
+        url,
+        {
+            "framework": extra.pop("framework", "LAN"),
+            "significant_harm": extra.pop("significant_harm", "no"),
+            "indicators": codes,
+            **extra,
+        },
+    )
 
 
 def test_checklist_for_a_child_groups_by_domain_and_is_logged(worker_and_child):
@@ -45,7 +52,9 @@ def test_a_child_the_user_may_not_see_is_refused():
 def test_submitting_shows_the_suggestion_with_reasons_and_keeps_the_version(worker_and_child):
     user, child = worker_and_child
     client = client_for(user)
-    response = _post_checklist(client, f"/children/{child.pk}/thresholds/new/", ["LAN-L3-BCS-03", "LAN-L3-BCS-04", "LAN-L1-HEA-01"])
+    response = _post_checklist(
+        client, f"/children/{child.pk}/thresholds/new/", ["LAN-L3-BCS-03", "LAN-L3-BCS-04", "LAN-L1-HEA-01"]
+    )
     assessment = ThresholdAssessment.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/thresholds/assessments/{assessment.pk}/"
     assert assessment.framework == Framework.objects.get(code="LAN", active=True) and assessment.child == child
@@ -61,21 +70,32 @@ def test_nothing_selected_is_an_error_summary(worker_and_child):
     html = client_for(user).post(f"/children/{child.pk}/thresholds/new/", {"framework": "LAN"}).content.decode()
     assert "There is a problem" in html and "#id_significant_harm_0" in html
     html = _post_checklist(client_for(user), f"/children/{child.pk}/thresholds/new/", []).content.decode()
-    assert "Select at least one need or strength" in html and 'href="#id_indicators_0"' in html and 'id="id_indicators_0"' in html
+    assert (
+        "Select at least one need or strength" in html
+        and 'href="#id_indicators_0"' in html
+        and 'id="id_indicators_0"' in html
+    )
     assert not ThresholdAssessment.objects.exists()
 
 
 def test_a_different_level_needs_a_rationale_and_early_help_needs_consent(worker_and_child):
     user, child = worker_and_child
     client = client_for(user)
-    url = _post_checklist(client, f"/children/{child.pk}/thresholds/new/", ["LAN-L3-BCS-03", "LAN-L3-BCS-04"])["Location"]
+    url = _post_checklist(client, f"/children/{child.pk}/thresholds/new/", ["LAN-L3-BCS-03", "LAN-L3-BCS-04"])[
+        "Location"
+    ]
     html = client.post(url, {"final_level": "2", "consent": "given"}).content.decode()
     assert "There is a problem" in html and "Explain why you chose level 2" in html
     html = client.post(url, {"final_level": "3", "consent": "refused"}).content.decode()
     assert "advice without naming the family" in html
     html = client.post(url, {"final_level": "3", "consent": "not_sought"}).content.decode()
     assert "Say how asking for consent would put the child at risk" in html
-    assert client.post(url, {"final_level": "3", "consent": "not_sought", "consent_reason": "Asking would alert the abuser"}).status_code == 302
+    assert (
+        client.post(
+            url, {"final_level": "3", "consent": "not_sought", "consent_reason": "Asking would alert the abuser"}
+        ).status_code
+        == 302
+    )
     html = client.get(url).content.decode()
     assert "Start the early help route" in html and "Start a contact to MASH" not in html
     assert ThresholdAssessment.objects.get().final_level == 3
@@ -84,7 +104,9 @@ def test_a_different_level_needs_a_rationale_and_early_help_needs_consent(worker
 def test_level_4_starts_a_contact_to_mash_prefilled(worker_and_child):
     user, child = worker_and_child
     client = client_for(user)
-    url = _post_checklist(client, f"/children/{child.pk}/thresholds/new/", ["LAN-L4-HEA-11", "LAN-L2-LRN-04"])["Location"]
+    url = _post_checklist(client, f"/children/{child.pk}/thresholds/new/", ["LAN-L4-HEA-11", "LAN-L2-LRN-04"])[
+        "Location"
+    ]
     assert client.post(url, {"final_level": "4"}).status_code == 302
     html = client.get(url).content.decode()
     assert "Start a contact to MASH" in html and "your local front door" in html.lower()

@@ -54,8 +54,15 @@ def test_case_5_bruising_in_a_non_mobile_baby_is_level_4_immediately(lan):
     assert result.level == 4 and result.urgency == "immediate" and result.sole_trigger
     assert "LAN-L4-HEA-11" in result.reasons[0] and "significant harm on its own" in result.reasons[0]
     # consent not required, but a lawful basis is when it is not given
-    assert services.consent_errors(level_policy="not_required_inform", consent="", consent_reason="", significant_harm=True) == {}
-    assert "consent_reason" in services.consent_errors(level_policy="not_required_inform", consent="not_sought", consent_reason="", significant_harm=True)
+    assert (
+        services.consent_errors(
+            level_policy="not_required_inform", consent="", consent_reason="", significant_harm=True
+        )
+        == {}
+    )
+    assert "consent_reason" in services.consent_errors(
+        level_policy="not_required_inform", consent="not_sought", consent_reason="", significant_harm=True
+    )
 
 
 def test_case_6_missing_three_times_in_90_days(lan, cbc):
@@ -77,23 +84,50 @@ def test_case_7_child_in_need_a_year_prompts_a_review_and_sets_no_level(cbc):
 def test_case_8_level_3_consent_refused_without_significant_harm_is_blocked(cbc):
     result = services.suggest_level(cbc, ["CBC-L3-PAR-09", "CBC-L3-FEF-01"])
     assert result.level == 3
-    errors = services.consent_errors(level_policy="required", consent="refused", consent_reason="", significant_harm=False)
+    errors = services.consent_errors(
+        level_policy="required", consent="refused", consent_reason="", significant_harm=False
+    )
     assert "advice without naming the family" in errors["consent"]
     # not sought: allowed only with a reason that seeking it would put the child at risk
-    assert "consent_reason" in services.consent_errors(level_policy="required", consent="not_sought", consent_reason="", significant_harm=False)
-    assert services.consent_errors(level_policy="required", consent="not_sought", consent_reason="Father would harm the child", significant_harm=False) == {}
-    assert services.consent_errors(level_policy="required", consent="given", consent_reason="", significant_harm=False) == {}
+    assert "consent_reason" in services.consent_errors(
+        level_policy="required", consent="not_sought", consent_reason="", significant_harm=False
+    )
+    assert (
+        services.consent_errors(
+            level_policy="required",
+            consent="not_sought",
+            consent_reason="Father would harm the child",
+            significant_harm=False,
+        )
+        == {}
+    )
+    assert (
+        services.consent_errors(level_policy="required", consent="given", consent_reason="", significant_harm=False)
+        == {}
+    )
 
 
 def test_case_9_overrides_need_a_rationale_and_below_a_sole_trigger_a_consultation():
     lan = Framework.objects.get(code="LAN", active=True)
     user = UserFactory()
-    down = services.record_assessment(framework=lan, by=user, child=ChildFactory(), indicator_codes=["LAN-L3-BCS-03", "LAN-L3-BCS-04"], has_early_help_assessment=True)
+    down = services.record_assessment(
+        framework=lan,
+        by=user,
+        child=ChildFactory(),
+        indicator_codes=["LAN-L3-BCS-03", "LAN-L3-BCS-04"],
+        has_early_help_assessment=True,
+    )
     assert down.suggested_level == 3
     with pytest.raises(ValidationError) as error:
         services.record_decision(assessment=down, by=user, final_level=2, consent="given")
     assert "rationale" in error.value.message_dict
-    services.record_decision(assessment=down, by=user, final_level=2, rationale="Grandparents give daily support; strong school links", consent="given")
+    services.record_decision(
+        assessment=down,
+        by=user,
+        final_level=2,
+        rationale="Grandparents give daily support; strong school links",
+        consent="given",
+    )
     down.refresh_from_db()
     assert down.final_level == 2 and down.suggested_level == 3
 
@@ -101,8 +135,14 @@ def test_case_9_overrides_need_a_rationale_and_below_a_sole_trigger_a_consultati
     with pytest.raises(ValidationError) as error:
         services.record_decision(assessment=harm, by=user, final_level=3, rationale="Explained by a medical condition")
     assert "consulted" in error.value.message_dict
-    services.record_decision(assessment=harm, by=user, final_level=3, rationale="Explained by a medical condition",
-                             consulted="Duty social worker, by phone", consent="given")
+    services.record_decision(
+        assessment=harm,
+        by=user,
+        final_level=3,
+        rationale="Explained by a medical condition",
+        consulted="Duty social worker, by phone",
+        consent="given",
+    )
     harm.refresh_from_db()
     assert harm.final_level == 3
 
@@ -146,7 +186,9 @@ def test_a_decision_at_level_2_without_consent_is_refused():
 def test_the_contact_prefill_carries_the_child_the_needs_and_the_level():
     lan = Framework.objects.get(code="LAN", active=True)
     user, child = UserFactory(), ChildFactory()
-    assessment = services.record_assessment(framework=lan, by=user, child=child, indicator_codes=["LAN-L4-HEA-11", "LAN-L2-LRN-04", "LAN-L1-HEA-01"])
+    assessment = services.record_assessment(
+        framework=lan, by=user, child=child, indicator_codes=["LAN-L4-HEA-11", "LAN-L2-LRN-04", "LAN-L1-HEA-01"]
+    )
     with pytest.raises(ValidationError):
         services.contact_prefill(assessment)  # not decided yet
     services.record_decision(assessment=assessment, by=user, final_level=4)
@@ -161,16 +203,21 @@ def test_the_contact_prefill_carries_the_child_the_needs_and_the_level():
 def test_a_decision_is_final_and_kept():
     from django.core.exceptions import ValidationError
 
+    from tests.factories import UserFactory
     from thresholds import services
     from thresholds.selectors import active_framework
-    from tests.factories import UserFactory
 
     user = UserFactory()
     framework = active_framework("LAN")
     codes = list(framework.indicators.filter(level__number=2).values_list("code", flat=True)[:2])
     assessment = services.record_assessment(framework=framework, by=user, indicator_codes=codes)
-    services.record_decision(assessment=assessment, by=user, final_level=assessment.suggested_level,
-                             rationale="As suggested", consent="given")
+    services.record_decision(
+        assessment=assessment,
+        by=user,
+        final_level=assessment.suggested_level,
+        rationale="As suggested",
+        consent="given",
+    )
     with pytest.raises(ValidationError, match="complete a new checklist"):
         services.record_decision(assessment=assessment, by=user, final_level=1, rationale="Changed my mind")
     assessment.refresh_from_db()

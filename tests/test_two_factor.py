@@ -89,7 +89,10 @@ def test_a_manager_who_must_use_codes_is_sent_to_set_up_before_anything_else(str
 
     page = client.get("/account/two-factor/set-up/")
     text = page.content.decode()
-    assert "<title>Set up an authenticator app" in text and '<h1 class="govuk-heading-l">Set up an authenticator app' in text
+    assert (
+        "<title>Set up an authenticator app" in text
+        and '<h1 class="govuk-heading-l">Set up an authenticator app' in text
+    )
     assert 'src="data:image/svg+xml' in text
     device = TOTPDevice.objects.get(user=manager, confirmed=False)
     assert two_factor.app_secret(device).replace(" ", "") in text.replace(" ", "")

@@ -172,10 +172,12 @@ def _order_world_with_period():
 
 def test_child_page_home_and_order_page_wording():
     w, order, deadline = _order_world_with_period()
-    Deadline.objects.filter(pk=deadline.pk).update(due_at=timezone.now() - timedelta(hours=1))  # past its date, not swept
+    Deadline.objects.filter(pk=deadline.pk).update(
+        due_at=timezone.now() - timedelta(hours=1)
+    )  # past its date, not swept
     client = client_for(w.csc_worker)
     page = client.get(f"/children/{w.child.pk}/").content.decode()
-    deadlines = page[page.index('id="deadlines"'):page.index('id="involvements"')]
+    deadlines = page[page.index('id="deadlines"') : page.index('id="involvements"')]
     assert "Stays open until" in deadlines and "Waiting period" in deadlines
     assert "Overdue" not in deadlines
     home = client.get("/").content.decode()
@@ -188,7 +190,7 @@ def test_the_page_says_ended_once_the_sweep_has_ended_it():
     w, order, deadline = _order_world_with_period()
     sweep_deadlines(now=deadline.due_at)
     page = client_for(w.csc_worker).get(f"/children/{w.child.pk}/").content.decode()
-    deadlines = page[page.index('id="deadlines"'):page.index('id="involvements"')]
+    deadlines = page[page.index('id="deadlines"') : page.index('id="involvements"')]
     assert "Ended" in deadlines and "Overdue" not in deadlines
 
 
@@ -199,18 +201,28 @@ def test_the_api_reads_it_as_a_waiting_period():
     row = next(r for r in rows if r["rule"] == CODE)
     assert row["kind"] == "waiting_period" and row["rag"] == "waiting" and row["status_label"] == "Waiting period"
     assert row["date_label"].startswith("Stays open until ")
-    brief = next(d for d in api_for(w.cyjs_worker).get(f"/api/v1/orders/{order.pk}/").json()["deadlines"] if d["rule_code"] == CODE)
-    assert brief["kind"] == "waiting_period" and brief["overdue"] is False and brief["due"].startswith("Stays open until ")
+    brief = next(
+        d
+        for d in api_for(w.cyjs_worker).get(f"/api/v1/orders/{order.pk}/").json()["deadlines"]
+        if d["rule_code"] == CODE
+    )
+    assert (
+        brief["kind"] == "waiting_period" and brief["overdue"] is False and brief["due"].startswith("Stays open until ")
+    )
     assert brief["status_label"] == "Waiting period"
-    resettlement = next(d for d in api_for(w.cyjs_worker).get(f"/api/v1/orders/{order.pk}/").json()["deadlines"] if d["rule_code"] != CODE)
+    resettlement = next(
+        d
+        for d in api_for(w.cyjs_worker).get(f"/api/v1/orders/{order.pk}/").json()["deadlines"]
+        if d["rule_code"] != CODE
+    )
     assert resettlement["kind"] == "deadline" and not resettlement["due"].startswith("Stays open")
 
 
 def test_the_timescales_page_marks_it_as_a_waiting_period():
     w = orders_world()
     page = client_for(w.csc_worker).get("/timescales/").content.decode()
-    row = page[page.index("Keep CSC open after a detention and training order"):]
-    row = row[:row.index("</tr>")]
+    row = page[page.index("Keep CSC open after a detention and training order") :]
+    row = row[: row.index("</tr>")]
     assert "Waiting period" in row and "At least 3 months" in row
 
 

@@ -55,7 +55,9 @@ def stranger():
 def outcome(w, appearance, **kwargs):
     appearance.refresh_from_db()
     kwargs.setdefault("outcome", CourtAppearance.Outcome.ADJOURNED_BAIL)
-    return services.record_court_outcome(appearance=appearance, by=w.cyjs_worker, expected_version=appearance.version, **kwargs)
+    return services.record_court_outcome(
+        appearance=appearance, by=w.cyjs_worker, expected_version=appearance.version, **kwargs
+    )
 
 
 # --- Court appearances ---------------------------------------------------------------------------
@@ -78,7 +80,10 @@ class TestCourtAppearance:
         assert appearance.csc_worker_told_at is not None
         (notice,) = notices(w.csc_worker)
         assert "looked after" in notice.subject
-        assert "Blackburn Youth Court" in notice.body and timezone.localtime(appearance.hearing_at).strftime("%H:%M") in notice.body
+        assert (
+            "Blackburn Youth Court" in notice.body
+            and timezone.localtime(appearance.hearing_at).strftime("%H:%M") in notice.body
+        )
         assert notice.link == f"/court/{appearance.pk}/"
 
     def test_risk_of_remand_tells_the_allocated_csc_worker(self, w):
@@ -111,7 +116,10 @@ class TestCourtAppearance:
     def test_court_and_time_are_needed(self, w):
         with pytest.raises(ValidationError) as error:
             services.record_court_appearance(child=w.child, by=w.cyjs_worker, hearing_at=None, court="  ")
-        assert error.value.message_dict == {"hearing_at": ["Enter the date and time of the hearing"], "court": ["Enter the court"]}
+        assert error.value.message_dict == {
+            "hearing_at": ["Enter the date and time of the hearing"],
+            "court": ["Enter the court"],
+        }
 
 
 class TestCourtOutcome:
@@ -128,7 +136,9 @@ class TestCourtOutcome:
         appearance = hearing(w)
         with pytest.raises(ValidationError) as error:
             outcome(w, appearance)
-        assert error.value.message_dict == {"csc_worker_attended": ["Say whether the child's social worker attended court"]}
+        assert error.value.message_dict == {
+            "csc_worker_attended": ["Say whether the child's social worker attended court"]
+        }
         done = outcome(w, appearance, csc_worker_attended=True)
         assert done.csc_worker_attended is True and done.outcome == "adjourned_bail"
         assert last_log(what="court-appearance:outcome").child_id == w.child.pk
@@ -174,14 +184,18 @@ class TestCourtOutcome:
         assert "young offender institution" in error.value.message_dict["establishment"][0]
         appearance.refresh_from_db()
         assert appearance.outcome == "" and not Remand.objects.exists()
-        outcome(w, appearance, outcome=CourtAppearance.Outcome.REMAND_YDA, establishment="stc", establishment_name="Oakhill")
+        outcome(
+            w, appearance, outcome=CourtAppearance.Outcome.REMAND_YDA, establishment="stc", establishment_name="Oakhill"
+        )
         assert Remand.objects.get().establishment == "stc"
 
     def test_bail_to_reside_outcome_passes_whether_the_authority_decides(self, w):
         appearance = hearing(w)
         outcome(w, appearance, outcome=CourtAppearance.Outcome.BAIL_TO_RESIDE, authority_decides_placement=False)
         created = Remand.objects.get()
-        assert created.kind == Kind.BAIL_TO_RESIDE and not created.authority_decides_placement and not created.looked_after
+        assert (
+            created.kind == Kind.BAIL_TO_RESIDE and not created.authority_decides_placement and not created.looked_after
+        )
 
 
 # --- Remands: looked-after status per kind and per authority ------------------------------------
@@ -217,7 +231,9 @@ class TestRemandStatus:
 
     def test_youth_detention_needs_an_establishment_type(self, w):
         with pytest.raises(ValidationError) as error:
-            services.start_remand(child=w.child, by=w.cyjs_worker, kind=Kind.YOUTH_DETENTION, started_on=timezone.localdate())
+            services.start_remand(
+                child=w.child, by=w.cyjs_worker, kind=Kind.YOUTH_DETENTION, started_on=timezone.localdate()
+            )
         assert list(error.value.message_dict) == ["establishment"]
         assert not Remand.objects.exists() and not open_involvements(w.child, Involvement.Kind.YJ_REMAND).exists()
 
@@ -226,7 +242,10 @@ class TestRemandStatus:
         assert not JointWorkingProtocol.objects.filter(authority=w.authority).exists()
         made = remand(w, Kind.BAIL_TO_RESIDE, authority_decides_placement=True)
         assert made.looked_after
-        assert services.looked_after_reason(made) == "Looked after: bail to reside and the authority decides where the child lives"
+        assert (
+            services.looked_after_reason(made)
+            == "Looked after: bail to reside and the authority decides where the child lives"
+        )
         assert open_involvements(w.child, Involvement.Kind.CLA).count() == 1
         assert clocks(made, "placement_planning_meeting").count() == 1
 
@@ -245,7 +264,10 @@ class TestRemandStatus:
         somerset_protocol(s.authority)
         made = remand(s, Kind.BAIL_TO_RESIDE, authority_decides_placement=False)
         assert made.looked_after
-        assert services.looked_after_reason(made) == "Looked after: bail to reside, which this authority always treats as looked after"
+        assert (
+            services.looked_after_reason(made)
+            == "Looked after: bail to reside, which this authority always treats as looked after"
+        )
         assert open_involvements(s.child, Involvement.Kind.CLA).count() == 1
         assert clocks(made, "cla_notifications").count() == 1
 
@@ -272,10 +294,14 @@ class TestRemandStatus:
 
     def test_refusals_of_the_start(self, w):
         with pytest.raises(ValidationError) as error:
-            services.start_remand(child=w.child, by=w.cyjs_worker, kind="holiday", started_on=timezone.localdate() + timedelta(days=1))
+            services.start_remand(
+                child=w.child, by=w.cyjs_worker, kind="holiday", started_on=timezone.localdate() + timedelta(days=1)
+            )
         assert set(error.value.message_dict) == {"kind", "started_on"}
         with pytest.raises(PermissionDenied):
-            services.start_remand(child=w.child, by=w.csc_worker, kind=Kind.LOCAL_AUTHORITY, started_on=timezone.localdate())
+            services.start_remand(
+                child=w.child, by=w.csc_worker, kind=Kind.LOCAL_AUTHORITY, started_on=timezone.localdate()
+            )
         other = ChildFactory()
         InvolvementFactory(child=other, agency=w.cyjs)
         appearance = hearing(w, child=other)
@@ -300,7 +326,10 @@ class TestRemandClocks:
     def test_the_social_worker_records_the_placement_planning_meeting_which_stops_its_clock(self, w):
         made = remand(w, days_ago=2)
         services.record_placement_planning_meeting(
-            remand=made, by=w.csc_worker, held_on=timezone.localdate(), task_split="CSC: placement and CLA documents. CYJS: bail support."
+            remand=made,
+            by=w.csc_worker,
+            held_on=timezone.localdate(),
+            task_split="CSC: placement and CLA documents. CYJS: bail support.",
         )
         made.refresh_from_db()
         assert made.placement_planning_meeting_on == timezone.localdate() and "bail support" in made.task_split
@@ -309,25 +338,33 @@ class TestRemandClocks:
         event = last_log(what="remand:placement-planning-meeting")
         assert event.user_id == w.csc_worker.pk and event.action == "write"
         with pytest.raises(ValidationError, match="was recorded as held"):
-            services.record_placement_planning_meeting(remand=made, by=w.csc_worker, held_on=timezone.localdate(), task_split="Again")
+            services.record_placement_planning_meeting(
+                remand=made, by=w.csc_worker, held_on=timezone.localdate(), task_split="Again"
+            )
 
     def test_placement_planning_meeting_refusals(self, w):
         made = remand(w, days_ago=2)
         with pytest.raises(ValidationError) as error:
-            services.record_placement_planning_meeting(remand=made, by=w.csc_worker, held_on=timezone.localdate(), task_split=" ")
+            services.record_placement_planning_meeting(
+                remand=made, by=w.csc_worker, held_on=timezone.localdate(), task_split=" "
+            )
         assert list(error.value.message_dict) == ["task_split"]
         with pytest.raises(ValidationError, match="on or after the remand started"):
             services.record_placement_planning_meeting(
                 remand=made, by=w.csc_worker, held_on=made.started_on - timedelta(days=1), task_split="Roles"
             )
         with pytest.raises(PermissionDenied):
-            services.record_placement_planning_meeting(remand=made, by=w.teacher, held_on=timezone.localdate(), task_split="Roles")
+            services.record_placement_planning_meeting(
+                remand=made, by=w.teacher, held_on=timezone.localdate(), task_split="Roles"
+            )
         assert clocks(made, "placement_planning_meeting").get().is_open
 
     def test_no_placement_planning_meeting_for_youth_detention(self, w):
         made = remand(w, Kind.YOUTH_DETENTION)
         with pytest.raises(ValidationError, match="only for a child looked after"):
-            services.record_placement_planning_meeting(remand=made, by=w.csc_worker, held_on=timezone.localdate(), task_split="Roles")
+            services.record_placement_planning_meeting(
+                remand=made, by=w.csc_worker, held_on=timezone.localdate(), task_split="Roles"
+            )
 
     def test_csc_records_the_cla_notifications_which_stops_their_clock(self, w):
         made = remand(w, days_ago=1)
@@ -357,29 +394,48 @@ class TestRemandClocks:
     def test_ending_refusals(self, w):
         made = remand(w, days_ago=3)
         with pytest.raises(ValidationError) as error:
-            services.end_remand(remand=made, by=w.cyjs_worker, expected_version=made.version, ended_on=made.started_on - timedelta(days=1))
+            services.end_remand(
+                remand=made,
+                by=w.cyjs_worker,
+                expected_version=made.version,
+                ended_on=made.started_on - timedelta(days=1),
+            )
         assert "on or after the date it started" in error.value.message_dict["ended_on"][0]
         with pytest.raises(ConcurrentEditError):
-            services.end_remand(remand=made, by=w.cyjs_worker, expected_version=made.version + 5, ended_on=timezone.localdate())
+            services.end_remand(
+                remand=made, by=w.cyjs_worker, expected_version=made.version + 5, ended_on=timezone.localdate()
+            )
         with pytest.raises(PermissionDenied):
-            services.end_remand(remand=made, by=w.csc_worker, expected_version=made.version, ended_on=timezone.localdate())
+            services.end_remand(
+                remand=made, by=w.csc_worker, expected_version=made.version, ended_on=timezone.localdate()
+            )
         services.end_remand(remand=made, by=w.cyjs_worker, expected_version=made.version, ended_on=timezone.localdate())
         made.refresh_from_db()
         with pytest.raises(ValidationError, match="already ended"):
-            services.end_remand(remand=made, by=w.cyjs_worker, expected_version=made.version, ended_on=timezone.localdate())
+            services.end_remand(
+                remand=made, by=w.cyjs_worker, expected_version=made.version, ended_on=timezone.localdate()
+            )
 
 
 class TestRemandSteps:
     def test_placement_with_a_connected_person_and_the_task_split(self, w):
         made = remand(w)
         services.record_placement(
-            remand=made, by=w.cyjs_worker, expected_version=made.version, placement="connected_person", task_split="CYJS transports to court"
+            remand=made,
+            by=w.cyjs_worker,
+            expected_version=made.version,
+            placement="connected_person",
+            task_split="CYJS transports to court",
         )
         made.refresh_from_db()
-        assert made.placement == "connected_person" and made.get_placement_display() == "Connected person (regulation 24)"
+        assert (
+            made.placement == "connected_person" and made.get_placement_display() == "Connected person (regulation 24)"
+        )
         assert last_log(what="remand:placement").action == "write"
         with pytest.raises(ConcurrentEditError):
-            services.record_placement(remand=made, by=w.cyjs_worker, expected_version=made.version - 1, placement="foster_care")
+            services.record_placement(
+                remand=made, by=w.cyjs_worker, expected_version=made.version - 1, placement="foster_care"
+            )
         with pytest.raises(ValidationError) as error:
             services.record_placement(remand=made, by=w.cyjs_worker, expected_version=made.version, placement="hotel")
         assert list(error.value.message_dict) == ["placement"]
@@ -387,7 +443,9 @@ class TestRemandSteps:
     def test_no_placement_for_youth_detention(self, w):
         made = remand(w, Kind.YOUTH_DETENTION)
         with pytest.raises(ValidationError, match="lives in the establishment"):
-            services.record_placement(remand=made, by=w.cyjs_worker, expected_version=made.version, placement="foster_care")
+            services.record_placement(
+                remand=made, by=w.cyjs_worker, expected_version=made.version, placement="foster_care"
+            )
 
     def test_joint_discussion(self, w):
         made = remand(w)
@@ -402,8 +460,12 @@ class TestRemandSteps:
         not_looked_after = remand(w, Kind.BAIL_TO_RESIDE, authority_decides_placement=False)
         with pytest.raises(ValidationError, match="only when the remand made the child looked after"):
             services.record_leaving_care_considered(remand=not_looked_after, by=w.cyjs_worker)
-        services.end_remand(remand=not_looked_after, by=w.cyjs_worker, expected_version=not_looked_after.version,
-                            ended_on=timezone.localdate())
+        services.end_remand(
+            remand=not_looked_after,
+            by=w.cyjs_worker,
+            expected_version=not_looked_after.version,
+            ended_on=timezone.localdate(),
+        )
         made = remand(w, Kind.YOUTH_DETENTION)
         assert services.record_leaving_care_considered(remand=made, by=w.cyjs_worker).leaving_care_considered
         with pytest.raises(ValidationError, match="already recorded"):
@@ -463,10 +525,25 @@ class TestPages:
         url = f"/children/{w.child.pk}/court/new/"
         assert client.get(url).status_code == 200
         when = timezone.localtime() - timedelta(hours=2)
-        page = client.post(url, {"court": "", **date_parts("hearing_date", when.date()), "hearing_time": f"{when:%H:%M}", "risk_of_remand": "yes"})
+        page = client.post(
+            url,
+            {
+                "court": "",
+                **date_parts("hearing_date", when.date()),
+                "hearing_time": f"{when:%H:%M}",
+                "risk_of_remand": "yes",
+            },
+        )
         assert page.status_code == 200 and "Enter the court" in page.content.decode()
-        page = client.post(url, {"court": "Preston Youth Court", **date_parts("hearing_date", when.date()),
-                                 "hearing_time": f"{when:%H:%M}", "risk_of_remand": "yes"})
+        page = client.post(
+            url,
+            {
+                "court": "Preston Youth Court",
+                **date_parts("hearing_date", when.date()),
+                "hearing_time": f"{when:%H:%M}",
+                "risk_of_remand": "yes",
+            },
+        )
         appearance = CourtAppearance.objects.get()
         assert page.status_code == 302 and page["Location"] == f"/court/{appearance.pk}/"
         assert appearance.risk_of_remand and notices(w.csc_worker)
@@ -475,7 +552,9 @@ class TestPages:
         record = f"/court/{appearance.pk}/outcome/"
         page = client.post(record, {"version": appearance.version, "outcome": "remand_la"})
         assert "Say whether the child was assessed for bail supervision and support" in page.content.decode()
-        page = client.post(record, {"version": appearance.version, "outcome": "remand_la", "bail_supervision_assessed": "yes"})
+        page = client.post(
+            record, {"version": appearance.version, "outcome": "remand_la", "bail_supervision_assessed": "yes"}
+        )
         made = Remand.objects.get()
         assert page.status_code == 302 and page["Location"] == f"/remands/{made.pk}/"
         detail = client.get(page["Location"]).content.decode()
@@ -486,7 +565,10 @@ class TestPages:
     def test_the_outcome_page_refuses_a_future_hearing(self, w):
         appearance = hearing(w, hours_ago=-24)
         client = client_for(w.cyjs_worker)
-        assert "You can record the outcome once the hearing has happened" in client.get(f"/court/{appearance.pk}/").content.decode()
+        assert (
+            "You can record the outcome once the hearing has happened"
+            in client.get(f"/court/{appearance.pk}/").content.decode()
+        )
         page = client.post(f"/court/{appearance.pk}/outcome/", {"version": appearance.version, "outcome": "dismissed"})
         assert page.status_code == 200 and "once the hearing has happened" in page.content.decode()
         assert "govuk-error-summary" in page.content.decode()
@@ -501,24 +583,42 @@ class TestPages:
 
     def test_remand_pages_new_edit_end_and_steps(self, w):
         client = client_for(w.cyjs_worker)
-        page = client.post(f"/children/{w.child.pk}/remands/new/", {"kind": "youth_detention", **date_parts("started_on", timezone.localdate())})
+        page = client.post(
+            f"/children/{w.child.pk}/remands/new/",
+            {"kind": "youth_detention", **date_parts("started_on", timezone.localdate())},
+        )
         assert "Choose the type of establishment" in page.content.decode()
-        page = client.post(f"/children/{w.child.pk}/remands/new/",
-                           {"kind": "youth_detention", **date_parts("started_on", timezone.localdate()), "establishment": "sch"})
+        page = client.post(
+            f"/children/{w.child.pk}/remands/new/",
+            {"kind": "youth_detention", **date_parts("started_on", timezone.localdate()), "establishment": "sch"},
+        )
         made = Remand.objects.get()
         assert page["Location"] == f"/remands/{made.pk}/"
         assert client.post(f"/remands/{made.pk}/escalate/", {}).status_code == 302
         assert len(notices(w.csc_senior)) == 1
         assert client.post(f"/remands/{made.pk}/leaving-care/", {}).status_code == 302
         when = timezone.localtime() - timedelta(hours=1)
-        assert client.post(f"/remands/{made.pk}/joint-discussion/", {**date_parts("held_date", when.date()), "held_time": f"{when:%H:%M}"}).status_code == 302
+        assert (
+            client.post(
+                f"/remands/{made.pk}/joint-discussion/",
+                {**date_parts("held_date", when.date()), "held_time": f"{when:%H:%M}"},
+            ).status_code
+            == 302
+        )
         made.refresh_from_db()
         assert made.leaving_care_considered and made.joint_discussion_at is not None
-        page = client.post(f"/remands/{made.pk}/end/", {"version": made.version, **date_parts("ended_on", made.started_on - timedelta(days=1))})
+        page = client.post(
+            f"/remands/{made.pk}/end/",
+            {"version": made.version, **date_parts("ended_on", made.started_on - timedelta(days=1))},
+        )
         assert page.status_code == 200 and "on or after the date it started" in page.content.decode()
-        page = client.post(f"/remands/{made.pk}/end/", {"version": made.version - 1, **date_parts("ended_on", timezone.localdate())})
+        page = client.post(
+            f"/remands/{made.pk}/end/", {"version": made.version - 1, **date_parts("ended_on", timezone.localdate())}
+        )
         assert "Someone else changed this record" in page.content.decode()
-        page = client.post(f"/remands/{made.pk}/end/", {"version": made.version, **date_parts("ended_on", timezone.localdate())})
+        page = client.post(
+            f"/remands/{made.pk}/end/", {"version": made.version, **date_parts("ended_on", timezone.localdate())}
+        )
         assert page.status_code == 302
         made.refresh_from_db()
         assert made.ended_on == timezone.localdate()
@@ -527,7 +627,10 @@ class TestPages:
         made = remand(w)
         client = client_for(w.cyjs_worker)
         assert "regulation 24" in client.get(f"/remands/{made.pk}/edit/").content.decode()
-        page = client.post(f"/remands/{made.pk}/edit/", {"version": made.version, "placement": "foster_care", "task_split": "CSC finds carers"})
+        page = client.post(
+            f"/remands/{made.pk}/edit/",
+            {"version": made.version, "placement": "foster_care", "task_split": "CSC finds carers"},
+        )
         assert page.status_code == 302
         made.refresh_from_db()
         assert made.placement == "foster_care" and made.task_split == "CSC finds carers"
@@ -541,16 +644,26 @@ class TestPages:
         html = client.get(f"/remands/{made.pk}/").content.decode()
         assert "End the remand" not in html and "Change where the child lives" not in html
         assert "Record the placement planning meeting" in html and "Record the looked after notifications" in html
-        for url in (f"/children/{w.child.pk}/court/new/", f"/court/{appearance.pk}/outcome/", f"/children/{w.child.pk}/remands/new/",
-                    f"/remands/{made.pk}/edit/", f"/remands/{made.pk}/end/", f"/remands/{made.pk}/escalate/"):
+        for url in (
+            f"/children/{w.child.pk}/court/new/",
+            f"/court/{appearance.pk}/outcome/",
+            f"/children/{w.child.pk}/remands/new/",
+            f"/remands/{made.pk}/edit/",
+            f"/remands/{made.pk}/end/",
+            f"/remands/{made.pk}/escalate/",
+        ):
             assert client.get(url).status_code == 403, url
         assert last_log(what="page:remand-end").outcome == "denied"
-        page = client.post(f"/remands/{made.pk}/placement-planning-meeting/",
-                           {**date_parts("held_on", timezone.localdate()), "task_split": "CSC chairs; CYJS bail support"})
+        page = client.post(
+            f"/remands/{made.pk}/placement-planning-meeting/",
+            {**date_parts("held_on", timezone.localdate()), "task_split": "CSC chairs; CYJS bail support"},
+        )
         assert page.status_code == 302
         page = client.post(f"/remands/{made.pk}/cla-notifications/", {**date_parts("on", timezone.localdate())})
         assert page.status_code == 302
-        assert not Deadline.objects.filter(subject_id=made.pk, rule_code__in=services.REMAND_CLOCKS, status__in=Deadline.OPEN_STATUSES).exists()
+        assert not Deadline.objects.filter(
+            subject_id=made.pk, rule_code__in=services.REMAND_CLOCKS, status__in=Deadline.OPEN_STATUSES
+        ).exists()
 
     def test_a_protocol_without_remand_refuses_csc_the_remand_pages(self, w):
         JointWorkingProtocol.objects.create(authority=w.authority, csc_reads=[Section.COURT])
@@ -585,10 +698,17 @@ class TestApi:
     def test_court_appearances_create_list_retrieve_and_outcome(self, w):
         api = api_for(w.cyjs_worker)
         when = timezone.now() - timedelta(hours=2)
-        response = api.post("/api/v1/court-appearances/", {"child": w.child.pk, "hearing_at": when.isoformat(), "court": ""}, format="json")
+        response = api.post(
+            "/api/v1/court-appearances/",
+            {"child": w.child.pk, "hearing_at": when.isoformat(), "court": ""},
+            format="json",
+        )
         assert response.status_code == 400 and "court" in response.json()
-        response = api.post("/api/v1/court-appearances/",
-                            {"child": w.child.pk, "hearing_at": when.isoformat(), "court": "Preston", "risk_of_remand": True}, format="json")
+        response = api.post(
+            "/api/v1/court-appearances/",
+            {"child": w.child.pk, "hearing_at": when.isoformat(), "court": "Preston", "risk_of_remand": True},
+            format="json",
+        )
         assert response.status_code == 201, response.json()
         body = response.json()
         assert body["risk_of_remand"] and body["csc_told_of_remand_risk_at"]
@@ -596,12 +716,26 @@ class TestApi:
         assert api.get(f"/api/v1/court-appearances/{pk}/").json()["court"] == "Preston"
         assert [row["id"] for row in api.get("/api/v1/court-appearances/").json()["results"]] == [pk]
         url = f"/api/v1/court-appearances/{pk}/outcome/"
-        assert api.post(url, {"version": body["version"] + 1, "outcome": "adjourned_bss", "bail_supervision_assessed": True},
-                        format="json").status_code == 409
+        assert (
+            api.post(
+                url,
+                {"version": body["version"] + 1, "outcome": "adjourned_bss", "bail_supervision_assessed": True},
+                format="json",
+            ).status_code
+            == 409
+        )
         response = api.post(url, {"version": body["version"], "outcome": "adjourned_bss"}, format="json")
         assert response.status_code == 400 and "bail_supervision_assessed" in response.json()
-        response = api.post(url, {"version": body["version"], "outcome": "remand_yda", "bail_supervision_assessed": True,
-                                  "establishment": "yoi"}, format="json")
+        response = api.post(
+            url,
+            {
+                "version": body["version"],
+                "outcome": "remand_yda",
+                "bail_supervision_assessed": True,
+                "establishment": "yoi",
+            },
+            format="json",
+        )
         assert response.status_code == 200 and response.json()["outcome"] == "remand_yda"
         assert Remand.objects.get().establishment == "yoi"
         assert last_log(what="api:court-appearances-outcome").action == "write"
@@ -610,13 +744,22 @@ class TestApi:
         appearance = hearing(w)
         csc = api_for(w.csc_worker)
         assert csc.get(f"/api/v1/court-appearances/{appearance.pk}/").status_code == 200
-        response = csc.post("/api/v1/court-appearances/", {"child": w.child.pk, "hearing_at": timezone.now().isoformat(), "court": "X"},
-                            format="json")
+        response = csc.post(
+            "/api/v1/court-appearances/",
+            {"child": w.child.pk, "hearing_at": timezone.now().isoformat(), "court": "X"},
+            format="json",
+        )
         assert response.status_code == 403
         outsider = api_for(stranger())
         assert outsider.get(f"/api/v1/court-appearances/{appearance.pk}/").status_code == 404
-        assert outsider.post("/api/v1/court-appearances/", {"child": w.child.pk, "hearing_at": timezone.now().isoformat(), "court": "X"},
-                             format="json").status_code == 404
+        assert (
+            outsider.post(
+                "/api/v1/court-appearances/",
+                {"child": w.child.pk, "hearing_at": timezone.now().isoformat(), "court": "X"},
+                format="json",
+            ).status_code
+            == 404
+        )
         assert outsider.get("/api/v1/court-appearances/").json()["results"] == []
         police = api_for(police_who_sees(w))
         assert police.get(f"/api/v1/court-appearances/{appearance.pk}/").status_code == 403
@@ -625,11 +768,22 @@ class TestApi:
 
     def test_remands_api_journey(self, w):
         api = api_for(w.cyjs_worker)
-        response = api.post("/api/v1/remands/", {"child": w.child.pk, "kind": "youth_detention", "started_on": timezone.localdate().isoformat()},
-                            format="json")
+        response = api.post(
+            "/api/v1/remands/",
+            {"child": w.child.pk, "kind": "youth_detention", "started_on": timezone.localdate().isoformat()},
+            format="json",
+        )
         assert response.status_code == 400 and "establishment" in response.json()
-        response = api.post("/api/v1/remands/", {"child": w.child.pk, "kind": "bail_to_reside", "authority_decides_placement": True,
-                                                 "started_on": timezone.localdate().isoformat()}, format="json")
+        response = api.post(
+            "/api/v1/remands/",
+            {
+                "child": w.child.pk,
+                "kind": "bail_to_reside",
+                "authority_decides_placement": True,
+                "started_on": timezone.localdate().isoformat(),
+            },
+            format="json",
+        )
         assert response.status_code == 201
         body = response.json()
         assert body["looked_after"] and body["looked_after_reason"].startswith("Looked after: bail to reside")
@@ -637,26 +791,57 @@ class TestApi:
         url = f"/api/v1/remands/{body['id']}/"
         assert api.patch(url, {"placement": "home"}, format="json").status_code == 400  # no version
         assert api.patch(url, {"version": body["version"] + 3, "placement": "home"}, format="json").status_code == 409
-        response = api.patch(url, {"version": body["version"], "placement": "connected_person", "task_split": "Roles",
-                                   "joint_discussion_at": (timezone.now() - timedelta(hours=1)).isoformat(),
-                                   "leaving_care_considered": True}, format="json")
+        response = api.patch(
+            url,
+            {
+                "version": body["version"],
+                "placement": "connected_person",
+                "task_split": "Roles",
+                "joint_discussion_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+                "leaving_care_considered": True,
+            },
+            format="json",
+        )
         assert response.status_code == 200, response.json()
         body = response.json()
-        assert body["placement"] == "connected_person" and body["joint_discussion_at"] and body["leaving_care_considered"]
+        assert (
+            body["placement"] == "connected_person" and body["joint_discussion_at"] and body["leaving_care_considered"]
+        )
         csc = api_for(w.csc_worker)
-        response = csc.post(f"{url}placement-planning-meeting/", {"held_on": timezone.localdate().isoformat(), "task_split": ""}, format="json")
+        response = csc.post(
+            f"{url}placement-planning-meeting/",
+            {"held_on": timezone.localdate().isoformat(), "task_split": ""},
+            format="json",
+        )
         assert response.status_code == 400 and "task_split" in response.json()
-        response = csc.post(f"{url}placement-planning-meeting/", {"held_on": timezone.localdate().isoformat(), "task_split": "Agreed"},
-                            format="json")
+        response = csc.post(
+            f"{url}placement-planning-meeting/",
+            {"held_on": timezone.localdate().isoformat(), "task_split": "Agreed"},
+            format="json",
+        )
         assert response.status_code == 200
-        assert csc.post(f"{url}cla-notifications/", {"on": timezone.localdate().isoformat()}, format="json").status_code == 200
-        assert csc.post(f"{url}end/", {"version": body["version"], "ended_on": timezone.localdate().isoformat()}, format="json").status_code == 403
+        assert (
+            csc.post(f"{url}cla-notifications/", {"on": timezone.localdate().isoformat()}, format="json").status_code
+            == 200
+        )
+        assert (
+            csc.post(
+                f"{url}end/", {"version": body["version"], "ended_on": timezone.localdate().isoformat()}, format="json"
+            ).status_code
+            == 403
+        )
         assert csc.patch(url, {"version": body["version"], "placement": "home"}, format="json").status_code == 403
         assert api.post(f"{url}escalate/").status_code == 400  # not youth detention
         version = api.get(url).json()["version"]
-        response = api.post(f"{url}end/", {"version": version, "ended_on": timezone.localdate().isoformat()}, format="json")
+        response = api.post(
+            f"{url}end/", {"version": version, "ended_on": timezone.localdate().isoformat()}, format="json"
+        )
         assert response.status_code == 200 and response.json()["ended_on"] == timezone.localdate().isoformat()
-        response = api.post(f"{url}end/", {"version": response.json()["version"], "ended_on": timezone.localdate().isoformat()}, format="json")
+        response = api.post(
+            f"{url}end/",
+            {"version": response.json()["version"], "ended_on": timezone.localdate().isoformat()},
+            format="json",
+        )
         assert response.status_code == 400 and "ended_on" in response.json()
 
     def test_escalate_through_the_api(self, w):
@@ -675,7 +860,11 @@ class TestApi:
         assert csc.get(f"/api/v1/remands/{made.pk}/").status_code == 403
         assert last_log(what="api:remands-detail").outcome == "denied"
         assert csc.get("/api/v1/remands/").json()["results"] == []
-        assert csc.post(f"/api/v1/remands/{made.pk}/cla-notifications/", {"on": timezone.localdate().isoformat()},
-                        format="json").status_code == 403
+        assert (
+            csc.post(
+                f"/api/v1/remands/{made.pk}/cla-notifications/", {"on": timezone.localdate().isoformat()}, format="json"
+            ).status_code
+            == 403
+        )
         assert api_for(stranger()).get(f"/api/v1/remands/{made.pk}/").status_code == 404
         assert api_for(police_who_sees(w)).get(f"/api/v1/remands/{made.pk}/").status_code == 403

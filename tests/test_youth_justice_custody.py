@@ -60,7 +60,9 @@ class TestRecordCustody:
     def test_arrest_in_the_future_refused(self, w):
         with pytest.raises(ValidationError) as error:
             episode(w, arrested_at=timezone.now() + timedelta(hours=2))
-        assert error.value.message_dict["arrested_at"] == ["The arrest must have happened already: enter a time today or in the past"]
+        assert error.value.message_dict["arrested_at"] == [
+            "The arrest must have happened already: enter a time today or in the past"
+        ]
         assert not CustodyEpisode.objects.exists()
 
     def test_arrest_time_and_custody_suite_required(self, w):
@@ -74,7 +76,9 @@ class TestRecordCustody:
     def test_no_appropriate_adult_for_a_child_warns_but_records(self, w):
         custody = episode(w, appropriate_adult="none", appropriate_adult_name="")
         assert CustodyEpisode.objects.filter(pk=custody.pk).exists()
-        assert custody.warnings == ["No appropriate adult is recorded. Every child under 18 in police custody must have one"]
+        assert custody.warnings == [
+            "No appropriate adult is recorded. Every child under 18 in police custody must have one"
+        ]
 
     def test_no_appropriate_adult_for_a_looked_after_child_warns_twice(self, w):
         """000 ¶11.1: an appropriate adult always attends for a looked-after child."""
@@ -118,7 +122,10 @@ class TestUpdateCustody:
         custody = episode(w)
         left = timezone.now() - timedelta(hours=1)
         services.update_custody_episode(
-            episode=custody, by=w.duty, expected_version=custody.version, data={"left_custody_at": left, "outcome": "bailed"}
+            episode=custody,
+            by=w.duty,
+            expected_version=custody.version,
+            data={"left_custody_at": left, "outcome": "bailed"},
         )
         custody.refresh_from_db()
         assert custody.outcome == "bailed" and custody.left_custody_at == left and custody.version == 2
@@ -128,38 +135,55 @@ class TestUpdateCustody:
         custody = episode(w)
         with pytest.raises(ValidationError) as error:
             services.update_custody_episode(
-                episode=custody, by=w.duty, expected_version=1, data={"left_custody_at": custody.arrested_at - timedelta(minutes=1)}
+                episode=custody,
+                by=w.duty,
+                expected_version=1,
+                data={"left_custody_at": custody.arrested_at - timedelta(minutes=1)},
             )
-        assert error.value.message_dict["left_custody_at"][0].startswith("The child cannot leave custody before the arrest")
+        assert error.value.message_dict["left_custody_at"][0].startswith(
+            "The child cannot leave custody before the arrest"
+        )
 
     def test_outcome_needs_the_time_the_child_left(self, w):
         custody = episode(w)
         with pytest.raises(ValidationError) as error:
-            services.update_custody_episode(episode=custody, by=w.duty, expected_version=1, data={"outcome": "released_nfa"})
+            services.update_custody_episode(
+                episode=custody, by=w.duty, expected_version=1, data={"outcome": "released_nfa"}
+            )
         assert error.value.message_dict["left_custody_at"] == ["Enter when the child left custody"]
 
     def test_stale_version_refused(self, w):
         custody = episode(w)
-        services.update_custody_episode(episode=custody, by=w.duty, expected_version=1, data={"offence_summary": "Criminal damage"})
+        services.update_custody_episode(
+            episode=custody, by=w.duty, expected_version=1, data={"offence_summary": "Criminal damage"}
+        )
         with pytest.raises(ConcurrentEditError):
-            services.update_custody_episode(episode=custody, by=w.duty, expected_version=1, data={"offence_summary": "Assault"})
+            services.update_custody_episode(
+                episode=custody, by=w.duty, expected_version=1, data={"offence_summary": "Assault"}
+            )
 
     def test_strip_search_recorded_later_tells_the_senior_managers(self, w):
         custody = episode(w)
-        done = services.update_custody_episode(episode=custody, by=w.duty, expected_version=1, data={"strip_searched": True})
+        done = services.update_custody_episode(
+            episode=custody, by=w.duty, expected_version=1, data={"strip_searched": True}
+        )
         assert set(done.told) == {w.cyjs_senior, w.cyjs_head}
 
     def test_unknown_field_refused(self, w):
         custody = episode(w)
         with pytest.raises(ValidationError) as error:
-            services.update_custody_episode(episode=custody, by=w.duty, expected_version=1, data={"child": ChildFactory()})
+            services.update_custody_episode(
+                episode=custody, by=w.duty, expected_version=1, data={"child": ChildFactory()}
+            )
         assert error.value.message_dict == {"child": ["This cannot be changed here"]}
 
     def test_csc_may_not_change(self, w):
         open_to_csc(w)
         custody = episode(w)
         with pytest.raises(PermissionDenied):
-            services.update_custody_episode(episode=custody, by=w.csc_worker, expected_version=1, data={"outcome": "bailed"})
+            services.update_custody_episode(
+                episode=custody, by=w.csc_worker, expected_version=1, data={"outcome": "bailed"}
+            )
 
 
 # --- The appropriate adult's form (000 ¶11.3) ------------------------------------------------------------------
@@ -279,7 +303,9 @@ class TestConsent:
         assert "Say why consent was not sought" in error.value.message_dict["consent_reason"][0]
 
     def test_not_sought_with_a_reason_goes(self, w):
-        screening = screen(w, received(w), consent="not_sought", consent_reason="The father is the suspected exploiter.")
+        screening = screen(
+            w, received(w), consent="not_sought", consent_reason="The father is the suspected exploiter."
+        )
         assert screening.contact.consent == "not_sought"
         assert screening.contact.consent_reason == "The father is the suspected exploiter."
 
@@ -306,9 +332,16 @@ class TestConsent:
         """L2559: consent is required for every level 2/3 referral."""
         for consent in ("", "refused", "not_sought", "uncontactable"):
             with pytest.raises(ValidationError) as error:
-                screen(w, received(w) if consent == "" else AppropriateAdultScreening.objects.get(), route="early_help",
-                       consent=consent, consent_reason="x")
-            assert error.value.message_dict["consent"] == ["A request for support at levels 2 and 3 needs the family's consent"]
+                screen(
+                    w,
+                    received(w) if consent == "" else AppropriateAdultScreening.objects.get(),
+                    route="early_help",
+                    consent=consent,
+                    consent_reason="x",
+                )
+            assert error.value.message_dict["consent"] == [
+                "A request for support at levels 2 and 3 needs the family's consent"
+            ]
         screening = screen(w, AppropriateAdultScreening.objects.get(), route="early_help", consent="given")
         assert screening.route == "early_help" and screening.consent == "given" and screening.contact is None
 
@@ -396,7 +429,9 @@ class TestPaceRequest:
         w.child.save()
         with pytest.raises(ValidationError) as error:
             pace_request(w, secure_requested=True)
-        assert error.value.message_dict["secure_requested"] == ["A secure bed can be asked for only for a child aged 12 or over"]
+        assert error.value.message_dict["secure_requested"] == [
+            "A secure bed can be asked for only for a child aged 12 or over"
+        ]
 
     def test_secure_bed_for_a_child_of_15(self, w):
         assert pace_request(w, secure_requested=True).secure_requested is True
@@ -430,7 +465,11 @@ class TestPaceOutcome:
         """000 ¶12.2: the CYJS team manager leading PACE transfers is told."""
         request = pace_request(w)
         done = services.record_pace_outcome(
-            request=request, by=w.duty, expected_version=1, outcome="remained", reason="No foster carer was free before midnight."
+            request=request,
+            by=w.duty,
+            expected_version=1,
+            outcome="remained",
+            reason="No foster carer was free before midnight.",
         )
         done.refresh_from_db()
         assert done.held_inappropriately is True and done.manager_told == w.cyjs_manager and done.outcome_at is not None
@@ -488,8 +527,14 @@ class TestPagesAccess:
     def test_cyjs_reads_every_page(self, w):
         custody, request = full_record(w)
         client = client_for(w.duty)
-        for url in (f"/custody/{custody.pk}/", f"/custody/{custody.pk}/screening/", f"/pace-requests/{request.pk}/",
-                    f"/custody/{custody.pk}/edit/", f"/custody/{custody.pk}/pace/new/", f"/children/{w.child.pk}/custody/new/"):
+        for url in (
+            f"/custody/{custody.pk}/",
+            f"/custody/{custody.pk}/screening/",
+            f"/pace-requests/{request.pk}/",
+            f"/custody/{custody.pk}/edit/",
+            f"/custody/{custody.pk}/pace/new/",
+            f"/children/{w.child.pk}/custody/new/",
+        ):
             assert client.get(url).status_code == 200, url
         page = client.get(f"/custody/{custody.pk}/").content.decode()
         assert "Appropriate adult's form" in page and "Accommodation requests (PACE)" in page
@@ -527,7 +572,11 @@ class TestPagesAccess:
         open_to_csc(w)
         custody, request = full_record(w)
         client = client_for(w.csc_worker)
-        for url in (f"/children/{w.child.pk}/custody/new/", f"/custody/{custody.pk}/edit/", f"/custody/{custody.pk}/pace/new/"):
+        for url in (
+            f"/children/{w.child.pk}/custody/new/",
+            f"/custody/{custody.pk}/edit/",
+            f"/custody/{custody.pk}/pace/new/",
+        ):
             assert client.get(url).status_code == 403, url
 
     def test_csc_posting_a_screening_is_refused(self):
@@ -566,9 +615,14 @@ class TestPages:
         response = client_for(w.duty).post(
             f"/children/{w.child.pk}/custody/new/",
             {
-                **date_parts("arrested_date", arrested.date()), "arrested_time": f"{arrested:%H:%M}",
-                "custody_suite": "Exampletown police station", "offence_summary": "", "appropriate_adult": "none",
-                "appropriate_adult_name": "", "police_safeguarding_report": "unknown", "seen_by_liaison_and_diversion": "no",
+                **date_parts("arrested_date", arrested.date()),
+                "arrested_time": f"{arrested:%H:%M}",
+                "custody_suite": "Exampletown police station",
+                "offence_summary": "",
+                "appropriate_adult": "none",
+                "appropriate_adult_name": "",
+                "police_safeguarding_report": "unknown",
+                "seen_by_liaison_and_diversion": "no",
                 "strip_searched": "no",
             },
             follow=True,
@@ -581,9 +635,15 @@ class TestPages:
         later = timezone.localtime() + timedelta(days=2)
         response = client_for(w.duty).post(
             f"/children/{w.child.pk}/custody/new/",
-            {**date_parts("arrested_date", later.date()), "arrested_time": "10:00", "custody_suite": "X",
-             "appropriate_adult": "aa_service", "police_safeguarding_report": "yes", "seen_by_liaison_and_diversion": "yes",
-             "strip_searched": "no"},
+            {
+                **date_parts("arrested_date", later.date()),
+                "arrested_time": "10:00",
+                "custody_suite": "X",
+                "appropriate_adult": "aa_service",
+                "police_safeguarding_report": "yes",
+                "seen_by_liaison_and_diversion": "yes",
+                "strip_searched": "no",
+            },
         )
         assert response.status_code == 200
         assert "The arrest must have happened already" in response.content.decode()
@@ -593,13 +653,26 @@ class TestPages:
         custody = episode(w)
         client = client_for(w.duty)
         now = timezone.localtime()
-        client.post(f"/custody/{custody.pk}/screening/",
-                    {**date_parts("received_date", now.date()), "received_time": f"{now:%H:%M}", "concern_flagged_by_aa": "yes"})
+        client.post(
+            f"/custody/{custody.pk}/screening/",
+            {
+                **date_parts("received_date", now.date()),
+                "received_time": f"{now:%H:%M}",
+                "concern_flagged_by_aa": "yes",
+            },
+        )
         screening = AppropriateAdultScreening.objects.get()
-        response = client.post(f"/custody/{custody.pk}/screening/", {
-            "version": screening.version, "route": "mash", "findings": "Exploitation concerns.", "categories": ["cce"],
-            "consent": "given", "consent_reason": "",
-        })
+        response = client.post(
+            f"/custody/{custody.pk}/screening/",
+            {
+                "version": screening.version,
+                "route": "mash",
+                "findings": "Exploitation concerns.",
+                "categories": ["cce"],
+                "consent": "given",
+                "consent_reason": "",
+            },
+        )
         assert response.status_code == 302
         screening.refresh_from_db()
         assert screening.contact.source == "police_custody"
@@ -607,9 +680,14 @@ class TestPages:
     def test_pace_outcome_and_escalation_through_the_page(self, w):
         request = pace_request(w)
         client = client_for(w.duty)
-        response = client.post(f"/pace-requests/{request.pk}/", {"form": "outcome", "version": 1, "outcome": "remained", "reason": ""})
+        response = client.post(
+            f"/pace-requests/{request.pk}/", {"form": "outcome", "version": 1, "outcome": "remained", "reason": ""}
+        )
         assert "Say why the child stayed in police custody" in response.content.decode()
-        client.post(f"/pace-requests/{request.pk}/", {"form": "outcome", "version": 1, "outcome": "remained", "reason": "No bed."})
+        client.post(
+            f"/pace-requests/{request.pk}/",
+            {"form": "outcome", "version": 1, "outcome": "remained", "reason": "No bed."},
+        )
         client.post(f"/pace-requests/{request.pk}/", {"form": "escalation", "notes": "Raised with the sergeant."})
         request.refresh_from_db()
         assert request.held_inappropriately and "Raised with the sergeant." in request.escalation_notes
@@ -621,27 +699,47 @@ class TestPages:
 class TestApi:
     def test_create_retrieve_and_update(self, w):
         api = api_for(w.duty)
-        response = api.post("/api/v1/custody-episodes/", {
-            "child": w.child.pk, "arrested_at": (timezone.now() - timedelta(hours=3)).isoformat(),
-            "custody_suite": "Exampletown police station", "appropriate_adult": "none",
-        }, format="json")
+        response = api.post(
+            "/api/v1/custody-episodes/",
+            {
+                "child": w.child.pk,
+                "arrested_at": (timezone.now() - timedelta(hours=3)).isoformat(),
+                "custody_suite": "Exampletown police station",
+                "appropriate_adult": "none",
+            },
+            format="json",
+        )
         assert response.status_code == 201, response.data
-        assert response.data["warnings"] == ["No appropriate adult is recorded. Every child under 18 in police custody must have one"]
+        assert response.data["warnings"] == [
+            "No appropriate adult is recorded. Every child under 18 in police custody must have one"
+        ]
         pk = response.data["id"]
         assert api.get(f"/api/v1/custody-episodes/{pk}/").status_code == 200
         left = (timezone.now() - timedelta(hours=1)).isoformat()
-        response = api.patch(f"/api/v1/custody-episodes/{pk}/", {"version": 1, "left_custody_at": left, "outcome": "bailed"}, format="json")
+        response = api.patch(
+            f"/api/v1/custody-episodes/{pk}/",
+            {"version": 1, "left_custody_at": left, "outcome": "bailed"},
+            format="json",
+        )
         assert response.status_code == 200 and response.data["outcome"] == "bailed" and response.data["version"] == 2
         stale = api.patch(f"/api/v1/custody-episodes/{pk}/", {"version": 1, "outcome": "released_nfa"}, format="json")
         assert stale.status_code == 409
         assert api.patch(f"/api/v1/custody-episodes/{pk}/", {"outcome": "bailed"}, format="json").status_code == 400
 
     def test_refusals_are_field_errors(self, w):
-        response = api_for(w.duty).post("/api/v1/custody-episodes/", {
-            "child": w.child.pk, "arrested_at": (timezone.now() + timedelta(days=1)).isoformat(), "custody_suite": "X",
-        }, format="json")
+        response = api_for(w.duty).post(
+            "/api/v1/custody-episodes/",
+            {
+                "child": w.child.pk,
+                "arrested_at": (timezone.now() + timedelta(days=1)).isoformat(),
+                "custody_suite": "X",
+            },
+            format="json",
+        )
         assert response.status_code == 400
-        assert response.data["arrested_at"] == ["The arrest must have happened already: enter a time today or in the past"]
+        assert response.data["arrested_at"] == [
+            "The arrest must have happened already: enter a time today or in the past"
+        ]
 
     def test_csc_create_is_403_and_an_invisible_child_404(self, w):
         open_to_csc(w)
@@ -651,16 +749,26 @@ class TestApi:
         body["child"] = stranger.pk
         assert api_for(w.duty).post("/api/v1/custody-episodes/", body, format="json").status_code == 404
         custody = episode(w)
-        assert api_for(UserFactory()).get(f"/api/v1/custody-episodes/{custody.pk}/").status_code == 404  # another agency
+        assert (
+            api_for(UserFactory()).get(f"/api/v1/custody-episodes/{custody.pk}/").status_code == 404
+        )  # another agency
 
     def test_screening_receive_and_send_once(self, w):
         custody = episode(w)
         api = api_for(w.duty)
         url = f"/api/v1/custody-episodes/{custody.pk}/screening/"
         assert api.get(url).status_code == 404
-        response = api.post(url, {"form_received_at": timezone.now().isoformat(), "concern_flagged_by_aa": True}, format="json")
+        response = api.post(
+            url, {"form_received_at": timezone.now().isoformat(), "concern_flagged_by_aa": True}, format="json"
+        )
         assert response.status_code == 201 and response.data["known_to_cyjs"] is True
-        body = {"version": response.data["version"], "route": "mash", "findings": "Concerns.", "consent": "given", "categories": ["cce"]}
+        body = {
+            "version": response.data["version"],
+            "route": "mash",
+            "findings": "Concerns.",
+            "consent": "given",
+            "categories": ["cce"],
+        }
         response = api.patch(url, body, format="json")
         assert response.status_code == 200 and response.data["contact"]
         again = api.patch(url, {**body, "version": response.data["version"]}, format="json")
@@ -699,19 +807,37 @@ class TestApi:
     def test_pace_requests_outcome_and_escalation(self, w):
         custody = episode(w)
         api = api_for(w.duty)
-        response = api.post(f"/api/v1/custody-episodes/{custody.pk}/pace-requests/",
-                            {"requested_at": (timezone.now() - timedelta(hours=1)).isoformat()}, format="json")
+        response = api.post(
+            f"/api/v1/custody-episodes/{custody.pk}/pace-requests/",
+            {"requested_at": (timezone.now() - timedelta(hours=1)).isoformat()},
+            format="json",
+        )
         assert response.status_code == 201
         pk = response.data["id"]
         assert api.get(f"/api/v1/custody-episodes/{custody.pk}/pace-requests/").data[0]["id"] == pk
         bad = api.post(f"/api/v1/pace-requests/{pk}/outcome/", {"version": 1, "outcome": "remained"}, format="json")
         assert bad.status_code == 400 and bad.data["reason"] == ["Say why the child stayed in police custody"]
-        done = api.post(f"/api/v1/pace-requests/{pk}/outcome/", {"version": 1, "outcome": "remained", "reason": "No bed."}, format="json")
-        assert done.status_code == 200 and done.data["held_inappropriately"] is True and done.data["manager_told"] == w.cyjs_manager.pk
-        note = api.post(f"/api/v1/pace-requests/{pk}/escalations/", {"notes": "Raised with the sergeant."}, format="json")
+        done = api.post(
+            f"/api/v1/pace-requests/{pk}/outcome/",
+            {"version": 1, "outcome": "remained", "reason": "No bed."},
+            format="json",
+        )
+        assert (
+            done.status_code == 200
+            and done.data["held_inappropriately"] is True
+            and done.data["manager_told"] == w.cyjs_manager.pk
+        )
+        note = api.post(
+            f"/api/v1/pace-requests/{pk}/escalations/", {"notes": "Raised with the sergeant."}, format="json"
+        )
         assert note.status_code == 200 and "Raised with the sergeant." in note.data["escalation_notes"]
         open_to_csc(w)
-        assert api_for(w.csc_worker).post(f"/api/v1/pace-requests/{pk}/escalations/", {"notes": "x"}, format="json").status_code == 403
+        assert (
+            api_for(w.csc_worker)
+            .post(f"/api/v1/pace-requests/{pk}/escalations/", {"notes": "x"}, format="json")
+            .status_code
+            == 403
+        )
 
 
 # --- Chronology -------------------------------------------------------------------------------------------

@@ -71,7 +71,9 @@ class TestRemandClocks:
 
     def test_ending_the_remand_cancels_them(self):
         w = yda_world()
-        court_services.end_remand(remand=w.remand, by=w.cyjs_worker, expected_version=w.remand.version, ended_on=today())
+        court_services.end_remand(
+            remand=w.remand, by=w.cyjs_worker, expected_version=w.remand.version, ended_on=today()
+        )
         assert open_codes(w.remand) == set()
         cancelled = clocks(w.remand, services.LAC_REVIEW).get()
         assert cancelled.status == Deadline.Status.CANCELLED and cancelled.lateness_reason == "The remand ended"
@@ -108,7 +110,9 @@ class TestRemandClocks:
 
     def test_no_next_visit_clock_after_release(self):
         w = yda_world(days_ago=5)
-        court_services.end_remand(remand=w.remand, by=w.cyjs_worker, expected_version=w.remand.version, ended_on=today())
+        court_services.end_remand(
+            remand=w.remand, by=w.cyjs_worker, expected_version=w.remand.version, ended_on=today()
+        )
         visit(w, days_ago=1)  # recorded afterwards, made while the child was still in custody
         assert not clocks(w.remand, services.NEXT_VISIT).exists()
 
@@ -162,11 +166,16 @@ class TestSentenceClocks:
         assert joint.visitors == "Casey Socialworker and Jo Youthworker"
         assert clocks(w.order, services.JOINT_VISIT).get().status == Deadline.Status.MET
         assert clocks(w.order, services.FIRST_VISIT, status=OPEN).exists()  # a joint visit is not the statutory one
-        services.record_planning_meeting(order=w.order, by=w.cyjs_worker, held_on=today(), attendees="YJS, CSC, the child")
+        services.record_planning_meeting(
+            order=w.order, by=w.cyjs_worker, held_on=today(), attendees="YJS, CSC, the child"
+        )
         assert clocks(w.order, services.PLANNING_MEETING).get().status == Deadline.Status.MET
         with pytest.raises(ValidationError) as error:
             services.record_planning_meeting(order=w.order, by=w.cyjs_worker, held_on=today(), attendees="Again")
-        assert "already" not in error.value.message_dict["held_on"][0] and "recorded as held on" in error.value.message_dict["held_on"][0]
+        assert (
+            "already" not in error.value.message_dict["held_on"][0]
+            and "recorded as held on" in error.value.message_dict["held_on"][0]
+        )
 
     def test_release_cancels_the_open_clocks(self):
         w = sentence_world(somerset=True)
@@ -246,33 +255,55 @@ class TestBailPackage:
         w = court_world()
         la = remand(w, "local_authority")
         with pytest.raises(ValidationError) as error:
-            services.record_bail_package_review(remand=la, by=w.cyjs_worker, reviewed_on=today(), bail_could_be_offered=False)
+            services.record_bail_package_review(
+                remand=la, by=w.cyjs_worker, reviewed_on=today(), bail_could_be_offered=False
+            )
         assert "remand" in error.value.message_dict
         y = yda_world()
-        court_services.end_remand(remand=y.remand, by=y.cyjs_worker, expected_version=y.remand.version, ended_on=today())
+        court_services.end_remand(
+            remand=y.remand, by=y.cyjs_worker, expected_version=y.remand.version, ended_on=today()
+        )
         with pytest.raises(ValidationError):
             bail_review(y)
 
     def test_status_flags_a_hearing_since_the_last_review(self):
         w = yda_world(days_ago=10)
-        status = lambda: selectors.bail_status(w.remand, BailPackageReview.objects.filter(remand=w.remand),  # noqa: E731
-                                              CourtAppearance.objects.filter(child=w.child))
+        status = lambda: selectors.bail_status(
+            w.remand,
+            BailPackageReview.objects.filter(remand=w.remand),  # noqa: E731
+            CourtAppearance.objects.filter(child=w.child),
+        )
         assert status().flag == "No bail package review recorded since the remand began"
         bail_review(w, days_ago=6)
         assert status().flag == "" and status().text.startswith("Bail package last reviewed on")
-        CourtAppearance.objects.create(child=w.child, agency=w.cyjs, hearing_at=timezone.now() - timedelta(days=2),
-                                       court="Example Youth Court", created_by=w.cyjs_worker)
+        CourtAppearance.objects.create(
+            child=w.child,
+            agency=w.cyjs,
+            hearing_at=timezone.now() - timedelta(days=2),
+            court="Example Youth Court",
+            created_by=w.cyjs_worker,
+        )
         hearing_day = today() - timedelta(days=2)
-        assert status().flag == f"No bail package review since the court hearing on {hearing_day.day} {hearing_day:%B %Y}"
+        assert (
+            status().flag == f"No bail package review since the court hearing on {hearing_day.day} {hearing_day:%B %Y}"
+        )
         bail_review(w, days_ago=1)
         assert status().flag == ""
 
     def test_a_future_hearing_does_not_count(self):
         w = yda_world(days_ago=10)
         bail_review(w, days_ago=5)
-        CourtAppearance.objects.create(child=w.child, agency=w.cyjs, hearing_at=timezone.now() + timedelta(days=3),
-                                       court="Example Youth Court", created_by=w.cyjs_worker)
-        assert selectors.bail_status(w.remand, w.remand.bail_package_reviews.all(), CourtAppearance.objects.all()).flag == ""
+        CourtAppearance.objects.create(
+            child=w.child,
+            agency=w.cyjs,
+            hearing_at=timezone.now() + timedelta(days=3),
+            court="Example Youth Court",
+            created_by=w.cyjs_worker,
+        )
+        assert (
+            selectors.bail_status(w.remand, w.remand.bail_package_reviews.all(), CourtAppearance.objects.all()).flag
+            == ""
+        )
 
 
 # --- Editing: no silent overwrites ---------------------------------------------------------------------------------------------
@@ -282,9 +313,13 @@ class TestEditing:
     def test_a_stale_version_is_refused(self):
         w = yda_world()
         made = review(w)
-        services.update_looked_after_review(review=made, by=w.csc_worker, expected_version=made.version, data={"decisions": "New plan"})
+        services.update_looked_after_review(
+            review=made, by=w.csc_worker, expected_version=made.version, data={"decisions": "New plan"}
+        )
         with pytest.raises(services.ConcurrentEditError):
-            services.update_looked_after_review(review=made, by=w.csc_worker, expected_version=1, data={"decisions": "Older"})
+            services.update_looked_after_review(
+                review=made, by=w.csc_worker, expected_version=1, data={"decisions": "Older"}
+            )
         made.refresh_from_db()
         assert made.decisions == "New plan" and made.version == 2
 
@@ -292,10 +327,14 @@ class TestEditing:
         w = yda_world()
         made = review(w)
         with pytest.raises(ValidationError) as error:
-            services.update_looked_after_review(review=made, by=w.csc_worker, expected_version=1, data={"held_on": today()})
+            services.update_looked_after_review(
+                review=made, by=w.csc_worker, expected_version=1, data={"held_on": today()}
+            )
         assert "held_on" in error.value.message_dict
         with pytest.raises(ValidationError):
-            services.update_looked_after_review(review=made, by=w.csc_worker, expected_version=1, data={"decisions": ""})
+            services.update_looked_after_review(
+                review=made, by=w.csc_worker, expected_version=1, data={"decisions": ""}
+            )
 
 
 # --- The youth justice summary and the pages -------------------------------------------------------------------------------------
@@ -310,8 +349,13 @@ class TestPages:
         assert 'id="custody-care">Care in youth detention</h2>' in page
         assert f"Bail package last reviewed on {day.day} {day:%B %Y}" in page
         assert reverse("custody-care", args=[w.child.pk]) in page
-        CourtAppearance.objects.create(child=w.child, agency=w.cyjs, hearing_at=timezone.now() - timedelta(days=1),
-                                       court="Example Youth Court", created_by=w.cyjs_worker)
+        CourtAppearance.objects.create(
+            child=w.child,
+            agency=w.cyjs,
+            hearing_at=timezone.now() - timedelta(days=1),
+            court="Example Youth Court",
+            created_by=w.cyjs_worker,
+        )
         page = client_for(w.cyjs_worker).get(reverse("youth-justice-summary", args=[w.child.pk])).content.decode()
         assert "No bail package review since the court hearing on" in page
 
@@ -328,7 +372,9 @@ class TestPages:
         url = reverse("custody-care", args=[w.child.pk])
         key = services.custody_key(w.remand)
         csc = client_for(w.csc_worker).get(url).content.decode()
-        assert "Remanded to youth detention from" in csc and "Looked after review (28 days from entering custody)" in csc
+        assert (
+            "Remanded to youth detention from" in csc and "Looked after review (28 days from entering custody)" in csc
+        )
         assert reverse("looked-after-review-new", args=[w.child.pk, key]) in csc
         assert reverse("bail-package-review-new", args=[w.child.pk, key]) not in csc
         cyjs = client_for(w.cyjs_worker).get(url).content.decode()
@@ -351,12 +397,29 @@ class TestPages:
         url = reverse("looked-after-review-new", args=[w.child.pk, services.custody_key(w.remand)])
         assert client_for(w.cyjs_worker).get(url).status_code == 403
         client = client_for(w.csc_worker)
-        refused = client.post(url, {**date_parts("held_on", today()), "chair_name": "", "child_attended": "yes", "decisions": "x",
-                                    **date_parts("next_review_on", None)})
+        refused = client.post(
+            url,
+            {
+                **date_parts("held_on", today()),
+                "chair_name": "",
+                "child_attended": "yes",
+                "decisions": "x",
+                **date_parts("next_review_on", None),
+            },
+        )
         assert refused.status_code == 200 and "govuk-error-summary" in refused.content.decode()
         assert "Enter who chaired the review" in refused.content.decode()
-        done = client.post(url, {**date_parts("held_on", today()), "chair_name": "Ira Reviewer", "child_attended": "no",
-                                 "decisions": "Plan agreed", **date_parts("next_review_on", today() + timedelta(days=90))}, follow=True)
+        done = client.post(
+            url,
+            {
+                **date_parts("held_on", today()),
+                "chair_name": "Ira Reviewer",
+                "child_attended": "no",
+                "decisions": "Plan agreed",
+                **date_parts("next_review_on", today() + timedelta(days=90)),
+            },
+            follow=True,
+        )
         assert done.redirect_chain[-1][0] == reverse("custody-care", args=[w.child.pk])
         made = LookedAfterReview.objects.get()
         assert not made.child_attended and made.next_review_on == today() + timedelta(days=90)
@@ -366,14 +429,22 @@ class TestPages:
     def test_a_wrong_custody_key_is_404(self):
         w = yda_world()
         for key in ("remand-999999", "order-x", "police-1"):
-            assert client_for(w.csc_worker).get(reverse("looked-after-review-new", args=[w.child.pk, key])).status_code == 404
+            assert (
+                client_for(w.csc_worker).get(reverse("looked-after-review-new", args=[w.child.pk, key])).status_code
+                == 404
+            )
 
     def test_editing_a_review_with_a_stale_version_says_so(self):
         w = yda_world()
         made = review(w)
         url = reverse("looked-after-review-edit", args=[made.pk])
-        body = {"version": made.version, "chair_name": "Ira Reviewer", "child_attended": "yes", "decisions": "Changed",
-                **date_parts("next_review_on", None)}
+        body = {
+            "version": made.version,
+            "chair_name": "Ira Reviewer",
+            "child_attended": "yes",
+            "decisions": "Changed",
+            **date_parts("next_review_on", None),
+        }
         assert client_for(w.csc_worker).post(url, body).status_code == 302
         stale = client_for(w.csc_worker).post(url, {**body, "decisions": "Older"})
         assert stale.status_code == 200 and "Someone else changed this record" in stale.content.decode()
@@ -386,15 +457,36 @@ class TestPages:
         cyjs = client_for(w.cyjs_worker)
         form = cyjs.get(reverse("custody-visit-new", args=[w.child.pk, key]))
         assert 'value="statutory"' not in form.content.decode()  # CYJS records only joint visits
-        done = cyjs.post(reverse("custody-visit-new", args=[w.child.pk, key]), {
-            "kind": "joint", **date_parts("visited_on", today()), "csc_visitor": "Casey Socialworker",
-            "cyjs_visitor": "Jo Youthworker", "child_seen_alone": "", "notes": ""})
+        done = cyjs.post(
+            reverse("custody-visit-new", args=[w.child.pk, key]),
+            {
+                "kind": "joint",
+                **date_parts("visited_on", today()),
+                "csc_visitor": "Casey Socialworker",
+                "cyjs_visitor": "Jo Youthworker",
+                "child_seen_alone": "",
+                "notes": "",
+            },
+        )
         assert done.status_code == 302 and CustodyVisit.objects.get().kind == "joint"
-        assert cyjs.post(reverse("custody-planning-meeting-new", args=[w.child.pk, key]), {
-            **date_parts("held_on", today()), "attendees": "YJS and CSC", "decisions": ""}).status_code == 302
-        refused = cyjs.post(reverse("bail-package-review-new", args=[w.child.pk, key]), {
-            **date_parts("reviewed_on", today()), "bail_could_be_offered": "no", "package_proposed": "", "csc_consulted": "",
-            **date_parts("next_hearing_on", None), **date_parts("next_review_on", None)})
+        assert (
+            cyjs.post(
+                reverse("custody-planning-meeting-new", args=[w.child.pk, key]),
+                {**date_parts("held_on", today()), "attendees": "YJS and CSC", "decisions": ""},
+            ).status_code
+            == 302
+        )
+        refused = cyjs.post(
+            reverse("bail-package-review-new", args=[w.child.pk, key]),
+            {
+                **date_parts("reviewed_on", today()),
+                "bail_could_be_offered": "no",
+                "package_proposed": "",
+                "csc_consulted": "",
+                **date_parts("next_hearing_on", None),
+                **date_parts("next_review_on", None),
+            },
+        )
         assert "Only a remand to youth detention accommodation has a bail package review" in refused.content.decode()
 
 
@@ -406,8 +498,15 @@ REVIEWS, VISITS, BAIL = "/api/v1/looked-after-reviews/", "/api/v1/custody-visits
 
 class TestApi:
     def review_body(self, w, **extra):
-        return {"child": w.child.pk, "remand": w.remand.pk, "held_on": today().isoformat(), "chair_name": "Ira Reviewer",
-                "child_attended": True, "decisions": "Plan agreed", **extra}
+        return {
+            "child": w.child.pk,
+            "remand": w.remand.pk,
+            "held_on": today().isoformat(),
+            "chair_name": "Ira Reviewer",
+            "child_attended": True,
+            "decisions": "Plan agreed",
+            **extra,
+        }
 
     def test_create_retrieve_and_list(self):
         w = yda_world()
@@ -428,7 +527,9 @@ class TestApi:
         assert bad.status_code == 400 and {"chair_name", "decisions"} <= set(bad.json())
         assert api_for(w.cyjs_worker).post(REVIEWS, self.review_body(w), format="json").status_code == 403
         hidden = ChildFactory()
-        assert api_for(w.csc_worker).post(REVIEWS, self.review_body(w, child=hidden.pk), format="json").status_code == 404
+        assert (
+            api_for(w.csc_worker).post(REVIEWS, self.review_body(w, child=hidden.pk), format="json").status_code == 404
+        )
         assert api_for(w.csc_worker).get(f"{REVIEWS}999999/").status_code == 404
         assert not LookedAfterReview.objects.exists()
 
@@ -454,8 +555,13 @@ class TestApi:
 
     def test_visits_and_bail_reviews(self):
         w = yda_world()
-        body = {"child": w.child.pk, "remand": w.remand.pk, "kind": "statutory", "visited_on": today().isoformat(),
-                "csc_visitor": "Casey Socialworker"}
+        body = {
+            "child": w.child.pk,
+            "remand": w.remand.pk,
+            "kind": "statutory",
+            "visited_on": today().isoformat(),
+            "csc_visitor": "Casey Socialworker",
+        }
         assert api_for(w.cyjs_worker).post(VISITS, body, format="json").status_code == 403
         made = api_for(w.csc_worker).post(VISITS, body, format="json")
         assert made.status_code == 201 and clocks(w.remand, services.NEXT_VISIT, status=OPEN).exists()
@@ -465,7 +571,9 @@ class TestApi:
         assert api_for(w.csc_worker).post(BAIL, {**bail, "package_proposed": "Aunt"}, format="json").status_code == 403
         done = api_for(w.cyjs_worker).post(BAIL, {**bail, "package_proposed": "Aunt"}, format="json")
         assert done.status_code == 201 and done.json()["reviewed_by"] == w.cyjs_worker.pk
-        stale = api_for(w.cyjs_worker).patch(f"{BAIL}{done.json()['id']}/", {"version": 9, "package_proposed": "x"}, format="json")
+        stale = api_for(w.cyjs_worker).patch(
+            f"{BAIL}{done.json()['id']}/", {"version": 9, "package_proposed": "x"}, format="json"
+        )
         assert stale.status_code == 409
 
 
@@ -491,7 +599,9 @@ class TestPlanningMeetingApi:
         assert got.status_code == 200 and got.json()["attendees"] == "YJS, CSC and the child"
         assert last_log(what="api:custody-planning-meetings-detail").outcome == AccessEvent.Outcome.ALLOWED
         api = api_for(w.cyjs_worker)
-        assert [row["id"] for row in api.get(MEETINGS, {"child": w.child.pk}).json()["results"]] == [created.json()["id"]]
+        assert [row["id"] for row in api.get(MEETINGS, {"child": w.child.pk}).json()["results"]] == [
+            created.json()["id"]
+        ]
         assert api.get(MEETINGS, {"child": w.child.pk + 999}).json()["results"] == []
         assert last_log(what="api:custody-planning-meetings-list") is not None
         other = sentence_world()  # Lancashire-like: no planning meeting clock, but the meeting can still be recorded
@@ -501,10 +611,15 @@ class TestPlanningMeetingApi:
     def test_400_field_errors_and_a_second_meeting(self):
         w = sentence_world(somerset=True)
         api = api_for(w.cyjs_worker)
-        bad = api.post(MEETINGS, self.body(w, attendees="", held_on=(today() + timedelta(days=1)).isoformat()), format="json")
+        bad = api.post(
+            MEETINGS, self.body(w, attendees="", held_on=(today() + timedelta(days=1)).isoformat()), format="json"
+        )
         assert bad.status_code == 400 and {"held_on", "attendees"} <= set(bad.json())
         assert "Enter who attended the meeting" in bad.json()["attendees"][0]
-        assert api.post(MEETINGS, {"held_on": today().isoformat()}, format="json").json().keys() >= {"order", "attendees"}
+        assert api.post(MEETINGS, {"held_on": today().isoformat()}, format="json").json().keys() >= {
+            "order",
+            "attendees",
+        }
         assert not CustodyPlanningMeeting.objects.exists()
         assert clocks(w.order, services.PLANNING_MEETING).get().status == OPEN
         assert api.post(MEETINGS, self.body(w), format="json").status_code == 201
@@ -535,7 +650,9 @@ class TestPlanningMeetingApi:
         hidden = api_for(w.cyjs_worker).post(MEETINGS, self.body(other), format="json")
         assert hidden.status_code == 404 and not CustodyPlanningMeeting.objects.exists()
         assert last_log(what="api:custody-planning-meetings-create").outcome == AccessEvent.Outcome.DENIED
-        made = services.record_planning_meeting(order=other.order, by=other.cyjs_worker, held_on=today(), attendees="YJS")
+        made = services.record_planning_meeting(
+            order=other.order, by=other.cyjs_worker, held_on=today(), attendees="YJS"
+        )
         assert api_for(w.cyjs_worker).get(f"{MEETINGS}{made.pk}/").status_code == 404
         assert api_for(w.cyjs_worker).get(f"{MEETINGS}999999/").status_code == 404
 
@@ -552,7 +669,10 @@ class TestPlanningMeetingApi:
 # --- Links from the remand and the order to the custody care page -----------------------------------------------------
 
 
-REMAND_LINK, ORDER_LINK = "Reviews, visits and bail reviews in custody", "Reviews, visits and the planning meeting in custody"
+REMAND_LINK, ORDER_LINK = (
+    "Reviews, visits and bail reviews in custody",
+    "Reviews, visits and the planning meeting in custody",
+)
 
 
 class TestLinks:
@@ -565,7 +685,9 @@ class TestLinks:
             assert care in page and REMAND_LINK in page
         JointWorkingProtocol.objects.create(authority=w.authority, csc_reads=[Section.REMAND])
         page = client_for(w.csc_worker).get(url)
-        assert page.status_code == 200 and REMAND_LINK not in page.content.decode() and care not in page.content.decode()
+        assert (
+            page.status_code == 200 and REMAND_LINK not in page.content.decode() and care not in page.content.decode()
+        )
 
     def test_a_remand_to_local_authority_accommodation_has_no_link(self):
         w = court_world()
@@ -607,8 +729,16 @@ class TestChronology:
         visit(w)
         bail_review(w)
         titles = {e.title for e in chronology(child=w.child, viewer=w.cyjs_worker) if e.event_type in CARE_EVENTS}
-        assert titles == {"Looked after review held", "Statutory visit by children's social care", "Bail package reviewed"}
-        csc_only = {e.title for e in chronology(child=w.child, viewer=w.cyjs_worker, agency_kinds=["csc"]) if e.event_type in CARE_EVENTS}
+        assert titles == {
+            "Looked after review held",
+            "Statutory visit by children's social care",
+            "Bail package reviewed",
+        }
+        csc_only = {
+            e.title
+            for e in chronology(child=w.child, viewer=w.cyjs_worker, agency_kinds=["csc"])
+            if e.event_type in CARE_EVENTS
+        }
         assert csc_only == {"Looked after review held", "Statutory visit by children's social care"}
         entry = next(e for e in chronology(child=w.child, viewer=w.csc_worker) if e.event_type == "bail_package_review")
         assert entry.agency_kind == "cyjs" and entry.url == reverse("custody-care", args=[w.child.pk])

@@ -94,7 +94,9 @@ class TestEligibility:
 
     def test_outside_the_authority_is_refused_naming_it(self, w):
         c = self.refused(w, lives_in_authority=False)
-        assert c.refusal_reason == "The child does not live in Lancashire-like. The hub only takes children who live there"
+        assert (
+            c.refusal_reason == "The child does not live in Lancashire-like. The hub only takes children who live there"
+        )
         assert c.lives_in_authority is False
 
     def test_behaviour_thirteen_months_ago_is_historic(self, w):
@@ -104,7 +106,10 @@ class TestEligibility:
 
     def test_behaviour_exactly_twelve_months_ago_is_accepted(self, w):
         requested = w.today - timedelta(days=10)
-        assert request(w, requested_on=requested, behaviour_last_on=requested - relativedelta(months=12)).status == Status.REQUESTED
+        assert (
+            request(w, requested_on=requested, behaviour_last_on=requested - relativedelta(months=12)).status
+            == Status.REQUESTED
+        )
 
     def test_open_to_cyjs_says_talk_to_the_allocated_worker_and_manager(self, w):
         InvolvementFactory(child=w.child, agency=w.cyjs, kind=IKind.YJ_COURT_ORDER, allocated_worker=w.cyjs_worker)
@@ -115,8 +120,13 @@ class TestEligibility:
         )
 
     def test_closed_cyjs_work_does_not_count(self, w):
-        InvolvementFactory(child=w.child, agency=w.cyjs, kind=IKind.YJ_PREVENTION, end=w.today - timedelta(days=200),
-                           start=w.today - timedelta(days=400))
+        InvolvementFactory(
+            child=w.child,
+            agency=w.cyjs,
+            kind=IKind.YJ_PREVENTION,
+            end=w.today - timedelta(days=200),
+            start=w.today - timedelta(days=400),
+        )
         assert request(w).status == Status.REQUESTED
 
     def test_every_failing_reason_is_recorded(self, w):
@@ -143,7 +153,11 @@ class TestRequest:
         assert c.status == Status.REQUESTED and c.refusal_reason == "" and c.police_investigation_ongoing
         hub = hub_involvements(w).get()
         assert hub.end is None and hub.is_lead_agency is False
-        told = set(Notification.objects.filter(subject__startswith="New HSB hub consultation request").values_list("recipient", flat=True))
+        told = set(
+            Notification.objects.filter(subject__startswith="New HSB hub consultation request").values_list(
+                "recipient", flat=True
+            )
+        )
         assert told == {w.cyjs_manager.pk, w.cyjs_manager_2.pk}
         assert "consultation only" in Notification.objects.filter(recipient=w.cyjs_manager).first().body
         event = last_log(what="hsb-consultation:request")
@@ -184,7 +198,9 @@ class TestRequest:
         }
         with pytest.raises(ValidationError) as error:
             request(w, behaviour_last_on=w.today - timedelta(days=100))
-        assert error.value.message_dict == {"behaviour_last_on": ["The behaviour must have happened on or before the date of the request"]}
+        assert error.value.message_dict == {
+            "behaviour_last_on": ["The behaviour must have happened on or before the date of the request"]
+        }
         assert not HsbConsultation.objects.exists()
 
     def test_one_open_consultation_at_a_time(self, w):
@@ -207,8 +223,9 @@ class TestConsultationStep:
     def test_the_hackett_rating_and_outcome_are_required(self, w):
         c = request(w)
         with pytest.raises(ValidationError) as error:
-            services.record_hub_consultation(consultation=c, by=w.cyjs_manager, expected_version=c.version,
-                                             held_on=w.today, hackett="", outcome="")
+            services.record_hub_consultation(
+                consultation=c, by=w.cyjs_manager, expected_version=c.version, held_on=w.today, hackett="", outcome=""
+            )
         assert error.value.message_dict == {
             "hackett": ["Choose where the behaviour sits on Hackett's continuum"],
             "outcome": ["Write what was agreed and the next steps"],
@@ -217,30 +234,58 @@ class TestConsultationStep:
     def test_before_the_request_is_refused(self, w):
         c = request(w)
         with pytest.raises(ValidationError) as error:
-            services.record_hub_consultation(consultation=c, by=w.cyjs_manager, expected_version=c.version,
-                                             held_on=c.requested_on - timedelta(days=1), hackett=Hackett.NORMAL, outcome="x")
-        assert error.value.message_dict["held_on"][0].startswith("The date of the consultation must be on or after the request")
+            services.record_hub_consultation(
+                consultation=c,
+                by=w.cyjs_manager,
+                expected_version=c.version,
+                held_on=c.requested_on - timedelta(days=1),
+                hackett=Hackett.NORMAL,
+                outcome="x",
+            )
+        assert error.value.message_dict["held_on"][0].startswith(
+            "The date of the consultation must be on or after the request"
+        )
 
     def test_a_stale_version_is_refused(self, w):
         c = request(w)
         with pytest.raises(ConcurrentEditError):
-            services.record_hub_consultation(consultation=c, by=w.cyjs_manager, expected_version=c.version + 1,
-                                             held_on=w.today, hackett=Hackett.NORMAL, outcome="x")
+            services.record_hub_consultation(
+                consultation=c,
+                by=w.cyjs_manager,
+                expected_version=c.version + 1,
+                held_on=w.today,
+                hackett=Hackett.NORMAL,
+                outcome="x",
+            )
 
     def test_csc_cannot_record_hub_steps(self, w):
         c = request(w)
         for who in (w.csc_worker, w.csc_manager):
             with pytest.raises(PermissionDenied):
-                services.record_hub_consultation(consultation=c, by=who, expected_version=c.version,
-                                                 held_on=w.today, hackett=Hackett.NORMAL, outcome="x")
+                services.record_hub_consultation(
+                    consultation=c,
+                    by=who,
+                    expected_version=c.version,
+                    held_on=w.today,
+                    hackett=Hackett.NORMAL,
+                    outcome="x",
+                )
 
     def test_a_refused_request_goes_no_further(self, w):
-        InvolvementFactory(child=w.child, agency=w.cyjs, kind=IKind.YJ_PREVENTION)  # open to CYJS: refused, but CYJS sees it
+        InvolvementFactory(
+            child=w.child, agency=w.cyjs, kind=IKind.YJ_PREVENTION
+        )  # open to CYJS: refused, but CYJS sees it
         c = request(w)
         assert c.status == Status.REFUSED
         with pytest.raises(ValidationError) as error:
-            services.record_hub_consultation(consultation=c, by=w.cyjs_manager, expected_version=c.version,
-                                             held_on=w.today, hackett=Hackett.NORMAL, outcome="x")
+            services.record_hub_consultation(
+                consultation=c,
+                by=w.cyjs_manager,
+                expected_version=c.version,
+                held_on=w.today,
+                hackett=Hackett.NORMAL,
+                outcome="x",
+            )
         assert "not accepted" in str(error.value)
 
 
@@ -249,11 +294,17 @@ class TestOrder:
         c = request(w)
         calls = [
             lambda: services.record_pattern_mapping(consultation=c, by=w.cyjs_manager, held_on=w.today),
-            lambda: services.start_aim_assessment(consultation=c, by=w.cyjs_manager, aim_practitioner=w.cyjs_worker,
-                                                  first_meeting_with_child_on=w.today),
+            lambda: services.start_aim_assessment(
+                consultation=c, by=w.cyjs_manager, aim_practitioner=w.cyjs_worker, first_meeting_with_child_on=w.today
+            ),
             lambda: services.complete_aim_assessment(consultation=c, by=w.cyjs_manager, completed_on=w.today),
-            lambda: services.record_planning_meeting(consultation=c, by=w.cyjs_manager, held_on=w.today,
-                                                     areas_of_work="x", review_on=w.today + timedelta(days=9)),
+            lambda: services.record_planning_meeting(
+                consultation=c,
+                by=w.cyjs_manager,
+                held_on=w.today,
+                areas_of_work="x",
+                review_on=w.today + timedelta(days=9),
+            ),
             lambda: services.close_consultation(consultation=c, by=w.cyjs_manager, closed_on=w.today),
         ]
         for call in calls:
@@ -264,13 +315,23 @@ class TestOrder:
     def test_the_consultation_only_once(self, w):
         c = consulted(w)
         with pytest.raises(ValidationError, match="already been recorded"):
-            services.record_hub_consultation(consultation=c, by=w.cyjs_manager, expected_version=c.version,
-                                             held_on=w.today, hackett=Hackett.NORMAL, outcome="x")
+            services.record_hub_consultation(
+                consultation=c,
+                by=w.cyjs_manager,
+                expected_version=c.version,
+                held_on=w.today,
+                hackett=Hackett.NORMAL,
+                outcome="x",
+            )
 
     def test_pattern_mapping_is_optional_before_aim(self, w):
         c = consulted(w)
-        c = services.start_aim_assessment(consultation=c, by=w.cyjs_manager, aim_practitioner=w.cyjs_worker,
-                                          first_meeting_with_child_on=w.today - timedelta(days=3))
+        c = services.start_aim_assessment(
+            consultation=c,
+            by=w.cyjs_manager,
+            aim_practitioner=w.cyjs_worker,
+            first_meeting_with_child_on=w.today - timedelta(days=3),
+        )
         assert c.status == Status.AIM_ASSESSMENT and c.pattern_mapping_on is None
         with pytest.raises(ValidationError, match="Pattern mapping comes after the consultation and before"):
             services.record_pattern_mapping(consultation=c, by=w.cyjs_manager, held_on=w.today)
@@ -279,13 +340,22 @@ class TestOrder:
         c = mapped(w)
         with pytest.raises(ValidationError, match="Start the AIM assessment first"):
             services.complete_aim_assessment(consultation=c, by=w.cyjs_manager, completed_on=w.today)
-        c = services.start_aim_assessment(consultation=c, by=w.cyjs_manager, aim_practitioner=w.cyjs_worker,
-                                          first_meeting_with_child_on=w.today - timedelta(days=3))
+        c = services.start_aim_assessment(
+            consultation=c,
+            by=w.cyjs_manager,
+            aim_practitioner=w.cyjs_worker,
+            first_meeting_with_child_on=w.today - timedelta(days=3),
+        )
         with pytest.raises(ValidationError, match="Record that the AIM assessment is complete first"):
             services.record_quality_assurance(consultation=c, by=w.cyjs_manager)
         with pytest.raises(ValidationError, match="follows a completed AIM assessment"):
-            services.record_planning_meeting(consultation=c, by=w.cyjs_manager, held_on=w.today, areas_of_work="x",
-                                             review_on=w.today + timedelta(days=9))
+            services.record_planning_meeting(
+                consultation=c,
+                by=w.cyjs_manager,
+                held_on=w.today,
+                areas_of_work="x",
+                review_on=w.today + timedelta(days=9),
+            )
         with pytest.raises(ValidationError, match="Finish the AIM assessment"):
             services.close_consultation(consultation=c, by=w.cyjs_manager, closed_on=w.today)
 
@@ -301,24 +371,48 @@ class TestOrder:
         c = planned(w)
         assert c.status == Status.PLANNING and c.review_on == w.today + timedelta(days=60)
         with pytest.raises(ValidationError, match="already been recorded"):
-            services.record_planning_meeting(consultation=c, by=w.cyjs_manager, held_on=w.today, areas_of_work="x",
-                                             review_on=w.today + timedelta(days=9))
+            services.record_planning_meeting(
+                consultation=c,
+                by=w.cyjs_manager,
+                held_on=w.today,
+                areas_of_work="x",
+                review_on=w.today + timedelta(days=9),
+            )
         with pytest.raises(ValidationError) as error:
-            services.close_consultation(consultation=c, by=w.cyjs_manager, closed_on=c.planning_meeting_on - timedelta(days=1))
+            services.close_consultation(
+                consultation=c, by=w.cyjs_manager, closed_on=c.planning_meeting_on - timedelta(days=1)
+            )
         assert "closed_on" in error.value.message_dict
         c = services.close_consultation(consultation=c, by=w.cyjs_manager, closed_on=w.today)
         assert c.status == Status.CLOSED
-        writes = list(AccessEvent.objects.filter(child=w.child, action=AccessEvent.Action.WRITE, what__startswith="hsb-consultation:")
-                      .order_by("id").values_list("what", flat=True))
-        assert writes == [f"hsb-consultation:{v}" for v in (
-            "request", "consultation", "pattern-mapping", "aim-start", "aim-completed", "quality-assurance",
-            "quality-assurance", "planning-meeting", "close")]
+        writes = list(
+            AccessEvent.objects.filter(
+                child=w.child, action=AccessEvent.Action.WRITE, what__startswith="hsb-consultation:"
+            )
+            .order_by("id")
+            .values_list("what", flat=True)
+        )
+        assert writes == [
+            f"hsb-consultation:{v}"
+            for v in (
+                "request",
+                "consultation",
+                "pattern-mapping",
+                "aim-start",
+                "aim-completed",
+                "quality-assurance",
+                "quality-assurance",
+                "planning-meeting",
+                "close",
+            )
+        ]
 
     def test_the_planning_meeting_needs_a_later_review(self, w):
         c = quality_assured(w)
         with pytest.raises(ValidationError) as error:
-            services.record_planning_meeting(consultation=c, by=w.cyjs_manager, held_on=w.today, areas_of_work="",
-                                             review_on=w.today)
+            services.record_planning_meeting(
+                consultation=c, by=w.cyjs_manager, held_on=w.today, areas_of_work="", review_on=w.today
+            )
         assert error.value.message_dict == {
             "areas_of_work": ["Write the areas of work agreed with the child, their family and the network"],
             "review_on": ["The review must be after the planning meeting"],
@@ -336,11 +430,14 @@ class TestAimGuards:
         c = mapped(w)
         assert c.status == Status.PATTERN_MAPPING  # the hub still gives the consultation (8–9)
         with pytest.raises(ValidationError) as error:
-            services.start_aim_assessment(consultation=c, by=w.cyjs_manager, aim_practitioner=w.cyjs_worker,
-                                          first_meeting_with_child_on=w.today)
-        assert error.value.message_dict == {"first_meeting_with_child_on": [
-            "Robin is 9. AIM assessments are not recommended for children under 10: the hub offers a consultation only"
-        ]}
+            services.start_aim_assessment(
+                consultation=c, by=w.cyjs_manager, aim_practitioner=w.cyjs_worker, first_meeting_with_child_on=w.today
+            )
+        assert error.value.message_dict == {
+            "first_meeting_with_child_on": [
+                "Robin is 9. AIM assessments are not recommended for children under 10: the hub offers a consultation only"
+            ]
+        }
         assert not Deadline.objects.filter(rule_code="aim_assessment").exists()
 
     def test_allowed_once_ten_on_the_day_of_the_first_meeting(self):
@@ -349,38 +446,53 @@ class TestAimGuards:
         w.child.save()
         c = mapped(w)  # 9 at the request and the consultation
         with pytest.raises(ValidationError):
-            services.start_aim_assessment(consultation=c, by=w.cyjs_manager, aim_practitioner=w.cyjs_worker,
-                                          first_meeting_with_child_on=w.today - timedelta(days=3))
-        c = services.start_aim_assessment(consultation=c, by=w.cyjs_manager, aim_practitioner=w.cyjs_worker,
-                                          first_meeting_with_child_on=w.today - timedelta(days=2))
+            services.start_aim_assessment(
+                consultation=c,
+                by=w.cyjs_manager,
+                aim_practitioner=w.cyjs_worker,
+                first_meeting_with_child_on=w.today - timedelta(days=3),
+            )
+        c = services.start_aim_assessment(
+            consultation=c,
+            by=w.cyjs_manager,
+            aim_practitioner=w.cyjs_worker,
+            first_meeting_with_child_on=w.today - timedelta(days=2),
+        )
         assert c.status == Status.AIM_ASSESSMENT
 
     def test_refused_during_a_police_investigation_then_allowed_when_it_ends(self, w):
         c = mapped(w, police_investigation_ongoing=True)
         with pytest.raises(ValidationError) as error:
-            services.start_aim_assessment(consultation=c, by=w.cyjs_manager, aim_practitioner=w.cyjs_worker,
-                                          first_meeting_with_child_on=w.today)
+            services.start_aim_assessment(
+                consultation=c, by=w.cyjs_manager, aim_practitioner=w.cyjs_worker, first_meeting_with_child_on=w.today
+            )
         assert error.value.message_dict["__all__"] == [
             "There is an ongoing police investigation, so CYJS cannot complete an AIM assessment. The hub can still give a consultation"
         ]
-        c = services.update_police_investigation(consultation=c, by=w.csc_worker, expected_version=c.version, ongoing=False)
+        c = services.update_police_investigation(
+            consultation=c, by=w.csc_worker, expected_version=c.version, ongoing=False
+        )
         assert last_log(what="hsb-consultation:police-investigation").user_id == w.csc_worker.pk
-        c = services.start_aim_assessment(consultation=c, by=w.cyjs_manager, aim_practitioner=w.cyjs_worker,
-                                          first_meeting_with_child_on=w.today)
+        c = services.start_aim_assessment(
+            consultation=c, by=w.cyjs_manager, aim_practitioner=w.cyjs_worker, first_meeting_with_child_on=w.today
+        )
         assert c.status == Status.AIM_ASSESSMENT
 
     def test_the_practitioner_must_be_cyjs(self, w):
         c = mapped(w)
         for who in (w.csc_worker, None, hsb_world().cyjs_worker):
             with pytest.raises(ValidationError) as error:
-                services.start_aim_assessment(consultation=c, by=w.cyjs_manager, aim_practitioner=who,
-                                              first_meeting_with_child_on=w.today)
+                services.start_aim_assessment(
+                    consultation=c, by=w.cyjs_manager, aim_practitioner=who, first_meeting_with_child_on=w.today
+                )
             assert "aim_practitioner" in error.value.message_dict
 
     def test_starting_tells_the_practitioner_and_csc_and_allocates_the_hub_involvement(self, w):
         aim_started(w)
         assert hub_involvements(w).get().allocated_worker == w.cyjs_worker
-        subjects = Notification.objects.filter(subject__startswith="AIM assessment started").values_list("recipient", flat=True)
+        subjects = Notification.objects.filter(subject__startswith="AIM assessment started").values_list(
+            "recipient", flat=True
+        )
         assert set(subjects) == {w.cyjs_worker.pk, w.csc_worker.pk, w.csc_manager.pk}
 
 
@@ -390,10 +502,20 @@ class TestAimClock:
         w.child.date_of_birth = date(2012, 5, 1)
         w.child.save()
         c = request(w, requested_on=date(2025, 11, 3), behaviour_last_on=date(2025, 10, 20))
-        c = services.record_hub_consultation(consultation=c, by=w.cyjs_manager, expected_version=c.version,
-                                             held_on=date(2025, 11, 10), hackett=Hackett.ABUSIVE, outcome="AIM assessment")
-        return services.start_aim_assessment(consultation=c, by=w.cyjs_manager, aim_practitioner=w.cyjs_worker,
-                                             first_meeting_with_child_on=date(2025, 12, 1))
+        c = services.record_hub_consultation(
+            consultation=c,
+            by=w.cyjs_manager,
+            expected_version=c.version,
+            held_on=date(2025, 11, 10),
+            hackett=Hackett.ABUSIVE,
+            outcome="AIM assessment",
+        )
+        return services.start_aim_assessment(
+            consultation=c,
+            by=w.cyjs_manager,
+            aim_practitioner=w.cyjs_worker,
+            first_meeting_with_child_on=date(2025, 12, 1),
+        )
 
     def test_due_45_working_days_after_the_first_meeting(self, w):
         c = self.fixed_path(w)
@@ -421,8 +543,12 @@ class TestAimClock:
         assert error.value.message_dict == {
             "lateness_reason": ["The AIM assessment was due by 5 February 2026. Give the reason it is late"]
         }
-        c = services.complete_aim_assessment(consultation=c, by=w.cyjs_worker, completed_on=date(2026, 2, 6),
-                                             lateness_reason="The family moved and missed two appointments")
+        c = services.complete_aim_assessment(
+            consultation=c,
+            by=w.cyjs_worker,
+            completed_on=date(2026, 2, 6),
+            lateness_reason="The family moved and missed two appointments",
+        )
         deadline = clocks(c, "aim_assessment").get()
         assert deadline.status == Deadline.Status.MET_LATE
         assert deadline.lateness_reason == "The family moved and missed two appointments"
@@ -436,7 +562,11 @@ class TestAimClock:
 
     def test_completion_asks_both_managers_for_quality_assurance(self, w):
         aim_done(w)
-        told = set(Notification.objects.filter(subject__startswith="Quality assure the AIM").values_list("recipient", flat=True))
+        told = set(
+            Notification.objects.filter(subject__startswith="Quality assure the AIM").values_list(
+                "recipient", flat=True
+            )
+        )
         assert told == {w.cyjs_manager.pk, w.cyjs_manager_2.pk, w.csc_manager.pk}
 
 
@@ -448,7 +578,9 @@ class TestJointQualityAssurance:
         assert services.steps_open(c) == [services.QA]
         c = services.record_quality_assurance(consultation=c, by=w.cyjs_manager)
         assert c.qa_cyjs_manager == w.cyjs_manager and services.steps_open(c) == [services.PLANNING]
-        assert Notification.objects.filter(recipient=w.csc_worker, subject__startswith="Arrange the AIM outcome").exists()
+        assert Notification.objects.filter(
+            recipient=w.csc_worker, subject__startswith="Arrange the AIM outcome"
+        ).exists()
 
     def test_the_same_person_twice_is_refused(self, w):
         c = aim_done(w)
@@ -474,9 +606,16 @@ class TestJointQualityAssurance:
     def test_the_planning_meeting_needs_both(self, w):
         c = aim_done(w)
         c = services.record_quality_assurance(consultation=c, by=w.cyjs_manager)
-        with pytest.raises(ValidationError, match="Both a CYJS manager and a children's social care manager must quality assure"):
-            services.record_planning_meeting(consultation=c, by=w.cyjs_manager, held_on=w.today, areas_of_work="x",
-                                             review_on=w.today + timedelta(days=9))
+        with pytest.raises(
+            ValidationError, match="Both a CYJS manager and a children's social care manager must quality assure"
+        ):
+            services.record_planning_meeting(
+                consultation=c,
+                by=w.cyjs_manager,
+                held_on=w.today,
+                areas_of_work="x",
+                review_on=w.today + timedelta(days=9),
+            )
 
 
 # --- Pages -----------------------------------------------------------------------------------------------------------------
@@ -485,8 +624,11 @@ class TestJointQualityAssurance:
 class TestPages:
     def post_request(self, w, client=None, **overrides):
         data = {
-            **date_parts("requested_on", w.today), **date_parts("behaviour_last_on", w.today - timedelta(days=20)),
-            "lives_in_authority": "yes", "police_investigation_ongoing": "no", "concerns": "Sexualised talk at school",
+            **date_parts("requested_on", w.today),
+            **date_parts("behaviour_last_on", w.today - timedelta(days=20)),
+            "lives_in_authority": "yes",
+            "police_investigation_ongoing": "no",
+            "concerns": "Sexualised talk at school",
         }
         data.update(overrides)
         return (client or client_for(w.csc_worker)).post(reverse("hsb-consultation-new", args=[w.child.pk]), data)
@@ -515,7 +657,10 @@ class TestPages:
         response = self.post_request(w, concerns="", **date_parts("behaviour_last_on", None))
         page = response.content.decode()
         assert response.status_code == 200 and "There is a problem" in page
-        assert "Describe the behaviour that worries you" in page and "Enter when the most recent behaviour happened" in page
+        assert (
+            "Describe the behaviour that worries you" in page
+            and "Enter when the most recent behaviour happened" in page
+        )
         assert not HsbConsultation.objects.exists()
 
     def test_cyjs_cannot_open_the_request_page(self, w):
@@ -531,10 +676,20 @@ class TestPages:
         assert "Record the hub consultation" in page
         for hint in ("between children of a similar age", "Uses physical force or threats"):
             assert hint in page
-        response = client.post(url, {"step": "consultation", "version": c.version, **date_parts("held_on", w.today), "outcome": "x"})
+        response = client.post(
+            url, {"step": "consultation", "version": c.version, **date_parts("held_on", w.today), "outcome": "x"}
+        )
         assert response.status_code == 200 and "Choose where the behaviour sits on Hackett" in response.content.decode()
-        response = client.post(url, {"step": "consultation", "version": c.version, **date_parts("held_on", w.today),
-                                     "hackett": "inappropriate", "outcome": "Resources shared with the social worker"})
+        response = client.post(
+            url,
+            {
+                "step": "consultation",
+                "version": c.version,
+                **date_parts("held_on", w.today),
+                "hackett": "inappropriate",
+                "outcome": "Resources shared with the social worker",
+            },
+        )
         assert response.status_code == 302
         c.refresh_from_db()
         assert c.status == Status.CONSULTATION and c.hackett == Hackett.INAPPROPRIATE
@@ -546,7 +701,13 @@ class TestPages:
     def test_a_stale_form_is_refused(self, w):
         c = request(w)
         url = reverse("hsb-consultation-step", args=[c.pk])
-        data = {"step": "consultation", "version": c.version - 1, **date_parts("held_on", w.today), "hackett": "normal", "outcome": "x"}
+        data = {
+            "step": "consultation",
+            "version": c.version - 1,
+            **date_parts("held_on", w.today),
+            "hackett": "normal",
+            "outcome": "x",
+        }
         page = client_for(w.cyjs_manager).post(url, data).content.decode()
         assert "Someone else changed this consultation" in page
 
@@ -558,7 +719,9 @@ class TestPages:
 
     def test_an_out_of_order_step_goes_back_to_the_consultation(self, w):
         c = request(w)
-        response = client_for(w.cyjs_manager).get(reverse("hsb-consultation-step", args=[c.pk]) + "?step=planning-meeting")
+        response = client_for(w.cyjs_manager).get(
+            reverse("hsb-consultation-step", args=[c.pk]) + "?step=planning-meeting"
+        )
         assert response.status_code == 302 and response["Location"] == reverse("hsb-consultation-detail", args=[c.pk])
 
     def test_the_detail_shows_the_aim_due_date(self, w):
@@ -566,7 +729,10 @@ class TestPages:
         deadline = clocks(c, "aim_assessment").get()
         page = client_for(w.csc_worker).get(reverse("hsb-consultation-detail", args=[c.pk])).content.decode()
         assert "Complete the AIM assessment (45 working days from the first meeting with the child)" in page
-        assert f"{deadline.due_date.day} {deadline.due_date:%b %Y}" in page or f"{deadline.due_date.day} {deadline.due_date:%B %Y}" in page
+        assert (
+            f"{deadline.due_date.day} {deadline.due_date:%b %Y}" in page
+            or f"{deadline.due_date.day} {deadline.due_date:%B %Y}" in page
+        )
 
     def test_a_csc_manager_quality_assures_on_the_step_page(self, w):
         c = aim_done(w)
@@ -574,8 +740,13 @@ class TestPages:
         detail = client.get(reverse("hsb-consultation-detail", args=[c.pk])).content.decode()
         assert "Record your quality assurance of the AIM assessment" in detail
         url = reverse("hsb-consultation-step", args=[c.pk])
-        assert "There is a problem" in client.post(url, {"step": "quality-assurance", "version": c.version}).content.decode()
-        assert client.post(url, {"step": "quality-assurance", "version": c.version, "confirmed": "on"}).status_code == 302
+        assert (
+            "There is a problem"
+            in client.post(url, {"step": "quality-assurance", "version": c.version}).content.decode()
+        )
+        assert (
+            client.post(url, {"step": "quality-assurance", "version": c.version, "confirmed": "on"}).status_code == 302
+        )
         c.refresh_from_db()
         assert c.qa_csc_manager == w.csc_manager
         detail = client.get(reverse("hsb-consultation-detail", args=[c.pk])).content.decode()
@@ -617,8 +788,14 @@ class TestPages:
 
 class TestApi:
     def body(self, w, **overrides):
-        return {"child": w.child.pk, "requested_on": str(w.today), "behaviour_last_on": str(w.today - timedelta(days=9)),
-                "lives_in_authority": True, "concerns": "Sexualised messages to a classmate", **overrides}
+        return {
+            "child": w.child.pk,
+            "requested_on": str(w.today),
+            "behaviour_last_on": str(w.today - timedelta(days=9)),
+            "lives_in_authority": True,
+            "concerns": "Sexualised messages to a classmate",
+            **overrides,
+        }
 
     def test_create_eligible_and_refused(self, w):
         response = api_for(w.csc_worker).post(API, self.body(w), format="json")
@@ -631,7 +808,9 @@ class TestApi:
 
     def test_create_400_403_404(self, w):
         api = api_for(w.csc_worker)
-        response = api.post(API, self.body(w, concerns="", requested_on=str(w.today + timedelta(days=2))), format="json")
+        response = api.post(
+            API, self.body(w, concerns="", requested_on=str(w.today + timedelta(days=2))), format="json"
+        )
         assert response.status_code == 400 and set(response.json()) >= {"concerns", "requested_on"}
         assert api.post(API, {"child": w.child.pk}, format="json").status_code == 400
         InvolvementFactory(child=w.child, agency=w.cyjs, kind=IKind.HSB_HUB)
@@ -663,26 +842,71 @@ class TestApi:
         c = request(w)
         hub = api_for(w.cyjs_manager)
         url = f"{API}{c.pk}/"
-        assert hub.post(f"{url}consultation/", {"version": c.version, "held_on": str(w.today), "outcome": "x"}, format="json").status_code == 400
-        assert hub.post(f"{url}consultation/", {"version": c.version + 5, "held_on": str(w.today), "hackett": "normal",
-                                                "outcome": "x"}, format="json").status_code == 409
-        assert api_for(w.csc_worker).post(f"{url}consultation/", {"version": c.version, "held_on": str(w.today),
-                                                                  "hackett": "normal", "outcome": "x"}, format="json").status_code == 403
-        response = hub.post(f"{url}consultation/", {"version": c.version, "held_on": str(w.today - timedelta(days=20)),
-                                                    "hackett": "abusive", "outcome": "AIM"}, format="json")
+        assert (
+            hub.post(
+                f"{url}consultation/", {"version": c.version, "held_on": str(w.today), "outcome": "x"}, format="json"
+            ).status_code
+            == 400
+        )
+        assert (
+            hub.post(
+                f"{url}consultation/",
+                {"version": c.version + 5, "held_on": str(w.today), "hackett": "normal", "outcome": "x"},
+                format="json",
+            ).status_code
+            == 409
+        )
+        assert (
+            api_for(w.csc_worker)
+            .post(
+                f"{url}consultation/",
+                {"version": c.version, "held_on": str(w.today), "hackett": "normal", "outcome": "x"},
+                format="json",
+            )
+            .status_code
+            == 403
+        )
+        response = hub.post(
+            f"{url}consultation/",
+            {
+                "version": c.version,
+                "held_on": str(w.today - timedelta(days=20)),
+                "hackett": "abusive",
+                "outcome": "AIM",
+            },
+            format="json",
+        )
         assert response.status_code == 200 and response.json()["status"] == "consultation"
-        assert hub.post(f"{url}aim-completed/", {"completed_on": str(w.today)}, format="json").status_code == 400  # out of order
-        assert hub.post(f"{url}pattern-mapping/", {"held_on": str(w.today - timedelta(days=15))}, format="json").status_code == 200
-        response = hub.post(f"{url}aim-assessment/", {"aim_practitioner": w.cyjs_worker.pk,
-                                                      "first_meeting_with_child_on": str(w.today - timedelta(days=10))}, format="json")
+        assert (
+            hub.post(f"{url}aim-completed/", {"completed_on": str(w.today)}, format="json").status_code == 400
+        )  # out of order
+        assert (
+            hub.post(
+                f"{url}pattern-mapping/", {"held_on": str(w.today - timedelta(days=15))}, format="json"
+            ).status_code
+            == 200
+        )
+        response = hub.post(
+            f"{url}aim-assessment/",
+            {"aim_practitioner": w.cyjs_worker.pk, "first_meeting_with_child_on": str(w.today - timedelta(days=10))},
+            format="json",
+        )
         assert response.status_code == 200 and response.json()["deadlines"][0]["rule_code"] == "aim_assessment"
-        assert hub.post(f"{url}aim-completed/", {"completed_on": str(w.today - timedelta(days=2))}, format="json").status_code == 200
+        assert (
+            hub.post(
+                f"{url}aim-completed/", {"completed_on": str(w.today - timedelta(days=2))}, format="json"
+            ).status_code
+            == 200
+        )
         assert api_for(w.csc_manager).post(f"{url}quality-assurance/", {}, format="json").status_code == 200
         assert api_for(w.csc_manager).post(f"{url}quality-assurance/", {}, format="json").status_code == 400  # twice
         assert api_for(w.cyjs_worker).post(f"{url}quality-assurance/", {}, format="json").status_code == 403
         assert hub.post(f"{url}quality-assurance/", {}, format="json").status_code == 200
-        response = hub.post(f"{url}planning-meeting/", {"held_on": str(w.today), "areas_of_work": "Safety plan",
-                                                        "review_on": str(w.today + timedelta(days=30))}, format="json")
+        response = hub.post(
+            f"{url}planning-meeting/",
+            {"held_on": str(w.today), "areas_of_work": "Safety plan", "review_on": str(w.today + timedelta(days=30))},
+            format="json",
+        )
         assert response.status_code == 200 and response.json()["status"] == "planning"
         response = hub.post(f"{url}close/", {"closed_on": str(w.today)}, format="json")
         assert response.status_code == 200 and response.json()["status"] == "closed"
@@ -693,14 +917,22 @@ class TestApi:
         w.child.date_of_birth = born_for_age(9, w.today)
         w.child.save()
         c = mapped(w)
-        response = api_for(w.cyjs_manager).post(f"{API}{c.pk}/aim-assessment/", {
-            "aim_practitioner": w.cyjs_worker.pk, "first_meeting_with_child_on": str(w.today)}, format="json")
+        response = api_for(w.cyjs_manager).post(
+            f"{API}{c.pk}/aim-assessment/",
+            {"aim_practitioner": w.cyjs_worker.pk, "first_meeting_with_child_on": str(w.today)},
+            format="json",
+        )
         assert response.status_code == 400 and "first_meeting_with_child_on" in response.json()
 
     def test_steps_404_for_a_hidden_child(self, w):
         c = request(w)
         other = hsb_world()
-        assert api_for(other.cyjs_manager).post(f"{API}{c.pk}/close/", {"closed_on": str(w.today)}, format="json").status_code == 404
+        assert (
+            api_for(other.cyjs_manager)
+            .post(f"{API}{c.pk}/close/", {"closed_on": str(w.today)}, format="json")
+            .status_code
+            == 404
+        )
 
 
 # --- Chronology ------------------------------------------------------------------------------------------------------------------
@@ -710,11 +942,23 @@ class TestChronology:
     def test_entries_by_agency_and_only_where_shared(self, w):
         planned(w)
         entries = [e for e in chronology(child=w.child, viewer=w.cyjs_manager) if e.event_type == "hsb_consultation"]
-        assert {e.title for e in entries} >= {"HSB hub consultation requested", "HSB hub consultation held", "Pattern mapping meeting",
-                                              "AIM assessment started", "AIM assessment completed", "AIM outcome and planning meeting"}
+        assert {e.title for e in entries} >= {
+            "HSB hub consultation requested",
+            "HSB hub consultation held",
+            "Pattern mapping meeting",
+            "AIM assessment started",
+            "AIM assessment completed",
+            "AIM outcome and planning meeting",
+        }
         requested = next(e for e in entries if e.title == "HSB hub consultation requested")
-        assert requested.agency_kind == "csc" and requested.url == reverse("hsb-consultation-detail", args=[HsbConsultation.objects.get().pk])
-        only_csc = [e for e in chronology(child=w.child, agency_kinds=["csc"], viewer=w.cyjs_manager) if e.event_type == "hsb_consultation"]
+        assert requested.agency_kind == "csc" and requested.url == reverse(
+            "hsb-consultation-detail", args=[HsbConsultation.objects.get().pk]
+        )
+        only_csc = [
+            e
+            for e in chronology(child=w.child, agency_kinds=["csc"], viewer=w.cyjs_manager)
+            if e.event_type == "hsb_consultation"
+        ]
         assert [e.title for e in only_csc] == ["HSB hub consultation requested"]
         assert [e for e in chronology(child=w.child, viewer=w.csc_worker) if e.event_type == "hsb_consultation"]
         not_sharing_hsb(w)
@@ -722,7 +966,9 @@ class TestChronology:
 
     def test_a_refusal_shows_its_reason(self, w):
         request(w, lives_in_authority=False)
-        entry = next(e for e in chronology(child=w.child, viewer=w.csc_worker) if e.title == "HSB hub request not accepted")
+        entry = next(
+            e for e in chronology(child=w.child, viewer=w.csc_worker) if e.title == "HSB hub request not accepted"
+        )
         assert "does not live in" in entry.summary
 
 

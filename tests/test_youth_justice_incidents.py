@@ -84,7 +84,9 @@ class TestWhoCompletes:
         open_to_csc(w)
         with pytest.raises(ValidationError) as error:
             start(w)
-        assert error.value.message_dict == {"known_to": ["The child's social worker completes this: talk to them or their manager"]}
+        assert error.value.message_dict == {
+            "known_to": ["The child's social worker completes this: talk to them or their manager"]
+        }
         assert not SeriousIncident.objects.exists()
 
     def test_known_to_neither_both_are_refused(self, w):
@@ -94,14 +96,19 @@ class TestWhoCompletes:
         for user in (w.cyjs_worker, w.csc_worker):
             with pytest.raises(ValidationError) as error:
                 start(w, by=user, child=child)
-            assert error.value.message_dict == {"known_to": ["Tell MASH: it leads when the child is known to neither service"]}
+            assert error.value.message_dict == {
+                "known_to": ["Tell MASH: it leads when the child is known to neither service"]
+            }
 
     def test_known_to_neither_send_to_mash_makes_one_contact(self, w):
         child = ChildFactory()
         grant(user=w.cyjs_worker, child=child)
         contact = services.send_to_mash(
-            child=child, by=w.cyjs_worker, occurred_at=timezone.now() - timedelta(hours=1),
-            category="missing_24h", summary="Missing since Friday; phone off; seen with older men.",
+            child=child,
+            by=w.cyjs_worker,
+            occurred_at=timezone.now() - timedelta(hours=1),
+            category="missing_24h",
+            summary="Missing since Friday; phone off; seen with older men.",
         )
         assert Contact.objects.count() == 1
         assert contact.child == child and contact.agency == w.mash and contact.referrer_level == 4
@@ -114,17 +121,28 @@ class TestWhoCompletes:
         """000 L2601: where consent was not obtained, the referral says why (e.g. unable to contact the family)."""
         child = ChildFactory()
         grant(user=w.cyjs_worker, child=child)
-        kwargs = dict(child=child, by=w.cyjs_worker, occurred_at=timezone.now() - timedelta(hours=1),
-                      category="missing_24h", summary="Missing since Friday.", consent=Contact.Consent.UNCONTACTABLE)
+        kwargs = dict(
+            child=child,
+            by=w.cyjs_worker,
+            occurred_at=timezone.now() - timedelta(hours=1),
+            category="missing_24h",
+            summary="Missing since Friday.",
+            consent=Contact.Consent.UNCONTACTABLE,
+        )
         with pytest.raises(ValidationError) as error:
             services.send_to_mash(**kwargs)
         assert error.value.message_dict == {"consent_reason": ["Say how you tried to contact the family"]}
         contact = services.send_to_mash(**kwargs, consent_reason="Phoned the carer twice; no answer")
-        assert contact.consent == Contact.Consent.UNCONTACTABLE and contact.consent_reason == "Phoned the carer twice; no answer"
+        assert (
+            contact.consent == Contact.Consent.UNCONTACTABLE
+            and contact.consent_reason == "Phoned the carer twice; no answer"
+        )
 
     def test_send_to_mash_refused_when_a_service_knows_the_child(self, w):
         with pytest.raises(ValidationError) as error:
-            services.send_to_mash(child=w.child, by=w.cyjs_worker, occurred_at=timezone.now(), category="fgm", summary="x")
+            services.send_to_mash(
+                child=w.child, by=w.cyjs_worker, occurred_at=timezone.now(), category="fgm", summary="x"
+            )
         assert "known_to" in error.value.message_dict
         assert not Contact.objects.exists()
 
@@ -248,9 +266,15 @@ class TestSteps:
         assert notice.link == f"/serious-incidents/{incident.pk}/"
         assert not Notification.objects.filter(recipient=w.cyjs_head, subject__icontains="serious incident").exists()
         assert not Notification.objects.filter(recipient=w.csc_senior).exists()
-        whats = list(AccessEvent.objects.filter(child=w.child, action="write").order_by("id").values_list("what", flat=True))
-        assert whats[-4:] == ["serious-incident:create", "serious-incident:verify", "serious-incident:quality-assure",
-                              "serious-incident:submit"]
+        whats = list(
+            AccessEvent.objects.filter(child=w.child, action="write").order_by("id").values_list("what", flat=True)
+        )
+        assert whats[-4:] == [
+            "serious-incident:create",
+            "serious-incident:verify",
+            "serious-incident:quality-assure",
+            "serious-incident:submit",
+        ]
 
     def test_verify_only_by_a_team_manager_of_the_completing_service(self, w):
         incident = start(w)
@@ -312,7 +336,9 @@ class TestSteps:
         plain = through_qa(w, start(w))
         with pytest.raises(ValidationError) as error:
             services.record_yjb_notified(incident=plain, by=w.cyjs_senior, at=timezone.now())
-        assert error.value.message_dict == {"yjb_notified_at": ["This incident does not meet the Youth Justice Board's criteria"]}
+        assert error.value.message_dict == {
+            "yjb_notified_at": ["This incident does not meet the Youth Justice Board's criteria"]
+        }
         notifiable = start(w, yjb_notifiable=True)
         with pytest.raises(ValidationError) as error:
             services.record_yjb_notified(incident=notifiable, by=w.cyjs_senior, at=timezone.now())
@@ -329,7 +355,9 @@ class TestSteps:
         incident = start(w, by=w.csc_worker)
         with pytest.raises(ValidationError) as error:
             services.record_csc_told(incident=incident, by=w.cyjs_worker, at=timezone.now())
-        assert error.value.message_dict == {"csc_told_at": ["Children's social care completed this briefing, so it already knows"]}
+        assert error.value.message_dict == {
+            "csc_told_at": ["Children's social care completed this briefing, so it already knows"]
+        }
 
     def test_mappa_refused_when_not_open_under_mappa(self, w):
         incident = through_qa(w, start(w))
@@ -339,15 +367,24 @@ class TestSteps:
 
     def test_learning_with_version(self, w):
         incident = start(w)
-        services.record_learning(incident=incident, by=w.cyjs_manager, expected_version=incident.version,
-                                 immediate_actions="Strategy discussion held.", learning="Case audit by the end of the month.")
+        services.record_learning(
+            incident=incident,
+            by=w.cyjs_manager,
+            expected_version=incident.version,
+            immediate_actions="Strategy discussion held.",
+            learning="Case audit by the end of the month.",
+        )
         incident.refresh_from_db()
         assert incident.learning == "Case audit by the end of the month." and incident.version == 2
         with pytest.raises(ConcurrentEditError):
-            services.record_learning(incident=incident, by=w.cyjs_manager, expected_version=1, immediate_actions="", learning="")
+            services.record_learning(
+                incident=incident, by=w.cyjs_manager, expected_version=1, immediate_actions="", learning=""
+            )
         grant(user=w.csc_worker, child=w.child)
         with pytest.raises(PermissionDenied):
-            services.record_learning(incident=incident, by=w.csc_worker, expected_version=2, immediate_actions="", learning="x")
+            services.record_learning(
+                incident=incident, by=w.csc_worker, expected_version=2, immediate_actions="", learning="x"
+            )
 
 
 # --- The report and its CSV (000 L989, L1001, L1123) ---------------------------------------------------------------
@@ -358,8 +395,16 @@ def reported(w):
     """Four incidents in 2026: January (2), March (1), April (1); one in another authority."""
     made = [
         start(w, occurred_at=at(2026, 1, 10), aware_at=at(2026, 1, 10, 12), category="assaulted"),
-        start(w, occurred_at=at(2026, 2, 27), aware_at=at(2026, 2, 27, 12), category="missing_24h", yjb_notifiable=True),
-        start(w, occurred_at=at(2026, 3, 31, 23, 30), aware_at=at(2026, 4, 1, 8), category="assaulted", open_under_mappa=True),
+        start(
+            w, occurred_at=at(2026, 2, 27), aware_at=at(2026, 2, 27, 12), category="missing_24h", yjb_notifiable=True
+        ),
+        start(
+            w,
+            occurred_at=at(2026, 3, 31, 23, 30),
+            aware_at=at(2026, 4, 1, 8),
+            category="assaulted",
+            open_under_mappa=True,
+        ),
         start(w, occurred_at=at(2026, 4, 1, 0, 30), aware_at=at(2026, 4, 1, 8), category="fgm"),
     ]
     other = incidents_world()
@@ -375,8 +420,10 @@ class TestReport:
         assert [row.pk for row in rows] == [i.pk for i in reported[:3]]
         counts = response.context["counts"]
         assert counts.total == 3
-        assert counts.by_category == [("Seriously harmed after a violent or sexual assault", 2),
-                                      ("Missing over 24 hours with significant welfare concerns", 1)]
+        assert counts.by_category == [
+            ("Seriously harmed after a violent or sexual assault", 2),
+            ("Missing over 24 hours with significant welfare concerns", 1),
+        ]
         assert counts.yjb_notifiable == 1 and counts.open_under_mappa == 1
         assert counts.by_known_to == [("Known to CYJS only", 3)] and counts.submitted == 0
         assert "January to March 2026" in response.content.decode()
@@ -390,7 +437,10 @@ class TestReport:
         second = client.get("/serious-incidents/report/?period=b2&year=2026").context
         assert [row.pk for row in second["rows"]] == [reported[2].pk, reported[3].pk]
         assert second["counts"].total == 2  # 31 March and 1 April
-        assert second["counts"].by_category == [("Female genital mutilation", 1), ("Seriously harmed after a violent or sexual assault", 1)]
+        assert second["counts"].by_category == [
+            ("Female genital mutilation", 1),
+            ("Seriously harmed after a violent or sexual assault", 1),
+        ]
 
     def test_default_is_the_current_two_months(self, w):
         response = client_for(w.cyjs_manager).get("/serious-incidents/report/")
@@ -403,8 +453,16 @@ class TestReport:
         rows = list(csv.reader(io.StringIO(response.content.decode())))
         assert rows[0][:4] == ["Incident", "Child record", "Child", "Happened"]
         assert len(rows) == 4
-        assert rows[1][:8] == [str(reported[0].pk), str(w.child.pk), "Jordan Examplechild", "2026-01-10 10:00", "2026-01-10 12:00",
-                               "Seriously harmed after a violent or sexual assault", "Known to CYJS only: CYJS completes it", "Being written"]
+        assert rows[1][:8] == [
+            str(reported[0].pk),
+            str(w.child.pk),
+            "Jordan Examplechild",
+            "2026-01-10 10:00",
+            "2026-01-10 12:00",
+            "Seriously harmed after a violent or sexual assault",
+            "Known to CYJS only: CYJS completes it",
+            "Being written",
+        ]
         assert rows[2][13] == "Yes" and rows[3][16] == "Yes"
         assert last_log(what="csv:serious-incident-report").detail.endswith(f"returned: {w.child.pk}")
 
@@ -422,7 +480,9 @@ class TestReport:
         response = client_for(w.csc_manager).get("/serious-incidents/report/?period=q1&year=2026")
         assert response.status_code == 200 and response.context["counts"].total == 0
         open_to_csc(w)
-        assert client_for(w.csc_manager).get("/serious-incidents/report/?period=q1&year=2026").context["counts"].total == 3
+        assert (
+            client_for(w.csc_manager).get("/serious-incidents/report/?period=q1&year=2026").context["counts"].total == 3
+        )
 
     def test_csc_manager_refused_where_the_protocol_does_not_share_incidents(self, w):
         protocol_without_incidents(w.authority)
@@ -524,7 +584,9 @@ class TestPages:
         assert incident.yjb_notifiable and incident.immediate_actions == "Strategy discussion requested."
 
     def test_new_page_shows_errors(self, w):
-        response = client_for(w.cyjs_worker).post(f"/children/{w.child.pk}/serious-incidents/new/", start_post(summary="", category=""))
+        response = client_for(w.cyjs_worker).post(
+            f"/children/{w.child.pk}/serious-incidents/new/", start_post(summary="", category="")
+        )
         assert response.status_code == 200
         body = response.content.decode()
         assert "There is a problem" in body and "Write a short outline of the incident" in body
@@ -543,10 +605,17 @@ class TestPages:
         page = client.get(f"/children/{child.pk}/serious-incidents/new/")
         assert page.context["mash_form"] is not None and "Tell MASH" in page.content.decode()
         occurred = timezone.localtime() - timedelta(hours=1)
-        response = client.post(f"/children/{child.pk}/serious-incidents/new/", {
-            "form": "mash", **date_parts("mash-occurred_date", occurred.date()), "mash-occurred_time": f"{occurred:%H:%M}",
-            "mash-category": "assaulted", "mash-summary": "Assaulted at the bus station.", "mash-consent": "given",
-        })
+        response = client.post(
+            f"/children/{child.pk}/serious-incidents/new/",
+            {
+                "form": "mash",
+                **date_parts("mash-occurred_date", occurred.date()),
+                "mash-occurred_time": f"{occurred:%H:%M}",
+                "mash-category": "assaulted",
+                "mash-summary": "Assaulted at the bus station.",
+                "mash-consent": "given",
+            },
+        )
         assert response.status_code == 302
         contact = Contact.objects.get()
         assert contact.child == child and contact.consent == "given"
@@ -566,9 +635,13 @@ class TestPages:
         assert client_for(w.cyjs_senior).post(f"/serious-incidents/{incident.pk}/quality-assure/").status_code == 302
         assert client_for(w.cyjs_head).post(f"/serious-incidents/{incident.pk}/submit/").status_code == 302
         sent = timezone.localtime() - timedelta(minutes=5)
-        response = client_for(w.cyjs_senior).post(f"/serious-incidents/{incident.pk}/yjb-notified/", {
-            **date_parts("yjb-at_date", sent.date()), "yjb-at_time": f"{sent:%H:%M}",
-        })
+        response = client_for(w.cyjs_senior).post(
+            f"/serious-incidents/{incident.pk}/yjb-notified/",
+            {
+                **date_parts("yjb-at_date", sent.date()),
+                "yjb-at_time": f"{sent:%H:%M}",
+            },
+        )
         assert response.status_code == 302
         incident.refresh_from_db()
         assert incident.status == Status.SUBMITTED and incident.yjb_notified_at is not None
@@ -579,17 +652,26 @@ class TestPages:
 
     def test_a_step_with_a_bad_time_shows_the_error(self, w):
         incident = start(w)
-        response = client_for(w.cyjs_worker).post(f"/serious-incidents/{incident.pk}/csc-told/", {
-            **date_parts("csc-at_date", timezone.localdate() - timedelta(days=3)), "csc-at_time": "09:00",
-        })
+        response = client_for(w.cyjs_worker).post(
+            f"/serious-incidents/{incident.pk}/csc-told/",
+            {
+                **date_parts("csc-at_date", timezone.localdate() - timedelta(days=3)),
+                "csc-at_time": "09:00",
+            },
+        )
         assert response.status_code == 200
         assert "This cannot be before the service became aware" in response.content.decode()
 
     def test_learning_with_a_stale_version_shows_the_error(self, w):
         incident = start(w)
-        response = client_for(w.cyjs_manager).post(f"/serious-incidents/{incident.pk}/learning/", {
-            "learning-version": "7", "learning-immediate_actions": "x", "learning-learning": "y",
-        })
+        response = client_for(w.cyjs_manager).post(
+            f"/serious-incidents/{incident.pk}/learning/",
+            {
+                "learning-version": "7",
+                "learning-immediate_actions": "x",
+                "learning-learning": "y",
+            },
+        )
         assert response.status_code == 200 and "Someone else changed this" in response.content.decode()
 
 
@@ -616,11 +698,22 @@ class TestApi:
         pk = response.json()["id"]
         assert response.json()["known_to"] == "cyjs_only"
         assert api_for(w.cyjs_manager).post(f"/api/v1/serious-incidents/{pk}/verify/").json()["status"] == "verified"
-        assert api_for(w.cyjs_senior).post(f"/api/v1/serious-incidents/{pk}/quality-assure/").json()["status"] == "quality_assured"
+        assert (
+            api_for(w.cyjs_senior).post(f"/api/v1/serious-incidents/{pk}/quality-assure/").json()["status"]
+            == "quality_assured"
+        )
         assert api_for(w.cyjs_head).post(f"/api/v1/serious-incidents/{pk}/submit/").json()["status"] == "submitted"
         now = timezone.now().isoformat()
-        assert api_for(w.cyjs_senior).post(f"/api/v1/serious-incidents/{pk}/yjb-notified/", {"at": now}, format="json").json()["yjb_notified_at"]
-        assert api_for(w.cyjs_worker).post(f"/api/v1/serious-incidents/{pk}/csc-told/", {"at": now}, format="json").json()["csc_told_at"]
+        assert (
+            api_for(w.cyjs_senior)
+            .post(f"/api/v1/serious-incidents/{pk}/yjb-notified/", {"at": now}, format="json")
+            .json()["yjb_notified_at"]
+        )
+        assert (
+            api_for(w.cyjs_worker)
+            .post(f"/api/v1/serious-incidents/{pk}/csc-told/", {"at": now}, format="json")
+            .json()["csc_told_at"]
+        )
         assert last_log(what="api:serious-incidents-csc-told").action == "write"
 
     def test_create_400_with_field_errors(self, w):
@@ -634,22 +727,33 @@ class TestApi:
     def test_step_out_of_order_400_and_wrong_role_403(self, w):
         incident = start(w)
         response = api_for(w.cyjs_senior).post(f"/api/v1/serious-incidents/{incident.pk}/quality-assure/")
-        assert response.status_code == 400 and response.json() == {"status": ["The team manager must check the criteria first"]}
+        assert response.status_code == 400 and response.json() == {
+            "status": ["The team manager must check the criteria first"]
+        }
         assert api_for(w.cyjs_worker).post(f"/api/v1/serious-incidents/{incident.pk}/verify/").status_code == 403
 
     def test_mappa_notified(self, w):
         incident = through_qa(w, start(w, open_under_mappa=True))
-        response = api_for(w.cyjs_manager).post(f"/api/v1/serious-incidents/{incident.pk}/mappa-notified/",
-                                                {"at": timezone.now().isoformat()}, format="json")
+        response = api_for(w.cyjs_manager).post(
+            f"/api/v1/serious-incidents/{incident.pk}/mappa-notified/",
+            {"at": timezone.now().isoformat()},
+            format="json",
+        )
         assert response.status_code == 200 and response.json()["mappa_notified_at"]
-        again = api_for(w.cyjs_manager).post(f"/api/v1/serious-incidents/{incident.pk}/mappa-notified/",
-                                             {"at": timezone.now().isoformat()}, format="json")
+        again = api_for(w.cyjs_manager).post(
+            f"/api/v1/serious-incidents/{incident.pk}/mappa-notified/",
+            {"at": timezone.now().isoformat()},
+            format="json",
+        )
         assert again.status_code == 400
 
     def test_learning_409_on_a_stale_version(self, w):
         incident = start(w)
-        response = api_for(w.cyjs_manager).post(f"/api/v1/serious-incidents/{incident.pk}/learning/",
-                                                {"version": 9, "immediate_actions": "a", "learning": "b"}, format="json")
+        response = api_for(w.cyjs_manager).post(
+            f"/api/v1/serious-incidents/{incident.pk}/learning/",
+            {"version": 9, "immediate_actions": "a", "learning": "b"},
+            format="json",
+        )
         assert response.status_code == 409 and "version" in response.json()
 
     def test_invisible_child_404_and_police_403(self, w):
@@ -658,7 +762,12 @@ class TestApi:
         grant(user=w.police, child=w.child)
         assert api_for(w.police).get(f"/api/v1/serious-incidents/{incident.pk}/").status_code == 403
         stranger = ChildFactory()
-        assert api_for(w.cyjs_worker).post("/api/v1/serious-incidents/", self.body(w, child=stranger), format="json").status_code == 404
+        assert (
+            api_for(w.cyjs_worker)
+            .post("/api/v1/serious-incidents/", self.body(w, child=stranger), format="json")
+            .status_code
+            == 404
+        )
 
     def test_csc_403_where_not_shared_and_list_empty(self, w):
         incident = start(w)
@@ -687,9 +796,12 @@ class TestChronology:
         incident = submitted(w, start(w))
         entries = [e for e in chronology(child=w.child, viewer=w.cyjs_worker) if e.event_type == "serious_incident"]
         assert [e.title for e in entries] == [
-            "Serious incident briefing submitted", "Serious incident: Seriously harmed after a violent or sexual assault",
+            "Serious incident briefing submitted",
+            "Serious incident: Seriously harmed after a violent or sexual assault",
         ]
-        assert [e.title for e in chronology(child=w.child, agency_kinds=["csc"]) if e.event_type == "serious_incident"] == []
+        assert [
+            e.title for e in chronology(child=w.child, agency_kinds=["csc"]) if e.event_type == "serious_incident"
+        ] == []
         assert all(e.agency_kind == "cyjs" and e.pk == incident.pk for e in entries)
         grant(user=w.csc_worker, child=w.child)
         protocol_without_incidents(w.authority)

@@ -120,7 +120,9 @@ class TestDecisionRefusals:
     def test_reasons_are_required(self, w, reasons):
         with pytest.raises(ValidationError) as excinfo:
             decide(w, reasons=reasons)
-        assert field_errors(excinfo)["reasons"] == ["Give the reasons for the decision, from the child's and family's needs"]
+        assert field_errors(excinfo)["reasons"] == [
+            "Give the reasons for the decision, from the child's and family's needs"
+        ]
 
     def test_date_not_in_the_future_nor_before_the_decision_it_replaces(self, w):
         with pytest.raises(ValidationError) as excinfo:
@@ -158,15 +160,23 @@ class TestDecision:
         assert services.current_decision(w.child) == second and second.replaced == first
 
     def test_closed_involvements_are_left_alone(self, w):
-        old = InvolvementFactory(child=w.child, agency=w.cyjs, kind=Involvement.Kind.YJ_PREVENTION,
-                                 start=date(2025, 1, 1), end=date(2025, 6, 1), is_lead_agency=True)
+        old = InvolvementFactory(
+            child=w.child,
+            agency=w.cyjs,
+            kind=Involvement.Kind.YJ_PREVENTION,
+            start=date(2025, 1, 1),
+            end=date(2025, 6, 1),
+            is_lead_agency=True,
+        )
         decide(w, lead=w.csc)
         old.refresh_from_db()
         assert old.is_lead_agency is True
 
     def test_the_other_agencys_worker_and_manager_are_told(self, w):
         decision = decide(w, by=w.csc_manager, lead=w.cyjs)
-        told = set(Notification.objects.filter(link=f"/lead-agency/{decision.pk}/").values_list("recipient_id", flat=True))
+        told = set(
+            Notification.objects.filter(link=f"/lead-agency/{decision.pk}/").values_list("recipient_id", flat=True)
+        )
         assert told == {w.cyjs_worker.pk, w.cyjs_manager.pk}
         assert {p.pk for p in decision.told.people} == told
         note = Notification.objects.filter(recipient=w.cyjs_worker).get()
@@ -174,7 +184,9 @@ class TestDecision:
 
     def test_decided_by_cyjs_tells_csc(self, w):
         decision = decide(w, by=w.cyjs_manager, lead=w.cyjs)
-        told = set(Notification.objects.filter(link=f"/lead-agency/{decision.pk}/").values_list("recipient_id", flat=True))
+        told = set(
+            Notification.objects.filter(link=f"/lead-agency/{decision.pk}/").values_list("recipient_id", flat=True)
+        )
         assert told == {w.csc_worker.pk, w.csc_manager.pk}
 
     def test_the_write_is_logged(self, w):
@@ -268,8 +280,13 @@ class TestPlanningMeetingRefusals:
     def test_stale_version(self, w):
         decision = decide(w)
         with pytest.raises(ConcurrentEditError):
-            services.record_planning_meeting(decision=decision, by=w.cyjs_worker, expected_version=decision.version + 1,
-                                             held_on=timezone.localdate(), task_split="Split")
+            services.record_planning_meeting(
+                decision=decision,
+                by=w.cyjs_worker,
+                expected_version=decision.version + 1,
+                held_on=timezone.localdate(),
+                task_split="Split",
+            )
 
     def test_who_may_record_it(self, w):
         decision = decide(w)
@@ -342,11 +359,14 @@ class TestStages:
             services.respond(disagreement=d, by=w.csc_manager, response="")
         assert "response" in field_errors(excinfo)
 
-    @pytest.mark.parametrize("stage, right, wrong", [
-        (2, "cyjs_senior", ["csc_senior", "cyjs_manager", "csc_manager"]),
-        (3, "csc_senior", ["cyjs_senior", "csc_head"]),
-        (4, "csc_head", ["cyjs_head", "csc_senior"]),
-    ])
+    @pytest.mark.parametrize(
+        "stage, right, wrong",
+        [
+            (2, "cyjs_senior", ["csc_senior", "cyjs_manager", "csc_manager"]),
+            (3, "csc_senior", ["cyjs_senior", "csc_head"]),
+            (4, "csc_head", ["cyjs_head", "csc_senior"]),
+        ],
+    )
     def test_who_answers_each_stage(self, w, stage, right, wrong):
         d = to_stage(w, raise_one(w), stage)
         assert d.stage == stage
@@ -400,16 +420,20 @@ class TestStages:
     def test_resolving_stops_the_clock(self, w):
         d = to_stage(w, raise_one(w), 2)
         with pytest.raises(PermissionDenied):
-            services.resolve(disagreement=d, by=w.csc_manager, resolution="Agreed")  # not at stage 2, not the raiser's side
+            services.resolve(
+                disagreement=d, by=w.csc_manager, resolution="Agreed"
+            )  # not at stage 2, not the raiser's side
         with pytest.raises(ValidationError) as excinfo:
             services.resolve(disagreement=d, by=w.cyjs_manager, resolution="")
         assert "resolution" in field_errors(excinfo)
         d = services.resolve(disagreement=d, by=w.cyjs_senior, resolution="CSC leads for now; review in 6 weeks")
         assert d.status == "resolved" and d.resolved_at and d.history[-1]["what"] == "resolved"
         assert not clocks(d, STAGE, status__in=OPEN).exists()
-        for call in (lambda: services.escalate(disagreement=d, by=w.cyjs_manager),
-                     lambda: services.respond(disagreement=d, by=w.cyjs_senior, response="x"),
-                     lambda: services.resolve(disagreement=d, by=w.cyjs_manager, resolution="x")):
+        for call in (
+            lambda: services.escalate(disagreement=d, by=w.cyjs_manager),
+            lambda: services.respond(disagreement=d, by=w.cyjs_senior, response="x"),
+            lambda: services.resolve(disagreement=d, by=w.cyjs_manager, resolution="x"),
+        ):
             with pytest.raises(ValidationError):
                 call()
         assert last_log(what="joint-disagreement:resolve").user_id == w.cyjs_senior.pk
@@ -472,15 +496,20 @@ class TestRecordAndVisibility:
         w.child.save()
         for url in urls:  # sees the child but not the section
             response = client_for(w.police).get(url)
-            assert response.status_code == 403 and "You do not have access to this record" not in response.content.decode()
+            assert (
+                response.status_code == 403 and "You do not have access to this record" not in response.content.decode()
+            )
 
 
 # --- The youth justice summary: the new sections per viewer ---------------------------------------------------------------
 
 
 HEADINGS = {
-    "prevention": "Prevention and diversion", "hsb": "Harmful sexual behaviour hub", "incidents": "Serious incidents",
-    "joint": "Lead agency", "disagreements": "Joint working disagreements",
+    "prevention": "Prevention and diversion",
+    "hsb": "Harmful sexual behaviour hub",
+    "incidents": "Serious incidents",
+    "joint": "Lead agency",
+    "disagreements": "Joint working disagreements",
 }
 
 
@@ -490,20 +519,53 @@ def headings(page):
 
 def newer_records(w, n=1):
     for i in range(n):
-        PreventionReferral.objects.create(child=w.child, agency=w.cyjs, route="prevention", source="school",
-                                          referrer_name="Example Teacher", received_on=date(2026, 5, 1) + timedelta(days=i),
-                                          reasons="Truanting with older peers", created_by=w.cyjs_worker)
-        HsbConsultation.objects.create(child=w.child, requested_by=w.csc_worker, requested_on=date(2026, 6, 1) + timedelta(days=i),
-                                       behaviour_last_on=date(2026, 5, 20), lives_in_authority=True, concerns="Concerns at school")
-        SeriousIncident.objects.create(child=w.child, agency=w.cyjs, occurred_at=timezone.now() - timedelta(days=20 + i),
-                                       aware_at=timezone.now() - timedelta(days=19 + i), category="assaulted",
-                                       summary="Assaulted in the park", known_to="csc", completed_by=w.cyjs_worker)
-        LeadAgencyDecision.objects.create(child=w.child, lead_agency=w.cyjs, reasons="Order", decided_on=date(2026, 4, 1) + timedelta(days=i),
-                                          decided_by=w.cyjs_manager)
-        JointWorkingDisagreement.objects.create(child=w.child, raised_by=w.cyjs_manager, raised_at=timezone.now(), about="About")
+        PreventionReferral.objects.create(
+            child=w.child,
+            agency=w.cyjs,
+            route="prevention",
+            source="school",
+            referrer_name="Example Teacher",
+            received_on=date(2026, 5, 1) + timedelta(days=i),
+            reasons="Truanting with older peers",
+            created_by=w.cyjs_worker,
+        )
+        HsbConsultation.objects.create(
+            child=w.child,
+            requested_by=w.csc_worker,
+            requested_on=date(2026, 6, 1) + timedelta(days=i),
+            behaviour_last_on=date(2026, 5, 20),
+            lives_in_authority=True,
+            concerns="Concerns at school",
+        )
+        SeriousIncident.objects.create(
+            child=w.child,
+            agency=w.cyjs,
+            occurred_at=timezone.now() - timedelta(days=20 + i),
+            aware_at=timezone.now() - timedelta(days=19 + i),
+            category="assaulted",
+            summary="Assaulted in the park",
+            known_to="csc",
+            completed_by=w.cyjs_worker,
+        )
+        LeadAgencyDecision.objects.create(
+            child=w.child,
+            lead_agency=w.cyjs,
+            reasons="Order",
+            decided_on=date(2026, 4, 1) + timedelta(days=i),
+            decided_by=w.cyjs_manager,
+        )
+        JointWorkingDisagreement.objects.create(
+            child=w.child, raised_by=w.cyjs_manager, raised_at=timezone.now(), about="About"
+        )
 
 
-LINKS = ("prevention-referral-new", "hsb-consultation-new", "serious-incident-new", "lead-agency-new", "joint-disagreement-new")
+LINKS = (
+    "prevention-referral-new",
+    "hsb-consultation-new",
+    "serious-incident-new",
+    "lead-agency-new",
+    "joint-disagreement-new",
+)
 
 
 def links_in(page, w):
@@ -526,11 +588,20 @@ class TestSummarySections:
         newer_records(w)
         page = self.page(w, w.cyjs_manager)
         assert headings(page) == set(HEADINGS)
-        assert links_in(page, w) == {"prevention-referral-new", "serious-incident-new", "lead-agency-new",
-                                     "joint-disagreement-new", "serious-incident-report"}
-        for model, name in ((PreventionReferral, "prevention-referral-detail"), (HsbConsultation, "hsb-consultation-detail"),
-                            (SeriousIncident, "serious-incident-detail"), (LeadAgencyDecision, "lead-agency-detail"),
-                            (JointWorkingDisagreement, "joint-disagreement-detail")):
+        assert links_in(page, w) == {
+            "prevention-referral-new",
+            "serious-incident-new",
+            "lead-agency-new",
+            "joint-disagreement-new",
+            "serious-incident-report",
+        }
+        for model, name in (
+            (PreventionReferral, "prevention-referral-detail"),
+            (HsbConsultation, "hsb-consultation-detail"),
+            (SeriousIncident, "serious-incident-detail"),
+            (LeadAgencyDecision, "lead-agency-detail"),
+            (JointWorkingDisagreement, "joint-disagreement-detail"),
+        ):
             assert reverse(name, args=[model.objects.get().pk]) in page
 
     def test_cyjs_practitioner_sees_no_disagreements(self, w):
@@ -549,8 +620,13 @@ class TestSummarySections:
     def test_csc_manager(self, w):
         page = self.page(w, w.csc_manager)
         assert headings(page) == set(HEADINGS)
-        assert links_in(page, w) == {"hsb-consultation-new", "serious-incident-new", "lead-agency-new",
-                                     "joint-disagreement-new", "serious-incident-report"}
+        assert links_in(page, w) == {
+            "hsb-consultation-new",
+            "serious-incident-new",
+            "lead-agency-new",
+            "joint-disagreement-new",
+            "serious-incident-report",
+        }
 
     def test_csc_sees_only_what_its_protocol_shares(self, w):
         newer_records(w)
@@ -578,15 +654,22 @@ class TestSummarySections:
 
 
 def decision_post(w, lead=None, reasons="CYJS supervises the order", day=None):
-    return {"lead_agency": str((lead or w.cyjs).pk), "reasons": reasons, **date_parts("decided_on", day or timezone.localdate())}
+    return {
+        "lead_agency": str((lead or w.cyjs).pk),
+        "reasons": reasons,
+        **date_parts("decided_on", day or timezone.localdate()),
+    }
 
 
 class TestLeadAgencyPages:
     def test_new_page_has_the_guidance_and_the_two_agencies(self, w):
         sibling = ChildFactory(first_name="Alex", last_name="Examplechild")
         InvolvementFactory(child=sibling, agency=w.csc, kind=Involvement.Kind.CIN)
-        RelationshipFactory(child=w.child, person=PersonFactory(first_name="Alex", last_name="Examplechild", child_record=sibling),
-                            kind="sibling")
+        RelationshipFactory(
+            child=w.child,
+            person=PersonFactory(first_name="Alex", last_name="Examplechild", child_record=sibling),
+            kind="sibling",
+        )
         response = client_for(w.csc_manager).get(reverse("lead-agency-new", args=[w.child.pk]))
         page = response.content.decode()
         assert response.status_code == 200
@@ -606,7 +689,9 @@ class TestLeadAgencyPages:
         assert last_log(what="page:lead-agency-new").outcome == AccessEvent.Outcome.DENIED
 
     def test_deciding_through_the_page(self, w):
-        response = client_for(w.csc_manager).post(reverse("lead-agency-new", args=[w.child.pk]), decision_post(w), follow=True)
+        response = client_for(w.csc_manager).post(
+            reverse("lead-agency-new", args=[w.child.pk]), decision_post(w), follow=True
+        )
         decision = LeadAgencyDecision.objects.get()
         page = response.content.decode()
         assert response.redirect_chain[-1][0] == reverse("lead-agency-detail", args=[decision.pk])
@@ -614,7 +699,11 @@ class TestLeadAgencyPages:
         assert "Mon 16 Mar 2026" in page and "CYJS supervises the order" in page
 
     def test_a_refusal_shows_in_the_error_summary(self, w):
-        page = client_for(w.csc_manager).post(reverse("lead-agency-new", args=[w.child.pk]), decision_post(w, reasons="")).content.decode()
+        page = (
+            client_for(w.csc_manager)
+            .post(reverse("lead-agency-new", args=[w.child.pk]), decision_post(w, reasons=""))
+            .content.decode()
+        )
         assert "govuk-error-summary" in page and "Give the reasons for the decision" in page
         assert not LeadAgencyDecision.objects.exists()
 
@@ -636,7 +725,12 @@ class TestLeadAgencyPages:
         client = client_for(w.cyjs_worker)
         page = client.get(url).content.decode()
         assert "Mon 16 Mar 2026" in page
-        data = {"version": decision.version, "task_split": "", **date_parts("held_on", timezone.localdate()), **date_parts("review_on", None)}
+        data = {
+            "version": decision.version,
+            "task_split": "",
+            **date_parts("held_on", timezone.localdate()),
+            **date_parts("review_on", None),
+        }
         assert "Say who will do what" in client.post(url, data).content.decode()
         data["version"] = decision.version + 5
         data["task_split"] = "Split"
@@ -655,7 +749,9 @@ class TestDisagreementPages:
         page = client_for(w.cyjs_manager).get(f"{new}?decision={decision.pk}").content.decode()
         assert "not part of the child" in page and f'value="{decision.pk}" selected' in page
         assert "Say what you disagree about" in client_for(w.cyjs_manager).post(new, {"about": ""}).content.decode()
-        response = client_for(w.cyjs_manager).post(new, {"about": "CSC should lead", "decision": decision.pk}, follow=True)
+        response = client_for(w.cyjs_manager).post(
+            new, {"about": "CSC should lead", "decision": decision.pk}, follow=True
+        )
         d = JointWorkingDisagreement.objects.get()
         assert d.decision == decision and "asked to respond" in response.content.decode()
         url = reverse("joint-disagreement-detail", args=[d.pk])
@@ -664,7 +760,10 @@ class TestDisagreementPages:
         page = csc.get(url).content.decode()
         assert "Save the response" in page and "Escalate to stage 2" not in page
         assert "Enter your response" in csc.post(url, {"action": "respond", "respond-response": ""}).content.decode()
-        assert "Response recorded" in csc.post(url, {"action": "respond", "respond-response": "We disagree"}, follow=True).content.decode()
+        assert (
+            "Response recorded"
+            in csc.post(url, {"action": "respond", "respond-response": "We disagree"}, follow=True).content.decode()
+        )
 
         yj = client_for(w.cyjs_manager)
         page = yj.get(url).content.decode()
@@ -672,14 +771,20 @@ class TestDisagreementPages:
         assert "Escalated to the next stage" in yj.post(url, {"action": "escalate"}, follow=True).content.decode()
         d.refresh_from_db()
         assert d.stage == 2
-        page = yj.post(url, {"action": "resolve", "resolve-resolution": "CSC leads from today"}, follow=True).content.decode()
+        page = yj.post(
+            url, {"action": "resolve", "resolve-resolution": "CSC leads from today"}, follow=True
+        ).content.decode()
         assert "Resolution recorded" in page and "CSC leads from today" in page
         d.refresh_from_db()
         assert d.status == "resolved"
 
     def test_a_refused_escalation_shows_on_the_page(self, w):
         d = to_stage(w, raise_one(w), 4)
-        page = client_for(w.cyjs_manager).post(reverse("joint-disagreement-detail", args=[d.pk]), {"action": "escalate"}).content.decode()
+        page = (
+            client_for(w.cyjs_manager)
+            .post(reverse("joint-disagreement-detail", args=[d.pk]), {"action": "escalate"})
+            .content.decode()
+        )
         assert "govuk-error-summary" in page and "last stage" in page
 
     def test_practitioners_may_not_raise(self, w):
@@ -695,7 +800,13 @@ DISAGREEMENTS = "/api/v1/joint-disagreements/"
 
 
 def decision_body(w, **extra):
-    return {"child": w.child.pk, "lead_agency": w.cyjs.pk, "reasons": "Order", "decided_on": str(timezone.localdate()), **extra}
+    return {
+        "child": w.child.pk,
+        "lead_agency": w.cyjs.pk,
+        "reasons": "Order",
+        "decided_on": str(timezone.localdate()),
+        **extra,
+    }
 
 
 class TestDecisionApi:
@@ -708,22 +819,34 @@ class TestDecisionApi:
         url = f"{DECISIONS}{body['id']}/"
         assert api_for(w.csc_worker).get(url).json()["reasons"] == "Order"
         meeting = f"{url}planning-meeting/"
-        stale = api_for(w.cyjs_worker).post(meeting, {"version": 9, "held_on": str(timezone.localdate()), "task_split": "Split"}, format="json")
+        stale = api_for(w.cyjs_worker).post(
+            meeting, {"version": 9, "held_on": str(timezone.localdate()), "task_split": "Split"}, format="json"
+        )
         assert stale.status_code == 409 and "version" in stale.json()
-        empty = api_for(w.cyjs_worker).post(meeting, {"version": 1, "held_on": str(timezone.localdate()), "task_split": ""}, format="json")
+        empty = api_for(w.cyjs_worker).post(
+            meeting, {"version": 1, "held_on": str(timezone.localdate()), "task_split": ""}, format="json"
+        )
         assert empty.status_code == 400 and "task_split" in empty.json()
-        done = api_for(w.cyjs_worker).post(meeting, {"version": 1, "held_on": str(timezone.localdate()), "task_split": "Split"}, format="json")
+        done = api_for(w.cyjs_worker).post(
+            meeting, {"version": 1, "held_on": str(timezone.localdate()), "task_split": "Split"}, format="json"
+        )
         assert done.status_code == 200 and done.json()["planning_meeting_on"] == str(timezone.localdate())
         assert done.json()["version"] == 2 and done.json()["deadlines"][0]["status"] == "met_late"
 
     def test_create_refusals(self, w):
         missing = api_for(w.csc_manager).post(DECISIONS, decision_body(w, reasons=""), format="json")
         assert missing.status_code == 400 and "reasons" in missing.json()
-        elsewhere = api_for(w.csc_manager).post(DECISIONS, decision_body(w, lead_agency=w.police_agency.pk), format="json")
+        elsewhere = api_for(w.csc_manager).post(
+            DECISIONS, decision_body(w, lead_agency=w.police_agency.pk), format="json"
+        )
         assert elsewhere.status_code == 400 and "lead_agency" in elsewhere.json()
         not_joint = joint_world(jointly=False)
-        assert api_for(not_joint.csc_manager).post(DECISIONS, decision_body(not_joint, lead_agency=not_joint.csc.pk),
-                                                   format="json").status_code == 400
+        assert (
+            api_for(not_joint.csc_manager)
+            .post(DECISIONS, decision_body(not_joint, lead_agency=not_joint.csc.pk), format="json")
+            .status_code
+            == 400
+        )
         assert api_for(w.csc_worker).post(DECISIONS, decision_body(w), format="json").status_code == 403
         assert api_for(outsider()).post(DECISIONS, decision_body(w), format="json").status_code == 404
 
@@ -747,7 +870,9 @@ class TestDecisionApi:
 
 class TestDisagreementApi:
     def test_the_whole_ladder(self, w):
-        created = api_for(w.cyjs_manager).post(DISAGREEMENTS, {"child": w.child.pk, "about": "CSC should lead"}, format="json")
+        created = api_for(w.cyjs_manager).post(
+            DISAGREEMENTS, {"child": w.child.pk, "about": "CSC should lead"}, format="json"
+        )
         assert created.status_code == 201 and created.json()["stage"] == 1
         url = f"{DISAGREEMENTS}{created.json()['id']}/"
         assert api_for(w.cyjs_manager).post(f"{url}respond/", {"response": "x"}, format="json").status_code == 403
@@ -766,20 +891,36 @@ class TestDisagreementApi:
     def test_refusals_and_visibility(self, w):
         bad = api_for(w.cyjs_manager).post(DISAGREEMENTS, {"child": w.child.pk, "about": ""}, format="json")
         assert bad.status_code == 400 and "about" in bad.json()
-        assert api_for(w.cyjs_worker).post(DISAGREEMENTS, {"child": w.child.pk, "about": "x"}, format="json").status_code == 403
-        assert api_for(outsider()).post(DISAGREEMENTS, {"child": w.child.pk, "about": "x"}, format="json").status_code == 404
+        assert (
+            api_for(w.cyjs_worker).post(DISAGREEMENTS, {"child": w.child.pk, "about": "x"}, format="json").status_code
+            == 403
+        )
+        assert (
+            api_for(outsider()).post(DISAGREEMENTS, {"child": w.child.pk, "about": "x"}, format="json").status_code
+            == 404
+        )
         d = raise_one(w)
         assert [row["id"] for row in api_for(w.csc_senior).get(DISAGREEMENTS).json()["results"]] == [d.pk]
         for practitioner in (w.csc_worker, w.cyjs_worker):
             assert api_for(practitioner).get(DISAGREEMENTS).json()["results"] == []
             assert api_for(practitioner).get(f"{DISAGREEMENTS}{d.pk}/").status_code == 403
         assert api_for(outsider()).get(f"{DISAGREEMENTS}{d.pk}/").status_code == 404
-        assert api_for(w.csc_manager).post(f"{DISAGREEMENTS}{d.pk}/resolve/", {"resolution": ""}, format="json").status_code == 400
+        assert (
+            api_for(w.csc_manager)
+            .post(f"{DISAGREEMENTS}{d.pk}/resolve/", {"resolution": ""}, format="json")
+            .status_code
+            == 400
+        )
 
 
 # --- The escalation ladder per authority (somerset-vs-lancashire §1.15, C13, R14; 003 L97; PE) ----------------------------
 
-LANCASHIRE_LABELS = ["Team managers", "Senior manager review (raising agency)", "Senior managers of both agencies", "Heads of service"]
+LANCASHIRE_LABELS = [
+    "Team managers",
+    "Senior manager review (raising agency)",
+    "Senior managers of both agencies",
+    "Heads of service",
+]
 SOMERSET_LABELS = ["Practitioners", "Their respective managers", "Operations Manager"]
 
 
@@ -847,7 +988,11 @@ class TestLadderPerAuthority:
         page = client_for(w.cyjs_manager).get(reverse("joint-disagreement-new", args=[w.child.pk])).content.decode()
         assert "Heads of service: head of service in children&#x27;s social care." in page
         somerset = joint_world(somerset=True)
-        page = client_for(somerset.cyjs_worker).get(reverse("joint-disagreement-new", args=[somerset.child.pk])).content.decode()
+        page = (
+            client_for(somerset.cyjs_worker)
+            .get(reverse("joint-disagreement-new", args=[somerset.child.pk]))
+            .content.decode()
+        )
         assert "Practitioners: practitioner in children&#x27;s social care." in page
         assert "Operations Manager: senior manager in children&#x27;s social care." in page
         assert "Heads of service" not in page
@@ -866,7 +1011,9 @@ class TestLadderPerAuthority:
 
     def test_the_api_shows_the_stage_label_and_refuses_past_the_last_step(self):
         w = joint_world(somerset=True)
-        created = api_for(w.cyjs_worker).post(DISAGREEMENTS, {"child": w.child.pk, "about": "CSC should lead"}, format="json")
+        created = api_for(w.cyjs_worker).post(
+            DISAGREEMENTS, {"child": w.child.pk, "about": "CSC should lead"}, format="json"
+        )
         assert created.status_code == 201, created.content
         body = created.json()
         assert body["stage_label"] == "Practitioners" and [s["label"] for s in body["steps"]] == SOMERSET_LABELS
@@ -878,16 +1025,19 @@ class TestLadderPerAuthority:
         assert past.status_code == 400 and "last stage" in str(past.json())
         assert api_for(w.csc_worker).get(url).json()["stage"] == 3
 
-    @pytest.mark.parametrize("ladder, message", [
-        ([], "at least one step"),
-        ("Team managers", "at least one step"),
-        ([{"label": "", "roles": ["team_manager"]}], "Step 1 needs a label"),
-        ([{"label": "Managers", "roles": []}], "Step 1 needs at least one role"),
-        ([{"label": "Managers", "roles": ["operations_manager"]}], "unknown roles: operations_manager"),
-        ([{"label": "Managers", "roles": ["mash_manager"]}], "unknown roles: mash_manager"),
-        ([{"label": "Managers", "roles": ["team_manager"], "side": "police"}], "side must be one of"),
-        ([{"label": "Managers", "roles": ["team_manager"], "who": "x"}], "unknown keys: who"),
-    ])
+    @pytest.mark.parametrize(
+        "ladder, message",
+        [
+            ([], "at least one step"),
+            ("Team managers", "at least one step"),
+            ([{"label": "", "roles": ["team_manager"]}], "Step 1 needs a label"),
+            ([{"label": "Managers", "roles": []}], "Step 1 needs at least one role"),
+            ([{"label": "Managers", "roles": ["operations_manager"]}], "unknown roles: operations_manager"),
+            ([{"label": "Managers", "roles": ["mash_manager"]}], "unknown roles: mash_manager"),
+            ([{"label": "Managers", "roles": ["team_manager"], "side": "police"}], "side must be one of"),
+            ([{"label": "Managers", "roles": ["team_manager"], "who": "x"}], "unknown keys: who"),
+        ],
+    )
     def test_the_setting_is_checked(self, w, ladder, message):
         protocol = JointWorkingProtocol(authority=w.authority, disagreement_ladder=ladder)
         with pytest.raises(ValidationError) as excinfo:
@@ -897,15 +1047,21 @@ class TestLadderPerAuthority:
     def test_good_settings_pass(self, w):
         from casework.models.justice import default_disagreement_ladder, somerset_disagreement_ladder
 
-        for ladder in (default_disagreement_ladder(), somerset_disagreement_ladder(),
-                       [{"label": "Directors", "roles": ["director_of_childrens_services", "head_of_service"], "side": "cyjs"}]):
+        for ladder in (
+            default_disagreement_ladder(),
+            somerset_disagreement_ladder(),
+            [{"label": "Directors", "roles": ["director_of_childrens_services", "head_of_service"], "side": "cyjs"}],
+        ):
             JointWorkingProtocol(authority=w.authority, disagreement_ladder=ladder).full_clean()
 
     def test_the_admin_form_refuses_a_bad_ladder(self, w):
         admin = UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True, agency=w.csc)
         data = {
-            "authority": w.authority.pk, "bail_to_reside": "always", "section_20_ends_on_custody_under": "",
-            "csc_reads": '["joint"]', "disagreement_ladder": "[]",
+            "authority": w.authority.pk,
+            "bail_to_reside": "always",
+            "section_20_ends_on_custody_under": "",
+            "csc_reads": '["joint"]',
+            "disagreement_ladder": "[]",
         }
         for field in JointWorkingProtocol._meta.fields:
             if field.name not in data and field.name != "id" and not field.is_relation:

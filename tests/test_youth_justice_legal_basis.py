@@ -44,7 +44,9 @@ class TestTheField:
 
     def test_clean_says_so_in_words(self):
         w = court_world()
-        inv = Involvement(child=w.child, agency=w.csc, kind=IKind.CP, start=timezone.localdate(), legal_basis=LB.SECTION_20)
+        inv = Involvement(
+            child=w.child, agency=w.csc, kind=IKind.CP, start=timezone.localdate(), legal_basis=LB.SECTION_20
+        )
         with pytest.raises(ValidationError) as error:
             inv.full_clean()
         assert error.value.message_dict["legal_basis"] == ["Only a looked-after involvement has a legal basis"]
@@ -130,19 +132,27 @@ class TestCustodialSentence:
 
     def test_a_care_order_wins_over_an_s20_involvement_left_open(self):
         w = orders_world(age=14, csc_kind=IKind.CLA, legal_basis=LB.SECTION_20)
-        InvolvementFactory(child=w.child, agency=w.csc, kind=IKind.CLA, legal_basis=LB.CARE_ORDER, allocated_worker=w.csc_worker)
+        InvolvementFactory(
+            child=w.child, agency=w.csc, kind=IKind.CLA, legal_basis=LB.CARE_ORDER, allocated_worker=w.csc_worker
+        )
         assert dto(w).section_20_ended is False
 
     def test_no_basis_recorded_is_not_guessed(self):
         w = orders_world(age=14, csc_kind=IKind.CLA, legal_basis="")
         assert dto(w).section_20_ended is False
-        assert "the legal basis of the looked-after status is not recorded" in Notification.objects.get(recipient=w.csc_worker).body
+        assert (
+            "the legal basis of the looked-after status is not recorded"
+            in Notification.objects.get(recipient=w.csc_worker).body
+        )
 
     def test_the_detail_page_gives_the_reason_from_the_basis(self):
         w = orders_world(age=14, csc_kind=IKind.CLA, legal_basis=LB.CARE_ORDER)
         order = dto(w)
         page = client_for(w.cyjs_worker).get(reverse("order-detail", args=[order.pk])).content.decode()
-        assert "Still looked after: on a care order (section 31), so children&#x27;s social care keeps its statutory duties in custody" in page
+        assert (
+            "Still looked after: on a care order (section 31), so children&#x27;s social care keeps its statutory duties in custody"
+            in page
+        )
 
     def test_the_reason_still_holds_after_csc_closes_the_involvement(self):
         w = orders_world(age=15, csc_kind=IKind.CLA, legal_basis=LB.SECTION_20)
@@ -180,8 +190,12 @@ class TestCourtAttendance:
         assert "Children's social care has parental responsibility" in body and "in addition to any parent" in body
         with pytest.raises(ValidationError) as error:
             outcome = dict(outcome=CourtAppearance.Outcome.ADJOURNED_BAIL)
-            court.record_court_outcome(appearance=appearance, by=w.cyjs_worker, expected_version=appearance.version, **outcome)
-        assert error.value.message_dict == {"csc_worker_attended": ["Say whether the child's social worker attended court"]}
+            court.record_court_outcome(
+                appearance=appearance, by=w.cyjs_worker, expected_version=appearance.version, **outcome
+            )
+        assert error.value.message_dict == {
+            "csc_worker_attended": ["Say whether the child's social worker attended court"]
+        }
 
     @pytest.mark.parametrize("basis", [LB.SECTION_20, LB.REMAND_LA])
     def test_somerset_does_not_expect_csc_otherwise_but_tells_them(self, basis):
@@ -193,7 +207,9 @@ class TestCourtAttendance:
         body = notices(w.csc_worker)[-1].body
         assert "supports the child at court if no parent can attend" in body and "Please attend" not in body
         done = court.record_court_outcome(
-            appearance=appearance, by=w.cyjs_worker, expected_version=appearance.version,
+            appearance=appearance,
+            by=w.cyjs_worker,
+            expected_version=appearance.version,
             outcome=CourtAppearance.Outcome.ADJOURNED_BAIL,
         )
         assert done.outcome == CourtAppearance.Outcome.ADJOURNED_BAIL and done.csc_worker_attended is None
@@ -245,7 +261,9 @@ class TestShown:
     def test_the_youth_justice_summary_says_no_when_not_looked_after(self):
         w = court_world()
         page = client_for(w.cyjs_worker).get(reverse("youth-justice-summary", args=[w.child.pk])).content.decode()
-        assert '<dt class="govuk-summary-list__key">Looked after</dt><dd class="govuk-summary-list__value">No</dd>' in page
+        assert (
+            '<dt class="govuk-summary-list__key">Looked after</dt><dd class="govuk-summary-list__value">No</dd>' in page
+        )
 
     def test_the_api_shows_the_basis(self):
         w = court_world()
@@ -275,7 +293,9 @@ class TestOrderInvolvement:
     def test_ending_the_order_ends_its_involvement_and_not_another_of_the_same_kind(self):
         w = orders_world()
         order = record(w)
-        other = InvolvementFactory(child=w.child, agency=w.cyjs, kind=IKind.YJ_COURT_ORDER, start=timezone.localdate() - timedelta(days=2))
+        other = InvolvementFactory(
+            child=w.child, agency=w.cyjs, kind=IKind.YJ_COURT_ORDER, start=timezone.localdate() - timedelta(days=2)
+        )
         order.refresh_from_db()
         orders.end_order(order=order, by=w.cyjs_worker, expected_version=order.version, ended_on=timezone.localdate())
         order.involvement.refresh_from_db()
@@ -305,10 +325,14 @@ class TestPreventionInvolvement:
         w = prevention_world()
         ref = screen(w, referral(w), outcome="cyjs_prevention", prevention_worker=w.prevention_worker)
         mine = Involvement.objects.get(child=w.child, kind=IKind.YJ_PREVENTION, end__isnull=True)
-        other = InvolvementFactory(child=w.child, agency=w.cyjs, kind=IKind.YJ_PREVENTION, start=timezone.localdate() - timedelta(days=1))
+        other = InvolvementFactory(
+            child=w.child, agency=w.cyjs, kind=IKind.YJ_PREVENTION, start=timezone.localdate() - timedelta(days=1)
+        )
         PreventionReferral.objects.filter(pk=ref.pk).update(involvement=mine)  # set on creation by the intake path
         ref.refresh_from_db()
-        prevention.close_referral(referral=ref, by=w.cyjs_worker, expected_version=ref.version, closed_on=timezone.localdate())
+        prevention.close_referral(
+            referral=ref, by=w.cyjs_worker, expected_version=ref.version, closed_on=timezone.localdate()
+        )
         mine.refresh_from_db()
         other.refresh_from_db()
         assert mine.end == timezone.localdate() and other.end is None
@@ -320,7 +344,9 @@ class TestPreventionInvolvement:
         shared = Involvement.objects.get(child=w.child, kind=IKind.YJ_PREVENTION, end__isnull=True)
         PreventionReferral.objects.filter(pk__in=[first.pk, second.pk]).update(involvement=shared)
         first.refresh_from_db()
-        prevention.close_referral(referral=first, by=w.cyjs_worker, expected_version=first.version, closed_on=timezone.localdate())
+        prevention.close_referral(
+            referral=first, by=w.cyjs_worker, expected_version=first.version, closed_on=timezone.localdate()
+        )
         shared.refresh_from_db()
         assert shared.end is None
 
@@ -365,9 +391,9 @@ class TestHsbHistory:
         w = hsb_world()
         c = aim_done(w)
         # Change who the history says completed the AIM: the page must follow the history, not the access log.
-        HsbConsultation.objects.filter(pk=c.pk).update(history=[
-            {**e, "by": w.csc_senior.pk} if e["step"] == hsb.AIM_DONE else e for e in c.history
-        ])
+        HsbConsultation.objects.filter(pk=c.pk).update(
+            history=[{**e, "by": w.csc_senior.pk} if e["step"] == hsb.AIM_DONE else e for e in c.history]
+        )
         page = client_for(w.cyjs_manager).get(reverse("hsb-consultation-detail", args=[c.pk])).content.decode()
         today = timezone.localdate()
         on = f"{today.day} {today:%B %Y}"

@@ -58,7 +58,12 @@ class TestMatching:
         assert match == services.Match(w.csc_child.pk, "Casey Newcomer", w.csc_child.date_of_birth)
 
     def test_a_different_birthday_is_no_match(self, w):
-        assert services.find_matches(by=w.duty, identity=identity(w, date_of_birth=w.csc_child.date_of_birth - timedelta(days=1))) == []
+        assert (
+            services.find_matches(
+                by=w.duty, identity=identity(w, date_of_birth=w.csc_child.date_of_birth - timedelta(days=1))
+            )
+            == []
+        )
 
     def test_a_restricted_child_is_never_offered(self, w):
         Child.objects.filter(pk=w.csc_child.pk).update(restricted=True)
@@ -68,7 +73,9 @@ class TestMatching:
         services.find_matches(by=w.duty, identity=identity(w), log_as="page:cyjs-intake-matches")
         event = last_log(what="page:cyjs-intake-matches")
         assert event.action == "search" and event.user_id == w.duty.pk
-        assert event.detail == f"query: casey Newcomer {w.csc_child.date_of_birth.isoformat()}\nreturned: {w.csc_child.pk}"
+        assert (
+            event.detail == f"query: casey Newcomer {w.csc_child.date_of_birth.isoformat()}\nreturned: {w.csc_child.pk}"
+        )
 
 
 class TestOpenForCyjs:
@@ -79,8 +86,17 @@ class TestOpenForCyjs:
         assert result.involvement is None and not Involvement.objects.filter(child=w.csc_child, agency=w.cyjs).exists()
         match = result.match_request
         assert (match.child, match.agency, match.source, match.requested_by, match.status) == (
-            w.csc_child, w.cyjs, "intake_custody", w.duty, "pending")
-        assert (match.first_name, match.last_name, match.date_of_birth) == ("casey", "Newcomer", w.csc_child.date_of_birth)
+            w.csc_child,
+            w.cyjs,
+            "intake_custody",
+            w.duty,
+            "pending",
+        )
+        assert (match.first_name, match.last_name, match.date_of_birth) == (
+            "casey",
+            "Newcomer",
+            w.csc_child.date_of_birth,
+        )
         assert not access.decide(w.duty, w.csc_child).allowed
         assert w.csc_child not in access.visible_children(w.duty)
 
@@ -88,26 +104,43 @@ class TestOpenForCyjs:
         result = services.open_for_cyjs(by=w.duty, intake=CUSTODY, identity=identity(w), child_id=w.csc_child.pk)
         event = last_log(what="identity-match:request")
         assert (event.child_id, event.user_id, event.action, event.purpose, event.outcome) == (
-            w.csc_child.pk, w.duty.pk, "write", "none", "denied")
+            w.csc_child.pk,
+            w.duty.pk,
+            "write",
+            "none",
+            "denied",
+        )
         assert event.detail.startswith(
-            f"match to confirm {result.match_request.pk} (Recording a child in police custody) for {w.cyjs.name}; no access until confirmed")
+            f"match to confirm {result.match_request.pk} (Recording a child in police custody) for {w.cyjs.name}; no access until confirmed"
+        )
         assert not AccessEvent.objects.filter(what="cyjs-intake:custody").exists()
 
     def test_a_new_record_is_logged_with_its_reason(self, w):
         result = services.open_for_cyjs(by=w.duty, intake=CUSTODY, identity=stranger())
         event = last_log(what="cyjs-intake:custody")
         assert (event.child_id, event.user_id, event.action, event.purpose, event.outcome) == (
-            result.child.pk, w.duty.pk, "write", "normal", "allowed")
+            result.child.pk,
+            w.duty.pk,
+            "write",
+            "normal",
+            "allowed",
+        )
         assert event.detail == f"new to CYJS: police custody; new record; involvement {result.involvement.pk}"
 
     def test_a_new_child_is_recorded_allocated_and_logged(self, w):
         result = services.open_for_cyjs(by=w.duty, intake=PREVENTION, identity=stranger(postcode="zz1 1zz"))
         child = result.child
         assert result.is_new_child and (child.first_name, child.last_name, child.postcode, child.created_by) == (
-            "Morgan", "Unrecorded", "ZZ1 1ZZ", w.duty)
+            "Morgan",
+            "Unrecorded",
+            "ZZ1 1ZZ",
+            w.duty,
+        )
         assert (result.involvement.kind, result.involvement.allocated_worker) == ("yj_prevention", w.duty)
         assert last_log(what="child:create").child_id == child.pk
-        assert last_log(what="cyjs-intake:prevention").detail.startswith("new to CYJS: prevention referral; new record;")
+        assert last_log(what="cyjs-intake:prevention").detail.startswith(
+            "new to CYJS: prevention referral; new record;"
+        )
         assert access.decide(w.duty, child).allowed
 
     def test_an_id_that_is_not_a_match_is_refused_and_opens_nothing(self, w):
@@ -115,7 +148,9 @@ class TestOpenForCyjs:
         hidden = ChildFactory(first_name="Other", last_name="Hiddenchild", date_of_birth=born(12))
         with pytest.raises(ValidationError) as error:
             services.open_for_cyjs(by=w.duty, intake=CUSTODY, identity=identity(w), child_id=hidden.pk)
-        assert error.value.message_dict == {"choice": ["That record does not match the details you entered. Choose again"]}
+        assert error.value.message_dict == {
+            "choice": ["That record does not match the details you entered. Choose again"]
+        }
         assert not Involvement.objects.filter(child=hidden, agency=w.cyjs).exists()
         assert not access.decide(w.duty, hidden).allowed
 
@@ -130,8 +165,11 @@ class TestOpenForCyjs:
     def test_a_child_already_open_to_the_service_keeps_its_involvement(self, w):
         kept = w.cyjs_involvement
         result = services.open_for_cyjs(
-            by=w.duty, intake=CUSTODY,
-            identity=services.clean_identity(first_name="Jordan", last_name="Examplechild", date_of_birth=w.child.date_of_birth),
+            by=w.duty,
+            intake=CUSTODY,
+            identity=services.clean_identity(
+                first_name="Jordan", last_name="Examplechild", date_of_birth=w.child.date_of_birth
+            ),
             child_id=w.child.pk,
         )
         assert result.already_open and result.involvement == kept
@@ -148,7 +186,8 @@ class TestOpenForCyjs:
         with pytest.raises(ValidationError) as error:
             services.open_for_cyjs(by=w.duty, intake=PREVENTION, identity=stranger(date_of_birth=born(7)))
         assert error.value.message_dict == {
-            "date_of_birth": ["Morgan is 7. The prevention service works with children aged 8 to 17 (agreement 13.1)"]}
+            "date_of_birth": ["Morgan is 7. The prevention service works with children aged 8 to 17 (agreement 13.1)"]
+        }
         assert not Child.objects.filter(last_name="Unrecorded").exists()
 
 
@@ -164,7 +203,12 @@ class TestCleanIdentity:
 
     def test_future_birthday_and_bad_postcode_refused(self):
         with pytest.raises(ValidationError) as error:
-            services.clean_identity(first_name="A", last_name="B", date_of_birth=timezone.localdate() + timedelta(days=1), postcode="NOT A CODE")
+            services.clean_identity(
+                first_name="A",
+                last_name="B",
+                date_of_birth=timezone.localdate() + timedelta(days=1),
+                postcode="NOT A CODE",
+            )
         assert error.value.message_dict == {
             "date_of_birth": ["The date of birth must be today or in the past"],
             "postcode": ["Enter a real postcode, like LA1 1AA"],
@@ -195,8 +239,17 @@ class TestPages:
         assert client_for(w.duty).get("/youth-justice/new-child/court/").status_code == 404
 
     def test_bad_details_show_an_error_summary(self, w):
-        response = client_for(w.duty).post("/youth-justice/new-child/custody/", details_post(
-            {"first_name": "", "last_name": "Newcomer", "date_of_birth": timezone.localdate() + timedelta(days=3), "postcode": "12345"}))
+        response = client_for(w.duty).post(
+            "/youth-justice/new-child/custody/",
+            details_post(
+                {
+                    "first_name": "",
+                    "last_name": "Newcomer",
+                    "date_of_birth": timezone.localdate() + timedelta(days=3),
+                    "postcode": "12345",
+                }
+            ),
+        )
         page = response.content.decode()
         assert response.status_code == 200 and "There is a problem" in page
         assert "Enter the child&#x27;s first name" in page
@@ -205,8 +258,17 @@ class TestPages:
 
     def test_custody_journey_asks_for_the_match_to_be_confirmed(self, w):
         client = client_for(w.duty)
-        response = client.post("/youth-justice/new-child/custody/", details_post(
-            {"first_name": "Casey", "last_name": "Newcomer", "date_of_birth": w.csc_child.date_of_birth, "postcode": ""}))
+        response = client.post(
+            "/youth-justice/new-child/custody/",
+            details_post(
+                {
+                    "first_name": "Casey",
+                    "last_name": "Newcomer",
+                    "date_of_birth": w.csc_child.date_of_birth,
+                    "postcode": "",
+                }
+            ),
+        )
         assert response.status_code == 302 and response.url == "/youth-justice/new-child/custody/record/"
         page = client.get(response.url).content.decode()
         assert "A record matches" in page and "Yes, it is Casey Newcomer, born" in page
@@ -228,19 +290,36 @@ class TestPages:
 
     def test_prevention_journey_for_a_new_child_links_the_referral_to_the_involvement(self, w):
         client = client_for(w.duty)
-        client.post("/youth-justice/new-child/prevention/", details_post(
-            {"first_name": "Morgan", "last_name": "Unrecorded", "date_of_birth": born(13), "address": "", "postcode": ""}))
+        client.post(
+            "/youth-justice/new-child/prevention/",
+            details_post(
+                {
+                    "first_name": "Morgan",
+                    "last_name": "Unrecorded",
+                    "date_of_birth": born(13),
+                    "address": "",
+                    "postcode": "",
+                }
+            ),
+        )
         page = client.get("/youth-justice/new-child/prevention/record/").content.decode()
         assert "No record matches" in page and "Create a new record" in page
         done = client.post("/youth-justice/new-child/prevention/record/", {})
         child = Child.objects.get(last_name="Unrecorded")
         involvement = Involvement.objects.get(child=child, agency=w.cyjs)
         assert done.url == f"/children/{child.pk}/prevention/new/?involvement={involvement.pk}"
-        saved = client.post(done.url, {
-            "route": "prevention", "source": "school", "referrer_name": "Terry Teacher",
-            **date_parts("received_on", timezone.localdate()), "reasons": "Missing school.", "consent_given": "yes",
-            "radicalisation_concern": "no",
-        })
+        saved = client.post(
+            done.url,
+            {
+                "route": "prevention",
+                "source": "school",
+                "referrer_name": "Terry Teacher",
+                **date_parts("received_on", timezone.localdate()),
+                "reasons": "Missing school.",
+                "consent_given": "yes",
+                "radicalisation_concern": "no",
+            },
+        )
         referral = PreventionReferral.objects.get(child=child)
         assert saved.status_code == 302 and referral.involvement == involvement
 
@@ -256,7 +335,9 @@ class TestPreventionInvolvementLink:
         other = InvolvementFactory(child=w.csc_child, agency=w.cyjs, kind="yj_prevention")
         with pytest.raises(ValidationError) as error:
             referral(w, by=w.duty, involvement=other)
-        assert error.value.message_dict == {"involvement": ["That involvement is not your service's open involvement with this child"]}
+        assert error.value.message_dict == {
+            "involvement": ["That involvement is not your service's open involvement with this child"]
+        }
 
 
 # --- The police's notice by API ----------------------------------------------------------------------------------
@@ -266,14 +347,23 @@ class TestCustodyNotificationApi:
     URL = "/api/v1/custody-notifications/"
 
     def test_a_new_child_is_recorded_for_cyjs_and_its_team_managers_told(self, w):
-        response = api_for(w.police).post(self.URL, notification(child={"first_name": "Morgan", "last_name": "Unrecorded",
-                                                                         "date_of_birth": born(15).isoformat()}), format="json")
+        response = api_for(w.police).post(
+            self.URL,
+            notification(
+                child={"first_name": "Morgan", "last_name": "Unrecorded", "date_of_birth": born(15).isoformat()}
+            ),
+            format="json",
+        )
         assert response.status_code == 201, response.data
         episode = CustodyEpisode.objects.get(pk=response.data["reference"])
         assert set(response.data) == {"reference", "received_at", "told"}
         child = episode.child
         assert (child.last_name, episode.agency, episode.created_by, episode.custody_suite) == (
-            "Unrecorded", w.cyjs, w.police, "Exampletown police station")
+            "Unrecorded",
+            w.cyjs,
+            w.police,
+            "Exampletown police station",
+        )
         inv = Involvement.objects.get(child=child, agency=w.cyjs)
         assert (inv.kind, inv.allocated_worker, inv.end) == ("other", None, None)
         [notice] = Notification.objects.filter(recipient=w.cyjs_manager, subject="The police say a child is in custody")
@@ -295,7 +385,11 @@ class TestCustodyNotificationApi:
             assert api_for(cyjs_user).get(f"/api/v1/custody-episodes/{episode.pk}/").status_code == 404
         match = IdentityMatchRequest.objects.get(child=w.csc_child)
         assert (match.source, match.requested_by, match.custody_episode, match.status) == (
-            "police_notification", w.police, episode, "pending")
+            "police_notification",
+            w.police,
+            episode,
+            "pending",
+        )
         assert f"no access given: match to confirm {match.pk}" in last_log(what="api:custody-notifications").detail
         [to_cyjs] = Notification.objects.filter(recipient=w.cyjs_manager)
         assert to_cyjs.link == f"/identity-matches/{match.pk}/" and "confirms the match" in to_cyjs.body
@@ -304,8 +398,13 @@ class TestCustodyNotificationApi:
     def test_the_answer_is_the_same_for_a_match_and_no_match(self, w):
         api = api_for(w.police)
         matched = api.post(self.URL, notification(w), format="json")
-        unmatched = api.post(self.URL, notification(child={"first_name": "Morgan", "last_name": "Unrecorded",
-                                                           "date_of_birth": born(15).isoformat()}), format="json")
+        unmatched = api.post(
+            self.URL,
+            notification(
+                child={"first_name": "Morgan", "last_name": "Unrecorded", "date_of_birth": born(15).isoformat()}
+            ),
+            format="json",
+        )
         assert matched.status_code == unmatched.status_code == 201
         assert set(matched.data) == set(unmatched.data) == {"reference", "received_at", "told"}
         assert matched.data["told"] == unmatched.data["told"] == w.cyjs.name
@@ -328,15 +427,40 @@ class TestCustodyNotificationApi:
         assert missing.status_code == 400
         assert set(missing.data["child"]) == {"last_name", "date_of_birth"} and "arrested_at" in missing.data
         assert "custody_suite" in missing.data
-        future = api.post(self.URL, notification(w, child={"first_name": "A", "last_name": "B", "postcode": "nope",
-                                                           "date_of_birth": (timezone.localdate() + timedelta(days=1)).isoformat()}), format="json")
-        assert future.status_code == 400 and future.data["child"]["date_of_birth"] == ["The date of birth must be today or in the past"]
-        postcode = api.post(self.URL, notification(w, child={"first_name": "A", "last_name": "B", "postcode": "nope",
-                                                             "date_of_birth": born(12).isoformat()}), format="json")
-        assert postcode.status_code == 400 and postcode.data == {"child": {"postcode": ["Enter a real postcode, like LA1 1AA"]}}
-        later = api.post(self.URL, notification(w, arrested_at=(timezone.now() + timedelta(hours=2)).isoformat()), format="json")
+        future = api.post(
+            self.URL,
+            notification(
+                w,
+                child={
+                    "first_name": "A",
+                    "last_name": "B",
+                    "postcode": "nope",
+                    "date_of_birth": (timezone.localdate() + timedelta(days=1)).isoformat(),
+                },
+            ),
+            format="json",
+        )
+        assert future.status_code == 400 and future.data["child"]["date_of_birth"] == [
+            "The date of birth must be today or in the past"
+        ]
+        postcode = api.post(
+            self.URL,
+            notification(
+                w,
+                child={"first_name": "A", "last_name": "B", "postcode": "nope", "date_of_birth": born(12).isoformat()},
+            ),
+            format="json",
+        )
+        assert postcode.status_code == 400 and postcode.data == {
+            "child": {"postcode": ["Enter a real postcode, like LA1 1AA"]}
+        }
+        later = api.post(
+            self.URL, notification(w, arrested_at=(timezone.now() + timedelta(hours=2)).isoformat()), format="json"
+        )
         assert later.status_code == 400
-        assert later.data == {"arrested_at": ["The arrest must have happened already: enter a time today or in the past"]}
+        assert later.data == {
+            "arrested_at": ["The arrest must have happened already: enter a time today or in the past"]
+        }
         assert not CustodyEpisode.objects.exists()
 
     @pytest.mark.parametrize("who", ["duty", "csc_worker", "mash_worker", "teacher"])
@@ -365,13 +489,18 @@ class TestPaceTransferLead:
         done = remained(w)
         assert done.manager_told == lead
         assert Notification.objects.filter(recipient=lead, subject__icontains="held in police custody").count() == 1
-        assert not Notification.objects.filter(recipient=w.cyjs_manager, subject__icontains="held in police custody").exists()
+        assert not Notification.objects.filter(
+            recipient=w.cyjs_manager, subject__icontains="held in police custody"
+        ).exists()
 
     def test_unset_the_recorders_team_manager_is_told(self, w):
         JointWorkingProtocol.objects.create(authority=w.authority)
         done = remained(w)
         assert done.manager_told == w.cyjs_manager
-        assert Notification.objects.filter(recipient=w.cyjs_manager, subject__icontains="held in police custody").count() == 1
+        assert (
+            Notification.objects.filter(recipient=w.cyjs_manager, subject__icontains="held in police custody").count()
+            == 1
+        )
 
     def test_a_lead_who_has_left_falls_back_to_the_team_manager(self, w):
         lead = UserFactory(agency=w.cyjs, role=Role.TEAM_MANAGER, is_active=False)
@@ -391,13 +520,14 @@ class TestPaceTransferLead:
             with pytest.raises(ValidationError) as error:
                 protocol.full_clean()
             assert error.value.message_dict["pace_transfer_lead"] == [
-                "Choose an active manager in this authority's child and youth justice service"], why
+                "Choose an active manager in this authority's child and youth justice service"
+            ], why
         JointWorkingProtocol(authority=w.authority, pace_transfer_lead=w.cyjs_senior).full_clean()
 
     def test_admin_offers_only_cyjs_managers(self, w):
         admin = UserFactory(agency=None, role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
         page = client_for(admin).get("/admin/casework/jointworkingprotocol/add/").content.decode()
-        page = page[page.index('name="pace_transfer_lead"'):]
+        page = page[page.index('name="pace_transfer_lead"') :]
         page = page[: page.index("</select>")]
         assert f'value="{w.cyjs_manager.pk}"' in page and f'value="{w.cyjs_senior.pk}"' in page
         assert f'value="{w.csc_manager.pk}"' not in page and f'value="{w.duty.pk}"' not in page

@@ -54,12 +54,16 @@ def cyjs_involvements(w, kind):
 
 
 class TestConsultation:
-    @pytest.mark.parametrize("kind", [Kind.CRIMINAL_BEHAVIOUR_ORDER, Kind.SEXUAL_RISK_ORDER, Kind.SEXUAL_HARM_PREVENTION_ORDER])
+    @pytest.mark.parametrize(
+        "kind", [Kind.CRIMINAL_BEHAVIOUR_ORDER, Kind.SEXUAL_RISK_ORDER, Kind.SEXUAL_HARM_PREVENTION_ORDER]
+    )
     def test_refused_without_the_police_consultation_for_a_child_known_to_csc(self, w, kind):
         with pytest.raises(ValidationError) as error:
             record(w, kind, police_consulted_cyjs_on=None, mash_consulted_on=None)
         errors = error.value.message_dict
-        assert errors["police_consulted_cyjs_on"][0].startswith("Enter the date the police asked CYJS for a consultation")
+        assert errors["police_consulted_cyjs_on"][0].startswith(
+            "Enter the date the police asked CYJS for a consultation"
+        )
         assert "mash_consulted_on" not in errors  # known to CSC: no MASH consultation needed
         assert not YouthJusticeOrder.objects.exists()
 
@@ -72,7 +76,9 @@ class TestConsultation:
         with pytest.raises(ValidationError) as error:
             record(w, Kind.SEXUAL_RISK_ORDER, mash_consulted_on=None)
         assert error.value.message_dict == {
-            "mash_consulted_on": ["The child is not known to children's social care: enter the date CYJS asked MASH for a consultation"]
+            "mash_consulted_on": [
+                "The child is not known to children's social care: enter the date CYJS asked MASH for a consultation"
+            ]
         }
         assert record(w, Kind.SEXUAL_RISK_ORDER).mash_consulted_on == w.made_on - timedelta(days=15)
 
@@ -122,7 +128,9 @@ class TestCustodialRefusals:
     def test_refused_when_release_is_not_after_the_sentence(self, w):
         with pytest.raises(ValidationError) as error:
             dto(w, expected_release_on=w.made_on)
-        assert error.value.message_dict["expected_release_on"][0].startswith("The release date must be after the sentence")
+        assert error.value.message_dict["expected_release_on"][0].startswith(
+            "The release date must be after the sentence"
+        )
 
     def test_refused_in_the_future_and_without_a_kind(self, w):
         with pytest.raises(ValidationError) as error:
@@ -136,7 +144,11 @@ class TestCustodialRefusals:
 
     def test_a_hearing_of_another_child_is_refused(self, w):
         other = CourtAppearance.objects.create(
-            child=ChildFactory(), agency=w.cyjs, hearing_at=timezone.now(), court="Example Youth Court", created_by=w.cyjs_worker
+            child=ChildFactory(),
+            agency=w.cyjs,
+            hearing_at=timezone.now(),
+            court="Example Youth Court",
+            created_by=w.cyjs_worker,
         )
         with pytest.raises(ValidationError) as error:
             record(w, appearance=other)
@@ -173,7 +185,9 @@ class TestResettlement:
     def test_a_new_release_date_moves_the_countdown(self, w):
         order = dto(w)
         new_release = w.made_on + timedelta(days=200)
-        services.update_order(order=order, by=w.cyjs_worker, expected_version=order.version, data={"expected_release_on": new_release})
+        services.update_order(
+            order=order, by=w.cyjs_worker, expected_version=order.version, data={"expected_release_on": new_release}
+        )
         old, new = clocks(order, "resettlement_planning").order_by("id")
         assert old.status == Deadline.Status.CANCELLED and "Expected release date changed" in old.lateness_reason
         assert new.status == Deadline.Status.OPEN and new.due_date == new_release - timedelta(days=21)
@@ -181,13 +195,19 @@ class TestResettlement:
 
     def test_other_changes_leave_the_countdown(self, w):
         order = dto(w)
-        services.update_order(order=order, by=w.cyjs_worker, expected_version=order.version, data={"establishment_name": "Example YOI"})
+        services.update_order(
+            order=order, by=w.cyjs_worker, expected_version=order.version, data={"establishment_name": "Example YOI"}
+        )
         assert clocks(order, "resettlement_planning").get().status == Deadline.Status.OPEN
 
     def test_plan_in_time_is_met(self, w):
         order = dto(w)
-        order = services.record_resettlement_plan(order=order, by=w.cyjs_worker, completed_on=timezone.localdate(),
-                                                  post_release_accommodation="Home with mum, with s17 support")
+        order = services.record_resettlement_plan(
+            order=order,
+            by=w.cyjs_worker,
+            completed_on=timezone.localdate(),
+            post_release_accommodation="Home with mum, with s17 support",
+        )
         deadline = clocks(order, "resettlement_planning").get()
         assert deadline.status == Deadline.Status.MET
         assert order.post_release_accommodation == "Home with mum, with s17 support"
@@ -198,25 +218,39 @@ class TestResettlement:
         order = dto(w, expected_release_on=timezone.localdate() + timedelta(days=10))
         deadline = clocks(order, "resettlement_planning").get()
         assert deadline.due_date == timezone.localdate() - timedelta(days=11)
-        services.record_resettlement_plan(order=order, by=w.cyjs_worker, completed_on=timezone.localdate(),
-                                          post_release_accommodation="Supported lodgings")
+        services.record_resettlement_plan(
+            order=order,
+            by=w.cyjs_worker,
+            completed_on=timezone.localdate(),
+            post_release_accommodation="Supported lodgings",
+        )
         deadline.refresh_from_db()
         assert deadline.status == Deadline.Status.MET_LATE
 
     def test_plan_needs_accommodation(self, w):
         order = dto(w)
         with pytest.raises(ValidationError) as error:
-            services.record_resettlement_plan(order=order, by=w.cyjs_worker, completed_on=timezone.localdate(), post_release_accommodation=" ")
-        assert error.value.message_dict["post_release_accommodation"][0].startswith("Enter where the child will live after release")
+            services.record_resettlement_plan(
+                order=order, by=w.cyjs_worker, completed_on=timezone.localdate(), post_release_accommodation=" "
+            )
+        assert error.value.message_dict["post_release_accommodation"][0].startswith(
+            "Enter where the child will live after release"
+        )
         assert clocks(order, "resettlement_planning").get().status == Deadline.Status.OPEN
 
     def test_plan_refused_twice_and_for_a_community_order(self, w):
         order = dto(w)
-        services.record_resettlement_plan(order=order, by=w.cyjs_worker, completed_on=timezone.localdate(), post_release_accommodation="Home")
+        services.record_resettlement_plan(
+            order=order, by=w.cyjs_worker, completed_on=timezone.localdate(), post_release_accommodation="Home"
+        )
         with pytest.raises(ValidationError, match="was completed on"):
-            services.record_resettlement_plan(order=order, by=w.cyjs_worker, completed_on=timezone.localdate(), post_release_accommodation="Home")
+            services.record_resettlement_plan(
+                order=order, by=w.cyjs_worker, completed_on=timezone.localdate(), post_release_accommodation="Home"
+            )
         with pytest.raises(ValidationError, match="Only a custodial sentence"):
-            services.record_resettlement_plan(order=record(w), by=w.cyjs_worker, completed_on=timezone.localdate(), post_release_accommodation="Home")
+            services.record_resettlement_plan(
+                order=record(w), by=w.cyjs_worker, completed_on=timezone.localdate(), post_release_accommodation="Home"
+            )
 
     def test_no_countdown_when_custody_is_shorter_than_21_days(self, w):
         order = dto(w, expected_release_on=w.made_on + timedelta(days=14))
@@ -250,7 +284,9 @@ class TestCscStaysOpen:
 
     def test_community_orders_have_no_custody_clocks(self, w):
         order = record(w, csc_significantly_involved=True)
-        assert not Deadline.objects.filter(subject_id=order.pk, rule_code__in=["csc_open_after_custody", "resettlement_planning"]).exists()
+        assert not Deadline.objects.filter(
+            subject_id=order.pk, rule_code__in=["csc_open_after_custody", "resettlement_planning"]
+        ).exists()
         assert order.csc_significantly_involved is False
 
 
@@ -264,7 +300,10 @@ class TestSection20:
         assert order.section_20_ended is True
         assert order.section_23za_visits == "Social worker visits monthly at the secure home"
         notice = Notification.objects.get(recipient=w.csc_worker)
-        assert "No longer looked after: 15 when sentenced (Lancashire-like: under-16s stop being looked after)" in notice.body
+        assert (
+            "No longer looked after: 15 when sentenced (Lancashire-like: under-16s stop being looked after)"
+            in notice.body
+        )
         assert "section 23ZA" in notice.body
         assert notice.link == reverse("order-detail", args=[order.pk])
 
@@ -273,14 +312,20 @@ class TestSection20:
         order = dto(w, section_23za_visits="Not needed")
         assert order.section_20_ended is False and order.section_23za_visits == ""
         notice = Notification.objects.get(recipient=w.csc_worker)
-        assert "Still looked after: 16 or over when sentenced (Lancashire-like: only under-16s stop being looked after)" in notice.body
+        assert (
+            "Still looked after: 16 or over when sentenced (Lancashire-like: only under-16s stop being looked after)"
+            in notice.body
+        )
         assert "23ZA" not in notice.body
 
     def test_somerset_16_year_old_stops_being_looked_after(self):
         w = orders_world(somerset=True, age=16, csc_kind=IKind.CLA)
         order = dto(w)
         assert order.section_20_ended is True
-        assert "Somershire ends section 20 accommodation on a custodial sentence at any age" in Notification.objects.get(recipient=w.csc_worker).body
+        assert (
+            "Somershire ends section 20 accommodation on a custodial sentence at any age"
+            in Notification.objects.get(recipient=w.csc_worker).body
+        )
 
     def test_a_child_not_looked_after_is_unaffected(self, w):
         assert dto(w).section_20_ended is False
@@ -293,7 +338,10 @@ class TestSection20:
         w = orders_world(age=16, csc_kind=IKind.CLA)
         order = dto(w)
         page = client_for(w.cyjs_worker).get(reverse("order-detail", args=[order.pk])).content.decode()
-        assert "Still looked after: 16 or over when sentenced (Lancashire-like: only under-16s stop being looked after)" in page
+        assert (
+            "Still looked after: 16 or over when sentenced (Lancashire-like: only under-16s stop being looked after)"
+            in page
+        )
 
 
 # --- Notices (000 ¶15.1, ¶20.7) --------------------------------------------------------------------------------------------
@@ -348,15 +396,18 @@ class TestNotices:
 
 
 class TestInvolvements:
-    @pytest.mark.parametrize("kind, involvement", [
-        (Kind.COMMUNITY_RESOLUTION, IKind.YJ_DIVERSION),
-        (Kind.YOUTH_CAUTION, IKind.YJ_DIVERSION),
-        (Kind.REFERRAL_ORDER, IKind.YJ_COURT_ORDER),
-        (Kind.YOUTH_REHABILITATION_ORDER, IKind.YJ_COURT_ORDER),
-        (Kind.CRIMINAL_BEHAVIOUR_ORDER, IKind.YJ_COURT_ORDER),
-        (Kind.DETENTION_AND_TRAINING_ORDER, IKind.YJ_CUSTODY),
-        (Kind.SECTION_250, IKind.YJ_CUSTODY),
-    ])
+    @pytest.mark.parametrize(
+        "kind, involvement",
+        [
+            (Kind.COMMUNITY_RESOLUTION, IKind.YJ_DIVERSION),
+            (Kind.YOUTH_CAUTION, IKind.YJ_DIVERSION),
+            (Kind.REFERRAL_ORDER, IKind.YJ_COURT_ORDER),
+            (Kind.YOUTH_REHABILITATION_ORDER, IKind.YJ_COURT_ORDER),
+            (Kind.CRIMINAL_BEHAVIOUR_ORDER, IKind.YJ_COURT_ORDER),
+            (Kind.DETENTION_AND_TRAINING_ORDER, IKind.YJ_CUSTODY),
+            (Kind.SECTION_250, IKind.YJ_CUSTODY),
+        ],
+    )
     def test_the_order_opens_its_cyjs_involvement(self, w, kind, involvement):
         record(w, kind)
         opened = cyjs_involvements(w, involvement).get()
@@ -383,7 +434,9 @@ class TestEndAndUpdate:
         services.end_order(order=order, by=w.cyjs_worker, expected_version=order.version, ended_on=timezone.localdate())
         order.refresh_from_db()
         with pytest.raises(ValidationError, match="already ended"):
-            services.end_order(order=order, by=w.cyjs_worker, expected_version=order.version, ended_on=timezone.localdate())
+            services.end_order(
+                order=order, by=w.cyjs_worker, expected_version=order.version, ended_on=timezone.localdate()
+            )
         assert last_log(what="youth-justice-order:end").child_id == w.child.pk
 
     def test_refused_before_the_order_was_made_or_in_the_future(self, w):
@@ -396,9 +449,13 @@ class TestEndAndUpdate:
     def test_stale_versions_are_refused(self, w):
         order = record(w)
         with pytest.raises(ConcurrentEditError):
-            services.end_order(order=order, by=w.cyjs_worker, expected_version=order.version + 1, ended_on=timezone.localdate())
+            services.end_order(
+                order=order, by=w.cyjs_worker, expected_version=order.version + 1, ended_on=timezone.localdate()
+            )
         with pytest.raises(ConcurrentEditError):
-            services.update_order(order=order, by=w.cyjs_worker, expected_version=order.version + 1, data={"requirements": "x"})
+            services.update_order(
+                order=order, by=w.cyjs_worker, expected_version=order.version + 1, data={"requirements": "x"}
+            )
 
     def test_only_some_fields_change_and_ended_orders_not_at_all(self, w):
         order = record(w)
@@ -406,7 +463,9 @@ class TestEndAndUpdate:
             services.update_order(order=order, by=w.cyjs_worker, expected_version=order.version, data={"kind": "dto"})
         assert error.value.message_dict == {"kind": ["This cannot be changed here"]}
         with pytest.raises(ValidationError) as error:
-            services.update_order(order=order, by=w.cyjs_worker, expected_version=order.version, data={"expected_release_on": w.made_on})
+            services.update_order(
+                order=order, by=w.cyjs_worker, expected_version=order.version, data={"expected_release_on": w.made_on}
+            )
         assert error.value.message_dict == {"expected_release_on": ["Only a custodial sentence has this"]}
         services.end_order(order=order, by=w.cyjs_worker, expected_version=order.version, ended_on=timezone.localdate())
         with pytest.raises(ValidationError, match="cannot be changed"):
@@ -415,9 +474,13 @@ class TestEndAndUpdate:
     def test_csc_may_not_change_or_end(self, w):
         order = record(w)
         with pytest.raises(PermissionDenied):
-            services.update_order(order=order, by=w.csc_worker, expected_version=order.version, data={"requirements": "x"})
+            services.update_order(
+                order=order, by=w.csc_worker, expected_version=order.version, data={"requirements": "x"}
+            )
         with pytest.raises(PermissionDenied):
-            services.end_order(order=order, by=w.csc_worker, expected_version=order.version, ended_on=timezone.localdate())
+            services.end_order(
+                order=order, by=w.csc_worker, expected_version=order.version, ended_on=timezone.localdate()
+            )
 
 
 # --- The youth justice summary page --------------------------------------------------------------------------------------
@@ -425,16 +488,38 @@ class TestEndAndUpdate:
 
 def youth_justice_records(w, n=1):
     for i in range(n):
-        CustodyEpisode.objects.create(child=w.child, agency=w.cyjs, arrested_at=timezone.now() - timedelta(days=30 + i),
-                                      custody_suite="Example Central custody suite", created_by=w.cyjs_worker)
-        hearing = CourtAppearance.objects.create(child=w.child, agency=w.cyjs, hearing_at=timezone.now() - timedelta(days=20 + i),
-                                                 court="Example Youth Court", outcome="sentenced", created_by=w.cyjs_worker)
-        Remand.objects.create(child=w.child, kind=Remand.Kind.LOCAL_AUTHORITY, started_on=w.made_on - timedelta(days=25 + i),
-                              looked_after=True, created_by=w.cyjs_worker, appearance=hearing)
+        CustodyEpisode.objects.create(
+            child=w.child,
+            agency=w.cyjs,
+            arrested_at=timezone.now() - timedelta(days=30 + i),
+            custody_suite="Example Central custody suite",
+            created_by=w.cyjs_worker,
+        )
+        hearing = CourtAppearance.objects.create(
+            child=w.child,
+            agency=w.cyjs,
+            hearing_at=timezone.now() - timedelta(days=20 + i),
+            court="Example Youth Court",
+            outcome="sentenced",
+            created_by=w.cyjs_worker,
+        )
+        Remand.objects.create(
+            child=w.child,
+            kind=Remand.Kind.LOCAL_AUTHORITY,
+            started_on=w.made_on - timedelta(days=25 + i),
+            looked_after=True,
+            created_by=w.cyjs_worker,
+            appearance=hearing,
+        )
         record(w, appearance=hearing)
 
 
-SECTION_HEADINGS = {"custody": "Police custody", "court": "Court", "remand": "Remands", "orders": "Orders and sentences"}
+SECTION_HEADINGS = {
+    "custody": "Police custody",
+    "court": "Court",
+    "remand": "Remands",
+    "orders": "Orders and sentences",
+}
 RECORD_LINKS = ("custody-new", "court-appearance-new", "remand-new", "order-new")
 
 
@@ -455,9 +540,12 @@ class TestSummaryPage:
         for name in RECORD_LINKS:
             assert reverse(name, args=[w.child.pk]) in page
         order = YouthJusticeOrder.objects.get()
-        for link in (reverse("order-detail", args=[order.pk]), reverse("remand-detail", args=[Remand.objects.get().pk]),
-                     reverse("court-appearance-detail", args=[CourtAppearance.objects.get().pk]),
-                     reverse("custody-detail", args=[CustodyEpisode.objects.get().pk])):
+        for link in (
+            reverse("order-detail", args=[order.pk]),
+            reverse("remand-detail", args=[Remand.objects.get().pk]),
+            reverse("court-appearance-detail", args=[CourtAppearance.objects.get().pk]),
+            reverse("custody-detail", args=[CustodyEpisode.objects.get().pk]),
+        ):
             assert link in page
         event = last_log(what="page:youth-justice-summary")
         assert event.outcome == AccessEvent.Outcome.ALLOWED and event.user_id == w.cyjs_worker.pk
@@ -521,18 +609,32 @@ class TestSummaryPage:
 
 
 def new_order_post(w, kind, **extra):
-    data = {"kind": kind, **date_parts("made_on", w.made_on), **date_parts("ends_on", None),
-            **date_parts("police_consulted_cyjs_on", None), **date_parts("mash_consulted_on", None),
-            **date_parts("expected_release_on", None), "requirements": "", "establishment_name": "",
-            "csc_significantly_involved": "", "section_23za_visits": ""}
+    data = {
+        "kind": kind,
+        **date_parts("made_on", w.made_on),
+        **date_parts("ends_on", None),
+        **date_parts("police_consulted_cyjs_on", None),
+        **date_parts("mash_consulted_on", None),
+        **date_parts("expected_release_on", None),
+        "requirements": "",
+        "establishment_name": "",
+        "csc_significantly_involved": "",
+        "section_23za_visits": "",
+    }
     data.update(extra)
     return data
 
 
 class TestPages:
     def test_new_page_prefills_from_the_sentencing_hearing_and_explains_the_rules(self, w):
-        hearing = CourtAppearance.objects.create(child=w.child, agency=w.cyjs, hearing_at=timezone.now() - timedelta(days=3),
-                                                 court="Example Youth Court", outcome="sentenced", created_by=w.cyjs_worker)
+        hearing = CourtAppearance.objects.create(
+            child=w.child,
+            agency=w.cyjs,
+            hearing_at=timezone.now() - timedelta(days=3),
+            court="Example Youth Court",
+            outcome="sentenced",
+            created_by=w.cyjs_worker,
+        )
         response = client_for(w.cyjs_worker).get(reverse("order-new", args=[w.child.pk]))
         page = response.content.decode()
         assert response.status_code == 200
@@ -563,8 +665,13 @@ class TestPages:
         release = w.made_on + timedelta(days=90)
         response = client_for(w.cyjs_worker).post(
             reverse("order-new", args=[w.child.pk]),
-            new_order_post(w, "dto", **date_parts("expected_release_on", release), csc_significantly_involved="yes",
-                           establishment_name="Example STC"),
+            new_order_post(
+                w,
+                "dto",
+                **date_parts("expected_release_on", release),
+                csc_significantly_involved="yes",
+                establishment_name="Example STC",
+            ),
             follow=True,
         )
         order = YouthJusticeOrder.objects.get()
@@ -589,10 +696,16 @@ class TestPages:
     def test_edit_moves_the_release_date(self, w):
         order = dto(w)
         new_release = w.made_on + timedelta(days=150)
-        response = client_for(w.cyjs_worker).post(reverse("order-edit", args=[order.pk]), {
-            "version": order.version, **date_parts("ends_on", None), "requirements": "Education at the secure home",
-            **date_parts("expected_release_on", new_release), "establishment_name": "Example STC",
-        })
+        response = client_for(w.cyjs_worker).post(
+            reverse("order-edit", args=[order.pk]),
+            {
+                "version": order.version,
+                **date_parts("ends_on", None),
+                "requirements": "Education at the secure home",
+                **date_parts("expected_release_on", new_release),
+                "establishment_name": "Example STC",
+            },
+        )
         assert response.status_code == 302
         order.refresh_from_db()
         assert order.expected_release_on == new_release and order.requirements == "Education at the secure home"
@@ -600,25 +713,51 @@ class TestPages:
 
     def test_edit_with_a_stale_version_says_so(self, w):
         order = record(w)
-        response = client_for(w.cyjs_worker).post(reverse("order-edit", args=[order.pk]), {
-            "version": order.version + 5, **date_parts("ends_on", None), "requirements": "x",
-        })
+        response = client_for(w.cyjs_worker).post(
+            reverse("order-edit", args=[order.pk]),
+            {
+                "version": order.version + 5,
+                **date_parts("ends_on", None),
+                "requirements": "x",
+            },
+        )
         assert response.status_code == 200 and "Someone else changed this record" in response.content.decode()
 
     def test_resettlement_virtual_school_and_end_pages(self, w):
         order = dto(w)
         client = client_for(w.cyjs_worker)
-        refused = client.post(reverse("order-resettlement-plan", args=[order.pk]),
-                              {**date_parts("completed_on", timezone.localdate()), "post_release_accommodation": ""})
+        refused = client.post(
+            reverse("order-resettlement-plan", args=[order.pk]),
+            {**date_parts("completed_on", timezone.localdate()), "post_release_accommodation": ""},
+        )
         assert "Enter where the child will live after release" in refused.content.decode()
-        assert client.post(reverse("order-resettlement-plan", args=[order.pk]),
-                           {**date_parts("completed_on", timezone.localdate()), "post_release_accommodation": "Home"}).status_code == 302
-        assert client.post(reverse("order-virtual-school", args=[order.pk]), date_parts("on", timezone.localdate())).status_code == 302
+        assert (
+            client.post(
+                reverse("order-resettlement-plan", args=[order.pk]),
+                {**date_parts("completed_on", timezone.localdate()), "post_release_accommodation": "Home"},
+            ).status_code
+            == 302
+        )
+        assert (
+            client.post(
+                reverse("order-virtual-school", args=[order.pk]), date_parts("on", timezone.localdate())
+            ).status_code
+            == 302
+        )
         order.refresh_from_db()
-        assert client.post(reverse("order-end", args=[order.pk]),
-                           {"version": order.version, **date_parts("ended_on", timezone.localdate())}).status_code == 302
+        assert (
+            client.post(
+                reverse("order-end", args=[order.pk]),
+                {"version": order.version, **date_parts("ended_on", timezone.localdate())},
+            ).status_code
+            == 302
+        )
         order.refresh_from_db()
-        assert order.ended_on == timezone.localdate() and order.virtual_school_told_on and order.resettlement_plan_completed_on
+        assert (
+            order.ended_on == timezone.localdate()
+            and order.virtual_school_told_on
+            and order.resettlement_plan_completed_on
+        )
 
     def test_csc_may_not_open_the_write_pages(self, w):
         order = dto(w)
@@ -635,10 +774,17 @@ API = "/api/v1/orders/"
 
 class TestApi:
     def test_create_and_retrieve(self, w):
-        response = api_for(w.cyjs_worker).post(API, {
-            "child": w.child.pk, "kind": "dto", "made_on": w.made_on.isoformat(),
-            "expected_release_on": (w.made_on + timedelta(days=100)).isoformat(), "csc_significantly_involved": True,
-        }, format="json")
+        response = api_for(w.cyjs_worker).post(
+            API,
+            {
+                "child": w.child.pk,
+                "kind": "dto",
+                "made_on": w.made_on.isoformat(),
+                "expected_release_on": (w.made_on + timedelta(days=100)).isoformat(),
+                "csc_significantly_involved": True,
+            },
+            format="json",
+        )
         assert response.status_code == 201, response.json()
         body = response.json()
         assert {d["rule_code"] for d in body["deadlines"]} == {"resettlement_planning", "csc_open_after_custody"}
@@ -648,7 +794,9 @@ class TestApi:
         assert last_log(what="api:orders-detail").user_id == w.csc_worker.pk
 
     def test_create_refusals_are_field_errors(self, w):
-        response = api_for(w.cyjs_worker).post(API, {"child": w.child.pk, "kind": "cbo", "made_on": w.made_on.isoformat()}, format="json")
+        response = api_for(w.cyjs_worker).post(
+            API, {"child": w.child.pk, "kind": "cbo", "made_on": w.made_on.isoformat()}, format="json"
+        )
         assert response.status_code == 400
         assert "police_consulted_cyjs_on" in response.json()
 
@@ -683,31 +831,68 @@ class TestApi:
         order = dto(w)
         api = api_for(w.cyjs_worker)
         new_release = w.made_on + timedelta(days=180)
-        assert api.patch(f"{API}{order.pk}/", {"expected_release_on": new_release.isoformat()}, format="json").status_code == 400
-        response = api.patch(f"{API}{order.pk}/", {"version": order.version, "expected_release_on": new_release.isoformat()}, format="json")
+        assert (
+            api.patch(f"{API}{order.pk}/", {"expected_release_on": new_release.isoformat()}, format="json").status_code
+            == 400
+        )
+        response = api.patch(
+            f"{API}{order.pk}/",
+            {"version": order.version, "expected_release_on": new_release.isoformat()},
+            format="json",
+        )
         assert response.status_code == 200
-        due = [d for d in response.json()["deadlines"] if d["rule_code"] == "resettlement_planning" and d["status"] == "open"]
+        due = [
+            d
+            for d in response.json()["deadlines"]
+            if d["rule_code"] == "resettlement_planning" and d["status"] == "open"
+        ]
         assert due[0]["due_date"] == (new_release - timedelta(days=21)).isoformat()
         stale = api.patch(f"{API}{order.pk}/", {"version": order.version, "requirements": "x"}, format="json")
         assert stale.status_code == 409 and "version" in stale.json()
-        assert api_for(w.csc_worker).patch(f"{API}{order.pk}/", {"version": order.version + 1, "requirements": "x"}, format="json").status_code == 403
+        assert (
+            api_for(w.csc_worker)
+            .patch(f"{API}{order.pk}/", {"version": order.version + 1, "requirements": "x"}, format="json")
+            .status_code
+            == 403
+        )
 
     def test_resettlement_plan_virtual_school_and_end(self, w):
         order = dto(w)
         api = api_for(w.cyjs_worker)
         today = timezone.localdate().isoformat()
-        refused = api.post(f"{API}{order.pk}/resettlement-plan/", {"completed_on": today, "post_release_accommodation": ""}, format="json")
+        refused = api.post(
+            f"{API}{order.pk}/resettlement-plan/",
+            {"completed_on": today, "post_release_accommodation": ""},
+            format="json",
+        )
         assert refused.status_code == 400 and "post_release_accommodation" in refused.json()
-        done = api.post(f"{API}{order.pk}/resettlement-plan/", {"completed_on": today, "post_release_accommodation": "Home"}, format="json")
+        done = api.post(
+            f"{API}{order.pk}/resettlement-plan/",
+            {"completed_on": today, "post_release_accommodation": "Home"},
+            format="json",
+        )
         assert done.status_code == 200 and done.json()["resettlement_plan_completed_on"] == today
-        assert api.post(f"{API}{order.pk}/virtual-school/", {"on": today}, format="json").json()["virtual_school_told_on"] == today
+        assert (
+            api.post(f"{API}{order.pk}/virtual-school/", {"on": today}, format="json").json()["virtual_school_told_on"]
+            == today
+        )
         version = YouthJusticeOrder.objects.get(pk=order.pk).version
-        assert api.post(f"{API}{order.pk}/end/", {"version": version - 1, "ended_on": today}, format="json").status_code == 409
+        assert (
+            api.post(f"{API}{order.pk}/end/", {"version": version - 1, "ended_on": today}, format="json").status_code
+            == 409
+        )
         ended = api.post(f"{API}{order.pk}/end/", {"version": version, "ended_on": today}, format="json")
         assert ended.status_code == 200 and ended.json()["ended_on"] == today
-        again = api.post(f"{API}{order.pk}/end/", {"version": ended.json()["version"], "ended_on": today}, format="json")
+        again = api.post(
+            f"{API}{order.pk}/end/", {"version": ended.json()["version"], "ended_on": today}, format="json"
+        )
         assert again.status_code == 400
-        assert api_for(w.csc_worker).post(f"{API}{order.pk}/end/", {"version": 1, "ended_on": today}, format="json").status_code == 403
+        assert (
+            api_for(w.csc_worker)
+            .post(f"{API}{order.pk}/end/", {"version": 1, "ended_on": today}, format="json")
+            .status_code
+            == 403
+        )
         assert last_log(what="api:orders-end", user=w.cyjs_worker).action == AccessEvent.Action.WRITE
 
 
@@ -717,8 +902,12 @@ class TestApi:
 class TestChronology:
     def test_orders_show_for_those_who_read_them(self, w):
         order = dto(w)
-        services.record_resettlement_plan(order=order, by=w.cyjs_worker, completed_on=timezone.localdate(), post_release_accommodation="Home")
-        titles = [e.title for e in chronology(child=w.child, viewer=w.cyjs_worker) if e.event_type == "youth_justice_order"]
+        services.record_resettlement_plan(
+            order=order, by=w.cyjs_worker, completed_on=timezone.localdate(), post_release_accommodation="Home"
+        )
+        titles = [
+            e.title for e in chronology(child=w.child, viewer=w.cyjs_worker) if e.event_type == "youth_justice_order"
+        ]
         assert titles == ["Resettlement plan completed", "Detention and training order made"]
         entry = next(e for e in chronology(child=w.child, viewer=w.csc_worker) if e.event_type == "youth_justice_order")
         assert entry.agency_kind == "cyjs" and entry.url == reverse("order-detail", args=[order.pk])
@@ -727,8 +916,16 @@ class TestChronology:
 
     def test_agency_filter(self, w):
         record(w)
-        assert not [e for e in chronology(child=w.child, agency_kinds=["csc"], viewer=w.cyjs_worker) if e.event_type == "youth_justice_order"]
-        assert [e for e in chronology(child=w.child, agency_kinds=["cyjs"], viewer=w.cyjs_worker) if e.event_type == "youth_justice_order"]
+        assert not [
+            e
+            for e in chronology(child=w.child, agency_kinds=["csc"], viewer=w.cyjs_worker)
+            if e.event_type == "youth_justice_order"
+        ]
+        assert [
+            e
+            for e in chronology(child=w.child, agency_kinds=["cyjs"], viewer=w.cyjs_worker)
+            if e.event_type == "youth_justice_order"
+        ]
 
 
 def test_age_is_taken_on_the_day_of_sentence():

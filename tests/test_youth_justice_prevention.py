@@ -164,8 +164,13 @@ class TestCyjsPrevention:
         assert not prevention_involvements(w).exists()
 
     def test_consent_gained_at_screening_is_recorded(self, w):
-        ref = screen(w, referral(w, consent_given=None), outcome="cyjs_prevention", prevention_worker=w.prevention_worker,
-                     consent_given=True)
+        ref = screen(
+            w,
+            referral(w, consent_given=None),
+            outcome="cyjs_prevention",
+            prevention_worker=w.prevention_worker,
+            consent_given=True,
+        )
         assert ref.consent_given is True
 
     def test_refused_for_a_child_open_to_csc(self, w):
@@ -184,7 +189,9 @@ class TestCyjsPrevention:
         ]
         with pytest.raises(ValidationError) as error:
             screen(w, ref, outcome="cyjs_prevention")
-        assert error.value.message_dict["prevention_worker"] == ["Choose the prevention worker who will hold the assessment and plan"]
+        assert error.value.message_dict["prevention_worker"] == [
+            "Choose the prevention worker who will hold the assessment and plan"
+        ]
 
     def test_8_and_9_year_olds_get_consultation_only(self):
         w = prevention_world(age=9)
@@ -215,13 +222,18 @@ class TestBoltOn:
     def test_refused_for_a_child_not_open_to_csc(self, w):
         with pytest.raises(ValidationError) as error:
             screen(w, referral(w), outcome="bolt_on")
-        assert "not open to children's social care, so there is no plan to add to" in error.value.message_dict["outcome"][0]
+        assert (
+            "not open to children's social care, so there is no plan to add to"
+            in error.value.message_dict["outcome"][0]
+        )
 
 
 class TestRequestForSupport:
     def test_sends_one_contact_to_the_front_door_with_its_decision_clock(self, w):
         """¶14.2: whole-family work → consent → request for support."""
-        ref = screen(w, referral(w), outcome="request_for_support", outcome_reasons="Whole-family work is needed at home.")
+        ref = screen(
+            w, referral(w), outcome="request_for_support", outcome_reasons="Whole-family work is needed at home."
+        )
         contact = ref.request_for_support
         assert Contact.objects.count() == 1
         assert contact.child == w.child and contact.agency == w.mash and contact.consent == "given"
@@ -237,7 +249,9 @@ class TestRequestForSupport:
         ref = screen(w, referral(w), outcome="request_for_support")
         with pytest.raises(ValidationError) as error:
             screen(w, ref, outcome="request_for_support")
-        assert error.value.message_dict["outcome"][0].startswith("A request for support was already sent to children's social care on")
+        assert error.value.message_dict["outcome"][0].startswith(
+            "A request for support was already sent to children's social care on"
+        )
         assert Contact.objects.count() == 1
 
     def test_refused_without_consent(self, w):
@@ -307,7 +321,9 @@ class TestNfaAndScreeningRules:
     def test_reasons_required(self, w):
         with pytest.raises(ValidationError) as error:
             screen(w, referral(w), outcome_reasons=" ")
-        assert error.value.message_dict["outcome_reasons"] == ["Write what the screening found and why you chose this outcome"]
+        assert error.value.message_dict["outcome_reasons"] == [
+            "Write what the screening found and why you chose this outcome"
+        ]
 
     def test_csc_may_not_screen(self, w):
         open_to_csc(w)
@@ -343,7 +359,9 @@ class TestFollowUps:
 
     def test_first_stops_the_6_week_clock_and_starts_the_12_week_one(self, w):
         ref = self.diverted(w)
-        services.record_follow_up(referral=ref, by=w.cyjs_worker, on=TODAY(), notes="School says Riley attends the group.")
+        services.record_follow_up(
+            referral=ref, by=w.cyjs_worker, on=TODAY(), notes="School says Riley attends the group."
+        )
         six, twelve = clocks(ref, "diversion_follow_up").order_by("anchor_at")
         assert six.status == "met" and six.met_at is not None
         assert twelve.status == "open" and twelve.due_date == TODAY() + timedelta(days=84)
@@ -444,7 +462,9 @@ class TestClose:
         with pytest.raises(ConcurrentEditError):
             services.close_referral(referral=ref, by=w.cyjs_worker, expected_version=1, closed_on=TODAY())
         with pytest.raises(ValidationError) as error:
-            services.close_referral(referral=ref, by=w.cyjs_worker, expected_version=2, closed_on=TODAY() - timedelta(days=1))
+            services.close_referral(
+                referral=ref, by=w.cyjs_worker, expected_version=2, closed_on=TODAY() - timedelta(days=1)
+            )
         assert error.value.message_dict["closed_on"][0].startswith("The date must be on or after")
 
     def test_a_screened_referral_cannot_be_screened_once_closed(self, w):
@@ -461,8 +481,14 @@ class TestPagesAccess:
     def test_cyjs_reads_and_writes_every_page(self, w):
         ref = referral(w)
         client = client_for(w.cyjs_worker)
-        for url in (f"/prevention/{ref.pk}/", f"/prevention/{ref.pk}/screening/", f"/prevention/{ref.pk}/prevent/",
-                    f"/prevention/{ref.pk}/close/", f"/prevention/{ref.pk}/follow-up/", f"/children/{w.child.pk}/prevention/new/"):
+        for url in (
+            f"/prevention/{ref.pk}/",
+            f"/prevention/{ref.pk}/screening/",
+            f"/prevention/{ref.pk}/prevent/",
+            f"/prevention/{ref.pk}/close/",
+            f"/prevention/{ref.pk}/follow-up/",
+            f"/children/{w.child.pk}/prevention/new/",
+        ):
             assert client.get(url).status_code == 200, url
         assert last_log(what="page:prevention-referral").outcome == "allowed"
 
@@ -475,10 +501,16 @@ class TestPagesAccess:
         assert page.status_code == 200
         text = page.content.decode()
         assert "Missing school" in text and "Screen the referral" not in text
-        for url in (f"/prevention/{ref.pk}/screening/", f"/children/{w.child.pk}/prevention/new/", f"/prevention/{ref.pk}/close/"):
+        for url in (
+            f"/prevention/{ref.pk}/screening/",
+            f"/children/{w.child.pk}/prevention/new/",
+            f"/prevention/{ref.pk}/close/",
+        ):
             assert client.get(url).status_code == 403, url
-        response = client.post(f"/prevention/{ref.pk}/screening/", {"version": 1, "outcome": "nfa", "outcome_reasons": "x",
-                                                                     "consent_given": "yes"})
+        response = client.post(
+            f"/prevention/{ref.pk}/screening/",
+            {"version": 1, "outcome": "nfa", "outcome_reasons": "x", "consent_given": "yes"},
+        )
         assert response.status_code == 403
         ref.refresh_from_db()
         assert ref.outcome == ""
@@ -516,8 +548,15 @@ class TestPages:
         received = TODAY() - timedelta(days=1)
         response = client_for(w.cyjs_worker).post(
             f"/children/{w.child.pk}/prevention/new/",
-            {"route": "prevention", "source": "health", "referrer_name": "Nurse Example", **date_parts("received_on", received),
-             "reasons": "Low mood and ASB.", "consent_given": "unknown", "radicalisation_concern": "yes"},
+            {
+                "route": "prevention",
+                "source": "health",
+                "referrer_name": "Nurse Example",
+                **date_parts("received_on", received),
+                "reasons": "Low mood and ASB.",
+                "consent_given": "unknown",
+                "radicalisation_concern": "yes",
+            },
             follow=True,
         )
         ref = PreventionReferral.objects.get()
@@ -530,8 +569,15 @@ class TestPages:
         w = prevention_world(age=7)
         response = client_for(w.cyjs_worker).post(
             f"/children/{w.child.pk}/prevention/new/",
-            {"route": "prevention", "source": "school", "referrer_name": "T", **date_parts("received_on", TODAY()),
-             "reasons": "x", "consent_given": "yes", "radicalisation_concern": "no"},
+            {
+                "route": "prevention",
+                "source": "school",
+                "referrer_name": "T",
+                **date_parts("received_on", TODAY()),
+                "reasons": "x",
+                "consent_given": "yes",
+                "radicalisation_concern": "no",
+            },
         )
         text = response.content.decode()
         assert response.status_code == 200 and "govuk-error-summary" in text and "Riley was 7 when referred" in text
@@ -539,10 +585,17 @@ class TestPages:
     def test_screen_to_request_for_support_through_the_page(self, w):
         ref = diversion(w)
         client = client_for(w.cyjs_worker)
-        response = client.post(f"/prevention/{ref.pk}/screening/", {
-            "version": ref.version, "outcome": "request_for_support", "outcome_reasons": "Family work needed.",
-            "consent_given": "yes", "prevention_worker": "",
-        }, follow=True)
+        response = client.post(
+            f"/prevention/{ref.pk}/screening/",
+            {
+                "version": ref.version,
+                "outcome": "request_for_support",
+                "outcome_reasons": "Family work needed.",
+                "consent_given": "yes",
+                "prevention_worker": "",
+            },
+            follow=True,
+        )
         text = response.content.decode()
         assert "A request for support was sent to children&#x27;s social care&#x27;s front door" in text
         assert "Check in with the receiving agency at 6 weeks" in text
@@ -552,14 +605,22 @@ class TestPages:
 
     def test_a_stale_screening_shows_a_page_error(self, w):
         ref = referral(w)
-        response = client_for(w.cyjs_worker).post(f"/prevention/{ref.pk}/screening/", {
-            "version": ref.version + 3, "outcome": "nfa", "outcome_reasons": "x", "consent_given": "yes",
-        })
+        response = client_for(w.cyjs_worker).post(
+            f"/prevention/{ref.pk}/screening/",
+            {
+                "version": ref.version + 3,
+                "outcome": "nfa",
+                "outcome_reasons": "x",
+                "consent_given": "yes",
+            },
+        )
         assert "Someone else changed this referral" in response.content.decode()
 
     def test_close_through_the_page(self, w):
         ref = screen(w, referral(w), outcome="cyjs_prevention", prevention_worker=w.prevention_worker)
-        client_for(w.cyjs_worker).post(f"/prevention/{ref.pk}/close/", {"version": ref.version, **date_parts("closed_on", TODAY())})
+        client_for(w.cyjs_worker).post(
+            f"/prevention/{ref.pk}/close/", {"version": ref.version, **date_parts("closed_on", TODAY())}
+        )
         ref.refresh_from_db()
         assert ref.closed_on == TODAY() and prevention_involvements(w).get().end == TODAY()
 
@@ -569,48 +630,88 @@ class TestPages:
 
 class TestApi:
     def body(self, w, **overrides):
-        return {"child": w.child.pk, "route": "diversion", "source": "police", "referrer_name": "PC Pat Constable",
-                "received_on": str(TODAY()), "reasons": "Criminal damage.", "consent_given": True, **overrides}
+        return {
+            "child": w.child.pk,
+            "route": "diversion",
+            "source": "police",
+            "referrer_name": "PC Pat Constable",
+            "received_on": str(TODAY()),
+            "reasons": "Criminal damage.",
+            "consent_given": True,
+            **overrides,
+        }
 
     def test_create_screen_follow_up_prevent_and_close(self, w):
         api = api_for(w.cyjs_worker)
         created = api.post("/api/v1/prevention-referrals/", self.body(w), format="json")
         assert created.status_code == 201, created.data
         pk = created.data["id"]
-        assert created.data["consultation_only"] is False and created.data["case_responsibility"].startswith("Not decided yet")
+        assert created.data["consultation_only"] is False and created.data["case_responsibility"].startswith(
+            "Not decided yet"
+        )
         assert api.get(f"/api/v1/prevention-referrals/{pk}/").status_code == 200
-        screened = api.post(f"/api/v1/prevention-referrals/{pk}/screen/",
-                            {"version": 1, "outcome": "request_for_support", "outcome_reasons": "Family work."}, format="json")
+        screened = api.post(
+            f"/api/v1/prevention-referrals/{pk}/screen/",
+            {"version": 1, "outcome": "request_for_support", "outcome_reasons": "Family work."},
+            format="json",
+        )
         assert screened.status_code == 200, screened.data
-        assert screened.data["request_for_support"] and screened.data["deadlines"][0]["due_date"] == str(TODAY() + timedelta(days=42))
-        again = api.post(f"/api/v1/prevention-referrals/{pk}/screen/",
-                         {"version": screened.data["version"], "outcome": "request_for_support", "outcome_reasons": "x"}, format="json")
+        assert screened.data["request_for_support"] and screened.data["deadlines"][0]["due_date"] == str(
+            TODAY() + timedelta(days=42)
+        )
+        again = api.post(
+            f"/api/v1/prevention-referrals/{pk}/screen/",
+            {"version": screened.data["version"], "outcome": "request_for_support", "outcome_reasons": "x"},
+            format="json",
+        )
         assert again.status_code == 400 and "already sent" in again.data["outcome"][0]
-        followed = api.post(f"/api/v1/prevention-referrals/{pk}/follow-ups/", {"on": str(TODAY()), "notes": "Update."}, format="json")
+        followed = api.post(
+            f"/api/v1/prevention-referrals/{pk}/follow-ups/", {"on": str(TODAY()), "notes": "Update."}, format="json"
+        )
         assert followed.status_code == 200 and [d["status"] for d in followed.data["deadlines"]] == ["met", "open"]
         assert followed.data["deadlines"][1]["due_date"] == str(TODAY() + timedelta(days=84))
         prevent = api.post(f"/api/v1/prevention-referrals/{pk}/prevent-referral/", {"on": str(TODAY())}, format="json")
         assert prevent.status_code == 200 and prevent.data["prevent_referral_on"] == str(TODAY())
-        stale = api.post(f"/api/v1/prevention-referrals/{pk}/close/", {"version": 1, "closed_on": str(TODAY())}, format="json")
+        stale = api.post(
+            f"/api/v1/prevention-referrals/{pk}/close/", {"version": 1, "closed_on": str(TODAY())}, format="json"
+        )
         assert stale.status_code == 409
-        closed = api.post(f"/api/v1/prevention-referrals/{pk}/close/", {"version": prevent.data["version"], "closed_on": str(TODAY())},
-                          format="json")
+        closed = api.post(
+            f"/api/v1/prevention-referrals/{pk}/close/",
+            {"version": prevent.data["version"], "closed_on": str(TODAY())},
+            format="json",
+        )
         assert closed.status_code == 200 and closed.data["closed_on"] == str(TODAY())
-        twice = api.post(f"/api/v1/prevention-referrals/{pk}/close/", {"version": closed.data["version"], "closed_on": str(TODAY())},
-                         format="json")
+        twice = api.post(
+            f"/api/v1/prevention-referrals/{pk}/close/",
+            {"version": closed.data["version"], "closed_on": str(TODAY())},
+            format="json",
+        )
         assert twice.status_code == 400 and "already closed" in twice.data["non_field_errors"][0]
 
     def test_refusals_are_400_field_errors(self):
         w = prevention_world(age=18)
         response = api_for(w.cyjs_worker).post("/api/v1/prevention-referrals/", self.body(w), format="json")
         assert response.status_code == 400 and response.data["child"][0].startswith("Riley was 18 when referred")
-        assert api_for(w.cyjs_worker).post("/api/v1/prevention-referrals/", {"child": w.child.pk}, format="json").status_code == 400
+        assert (
+            api_for(w.cyjs_worker)
+            .post("/api/v1/prevention-referrals/", {"child": w.child.pk}, format="json")
+            .status_code
+            == 400
+        )
 
     def test_screen_with_a_prevention_worker(self, w):
         ref = referral(w)
-        response = api_for(w.cyjs_worker).post(f"/api/v1/prevention-referrals/{ref.pk}/screen/", {
-            "version": 1, "outcome": "cyjs_prevention", "outcome_reasons": "Needs specialist work.", "prevention_worker": w.prevention_worker.pk,
-        }, format="json")
+        response = api_for(w.cyjs_worker).post(
+            f"/api/v1/prevention-referrals/{ref.pk}/screen/",
+            {
+                "version": 1,
+                "outcome": "cyjs_prevention",
+                "outcome_reasons": "Needs specialist work.",
+                "prevention_worker": w.prevention_worker.pk,
+            },
+            format="json",
+        )
         assert response.status_code == 200 and response.data["prevention_worker"] == w.prevention_worker.pk
         assert prevention_involvements(w, allocated_worker=w.prevention_worker).exists()
 
@@ -621,8 +722,11 @@ class TestApi:
         assert api.get(f"/api/v1/prevention-referrals/{ref.pk}/").status_code == 200
         assert [row["id"] for row in api.get("/api/v1/prevention-referrals/").data["results"]] == [ref.pk]
         assert api.post("/api/v1/prevention-referrals/", self.body(w), format="json").status_code == 403
-        response = api.post(f"/api/v1/prevention-referrals/{ref.pk}/screen/", {"version": 1, "outcome": "nfa", "outcome_reasons": "x"},
-                            format="json")
+        response = api.post(
+            f"/api/v1/prevention-referrals/{ref.pk}/screen/",
+            {"version": 1, "outcome": "nfa", "outcome_reasons": "x"},
+            format="json",
+        )
         assert response.status_code == 403
 
     def test_an_unshared_protocol_gives_csc_403_and_an_empty_list(self):
@@ -644,8 +748,12 @@ class TestApi:
         assert api_for(w.mash_worker).get(f"/api/v1/prevention-referrals/{ref.pk}/").status_code == 404
         assert api_for(w.mash_worker).get("/api/v1/prevention-referrals/").data["results"] == []
         stranger = ChildFactory(date_of_birth=born_years_ago(12))
-        assert api_for(w.cyjs_worker).post("/api/v1/prevention-referrals/", self.body(w, child=stranger.pk),
-                                           format="json").status_code == 404
+        assert (
+            api_for(w.cyjs_worker)
+            .post("/api/v1/prevention-referrals/", self.body(w, child=stranger.pk), format="json")
+            .status_code
+            == 404
+        )
         assert api_for(w.cyjs_worker).get("/api/v1/prevention-referrals/999999/").status_code == 404
 
 

@@ -69,14 +69,18 @@ class TestTheCountdownPerAuthority:
     def test_a_new_release_date_moves_it(self, w):
         order = dto(w)
         new_release = w.made_on + timedelta(days=200)
-        services.update_order(order=order, by=w.cyjs_worker, expected_version=order.version, data={"expected_release_on": new_release})
+        services.update_order(
+            order=order, by=w.cyjs_worker, expected_version=order.version, data={"expected_release_on": new_release}
+        )
         old, new = clocks(order, RULE).order_by("id")
         assert old.status == Deadline.Status.CANCELLED and "Expected release date changed" in old.lateness_reason
         assert new.status == Deadline.Status.OPEN and new.due_date == new_release - timedelta(days=14)
 
     def test_other_changes_leave_it(self, w):
         order = dto(w)
-        services.update_order(order=order, by=w.cyjs_worker, expected_version=order.version, data={"establishment_name": "Example YOI"})
+        services.update_order(
+            order=order, by=w.cyjs_worker, expected_version=order.version, data={"establishment_name": "Example YOI"}
+        )
         assert clocks(order, RULE).get().status == Deadline.Status.OPEN
 
     def test_ending_the_order_cancels_it(self, w):
@@ -93,8 +97,10 @@ class TestRecordingTheNineItems:
         assert clocks(order, RULE).get().status == Deadline.Status.OPEN
         assert [code for code, _ in services.release_items_outstanding(order)] == ALL[4:]
         assert order.release_information[0] == {
-            "item": ALL[0], "told_on": (timezone.localdate() - timedelta(days=2)).isoformat(),
-            "told_by": "Jo Youthworker, youth justice worker", "recorded_by": w.cyjs_worker.pk,
+            "item": ALL[0],
+            "told_on": (timezone.localdate() - timedelta(days=2)).isoformat(),
+            "told_by": "Jo Youthworker, youth justice worker",
+            "recorded_by": w.cyjs_worker.pk,
         }
         assert last_log(what="youth-justice-order:release-information").detail == f"order {order.pk}, 4 of 9 items"
         order = tell_release(w, order, ALL[4:], told_by="Casey Socialworker, social worker")
@@ -111,8 +117,12 @@ class TestRecordingTheNineItems:
 
     def test_a_new_release_date_after_all_nine_starts_nothing(self, w):
         order = tell_release(w, dto(w), ALL)
-        services.update_order(order=order, by=w.cyjs_worker, expected_version=order.version,
-                              data={"expected_release_on": w.made_on + timedelta(days=200)})
+        services.update_order(
+            order=order,
+            by=w.cyjs_worker,
+            expected_version=order.version,
+            data={"expected_release_on": w.made_on + timedelta(days=200)},
+        )
         assert list(clocks(order, RULE).values_list("status", flat=True)) == [Deadline.Status.MET]
 
     def test_refusals(self, w):
@@ -159,8 +169,12 @@ class TestThePage:
         return reverse("order-release-information", args=[order.pk])
 
     def post(self, order, items, told_on=None, told_by="Jo Youthworker", version=None):
-        return {"version": order.version if version is None else version, "items": items,
-                **date_parts("told_on", told_on), "told_by": told_by}
+        return {
+            "version": order.version if version is None else version,
+            "items": items,
+            **date_parts("told_on", told_on),
+            "told_by": told_by,
+        }
 
     def test_the_order_page_links_to_it_and_shows_progress(self, w):
         order = tell_release(w, dto(w), ALL[:2])
@@ -191,7 +205,9 @@ class TestThePage:
 
     def test_errors_are_shown_in_a_summary(self, w):
         order = dto(w)
-        response = client_for(w.cyjs_worker).post(self.url(order), self.post(order, [], timezone.localdate() + timedelta(days=1), ""))
+        response = client_for(w.cyjs_worker).post(
+            self.url(order), self.post(order, [], timezone.localdate() + timedelta(days=1), "")
+        )
         page = response.content.decode()
         assert response.status_code == 200
         assert "govuk-error-summary" in page
@@ -200,7 +216,9 @@ class TestThePage:
 
     def test_a_stale_form_is_refused(self, w):
         order = dto(w)
-        response = client_for(w.cyjs_worker).post(self.url(order), self.post(order, ALL[:1], timezone.localdate(), version=order.version + 1))
+        response = client_for(w.cyjs_worker).post(
+            self.url(order), self.post(order, ALL[:1], timezone.localdate(), version=order.version + 1)
+        )
         assert response.status_code == 200
         assert "Someone else changed this order" in response.content.decode()
         order.refresh_from_db()
@@ -217,8 +235,16 @@ class TestTheApi:
     def test_records_and_answers_the_order(self, w):
         order = dto(w)
         api = api_for(w.cyjs_worker)
-        response = api.post(self.url(order), {"version": order.version, "items": ALL, "told_on": timezone.localdate().isoformat(),
-                                              "told_by": "Jo Youthworker"}, format="json")
+        response = api.post(
+            self.url(order),
+            {
+                "version": order.version,
+                "items": ALL,
+                "told_on": timezone.localdate().isoformat(),
+                "told_by": "Jo Youthworker",
+            },
+            format="json",
+        )
         assert response.status_code == 200
         body = response.json()
         assert [entry["item"] for entry in body["release_information"]] == ALL
@@ -227,21 +253,39 @@ class TestTheApi:
 
     def test_400_with_field_errors(self, w):
         order = dto(w)
-        response = api_for(w.cyjs_worker).post(self.url(order), {"version": order.version, "items": ["unknown"],
-                                                                  "told_on": (timezone.localdate() + timedelta(days=1)).isoformat(),
-                                                                  "told_by": "Jo"}, format="json")
+        response = api_for(w.cyjs_worker).post(
+            self.url(order),
+            {
+                "version": order.version,
+                "items": ["unknown"],
+                "told_on": (timezone.localdate() + timedelta(days=1)).isoformat(),
+                "told_by": "Jo",
+            },
+            format="json",
+        )
         assert response.status_code == 400
         assert set(response.json()) == {"items", "told_on"}
         assert api_for(w.cyjs_worker).post(self.url(order), {"items": ALL}, format="json").status_code == 400
 
     def test_409_on_a_stale_version(self, w):
         order = dto(w)
-        response = api_for(w.cyjs_worker).post(self.url(order), {"version": order.version + 1, "items": ALL[:1],
-                                                                  "told_on": timezone.localdate().isoformat(), "told_by": "Jo"}, format="json")
+        response = api_for(w.cyjs_worker).post(
+            self.url(order),
+            {
+                "version": order.version + 1,
+                "items": ALL[:1],
+                "told_on": timezone.localdate().isoformat(),
+                "told_by": "Jo",
+            },
+            format="json",
+        )
         assert response.status_code == 409
 
     def test_403_for_csc(self, w):
         order = dto(w)
-        response = api_for(w.csc_worker).post(self.url(order), {"version": order.version, "items": ALL[:1],
-                                                                 "told_on": timezone.localdate().isoformat(), "told_by": "Jo"}, format="json")
+        response = api_for(w.csc_worker).post(
+            self.url(order),
+            {"version": order.version, "items": ALL[:1], "told_on": timezone.localdate().isoformat(), "told_by": "Jo"},
+            format="json",
+        )
         assert response.status_code == 403

@@ -20,8 +20,20 @@ from .models import Domain, Framework, Indicator, Level
 class LevelSerializer(limits.ModelSerializer):
     class Meta:
         model = Level
-        fields = ["number", "name", "meaning", "who_responds", "where_to_go", "form_name", "route", "consent_policy",
-                  "contact_route", "min_indicators", "min_domains", "source_lines"]
+        fields = [
+            "number",
+            "name",
+            "meaning",
+            "who_responds",
+            "where_to_go",
+            "form_name",
+            "route",
+            "consent_policy",
+            "contact_route",
+            "min_indicators",
+            "min_domains",
+            "source_lines",
+        ]
 
 
 class DomainSerializer(limits.ModelSerializer):
@@ -46,7 +58,18 @@ class FrameworkSerializer(limits.ModelSerializer):
 
     class Meta:
         model = Framework
-        fields = ["code", "version", "name", "authority", "statutory_guidance", "active", "rules", "levels", "domains", "indicators"]
+        fields = [
+            "code",
+            "version",
+            "name",
+            "authority",
+            "statutory_guidance",
+            "active",
+            "rules",
+            "levels",
+            "domains",
+            "indicators",
+        ]
 
 
 class AssessmentRequestSerializer(limits.Serializer):
@@ -87,28 +110,56 @@ class AssessmentViewSet(PathwayViewSet):
 
     serializer_class = AssessmentRequestSerializer
 
-    @extend_schema(request=AssessmentRequestSerializer, responses={200: AssessmentResultSerializer, 201: AssessmentResultSerializer})
+    @extend_schema(
+        request=AssessmentRequestSerializer,
+        responses={200: AssessmentResultSerializer, 201: AssessmentResultSerializer},
+    )
     def create(self, request, *args, **kwargs):
         data = self.valid_data(AssessmentRequestSerializer)
         framework = selectors.active_framework(data["framework"])
         if framework is None or framework.code != data["framework"]:
             return Response({"framework": ["Unknown framework"]}, status=status.HTTP_400_BAD_REQUEST)
-        answers = {k: data.get(k) for k in ("significant_harm_suspected", "missing_episodes_90d", "has_early_help_assessment")}
+        answers = {
+            k: data.get(k) for k in ("significant_harm_suspected", "missing_episodes_90d", "has_early_help_assessment")
+        }
         if data.get("child"):
             child = self.open_child_for_write(data["child"], "api:threshold-assessments-create")
-            stored = self.run(services.record_assessment, framework=framework, by=request.user, child=child,
-                              indicator_codes=data["indicators"], **answers)
-            result = {"id": stored.pk, "level": stored.suggested_level, **{k: getattr(stored, k) for k in (
-                "highest_indicator_level", "urgency", "reasons", "warnings", "prompts", "actions")}}
+            stored = self.run(
+                services.record_assessment,
+                framework=framework,
+                by=request.user,
+                child=child,
+                indicator_codes=data["indicators"],
+                **answers,
+            )
+            result = {
+                "id": stored.pk,
+                "level": stored.suggested_level,
+                **{
+                    k: getattr(stored, k)
+                    for k in ("highest_indicator_level", "urgency", "reasons", "warnings", "prompts", "actions")
+                },
+            }
             code = status.HTTP_201_CREATED
         else:
-            suggestion = services.suggest_level(services.snapshot(framework), data["indicators"], **{k: v for k, v in answers.items()})
+            suggestion = services.suggest_level(
+                services.snapshot(framework), data["indicators"], **{k: v for k, v in answers.items()}
+            )
             if suggestion.unknown:
-                return Response(service_errors(ValidationError({"indicators": f"Unknown indicators: {', '.join(suggestion.unknown)}"})),
-                                status=status.HTTP_400_BAD_REQUEST)
+                return Response(
+                    service_errors(
+                        ValidationError({"indicators": f"Unknown indicators: {', '.join(suggestion.unknown)}"})
+                    ),
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
             result = {"id": None, **suggestion.__dict__}
             code = status.HTTP_200_OK
-        body = {"framework": framework.code, "framework_version": framework.version, "suggested_level": result.pop("level"), **result}
+        body = {
+            "framework": framework.code,
+            "framework_version": framework.version,
+            "suggested_level": result.pop("level"),
+            **result,
+        }
         return Response(AssessmentResultSerializer(body).data, status=code)
 
 

@@ -53,7 +53,9 @@ class Level(models.Model):
     form_name = models.CharField(max_length=120, blank=True)
     route = models.CharField(max_length=20, choices=Route.choices)
     consent_policy = models.CharField(max_length=30, choices=Consent.choices)
-    contact_route = models.CharField(max_length=200, help_text="Where to call or refer (configuration, not a real number).")
+    contact_route = models.CharField(
+        max_length=200, help_text="Where to call or refer (configuration, not a real number)."
+    )
     min_indicators = models.PositiveSmallIntegerField(default=1)
     min_domains = models.PositiveSmallIntegerField(default=1)
     source_lines = models.CharField(max_length=100, blank=True)
@@ -115,7 +117,9 @@ class ThresholdAssessment(models.Model):
         NOT_SOUGHT = "not_sought", "Consent not sought"
 
     framework = models.ForeignKey(Framework, related_name="assessments", on_delete=models.PROTECT)
-    child = models.ForeignKey("casework.Child", null=True, blank=True, related_name="threshold_assessments", on_delete=models.PROTECT)
+    child = models.ForeignKey(
+        "casework.Child", null=True, blank=True, related_name="threshold_assessments", on_delete=models.PROTECT
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
     indicators = models.ManyToManyField(Indicator, related_name="assessments", blank=True)

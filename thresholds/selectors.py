@@ -6,8 +6,14 @@ from .models import Framework, Indicator, ThresholdAssessment
 
 
 def active_frameworks():
-    return Framework.objects.filter(active=True).order_by("code").prefetch_related(
-        "levels", "domains", Prefetch("indicators", queryset=Indicator.objects.select_related("level", "domain").order_by("order"))
+    return (
+        Framework.objects.filter(active=True)
+        .order_by("code")
+        .prefetch_related(
+            "levels",
+            "domains",
+            Prefetch("indicators", queryset=Indicator.objects.select_related("level", "domain").order_by("order")),
+        )
     )
 
 
@@ -26,7 +32,9 @@ def checklist(framework):
     needs (highest level first) and strengths apart."""
     from .models import TriangleSide
 
-    indicators = list(framework.indicators.select_related("level", "domain").order_by("domain__order", "-level__number", "order"))
+    indicators = list(
+        framework.indicators.select_related("level", "domain").order_by("domain__order", "-level__number", "order")
+    )
     sides = []
     for side, side_name in TriangleSide.choices:
         domains = []

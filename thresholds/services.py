@@ -89,12 +89,19 @@ def read_data(frameworks_file=FRAMEWORKS_FILE, indicators_file=INDICATORS_FILE) 
             elif row["polarity"] not in Indicator.Polarity.values:
                 problems.append(f"{where}: unknown polarity {row['polarity']}")
             else:
-                fw["indicators"].append({
-                    "code": code, "level": int(row["level"]), "domain": row["domain_code"], "label": row["label"].strip(),
-                    "help_text": (row.get("help_text") or "").strip(), "polarity": row["polarity"],
-                    "flags": [f for f in (row.get("flags") or "").split(";") if f], "source_file": row["source_file"],
-                    "source_line": row["line"],
-                })
+                fw["indicators"].append(
+                    {
+                        "code": code,
+                        "level": int(row["level"]),
+                        "domain": row["domain_code"],
+                        "label": row["label"].strip(),
+                        "help_text": (row.get("help_text") or "").strip(),
+                        "polarity": row["polarity"],
+                        "flags": [f for f in (row.get("flags") or "").split(";") if f],
+                        "source_file": row["source_file"],
+                        "source_line": row["line"],
+                    }
+                )
             seen.add(code)
     if problems:
         raise ThresholdDataError("Threshold data is not complete:\n" + "\n".join(problems))
@@ -117,7 +124,9 @@ def _content_hash(fw: dict) -> str:
     return hashlib.sha256(json.dumps(fw, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def sync_frameworks(frameworks=None, *, framework_model=Framework, level_model=Level, domain_model=Domain, indicator_model=Indicator):
+def sync_frameworks(
+    frameworks=None, *, framework_model=Framework, level_model=Level, domain_model=Domain, indicator_model=Indicator
+):
     """Bring the database in line with the data files; idempotent.
 
     A framework whose content is unchanged is left alone; a changed one gets a new version
@@ -137,32 +146,58 @@ def sync_frameworks(frameworks=None, *, framework_model=Framework, level_model=L
                 continue
             framework_model.objects.filter(code=fw["code"]).update(active=False)
             version = framework_model.objects.create(
-                code=fw["code"], version=(latest.version + 1) if latest else 1, name=fw["name"], authority=fw["authority"],
-                statutory_guidance=fw.get("statutory_guidance", ""), source_file=fw.get("source_file", ""),
-                active=True, rules=fw.get("rules", {}), content_hash=digest,
+                code=fw["code"],
+                version=(latest.version + 1) if latest else 1,
+                name=fw["name"],
+                authority=fw["authority"],
+                statutory_guidance=fw.get("statutory_guidance", ""),
+                source_file=fw.get("source_file", ""),
+                active=True,
+                rules=fw.get("rules", {}),
+                content_hash=digest,
             )
             levels = {
                 lv["number"]: level_model.objects.create(
-                    framework=version, number=lv["number"], name=lv["name"], meaning=lv["meaning"],
-                    who_responds=lv["who_responds"], where_to_go=lv["where_to_go"], form_name=lv.get("form", ""),
-                    route=lv["route"], consent_policy=lv["consent"], contact_route=lv["contact"],
-                    min_indicators=lv.get("min_indicators", 1), min_domains=lv.get("min_domains", 1),
+                    framework=version,
+                    number=lv["number"],
+                    name=lv["name"],
+                    meaning=lv["meaning"],
+                    who_responds=lv["who_responds"],
+                    where_to_go=lv["where_to_go"],
+                    form_name=lv.get("form", ""),
+                    route=lv["route"],
+                    consent_policy=lv["consent"],
+                    contact_route=lv["contact"],
+                    min_indicators=lv.get("min_indicators", 1),
+                    min_domains=lv.get("min_domains", 1),
                     source_lines=lv.get("source", ""),
                 )
                 for lv in fw["level"]
             }
             domains = {
-                d["code"]: domain_model.objects.create(framework=version, code=d["code"], name=d["name"], triangle_side=d["side"], order=i)
+                d["code"]: domain_model.objects.create(
+                    framework=version, code=d["code"], name=d["name"], triangle_side=d["side"], order=i
+                )
                 for i, d in enumerate(fw["domain"])
             }
-            made = indicator_model.objects.bulk_create([
-                indicator_model(
-                    framework=version, level=levels[ind["level"]], domain=domains[ind["domain"]], code=ind["code"],
-                    label=ind["label"], help_text=ind["help_text"], polarity=ind["polarity"], flags=ind["flags"],
-                    source_file=ind["source_file"], source_line=ind["source_line"], order=i,
-                )
-                for i, ind in enumerate(fw["indicators"])
-            ])
+            made = indicator_model.objects.bulk_create(
+                [
+                    indicator_model(
+                        framework=version,
+                        level=levels[ind["level"]],
+                        domain=domains[ind["domain"]],
+                        code=ind["code"],
+                        label=ind["label"],
+                        help_text=ind["help_text"],
+                        polarity=ind["polarity"],
+                        flags=ind["flags"],
+                        source_file=ind["source_file"],
+                        source_line=ind["source_line"],
+                        order=i,
+                    )
+                    for i, ind in enumerate(fw["indicators"])
+                ]
+            )
             if indicator_model.objects.filter(framework=version).count() != len(fw["indicators"]):
                 raise ThresholdDataError(f"{fw['code']}: not every indicator was loaded")
             counts["new_versions"] += 1
@@ -179,11 +214,19 @@ def snapshot(framework: Framework) -> dict:
         "code": framework.code,
         "version": framework.version,
         "rules": framework.rules or {},
-        "levels": {lv.number: {"name": lv.name, "min_indicators": lv.min_indicators, "min_domains": lv.min_domains}
-                   for lv in framework.levels.all()},
+        "levels": {
+            lv.number: {"name": lv.name, "min_indicators": lv.min_indicators, "min_domains": lv.min_domains}
+            for lv in framework.levels.all()
+        },
         "indicators": {
-            ind.code: {"level": ind.level.number, "domain": ind.domain.code, "side": ind.domain.triangle_side,
-                       "polarity": ind.polarity, "flags": list(ind.flags), "label": ind.label}
+            ind.code: {
+                "level": ind.level.number,
+                "domain": ind.domain.code,
+                "side": ind.domain.triangle_side,
+                "polarity": ind.polarity,
+                "flags": list(ind.flags),
+                "label": ind.label,
+            }
             for ind in framework.indicators.select_related("level", "domain")
         },
     }
@@ -206,7 +249,9 @@ def _quantity_matches(rule, value):
     return value is not None and value >= rule.get("min", 0) and ("max" not in rule or value <= rule["max"])
 
 
-def suggest_level(data: dict, codes, *, significant_harm_suspected=False, missing_episodes_90d=None, has_early_help_assessment=False) -> Suggestion:
+def suggest_level(
+    data: dict, codes, *, significant_harm_suspected=False, missing_episodes_90d=None, has_early_help_assessment=False
+) -> Suggestion:
     """The suggested level for these indicator codes, with the reasons (rules R0–R7 above)."""
     rules, levels, known = data["rules"], data["levels"], data["indicators"]
     top, bottom = max(levels), min(levels)
@@ -254,10 +299,17 @@ def suggest_level(data: dict, codes, *, significant_harm_suspected=False, missin
     for number in sorted(levels, reverse=True):
         at_or_above = [i for i in needs.values() if i["level"] >= number]
         spread = {i[by] for i in at_or_above}
-        if at_or_above and len(at_or_above) >= levels[number]["min_indicators"] and len(spread) >= levels[number]["min_domains"]:
+        if (
+            at_or_above
+            and len(at_or_above) >= levels[number]["min_indicators"]
+            and len(spread) >= levels[number]["min_domains"]
+        ):
             cumulative = number
-            area = ("area" if by == "domain" else "side of the assessment triangle") if len(spread) == 1 else (
-                "areas" if by == "domain" else "sides of the assessment triangle")
+            area = (
+                ("area" if by == "domain" else "side of the assessment triangle")
+                if len(spread) == 1
+                else ("areas" if by == "domain" else "sides of the assessment triangle")
+            )
             out.reasons.append(
                 f"{len(at_or_above)} of the needs you selected are at level {number} or above, across {len(spread)} {area} "
                 f"(level {number} needs {levels[number]['min_indicators']} across {levels[number]['min_domains']})"
@@ -269,14 +321,18 @@ def suggest_level(data: dict, codes, *, significant_harm_suspected=False, missin
     if highest is not None and highest > (cumulative or bottom):
         if rules.get("policy") == "highest_wins":
             candidates.append(highest)
-            out.reasons.append(f"A level {highest} need is selected, and this framework suggests the highest level selected")
+            out.reasons.append(
+                f"A level {highest} need is selected, and this framework suggests the highest level selected"
+            )
         else:
             candidates.append(max(cumulative or bottom, highest - 1))
             if max(candidates) < highest:
                 out.warnings.append(f"A level {highest} need is present: consider level {highest}")
     # R5
     if not needs and not candidates:
-        out.reasons.append("No needs selected" + (" (strengths only)" if strengths else "") + f": level {bottom}, no referral needed")
+        out.reasons.append(
+            "No needs selected" + (" (strengths only)" if strengths else "") + f": level {bottom}, no referral needed"
+        )
     # R6
     out.level = max(candidates, default=bottom)
     # R7
@@ -286,7 +342,9 @@ def suggest_level(data: dict, codes, *, significant_harm_suspected=False, missin
             out.actions.append("review_cp_decision")
     step_up = rules.get("step_up_check_level")
     if step_up and out.level == step_up and not out.sole_trigger and not has_early_help_assessment:
-        out.warnings.append(f"Before asking for level {step_up} help, work with the family through an early help assessment (CAF) and a multi-agency meeting")
+        out.warnings.append(
+            f"Before asking for level {step_up} help, work with the family through an early help assessment (CAF) and a multi-agency meeting"
+        )
     if strengths:
         out.prompts.append(f"{len(strengths)} strengths selected: weigh them in your decision")
     return out
@@ -302,12 +360,16 @@ def consent_errors(*, level_policy, consent, consent_reason, significant_harm):
         if not consent:
             return {"consent": "Say whether the family agreed"}
         if consent == ThresholdAssessment.Consent.REFUSED:
-            return {"consent": "This level needs the family's consent and it was refused. You can ask the front door for advice without naming the family."}
+            return {
+                "consent": "This level needs the family's consent and it was refused. You can ask the front door for advice without naming the family."
+            }
         if consent == ThresholdAssessment.Consent.NOT_SOUGHT and not reason:
             return {"consent_reason": "Say how asking for consent would put the child at risk"}
         return {}
     if consent in (ThresholdAssessment.Consent.REFUSED, ThresholdAssessment.Consent.NOT_SOUGHT) and not reason:
-        return {"consent_reason": "Give the lawful basis for sharing without consent, and whether the family will be told"}
+        return {
+            "consent_reason": "Give the lawful basis for sharing without consent, and whether the family will be told"
+        }
     return {}
 
 
@@ -321,29 +383,53 @@ def _framework_or_error(code, framework=None):
 
 
 @transaction.atomic
-def record_assessment(*, framework, by, indicator_codes, child=None, significant_harm_suspected=False,
-                      missing_episodes_90d=None, has_early_help_assessment=False) -> ThresholdAssessment:
+def record_assessment(
+    *,
+    framework,
+    by,
+    indicator_codes,
+    child=None,
+    significant_harm_suspected=False,
+    missing_episodes_90d=None,
+    has_early_help_assessment=False,
+) -> ThresholdAssessment:
     """Store a checklist and its suggested level, pinned to this framework version."""
     if not by.agency_id:
         raise PermissionDenied("Only a user of an agency can record a threshold assessment")
     data = snapshot(framework)
-    suggestion = suggest_level(data, indicator_codes, significant_harm_suspected=significant_harm_suspected,
-                               missing_episodes_90d=missing_episodes_90d, has_early_help_assessment=has_early_help_assessment)
+    suggestion = suggest_level(
+        data,
+        indicator_codes,
+        significant_harm_suspected=significant_harm_suspected,
+        missing_episodes_90d=missing_episodes_90d,
+        has_early_help_assessment=has_early_help_assessment,
+    )
     if suggestion.unknown:
         raise ValidationError({"indicators": f"Unknown indicators: {', '.join(suggestion.unknown)}"})
     assessment = ThresholdAssessment.objects.create(
-        framework=framework, child=child, created_by=by, significant_harm_suspected=significant_harm_suspected,
-        missing_episodes_90d=missing_episodes_90d, has_early_help_assessment=has_early_help_assessment,
-        suggested_level=suggestion.level, highest_indicator_level=suggestion.highest_indicator_level,
-        urgency=suggestion.urgency, reasons=suggestion.reasons, warnings=suggestion.warnings,
-        prompts=suggestion.prompts, actions=suggestion.actions, sole_trigger=suggestion.sole_trigger,
+        framework=framework,
+        child=child,
+        created_by=by,
+        significant_harm_suspected=significant_harm_suspected,
+        missing_episodes_90d=missing_episodes_90d,
+        has_early_help_assessment=has_early_help_assessment,
+        suggested_level=suggestion.level,
+        highest_indicator_level=suggestion.highest_indicator_level,
+        urgency=suggestion.urgency,
+        reasons=suggestion.reasons,
+        warnings=suggestion.warnings,
+        prompts=suggestion.prompts,
+        actions=suggestion.actions,
+        sole_trigger=suggestion.sole_trigger,
     )
     assessment.indicators.set(Indicator.objects.filter(framework=framework, code__in=indicator_codes))
     return assessment
 
 
 @transaction.atomic
-def record_decision(*, assessment, by, final_level, rationale="", consulted="", consent="", consent_reason="") -> ThresholdAssessment:
+def record_decision(
+    *, assessment, by, final_level, rationale="", consulted="", consent="", consent_reason=""
+) -> ThresholdAssessment:
     """The practitioner's level (§7.4 O1–O3) and the consent for its route (§3.3).
 
     A decision is final (§7.4 O5: decisions are kept as made): to change it, complete a new
@@ -354,8 +440,10 @@ def record_decision(*, assessment, by, final_level, rationale="", consulted="", 
     locked = ThresholdAssessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.decided_at is not None:
         raise ValidationError(
-            {"final_level": f"Level {locked.final_level} was recorded on {timezone.localtime(locked.decided_at):%-d %B %Y}. "
-             "To change it, complete a new checklist."}
+            {
+                "final_level": f"Level {locked.final_level} was recorded on {timezone.localtime(locked.decided_at):%-d %B %Y}. "
+                "To change it, complete a new checklist."
+            }
         )
     level = assessment.framework.levels.filter(number=final_level).first()
     errors = {}
@@ -363,12 +451,22 @@ def record_decision(*, assessment, by, final_level, rationale="", consulted="", 
         errors["final_level"] = "Choose a level"
     else:
         if final_level != assessment.suggested_level and not (rationale or "").strip():
-            errors["rationale"] = f"Explain why you chose level {final_level} rather than the suggested level {assessment.suggested_level}"
+            errors["rationale"] = (
+                f"Explain why you chose level {final_level} rather than the suggested level {assessment.suggested_level}"
+            )
         if assessment.sole_trigger and final_level < assessment.suggested_level and not (consulted or "").strip():
-            errors["consulted"] = "Say which safeguarding lead, duty social worker or MASH worker you consulted before choosing a lower level"
+            errors["consulted"] = (
+                "Say which safeguarding lead, duty social worker or MASH worker you consulted before choosing a lower level"
+            )
         if level.route != Level.Route.UNIVERSAL:
-            errors.update(consent_errors(level_policy=level.consent_policy, consent=consent, consent_reason=consent_reason,
-                                         significant_harm=assessment.sole_trigger))
+            errors.update(
+                consent_errors(
+                    level_policy=level.consent_policy,
+                    consent=consent,
+                    consent_reason=consent_reason,
+                    significant_harm=assessment.sole_trigger,
+                )
+            )
     if errors:
         raise ValidationError(errors)
     assessment.final_level = final_level
@@ -391,15 +489,25 @@ def contact_prefill(assessment) -> dict:
     level = level_of(assessment)
     if assessment.final_level is None or level.route != Level.Route.MASH:
         raise ValidationError("Only a decided level with the MASH route can start a contact")
-    needs = [i for i in assessment.indicators.select_related("level").order_by("order") if i.polarity == Indicator.Polarity.NEED]
-    lines = [f"Threshold checklist ({assessment.framework.name}, version {assessment.framework.version}): "
-             f"level {assessment.final_level} ({level.name}), suggested level {assessment.suggested_level}."]
+    needs = [
+        i
+        for i in assessment.indicators.select_related("level").order_by("order")
+        if i.polarity == Indicator.Polarity.NEED
+    ]
+    lines = [
+        f"Threshold checklist ({assessment.framework.name}, version {assessment.framework.version}): "
+        f"level {assessment.final_level} ({level.name}), suggested level {assessment.suggested_level}."
+    ]
     lines += [f"- {i.label} (level {i.level.number}, {i.code})" for i in needs]
     if assessment.rationale:
         lines.append(f"Practitioner's rationale: {assessment.rationale}")
     referral = {
         "household": [],
-        "concerns": {"concerns": "\n".join(lines), "categories": [], "referrer_level": str(min(assessment.final_level, 4))},
+        "concerns": {
+            "concerns": "\n".join(lines),
+            "categories": [],
+            "referrer_level": str(min(assessment.final_level, 4)),
+        },
         "threshold_assessment": assessment.pk,
     }
     if assessment.consent:

@@ -43,8 +43,14 @@ def _framework(request):
 def _checklist_context(framework, form, **extra):
     frameworks = list(Framework.objects.filter(active=True).order_by("code"))
     selected = set(form["indicators"].value() or []) if form.is_bound else set()
-    return {"framework": framework, "frameworks": frameworks, "form": form, "sides": selectors.checklist(framework),
-            "selected": selected, **extra}
+    return {
+        "framework": framework,
+        "frameworks": frameworks,
+        "form": form,
+        "sides": selectors.checklist(framework),
+        "selected": selected,
+        **extra,
+    }
 
 
 def _checklist(request, child=None):
@@ -52,7 +58,10 @@ def _checklist(request, child=None):
     framework = _framework(request)
     form = ChecklistForm(request.POST or None, framework=framework)
     if request.method == "POST" and form.is_valid():
-        assessment = attempt(form, lambda: services.record_assessment(framework=framework, by=request.user, child=child, **form.answers()))
+        assessment = attempt(
+            form,
+            lambda: services.record_assessment(framework=framework, by=request.user, child=child, **form.answers()),
+        )
         if assessment:
             return redirect("threshold-assessment", pk=assessment.pk)
     return render(request, "thresholds/checklist.html", _checklist_context(framework, form, child=child))
@@ -84,14 +93,29 @@ def _open_assessment(request, pk, *, what, action=AccessEvent.Action.READ):
     return assessment, None
 
 
-def _result_context(framework, *, suggested, level_number, selected_codes, reasons, warnings, prompts, actions, urgency, highest):
+def _result_context(
+    framework, *, suggested, level_number, selected_codes, reasons, warnings, prompts, actions, urgency, highest
+):
     levels = {lv.number: lv for lv in framework.levels.all()}
-    chosen = [i for i in framework.indicators.select_related("level", "domain").order_by("order") if i.code in set(selected_codes)]
+    chosen = [
+        i
+        for i in framework.indicators.select_related("level", "domain").order_by("order")
+        if i.code in set(selected_codes)
+    ]
     return {
-        "framework": framework, "levels": list(levels.values()), "suggested": suggested, "suggested_level": levels[suggested],
-        "level": levels.get(level_number), "needs": [i for i in chosen if i.polarity == "need"],
-        "strengths": [i for i in chosen if i.polarity == "strength"], "reasons": reasons, "warnings": warnings,
-        "prompts": prompts, "actions": [ACTION_NAMES.get(a, a) for a in actions], "urgency": urgency, "highest": highest,
+        "framework": framework,
+        "levels": list(levels.values()),
+        "suggested": suggested,
+        "suggested_level": levels[suggested],
+        "level": levels.get(level_number),
+        "needs": [i for i in chosen if i.polarity == "need"],
+        "strengths": [i for i in chosen if i.polarity == "strength"],
+        "reasons": reasons,
+        "warnings": warnings,
+        "prompts": prompts,
+        "actions": [ACTION_NAMES.get(a, a) for a in actions],
+        "urgency": urgency,
+        "highest": highest,
         "Route": Level.Route,
     }
 
@@ -99,26 +123,50 @@ def _result_context(framework, *, suggested, level_number, selected_codes, reaso
 @login_required
 def assessment_detail(request, pk):
     """The suggested level with its reasons, the practitioner's decision, and where to go next."""
-    assessment, refusal = _open_assessment(request, pk, what="page:threshold-assessment",
-                                           action=WRITE if request.method == "POST" else AccessEvent.Action.READ)
+    assessment, refusal = _open_assessment(
+        request,
+        pk,
+        what="page:threshold-assessment",
+        action=WRITE if request.method == "POST" else AccessEvent.Action.READ,
+    )
     if refusal:
         return refusal
     framework = assessment.framework
     levels = list(framework.levels.all())
-    initial = {"final_level": assessment.final_level or assessment.suggested_level, "rationale": assessment.rationale,
-               "consulted": assessment.consulted, "consent": assessment.consent, "consent_reason": assessment.consent_reason}
+    initial = {
+        "final_level": assessment.final_level or assessment.suggested_level,
+        "rationale": assessment.rationale,
+        "consulted": assessment.consulted,
+        "consent": assessment.consent,
+        "consent_reason": assessment.consent_reason,
+    }
     form = DecisionForm(request.POST or None, levels=levels, initial=initial)
     if request.method == "POST" and form.is_valid():
-        done = attempt(form, lambda: services.record_decision(assessment=assessment, by=request.user, **form.cleaned_data))
+        done = attempt(
+            form, lambda: services.record_decision(assessment=assessment, by=request.user, **form.cleaned_data)
+        )
         if done:
             return redirect("threshold-assessment", pk=assessment.pk)
     context = _result_context(
-        framework, suggested=assessment.suggested_level, level_number=assessment.final_level,
-        selected_codes=list(assessment.indicators.values_list("code", flat=True)), reasons=assessment.reasons,
-        warnings=assessment.warnings, prompts=assessment.prompts, actions=assessment.actions, urgency=assessment.urgency,
+        framework,
+        suggested=assessment.suggested_level,
+        level_number=assessment.final_level,
+        selected_codes=list(assessment.indicators.values_list("code", flat=True)),
+        reasons=assessment.reasons,
+        warnings=assessment.warnings,
+        prompts=assessment.prompts,
+        actions=assessment.actions,
+        urgency=assessment.urgency,
         highest=assessment.highest_indicator_level,
     )
-    context.update({"assessment": assessment, "child": assessment.child, "form": form, "decided": assessment.final_level is not None})
+    context.update(
+        {
+            "assessment": assessment,
+            "child": assessment.child,
+            "form": form,
+            "decided": assessment.final_level is not None,
+        }
+    )
     return render(request, "thresholds/result.html", context)
 
 
@@ -150,8 +198,15 @@ def public_check(request):
         codes = answers.pop("indicator_codes")
         suggestion = services.suggest_level(services.snapshot(framework), codes, **answers)
         context = _result_context(
-            framework, suggested=suggestion.level, level_number=suggestion.level, selected_codes=codes, reasons=suggestion.reasons,
-            warnings=suggestion.warnings, prompts=suggestion.prompts, actions=suggestion.actions, urgency=suggestion.urgency,
+            framework,
+            suggested=suggestion.level,
+            level_number=suggestion.level,
+            selected_codes=codes,
+            reasons=suggestion.reasons,
+            warnings=suggestion.warnings,
+            prompts=suggestion.prompts,
+            actions=suggestion.actions,
+            urgency=suggestion.urgency,
             highest=suggestion.highest_indicator_level,
         )
         return render(request, "thresholds/public_result.html", context)

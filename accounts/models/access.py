@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from datetime import timezone as dt_timezone
+from datetime import UTC
 
 from django.conf import settings
 from django.db import models
@@ -18,9 +18,7 @@ class ChildUserObjectPermission(UserObjectPermissionBase):
 
     content_object = models.ForeignKey("casework.Child", on_delete=models.CASCADE, related_name="user_grants")
     reason = models.TextField()
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     granted_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
 
@@ -52,7 +50,9 @@ class BreakGlassAccess(models.Model):
         verbose_name_plural = "break-glass accesses"
         indexes = [models.Index(fields=["user", "child", "expires_at"], name="breakglass_lookup_idx")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("started_at")), name="breakglass_expires_after_start")
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("started_at")), name="breakglass_expires_after_start"
+            )
         ]
 
     @property
@@ -112,7 +112,7 @@ class AccessEvent(models.Model):
     def canonical_content(self) -> str:
         return json.dumps(
             {
-                "occurred_at": self.occurred_at.astimezone(dt_timezone.utc).isoformat(),
+                "occurred_at": self.occurred_at.astimezone(UTC).isoformat(),
                 "user": self.user_id,
                 "username": self.username,
                 "child": self.child_id,
@@ -157,7 +157,7 @@ class AccessLogAnchor(models.Model):
     def signed_content(self) -> str:
         return json.dumps(
             {
-                "anchored_at": self.anchored_at.astimezone(dt_timezone.utc).isoformat(),
+                "anchored_at": self.anchored_at.astimezone(UTC).isoformat(),
                 "last_event_id": self.last_event_id,
                 "last_hash": self.last_hash,
                 "event_count": self.event_count,

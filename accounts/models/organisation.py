@@ -56,9 +56,7 @@ class Agency(models.Model):
     class Meta:
         verbose_name_plural = "agencies"
         ordering = ["authority__name", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["authority", "name"], name="agency_unique_name_per_authority")
-        ]
+        constraints = [models.UniqueConstraint(fields=["authority", "name"], name="agency_unique_name_per_authority")]
 
     def __str__(self):
         return self.name
@@ -104,9 +102,7 @@ class User(AbstractUser):
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
     role = models.CharField(max_length=30, choices=Role.choices, default=Role.PRACTITIONER)
-    line_manager = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
-    )
+    line_manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     job_title = models.CharField(max_length=150, blank=True)
 
     @property

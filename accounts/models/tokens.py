@@ -21,7 +21,9 @@ class ApiToken(AbstractAuthToken):
     id = models.BigAutoField(primary_key=True)
     digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
     name = models.CharField(max_length=100, blank=True, help_text="The partner system that uses this token")
-    scopes = models.JSONField(default=list, blank=True, help_text="What a service token may do, e.g. read, contacts:write")
+    scopes = models.JSONField(
+        default=list, blank=True, help_text="What a service token may do, e.g. read, contacts:write"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

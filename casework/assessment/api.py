@@ -40,9 +40,7 @@ class AssessmentViewSet(PathwayViewSet):
 
     @extend_schema(parameters=LIST_PARAMETERS, responses=AssessmentSerializer(many=True))
     def list(self, request):
-        queryset = selectors.assessment_list(
-            fetched_by=request.user, status=request.query_params.get("status")
-        )
+        queryset = selectors.assessment_list(fetched_by=request.user, status=request.query_params.get("status"))
         return self.logged_list("api:assessments-list", queryset, AssessmentSerializer)
 
     @extend_schema(responses=AssessmentSerializer)
@@ -67,7 +65,9 @@ class AssessmentViewSet(PathwayViewSet):
         assessment = self.open_record("api:assessments-update", WRITE)
         data = self.valid_data(AssessmentUpdateSerializer)
         version = data.pop("version")
-        updated = self.run(services.update_assessment, assessment=assessment, by=request.user, expected_version=version, data=data)
+        updated = self.run(
+            services.update_assessment, assessment=assessment, by=request.user, expected_version=version, data=data
+        )
         return Response(AssessmentSerializer(updated).data)
 
     @extend_schema(request=AssessmentCompleteSerializer, responses=AssessmentSerializer)
@@ -112,9 +112,7 @@ class CinPlanViewSet(PathwayViewSet):
 
     @extend_schema(parameters=LIST_PARAMETERS, responses=CinPlanSerializer(many=True))
     def list(self, request):
-        queryset = selectors.cin_plan_list(
-            fetched_by=request.user, status=request.query_params.get("status")
-        )
+        queryset = selectors.cin_plan_list(fetched_by=request.user, status=request.query_params.get("status"))
         return self.logged_list("api:cin-plans-list", queryset, CinPlanSerializer)
 
     @extend_schema(responses=CinPlanSerializer)

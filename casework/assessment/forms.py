@@ -51,13 +51,19 @@ class AssessmentForm(VersionedForm):
         widget=forms.RadioSelect(attrs={"inline": True}),
     )
     wishes_and_feelings = _text("The child's wishes and feelings", help_text="In the child's own words where you can")
-    developmental_needs = _text("The child's developmental needs", help_text="Health, education, emotional development, identity")
+    developmental_needs = _text(
+        "The child's developmental needs", help_text="Health, education, emotional development, identity"
+    )
     parenting_capacity = _text("Parenting capacity", help_text="Basic care, safety, warmth, guidance and stability")
     family_and_environment = _text("Family and environment", help_text="Wider family, housing, income, community")
     strengths = _text("Strengths and protective factors")
-    differences_of_view = _text("Where people's views differ", help_text="The child's, family's and professionals' views")
+    differences_of_view = _text(
+        "Where people's views differ", help_text="The child's, family's and professionals' views"
+    )
     analysis = _text("Analysis", help_text="What the information means for the child: needs and any risk", rows=8)
-    social_worker = WorkerChoiceField(label="Social worker", queryset=None, required=False, empty_label="Not allocated yet")
+    social_worker = WorkerChoiceField(
+        label="Social worker", queryset=None, required=False, empty_label="Not allocated yet"
+    )
 
     def __init__(self, *args, workers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,7 +71,9 @@ class AssessmentForm(VersionedForm):
 
     @classmethod
     def initial_for(cls, assessment):
-        initial = {name: getattr(assessment, name) for name in cls.base_fields if name not in ("version", "child_seen_alone")}
+        initial = {
+            name: getattr(assessment, name) for name in cls.base_fields if name not in ("version", "child_seen_alone")
+        }
         initial["version"] = assessment.version
         initial["child_seen_alone"] = {True: "yes", False: "no"}.get(assessment.child_seen_alone, "")
         initial["social_worker"] = assessment.social_worker_id
@@ -87,9 +95,7 @@ class AssessmentCompleteForm(VersionedForm):
     outcome_rationale = _text(
         "Why is this the right next step?", required=True, message="Explain why this is the right next step"
     )
-    lateness_reason = _text(
-        "Why is the assessment late?", help_text="Needed because it is past its due date", rows=3
-    )
+    lateness_reason = _text("Why is the assessment late?", help_text="Needed because it is past its due date", rows=3)
 
     def __init__(self, *args, late=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,7 +125,9 @@ class CinPlanForm(VersionedForm):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
         error_messages={"required": "Enter how often the plan is reviewed"},
     )
-    lead_social_worker = WorkerChoiceField(label="Lead social worker", queryset=None, required=False, empty_label="Not allocated yet")
+    lead_social_worker = WorkerChoiceField(
+        label="Lead social worker", queryset=None, required=False, empty_label="Not allocated yet"
+    )
 
     def __init__(self, *args, workers, new=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,7 +137,9 @@ class CinPlanForm(VersionedForm):
 
     @classmethod
     def initial_for(cls, plan):
-        initial = {name: getattr(plan, name) for name in ("outcomes", "services", "parents_expected_to", "review_every_weeks")}
+        initial = {
+            name: getattr(plan, name) for name in ("outcomes", "services", "parents_expected_to", "review_every_weeks")
+        }
         initial.update(version=plan.version, lead_social_worker=plan.lead_social_worker_id)
         return initial
 
@@ -138,12 +148,20 @@ class CinPlanForm(VersionedForm):
 
 
 class CinPlanEndForm(VersionedForm):
-    ended_on = GovukDateField(label="Date the plan ended", help_text="For example, 27 3 2026", error_messages={"required": "Enter the date the plan ended"})
+    ended_on = GovukDateField(
+        label="Date the plan ended",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date the plan ended"},
+    )
     end_reason = _text("Why is the plan ending?", required=True, message="Say why the plan is ending", rows=4)
 
 
 class CinMeetingForm(forms.Form):
-    scheduled_on = GovukDateField(label="Date of the meeting", help_text="For example, 27 3 2026", error_messages={"required": "Enter the date of the meeting"})
+    scheduled_on = GovukDateField(
+        label="Date of the meeting",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date of the meeting"},
+    )
     scheduled_time = _time_field("Time of the meeting")
 
     def clean(self):
@@ -178,13 +196,24 @@ InviteeFormSet = forms.formset_factory(InviteeForm, extra=0)
 
 
 class CinMeetingRecordForm(forms.Form):
-    held_on = GovukDateField(label="Date the meeting was held", help_text="For example, 27 3 2026", error_messages={"required": "Enter the date the meeting was held"})
-    attended = forms.MultipleChoiceField(
-        label="Who came?", help_text="Select everyone who took part", required=False, widget=forms.CheckboxSelectMultiple
+    held_on = GovukDateField(
+        label="Date the meeting was held",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date the meeting was held"},
     )
-    progress = _text("Progress against the plan", required=True, message="Say what progress has been made against the plan")
+    attended = forms.MultipleChoiceField(
+        label="Who came?",
+        help_text="Select everyone who took part",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    progress = _text(
+        "Progress against the plan", required=True, message="Say what progress has been made against the plan"
+    )
     decisions = _text("Decisions", help_text="What was decided, or that nothing more is needed")
-    next_meeting_on = GovukDateField(label="Next meeting (optional)", required=False, help_text="For example, 27 3 2026")
+    next_meeting_on = GovukDateField(
+        label="Next meeting (optional)", required=False, help_text="For example, 27 3 2026"
+    )
 
     def __init__(self, *args, participants, **kwargs):
         super().__init__(*args, **kwargs)

@@ -44,5 +44,3 @@ def latest_contact(child):
     from referrals.models import Contact
 
     return Contact.objects.filter(child=child).order_by("-received_at").first()
-
-

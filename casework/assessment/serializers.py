@@ -12,11 +12,33 @@ class AssessmentSerializer(limits.ModelSerializer):
     class Meta:
         model = Assessment
         fields = [
-            "id", "child", "contact", "status", "referral_received_at", "started_on", "social_worker",
-            "child_seen_on", "child_seen_alone", "wishes_and_feelings", "developmental_needs", "parenting_capacity",
-            "family_and_environment", "strengths", "differences_of_view", "analysis", "outcome", "outcome_rationale",
-            "lateness_reason", "completed_at", "completed_by", "signed_off_at", "signed_off_by", "manager_comments",
-            "due_date", "due_explanation", "version",
+            "id",
+            "child",
+            "contact",
+            "status",
+            "referral_received_at",
+            "started_on",
+            "social_worker",
+            "child_seen_on",
+            "child_seen_alone",
+            "wishes_and_feelings",
+            "developmental_needs",
+            "parenting_capacity",
+            "family_and_environment",
+            "strengths",
+            "differences_of_view",
+            "analysis",
+            "outcome",
+            "outcome_rationale",
+            "lateness_reason",
+            "completed_at",
+            "completed_by",
+            "signed_off_at",
+            "signed_off_by",
+            "manager_comments",
+            "due_date",
+            "due_explanation",
+            "version",
         ]
         read_only_fields = fields
 
@@ -90,7 +112,17 @@ class CinMeetingSerializer(limits.ModelSerializer):
 
     class Meta:
         model = ChildInNeedMeeting
-        fields = ["id", "plan", "scheduled_for", "held_on", "progress", "decisions", "next_meeting_on", "participants", "actions"]
+        fields = [
+            "id",
+            "plan",
+            "scheduled_for",
+            "held_on",
+            "progress",
+            "decisions",
+            "next_meeting_on",
+            "participants",
+            "actions",
+        ]
         read_only_fields = fields
 
 
@@ -98,8 +130,20 @@ class CinPlanSerializer(limits.ModelSerializer):
     class Meta:
         model = ChildInNeedPlan
         fields = [
-            "id", "child", "assessment", "section_47_enquiry", "status", "started_on", "lead_social_worker", "outcomes",
-            "services", "parents_expected_to", "review_every_weeks", "ended_on", "end_reason", "version",
+            "id",
+            "child",
+            "assessment",
+            "section_47_enquiry",
+            "status",
+            "started_on",
+            "lead_social_worker",
+            "outcomes",
+            "services",
+            "parents_expected_to",
+            "review_every_weeks",
+            "ended_on",
+            "end_reason",
+            "version",
         ]
         read_only_fields = fields
 

@@ -86,9 +86,13 @@ def _not_in_future(value: date | None, field: str, what: str):
 def assessment_deadline(assessment) -> Deadline | None:
     """The 45-working-day clock of the assessment: the open one, else the last one to run."""
     subject = assessment.clock_subject
-    deadlines = Deadline.objects.filter(
-        rule_code="assessment", subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
-    ).select_related("rule").order_by("-id")
+    deadlines = (
+        Deadline.objects.filter(
+            rule_code="assessment", subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
+        )
+        .select_related("rule")
+        .order_by("-id")
+    )
     return deadlines.filter(status__in=Deadline.OPEN_STATUSES).first() or deadlines.first()
 
 
@@ -106,7 +110,9 @@ def _link(name, pk):
 
 
 @access_log_last()  # atomic; its access-log rows are appended last
-def open_assessment(*, child, by, contact=None, referral_received_at=None, social_worker=None, agency=None) -> Assessment:
+def open_assessment(
+    *, child, by, contact=None, referral_received_at=None, social_worker=None, agency=None
+) -> Assessment:
     """Open an assessment. From a contact, the contact's 45-working-day clock (started by the
     front door at the point of referral) is the assessment's clock; otherwise one starts here."""
     received = contact.received_at if contact is not None else (referral_received_at or timezone.now())
@@ -119,7 +125,9 @@ def open_assessment(*, child, by, contact=None, referral_received_at=None, socia
         created_by=by,
     )
     if contact is None:
-        start_clock("assessment", assessment, child=child, started_at=received, responsible=social_worker, agency=agency)
+        start_clock(
+            "assessment", assessment, child=child, started_at=received, responsible=social_worker, agency=agency
+        )
     log_write(by, child, "assessment:open")
     return assessment
 
@@ -139,9 +147,11 @@ def start_assessment(*, child, by, referral_received_at: datetime | None = None,
     problem = _social_worker_problem(social_worker)
     if problem:
         raise ValidationError({"social_worker": problem})
-    if Assessment.objects.select_for_update().filter(
-        child=child, status__in=[Assessment.Status.IN_PROGRESS, Assessment.Status.AWAITING_SIGN_OFF]
-    ).exists():
+    if (
+        Assessment.objects.select_for_update()
+        .filter(child=child, status__in=[Assessment.Status.IN_PROGRESS, Assessment.Status.AWAITING_SIGN_OFF])
+        .exists()
+    ):
         raise ValidationError("This child already has an assessment that is not finished. Carry on with that one.")
     agency = _csc_agency(child, by)
     if agency is not None:
@@ -297,9 +307,7 @@ def sign_off_assessment(*, assessment, by, approve: bool, comments="") -> Assess
         stop_clock("assessment", locked.clock_subject, stopped_at=now, reason=locked.lateness_reason)
     except ValidationError as error:
         message = " ".join(error.message_dict.get("reason", error.messages))
-        raise ValidationError(
-            {"lateness_reason": f"{message} Return it to the social worker so they can record why."}
-        )
+        raise ValidationError({"lateness_reason": f"{message} Return it to the social worker so they can record why."})
     save_if_unchanged(
         locked,
         expected_version=None,
@@ -410,7 +418,9 @@ def create_cin_plan(*, child, by, data: dict, assessment=None) -> ChildInNeedPla
         raise ValidationError("This child already has an active child in need plan")
     if assessment is None:
         assessment = (
-            Assessment.objects.filter(child=child, status=Assessment.Status.COMPLETED, outcome=Assessment.Outcome.CHILD_IN_NEED_PLAN)
+            Assessment.objects.filter(
+                child=child, status=Assessment.Status.COMPLETED, outcome=Assessment.Outcome.CHILD_IN_NEED_PLAN
+            )
             .order_by("-signed_off_at")
             .first()
         )
@@ -455,7 +465,9 @@ def end_cin_plan(*, plan, by, expected_version, ended_on: date, end_reason: str)
     elif ended_on > timezone.localdate():
         errors["ended_on"] = "The end date must be today or in the past"
     elif ended_on < locked.started_on:
-        errors["ended_on"] = f"The end date must be on or after the day the plan started ({locked.started_on:%-d %B %Y})"
+        errors["ended_on"] = (
+            f"The end date must be on or after the day the plan started ({locked.started_on:%-d %B %Y})"
+        )
     if not (end_reason or "").strip():
         errors["end_reason"] = "Say why the plan is ending"
     if errors:
@@ -475,9 +487,9 @@ def cyjs_invitees(child):
     Each open CYJS involvement's allocated worker; without one, its team manager.
     """
     people = []
-    for involvement in Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CYJS, end__isnull=True).select_related(
-        "agency", "allocated_worker", "team__manager"
-    ):
+    for involvement in Involvement.objects.filter(
+        child=child, agency__kind=Agency.Kind.CYJS, end__isnull=True
+    ).select_related("agency", "allocated_worker", "team__manager"):
         user = involvement.allocated_worker or (involvement.team.manager if involvement.team_id else None)
         if user is not None and user not in [p[0] for p in people]:
             people.append((user, involvement.agency))
@@ -511,7 +523,9 @@ def arrange_cin_meeting(*, plan, by, scheduled_for: datetime, invitees: list[dic
     if scheduled_for is None:
         raise ValidationError({"scheduled_for": "Enter the date and time of the meeting"})
     people = _clean_invitees(invitees)
-    meeting = ChildInNeedMeeting.objects.create(plan=locked, child=locked.child, scheduled_for=scheduled_for, created_by=by)
+    meeting = ChildInNeedMeeting.objects.create(
+        plan=locked, child=locked.child, scheduled_for=scheduled_for, created_by=by
+    )
     save_participants(people, cin_meeting=meeting)
     invited_users = {p["user"].pk for p in people if p["user"] is not None}
     when = f"{timezone.localtime(scheduled_for):%-d %B %Y at %H:%M}"
@@ -560,7 +574,9 @@ def record_cin_meeting(
     """Record a meeting once it has happened: who came, progress against the plan, the decisions,
     who will do what by when (001 L1794: record decisions at reviews; 000 ¶8.1) and the next review."""
     decision = _may_write(by, meeting.child)
-    locked = ChildInNeedMeeting.objects.select_for_update(of=("self",)).select_related("plan", "child").get(pk=meeting.pk)
+    locked = (
+        ChildInNeedMeeting.objects.select_for_update(of=("self",)).select_related("plan", "child").get(pk=meeting.pk)
+    )
     if locked.held_on is not None:
         raise ValidationError("This meeting has already been recorded")
     errors = {}

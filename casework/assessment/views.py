@@ -32,6 +32,7 @@ from .forms import (
     SignOffForm,
 )
 
+
 def _writer(user, child):
     return may_record_social_care_work(user)
 
@@ -93,12 +94,12 @@ def assessment_start(request, pk):
         if assessment is not None:
             messages.success(request, "Assessment started")
             return redirect("assessment-detail", pk=assessment.pk)
-    return _render(
-        request, "casework/assessment/start.html", {"child": child, "form": form, "contact": contact}, form
-    )
+    return _render(request, "casework/assessment/start.html", {"child": child, "form": form, "contact": contact}, form)
 
 
-ASSESSMENT_QUERYSET = Assessment.objects.select_related("child", "contact", "social_worker", "completed_by", "signed_off_by")
+ASSESSMENT_QUERYSET = Assessment.objects.select_related(
+    "child", "contact", "social_worker", "completed_by", "signed_off_by"
+)
 
 
 @login_required
@@ -136,23 +137,32 @@ def _not_in_progress(request, assessment):
 
 @login_required
 def assessment_edit(request, pk):
-    assessment, child, refusal = _open(request, ASSESSMENT_QUERYSET, pk, what="page:assessment-edit", allowed_if=_writer)
+    assessment, child, refusal = _open(
+        request, ASSESSMENT_QUERYSET, pk, what="page:assessment-edit", allowed_if=_writer
+    )
     if refusal:
         return refusal
     if assessment.status != Assessment.Status.IN_PROGRESS:
         return _not_in_progress(request, assessment)
-    form = AssessmentForm(request.POST or None, initial=AssessmentForm.initial_for(assessment), workers=_workers(request))
+    form = AssessmentForm(
+        request.POST or None, initial=AssessmentForm.initial_for(assessment), workers=_workers(request)
+    )
     if request.method == "POST" and form.is_valid():
         saved = attempt(
             form,
             lambda: services.update_assessment(
-                assessment=assessment, by=request.user, expected_version=form.cleaned_data["version"], data=form.service_data()
+                assessment=assessment,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                data=form.service_data(),
             ),
         )
         if saved is not None:
             messages.success(request, "Assessment saved")
             return redirect("assessment-detail", pk=assessment.pk)
-    return _render(request, "casework/assessment/edit.html", {"assessment": assessment, "child": child, "form": form}, form)
+    return _render(
+        request, "casework/assessment/edit.html", {"assessment": assessment, "child": child, "form": form}, form
+    )
 
 
 @login_required
@@ -187,7 +197,12 @@ def assessment_complete(request, pk):
         if completed is not None:
             messages.success(request, "Assessment completed. A manager needs to sign it off.")
             return redirect("assessment-detail", pk=assessment.pk)
-    context = {"assessment": assessment, "child": child, "form": form, "deadline": services.assessment_deadline(assessment)}
+    context = {
+        "assessment": assessment,
+        "child": child,
+        "form": form,
+        "deadline": services.assessment_deadline(assessment),
+    }
     return _render(request, "casework/assessment/complete.html", context, form)
 
 
@@ -211,7 +226,9 @@ def assessment_sign_off(request, pk):
             ),
         )
         if signed is not None:
-            messages.success(request, "Assessment signed off" if approve else "Assessment returned to the social worker")
+            messages.success(
+                request, "Assessment signed off" if approve else "Assessment returned to the social worker"
+            )
             return redirect("assessment-detail", pk=assessment.pk)
     context = {
         "assessment": assessment,
@@ -239,7 +256,10 @@ def cin_plan_start(request, pk):
         return redirect("cin-plan-detail", pk=active.pk)
     worker = selectors.allocated_social_worker(child) or request.user
     form = CinPlanForm(
-        request.POST or None, initial={"review_every_weeks": 12, "lead_social_worker": worker.pk}, workers=_workers(request), new=True
+        request.POST or None,
+        initial={"review_every_weeks": 12, "lead_social_worker": worker.pk},
+        workers=_workers(request),
+        new=True,
     )
     if request.method == "POST" and form.is_valid():
         plan = attempt(form, lambda: services.create_cin_plan(child=child, by=request.user, data=form.service_data()))
@@ -291,7 +311,9 @@ def cin_plan_edit(request, pk):
         if saved is not None:
             messages.success(request, "Plan saved")
             return redirect("cin-plan-detail", pk=plan.pk)
-    return _render(request, "casework/assessment/cin_plan_form.html", {"child": child, "plan": plan, "form": form}, form)
+    return _render(
+        request, "casework/assessment/cin_plan_form.html", {"child": child, "plan": plan, "form": form}, form
+    )
 
 
 @login_required
@@ -322,9 +344,12 @@ def cin_plan_end(request, pk):
 def _invitee_user(user_id, request):
     if not user_id:
         return None
-    return _workers(request).filter(pk=user_id).first() or User.objects.filter(
-        pk=user_id, agency__authority_id=getattr(request.user.agency, "authority_id", None)
-    ).first()
+    return (
+        _workers(request).filter(pk=user_id).first()
+        or User.objects.filter(
+            pk=user_id, agency__authority_id=getattr(request.user.agency, "authority_id", None)
+        ).first()
+    )
 
 
 @login_required
@@ -338,7 +363,13 @@ def cin_meeting_new(request, pk):
     rows = []
     if lead:
         rows.append(
-            {"name": lead.display_name, "organisation": str(lead.agency or ""), "capacity": "social_worker", "role": lead.job_title, "user_id": lead.pk}
+            {
+                "name": lead.display_name,
+                "organisation": str(lead.agency or ""),
+                "capacity": "social_worker",
+                "role": lead.job_title,
+                "user_id": lead.pk,
+            }
         )
     rows += [{}] * 3
     data = request.POST if request.method == "POST" else None

@@ -54,7 +54,10 @@ class CaseNoteViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Ret
             note = self.run(services.record_case_note, child=child, by=request.user, **data)
         except PermissionDenied:
             record_access(
-                user=request.user, child=child, what="api:case-notes-create", action=WRITE,
+                user=request.user,
+                child=child,
+                what="api:case-notes-create",
+                action=WRITE,
                 decision=access.AccessDecision(False, decision.purpose),
             )
             raise

@@ -38,7 +38,9 @@ class CaseNoteForm(forms.Form):
         error_messages={"required": "Choose what kind of note this is"},
     )
     occurred_on = GovukDateField(
-        label="Date it happened", help_text="For example, 27 3 2026", error_messages={"required": "Enter the date it happened"}
+        label="Date it happened",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date it happened"},
     )
     occurred_time = time_field("Time", message="Enter the time it happened")
     took_part = _textarea(
@@ -50,8 +52,12 @@ class CaseNoteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for n in range(1, ACTION_ROWS + 1):
-            self.fields[f"action_{n}_description"] = forms.CharField(label="What will be done", required=False, max_length=2000)
-            self.fields[f"action_{n}_owner_name"] = forms.CharField(label="Who will do it", required=False, max_length=200)
+            self.fields[f"action_{n}_description"] = forms.CharField(
+                label="What will be done", required=False, max_length=2000
+            )
+            self.fields[f"action_{n}_owner_name"] = forms.CharField(
+                label="Who will do it", required=False, max_length=200
+            )
             self.fields[f"action_{n}_due_on"] = GovukDateField(label="By when (optional)", required=False)
             self.fields[f"action_{n}_owner_name"].widget.attrs["class"] = "govuk-input--width-20"
 
@@ -70,7 +76,9 @@ class CaseNoteForm(forms.Form):
         names = [f"action_{n}_{part}" for n in range(2, ACTION_ROWS + 1) for part in ("description", "owner_name")]
         dates = [f"action_{n}_due_on_{part}" for n in range(2, ACTION_ROWS + 1) for part in ("day", "month", "year")]
         return any((self.data.get(name) or "").strip() for name in names + dates) or any(
-            name in self.errors for name in self.fields if name.startswith("action_") and not name.startswith("action_1_")
+            name in self.errors
+            for name in self.fields
+            if name.startswith("action_") and not name.startswith("action_1_")
         )
 
     def clean_occurred_time(self):
@@ -115,7 +123,11 @@ class CaseNoteForm(forms.Form):
 
 
 class SignificantEventForm(forms.Form):
-    occurred_on = GovukDateField(label="Date it happened", help_text="For example, 27 3 2026", error_messages={"required": "Enter the date it happened"})
+    occurred_on = GovukDateField(
+        label="Date it happened",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date it happened"},
+    )
     title = forms.CharField(
         label="What happened",
         help_text="A short line, for example 'Moved to live with grandmother'",

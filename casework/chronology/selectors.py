@@ -18,9 +18,9 @@ only that a contact was received and what was decided (README, front door).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Callable, Iterable
 
 from django.db.models import Case, IntegerField, Q, When
 from django.urls import reverse
@@ -131,12 +131,29 @@ def contact_entries(child, agency_kinds):
         kind = contact.agency.kind if contact.agency_id else Agency.Kind.MASH
         name = contact.agency.name if contact.agency_id else AGENCY_KIND_LABELS[Agency.Kind.MASH]
         who = contact.referrer_agency or contact.get_source_display()
-        yield Entry(contact.received_at, "contact", "Contact", kind, name, "Contact received", f"From {who}", "contact-detail", contact.pk)
+        yield Entry(
+            contact.received_at,
+            "contact",
+            "Contact",
+            kind,
+            name,
+            "Contact received",
+            f"From {who}",
+            "contact-detail",
+            contact.pk,
+        )
         decision = getattr(contact, "decision", None)
         if contact.status == Contact.Status.DECIDED and decision is not None:
             yield Entry(
-                contact.decided_at, "contact", "Contact", kind, name, "Contact decided",
-                f"Outcome: {decision.get_outcome_display()}", "contact-detail", contact.pk,
+                contact.decided_at,
+                "contact",
+                "Contact",
+                kind,
+                name,
+                "Contact decided",
+                f"Outcome: {decision.get_outcome_display()}",
+                "contact-detail",
+                contact.pk,
             )
 
 
@@ -154,23 +171,43 @@ def involvement_entries(child, agency_kinds):
 def assessment_entries(child, agency_kinds):
     for a in Assessment.objects.filter(child=child).select_related("created_by__agency", "social_worker"):
         name = _csc_name(a.created_by)
-        worker = f"Social worker: {a.social_worker.display_name}" if a.social_worker_id else "No social worker allocated yet"
-        yield Entry(a.started_on, "assessment", "Assessment", CSC, name, "Assessment started", worker, "assessment-detail", a.pk)
+        worker = (
+            f"Social worker: {a.social_worker.display_name}" if a.social_worker_id else "No social worker allocated yet"
+        )
+        yield Entry(
+            a.started_on, "assessment", "Assessment", CSC, name, "Assessment started", worker, "assessment-detail", a.pk
+        )
         if a.status == Assessment.Status.COMPLETED and a.completed_at:
             yield Entry(
-                a.completed_at, "assessment", "Assessment", CSC, name, "Assessment completed",
-                f"Outcome: {a.get_outcome_display()}" if a.outcome else "", "assessment-detail", a.pk,
+                a.completed_at,
+                "assessment",
+                "Assessment",
+                CSC,
+                name,
+                "Assessment completed",
+                f"Outcome: {a.get_outcome_display()}" if a.outcome else "",
+                "assessment-detail",
+                a.pk,
             )
 
 
 def strategy_discussion_entries(child, agency_kinds):
-    rows = StrategyDiscussion.objects.filter(child=child, status=StrategyDiscussion.Status.HELD).select_related("created_by__agency")
+    rows = StrategyDiscussion.objects.filter(child=child, status=StrategyDiscussion.Status.HELD).select_related(
+        "created_by__agency"
+    )
     for sd in rows:
         decided = "Section 47 enquiries to start" if sd.initiates_section_47 else "No section 47 enquiries"
         how = f"{sd.get_format_display()}. " if sd.format else ""
         yield Entry(
-            sd.held_at, "strategy_discussion", "Strategy discussion", CSC, _csc_name(sd.created_by),
-            "Strategy discussion held", f"{how}Decision: {decided}", "strategy-discussion-detail", sd.pk,
+            sd.held_at,
+            "strategy_discussion",
+            "Strategy discussion",
+            CSC,
+            _csc_name(sd.created_by),
+            "Strategy discussion held",
+            f"{how}Decision: {decided}",
+            "strategy-discussion-detail",
+            sd.pk,
         )
 
 
@@ -178,11 +215,28 @@ def section_47_entries(child, agency_kinds):
     for e in Section47Enquiry.objects.filter(child=child).select_related("created_by__agency"):
         name = _csc_name(e.created_by)
         joint = "Joint with the police" if e.joint_with_police else "Children's social care alone"
-        yield Entry(e.started_on, "section_47", "Section 47 enquiry", CSC, name, "Section 47 enquiry started", joint, "section-47-detail", e.pk)
+        yield Entry(
+            e.started_on,
+            "section_47",
+            "Section 47 enquiry",
+            CSC,
+            name,
+            "Section 47 enquiry started",
+            joint,
+            "section-47-detail",
+            e.pk,
+        )
         if e.status == Section47Enquiry.Status.CONCLUDED:
             yield Entry(
-                e.outcome_recorded_at or e.started_on, "section_47", "Section 47 enquiry", CSC, name,
-                "Section 47 enquiry concluded", e.get_outcome_display(), "section-47-detail", e.pk,
+                e.outcome_recorded_at or e.started_on,
+                "section_47",
+                "Section 47 enquiry",
+                CSC,
+                name,
+                "Section 47 enquiry concluded",
+                e.get_outcome_display(),
+                "section-47-detail",
+                e.pk,
             )
 
 
@@ -195,44 +249,107 @@ def conference_entries(child, agency_kinds):
             outcome = f"Child protection plan needed: {c.get_category_display().lower()}"
         else:
             outcome = "No child protection plan needed"
-        yield Entry(c.held_at, "conference", "Conference", CSC, _csc_name(c.created_by), f"{c.get_kind_display()} held", outcome, "conference-detail", c.pk)
+        yield Entry(
+            c.held_at,
+            "conference",
+            "Conference",
+            CSC,
+            _csc_name(c.created_by),
+            f"{c.get_kind_display()} held",
+            outcome,
+            "conference-detail",
+            c.pk,
+        )
 
 
 def cp_plan_entries(child, agency_kinds):
     for p in ChildProtectionPlan.objects.filter(child=child).select_related("created_by__agency"):
         name = _csc_name(p.created_by)
         yield Entry(
-            p.started_on, "cp_plan", "Child protection plan", CSC, name, "Child protection plan started",
-            f"Category: {p.get_category_display().lower()}", "cp-plan-detail", p.pk,
+            p.started_on,
+            "cp_plan",
+            "Child protection plan",
+            CSC,
+            name,
+            "Child protection plan started",
+            f"Category: {p.get_category_display().lower()}",
+            "cp-plan-detail",
+            p.pk,
         )
         if p.status == ChildProtectionPlan.Status.ENDED and p.ended_on:
             yield Entry(
-                p.ended_on, "cp_plan", "Child protection plan", CSC, name, "Child protection plan ended",
-                p.get_end_reason_display(), "cp-plan-detail", p.pk,
+                p.ended_on,
+                "cp_plan",
+                "Child protection plan",
+                CSC,
+                name,
+                "Child protection plan ended",
+                p.get_end_reason_display(),
+                "cp-plan-detail",
+                p.pk,
             )
 
 
 def core_group_entries(child, agency_kinds):
-    rows = CoreGroupMeeting.objects.filter(child=child).select_related("recorded_by__agency", "plan__created_by__agency")
+    rows = CoreGroupMeeting.objects.filter(child=child).select_related(
+        "recorded_by__agency", "plan__created_by__agency"
+    )
     for m in rows:
         name = _csc_name(m.recorded_by if m.recorded_by_id else m.plan.created_by)
-        yield Entry(m.held_on, "core_group", "Core group meeting", CSC, name, "Core group meeting", _plain(m.decisions), "cp-plan-detail", m.plan_id)
+        yield Entry(
+            m.held_on,
+            "core_group",
+            "Core group meeting",
+            CSC,
+            name,
+            "Core group meeting",
+            _plain(m.decisions),
+            "cp-plan-detail",
+            m.plan_id,
+        )
 
 
 def cin_plan_entries(child, agency_kinds):
     for p in ChildInNeedPlan.objects.filter(child=child).select_related("created_by__agency"):
         name = _csc_name(p.created_by)
-        yield Entry(p.started_on, "cin_plan", "Child in need plan", CSC, name, "Child in need plan started", "", "cin-plan-detail", p.pk)
+        yield Entry(
+            p.started_on,
+            "cin_plan",
+            "Child in need plan",
+            CSC,
+            name,
+            "Child in need plan started",
+            "",
+            "cin-plan-detail",
+            p.pk,
+        )
         if p.status == ChildInNeedPlan.Status.ENDED and p.ended_on:
-            yield Entry(p.ended_on, "cin_plan", "Child in need plan", CSC, name, "Child in need plan ended", _plain(p.end_reason), "cin-plan-detail", p.pk)
+            yield Entry(
+                p.ended_on,
+                "cin_plan",
+                "Child in need plan",
+                CSC,
+                name,
+                "Child in need plan ended",
+                _plain(p.end_reason),
+                "cin-plan-detail",
+                p.pk,
+            )
 
 
 def cin_meeting_entries(child, agency_kinds):
     rows = ChildInNeedMeeting.objects.filter(child=child, held_on__isnull=False).select_related("created_by__agency")
     for m in rows:
         yield Entry(
-            m.held_on, "cin_meeting", "Child in need meeting", CSC, _csc_name(m.created_by), "Child in need meeting held",
-            _plain(m.decisions), "cin-plan-detail", m.plan_id,
+            m.held_on,
+            "cin_meeting",
+            "Child in need meeting",
+            CSC,
+            _csc_name(m.created_by),
+            "Child in need meeting held",
+            _plain(m.decisions),
+            "cin-plan-detail",
+            m.plan_id,
         )
 
 
@@ -241,7 +358,17 @@ def case_note_entries(child, agency_kinds):
     if agency_kinds is not None:
         rows = rows.filter(agency__kind__in=agency_kinds)
     for n in rows:
-        yield Entry(n.occurred_at, "case_note", "Case note", n.agency.kind, n.agency.name, n.get_kind_display(), _plain(n.summary), "case-note-detail", n.pk)
+        yield Entry(
+            n.occurred_at,
+            "case_note",
+            "Case note",
+            n.agency.kind,
+            n.agency.name,
+            n.get_kind_display(),
+            _plain(n.summary),
+            "case-note-detail",
+            n.pk,
+        )
 
 
 def significant_event_entries(child, agency_kinds):
@@ -249,7 +376,15 @@ def significant_event_entries(child, agency_kinds):
     if agency_kinds is not None:
         rows = rows.filter(agency__kind__in=agency_kinds)
     for e in rows:
-        yield Entry(e.occurred_on, "significant_event", "Significant event", e.agency.kind, e.agency.name, e.title, _plain(e.detail))
+        yield Entry(
+            e.occurred_on,
+            "significant_event",
+            "Significant event",
+            e.agency.kind,
+            e.agency.name,
+            e.title,
+            _plain(e.detail),
+        )
 
 
 CSC_ONLY = frozenset({CSC})
@@ -353,8 +488,13 @@ class PathwaySummary:
     @property
     def is_empty(self) -> bool:
         return not (
-            self.assessment or self.strategy_discussions or self.section_47 or self.next_conference
-            or self.conference_due or self.cp_plan or self.cin_plan
+            self.assessment
+            or self.strategy_discussions
+            or self.section_47
+            or self.next_conference
+            or self.conference_due
+            or self.cp_plan
+            or self.cin_plan
         )
 
 
@@ -370,7 +510,9 @@ def pathway_summary(*, child) -> PathwaySummary:
     summary.assessment = (
         Assessment.objects.filter(child=child)
         .select_related("social_worker")
-        .annotate(finished=Case(When(status=Assessment.Status.COMPLETED, then=1), default=0, output_field=IntegerField()))
+        .annotate(
+            finished=Case(When(status=Assessment.Status.COMPLETED, then=1), default=0, output_field=IntegerField())
+        )
         .order_by("finished", "-started_on", "-id")
         .first()
     )
@@ -380,26 +522,33 @@ def pathway_summary(*, child) -> PathwaySummary:
     summary.strategy_discussions = list(
         StrategyDiscussion.objects.filter(child=child)
         .filter(Q(status=StrategyDiscussion.Status.PENDING) | Q(held_at__gte=since))
-        .annotate(held=Case(When(status=StrategyDiscussion.Status.HELD, then=1), default=0, output_field=IntegerField()))
+        .annotate(
+            held=Case(When(status=StrategyDiscussion.Status.HELD, then=1), default=0, output_field=IntegerField())
+        )
         .order_by("held", "-held_at", "-created_at")[:3]
     )
     summary.section_47 = (
         Section47Enquiry.objects.filter(child=child, status=Section47Enquiry.Status.OPEN)
-        .select_related("lead_social_worker").order_by("-started_on", "-id").first()
+        .select_related("lead_social_worker")
+        .order_by("-started_on", "-id")
+        .first()
     )
     summary.next_conference = (
         ChildProtectionConference.objects.filter(child=child, status=ChildProtectionConference.Status.SCHEDULED)
-        .order_by("scheduled_for", "id").first()
+        .order_by("scheduled_for", "id")
+        .first()
     )
     summary.conference_due = deadlines.get("icpc") or deadlines.get("transfer_in_conference")
     summary.cp_plan = (
         ChildProtectionPlan.objects.filter(child=child, status=ChildProtectionPlan.Status.ACTIVE)
-        .select_related("lead_social_worker").first()
+        .select_related("lead_social_worker")
+        .first()
     )
     if summary.cp_plan:
         summary.next_review = deadlines.get("cp_review_first") or deadlines.get("cp_review_next")
     summary.cin_plan = (
         ChildInNeedPlan.objects.filter(child=child, status=ChildInNeedPlan.Status.ACTIVE)
-        .select_related("lead_social_worker").first()
+        .select_related("lead_social_worker")
+        .first()
     )
     return summary

@@ -28,8 +28,18 @@ class CaseNoteSerializer(limits.ModelSerializer):
     class Meta:
         model = CaseNote
         fields = [
-            "id", "child", "agency", "agency_kind", "kind", "occurred_at", "took_part", "summary",
-            "actions", "no_further_action", "recorded_by", "created_at",
+            "id",
+            "child",
+            "agency",
+            "agency_kind",
+            "kind",
+            "occurred_at",
+            "took_part",
+            "summary",
+            "actions",
+            "no_further_action",
+            "recorded_by",
+            "created_at",
         ]
         read_only_fields = fields
 

@@ -24,8 +24,12 @@ def _chronology_context(request, child):
         "form": form,
         "entries": entries,
         "filtered": bool(filters["agency_kinds"] or filters["event_types"]),
-        "agency_labels": [label for value, label in form.fields["agency"].choices if value in (filters["agency_kinds"] or ())],
-        "type_labels": [label for value, label in form.fields["type"].choices if value in (filters["event_types"] or ())],
+        "agency_labels": [
+            label for value, label in form.fields["agency"].choices if value in (filters["agency_kinds"] or ())
+        ],
+        "type_labels": [
+            label for value, label in form.fields["type"].choices if value in (filters["event_types"] or ())
+        ],
         "query": request.GET.urlencode(),
     }
 
@@ -71,7 +75,8 @@ def case_note_new(request, pk):
     if request.method == "POST" and form.is_valid():
         # The service's field errors are shown against this page's fields (form.SERVICE_FIELDS).
         note = attempt(
-            form, lambda: services.record_case_note(child=child, by=request.user, **form.service_kwargs()),
+            form,
+            lambda: services.record_case_note(child=child, by=request.user, **form.service_kwargs()),
             field_names=form.SERVICE_FIELDS,
         )
         if note is not None:
@@ -106,7 +111,8 @@ def significant_event_new(request, pk):
     form = SignificantEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         event = attempt(
-            form, lambda: services.record_significant_event(child=child, by=request.user, **form.cleaned_data),
+            form,
+            lambda: services.record_significant_event(child=child, by=request.user, **form.cleaned_data),
             field_names=form.SERVICE_FIELDS,
         )
         if event is not None:
@@ -117,4 +123,3 @@ def significant_event_new(request, pk):
         "casework/chronology/significant_event_form.html",
         {"child": child, "form": form, "back": reverse("child-chronology", args=[child.pk])},
     )
-

@@ -34,7 +34,9 @@ class ConferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         return selectors.conferences_for(self.request.user).prefetch_related("participants").order_by("-id")
 
     def get_serializer_class(self):
-        return {"create": ConferenceCreateSerializer, "record": ConferenceRecordSerializer}.get(self.action, ConferenceSerializer)
+        return {"create": ConferenceCreateSerializer, "record": ConferenceRecordSerializer}.get(
+            self.action, ConferenceSerializer
+        )
 
     def list(self, request, *args, **kwargs):
         return self.logged_list("api:conferences-list", serializer_class=ConferenceSerializer)
@@ -52,8 +54,14 @@ class ConferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         child = self.open_child_for_write(data["child"], "api:conferences-create")
         conference = self.run(
             services.arrange_conference,
-            child=child, by=request.user, kind=data["kind"], scheduled_for=data["scheduled_for"], chair=data["chair"],
-            enquiry=data["enquiry"], plan=data["plan"], invitees=data["invitees"],
+            child=child,
+            by=request.user,
+            kind=data["kind"],
+            scheduled_for=data["scheduled_for"],
+            chair=data["chair"],
+            enquiry=data["enquiry"],
+            plan=data["plan"],
+            invitees=data["invitees"],
         )
         return Response(ConferenceSerializer(conference).data, status=status.HTTP_201_CREATED)
 
@@ -101,7 +109,9 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PathwayViewS
         plan = self.open_record("api:cp-plans-update", WRITE)
         data = self.valid_data(PlanUpdateSerializer, partial=True)
         if "version" not in data:
-            return Response({"version": ["Send the version of the plan you are changing"]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"version": ["Send the version of the plan you are changing"]}, status=status.HTTP_400_BAD_REQUEST
+            )
         version = data.pop("version")
         self.run(services.update_plan, plan=plan, by=request.user, expected_version=version, data=data)
         return self._fresh(plan)

@@ -1,6 +1,5 @@
 """Reads for conferences and plans, always scoped by the access policy."""
 
-
 from accounts import access
 from accounts.models import Agency, Role
 from notifications.models import Deadline
@@ -55,7 +54,9 @@ def chairs_for(user):
 def social_workers_for(user):
     from accounts.models import User
 
-    query = User.objects.filter(agency__kind=Agency.Kind.CSC, is_active=True, role__in=CASEWORK_ROLES - {Role.CONFERENCE_CHAIR})
+    query = User.objects.filter(
+        agency__kind=Agency.Kind.CSC, is_active=True, role__in=CASEWORK_ROLES - {Role.CONFERENCE_CHAIR}
+    )
     if user.agency_id:
         query = query.filter(agency__authority_id=user.agency.authority_id)
     return query.order_by("last_name", "first_name")

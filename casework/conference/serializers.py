@@ -20,8 +20,20 @@ from . import selectors
 class ParticipantSerializer(limits.ModelSerializer):
     class Meta:
         model = Participant
-        fields = ["id", "name", "organisation", "capacity", "role", "user", "invited", "attended", "sent_apologies",
-                  "report_received", "report_shared_with_parents", "written_views"]
+        fields = [
+            "id",
+            "name",
+            "organisation",
+            "capacity",
+            "role",
+            "user",
+            "invited",
+            "attended",
+            "sent_apologies",
+            "report_received",
+            "report_shared_with_parents",
+            "written_views",
+        ]
 
 
 class PersonInSerializer(limits.Serializer):
@@ -38,10 +50,30 @@ class ConferenceSerializer(limits.ModelSerializer):
 
     class Meta:
         model = ChildProtectionConference
-        fields = ["id", "child", "kind", "status", "enquiry", "plan", "transfer_notified_on", "transferring_authority",
-                  "scheduled_for", "held_at", "chair", "reports_shared_with_parents", "parents_told_about_advocacy",
-                  "plan_needed", "category", "lead_social_worker", "decision_reasons", "outline_plan",
-                  "court_proceedings_considered", "participants", "resulting_plan", "version"]
+        fields = [
+            "id",
+            "child",
+            "kind",
+            "status",
+            "enquiry",
+            "plan",
+            "transfer_notified_on",
+            "transferring_authority",
+            "scheduled_for",
+            "held_at",
+            "chair",
+            "reports_shared_with_parents",
+            "parents_told_about_advocacy",
+            "plan_needed",
+            "category",
+            "lead_social_worker",
+            "decision_reasons",
+            "outline_plan",
+            "court_proceedings_considered",
+            "participants",
+            "resulting_plan",
+            "version",
+        ]
 
     def get_resulting_plan(self, conference) -> int | None:
         plan = getattr(conference, "resulting_plan", None) if conference.kind != "review" else None
@@ -50,11 +82,17 @@ class ConferenceSerializer(limits.ModelSerializer):
 
 class ConferenceCreateSerializer(limits.Serializer):
     child = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=[ChildProtectionConference.Kind.INITIAL, ChildProtectionConference.Kind.REVIEW])
+    kind = serializers.ChoiceField(
+        choices=[ChildProtectionConference.Kind.INITIAL, ChildProtectionConference.Kind.REVIEW]
+    )
     scheduled_for = serializers.DateTimeField()
     chair = ColleagueField(default=None)
-    enquiry = serializers.PrimaryKeyRelatedField(queryset=Section47Enquiry.objects.all(), required=False, allow_null=True, default=None)
-    plan = serializers.PrimaryKeyRelatedField(queryset=ChildProtectionPlan.objects.all(), required=False, allow_null=True, default=None)
+    enquiry = serializers.PrimaryKeyRelatedField(
+        queryset=Section47Enquiry.objects.all(), required=False, allow_null=True, default=None
+    )
+    plan = serializers.PrimaryKeyRelatedField(
+        queryset=ChildProtectionPlan.objects.all(), required=False, allow_null=True, default=None
+    )
     invitees = PersonInSerializer(many=True, required=False, default=list)
 
 
@@ -89,10 +127,27 @@ class PlanSerializer(limits.ModelSerializer):
 
     class Meta:
         model = ChildProtectionPlan
-        fields = ["id", "child", "initial_conference", "status", "started_on", "category", "lead_social_worker", "detail",
-                  "child_agrees", "ended_on", "end_reason", "end_notes", "receiving_authority",
-                  "receiving_authority_notified_on", "receiving_conference_on", "ending_notified", "core_group",
-                  "deadlines", "version"]
+        fields = [
+            "id",
+            "child",
+            "initial_conference",
+            "status",
+            "started_on",
+            "category",
+            "lead_social_worker",
+            "detail",
+            "child_agrees",
+            "ended_on",
+            "end_reason",
+            "end_notes",
+            "receiving_authority",
+            "receiving_authority_notified_on",
+            "receiving_conference_on",
+            "ending_notified",
+            "core_group",
+            "deadlines",
+            "version",
+        ]
 
     def get_deadlines(self, plan) -> list[dict]:
         return DeadlineBriefSerializer(selectors.clocks_of(plan), many=True).data

@@ -19,6 +19,7 @@ from notifications.clocks import cancel_clock, start_clock, stop_clock
 from notifications.services import notify
 
 from ..enquiry.services import conference_is_due
+from ..involvements.services import held_on
 from ..meetings import clean_meeting_actions, participant_fields, save_actions, save_participants
 from ..models import (
     AbuseCategory,
@@ -32,7 +33,6 @@ from ..models import (
 )
 from ..permissions import chair_problem, in_social_care, may_record_social_care_work, require
 from ..recording import log_write, require_access, save_if_unchanged
-from ..involvements.services import held_on
 from ..services import ConcurrentEditError, open_involvement
 
 Kind = ChildProtectionConference.Kind
@@ -134,12 +134,17 @@ def arrange_conference(
             raise ValidationError({"enquiry": "Choose the section 47 enquiry this conference follows"})
         enquiry = Section47Enquiry.objects.select_for_update().get(pk=enquiry.pk)
         if not conference_is_due(enquiry):
-            raise ValidationError({"enquiry": "An initial conference needs a section 47 enquiry whose concerns were substantiated"})
+            raise ValidationError(
+                {"enquiry": "An initial conference needs a section 47 enquiry whose concerns were substantiated"}
+            )
         earlier = ChildProtectionConference.objects.filter(kind=Kind.INITIAL, enquiry=enquiry).first()
         if earlier is not None:
             raise ValidationError(
-                {"enquiry": "An initial conference was already held on this enquiry" if earlier.held_at
-                 else "An initial conference is already arranged for this enquiry"}
+                {
+                    "enquiry": "An initial conference was already held on this enquiry"
+                    if earlier.held_at
+                    else "An initial conference is already arranged for this enquiry"
+                }
             )
         plan = None
     elif kind == Kind.REVIEW:
@@ -152,7 +157,9 @@ def arrange_conference(
             raise ValidationError({"plan": "A review conference is already arranged for this plan"})
         enquiry = None
     else:
-        raise ValidationError({"kind": "Arrange an initial or a review conference here. A transfer-in has its own page"})
+        raise ValidationError(
+            {"kind": "Arrange an initial or a review conference here. A transfer-in has its own page"}
+        )
     if scheduled_for is None:
         raise ValidationError({"scheduled_for": "Enter when the conference will be held"})
     if chair is not None:
@@ -270,7 +277,11 @@ def record_conference(
     starts the next (6 months), or ends the plan when it is no longer needed (001 L2040,
     L2047). Transfer-in: stops its 15-working-day clock and may start a plan (001 L2052).
     """
-    conference = ChildProtectionConference.objects.select_for_update(of=("self",)).select_related("child", "plan").get(pk=conference.pk)
+    conference = (
+        ChildProtectionConference.objects.select_for_update(of=("self",))
+        .select_related("child", "plan")
+        .get(pk=conference.pk)
+    )
     child = conference.child
     _writer(by, child)
     if conference.status == ChildProtectionConference.Status.HELD:
@@ -278,7 +289,9 @@ def record_conference(
             f"This conference was recorded as held on {day_text(timezone.localdate(conference.held_at))}. It cannot be recorded again"
         )
     if expected_version is not None and expected_version != conference.version:
-        raise ConcurrentEditError("Someone else changed this conference while you were working on it. Your changes were not saved.")
+        raise ConcurrentEditError(
+            "Someone else changed this conference while you were working on it. Your changes were not saved."
+        )
 
     errors = {}
     if held_at is None:
@@ -309,10 +322,14 @@ def record_conference(
             errors["outline_plan"] = "Write the outline plan: what must change, by how much and by when"
     else:
         category, lead_social_worker = "", None
-    if plan_needed and conference.kind != Kind.REVIEW and ChildProtectionPlan.objects.filter(
-        child=child, status=ChildProtectionPlan.Status.ACTIVE
-    ).exists():
-        errors["plan_needed"] = "This child already has an active child protection plan. Hold a review conference instead"
+    if (
+        plan_needed
+        and conference.kind != Kind.REVIEW
+        and ChildProtectionPlan.objects.filter(child=child, status=ChildProtectionPlan.Status.ACTIVE).exists()
+    ):
+        errors["plan_needed"] = (
+            "This child already has an active child protection plan. Hold a review conference instead"
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -370,14 +387,21 @@ def record_conference(
     elif plan_needed:
         _start_plan(conference, by=by, core_group=list(core_group) or _default_core_group(people))
 
-    log_write(by, child, "conference:record", detail=f"conference {conference.pk}, plan needed: {'yes' if plan_needed else 'no'}")
+    log_write(
+        by,
+        child,
+        "conference:record",
+        detail=f"conference {conference.pk}, plan needed: {'yes' if plan_needed else 'no'}",
+    )
     return conference
 
 
 def _start_plan(conference, *, by, core_group) -> ChildProtectionPlan:
     child = conference.child
     if ChildProtectionPlan.objects.filter(child=child, status=ChildProtectionPlan.Status.ACTIVE).exists():
-        raise ValidationError({"plan_needed": "This child already has an active child protection plan. Hold a review conference instead"})
+        raise ValidationError(
+            {"plan_needed": "This child already has an active child protection plan. Hold a review conference instead"}
+        )
     lead = conference.lead_social_worker
     plan = ChildProtectionPlan.objects.create(
         child=child,
@@ -388,13 +412,15 @@ def _start_plan(conference, *, by, core_group) -> ChildProtectionPlan:
         detail=conference.outline_plan,
         created_by=by,
     )
-    _participants(
-        [{k: row.get(k) for k in PARTICIPANT_FIELDS} for row in core_group], core_group_of=plan
-    )
+    _participants([{k: row.get(k) for k in PARTICIPANT_FIELDS} for row in core_group], core_group_of=plan)
     agency = _csc_agency(lead, by)
     if agency is not None:
         open_involvement(
-            child=child, agency=agency, kind=Involvement.Kind.CP, allocated_worker=lead, team=lead.team if lead else None
+            child=child,
+            agency=agency,
+            kind=Involvement.Kind.CP,
+            allocated_worker=lead,
+            team=lead.team if lead else None,
         )
     # 001 L2032: first core group within 10 working days; L2040: first review within 3 months.
     for code in ("core_group_first", "cp_review_first"):
@@ -436,7 +462,13 @@ def record_core_group_meeting(
         if person is None:
             errors["attendance"] = "Record attendance only for members of this core group"
             break
-        rows.append({**participant_row(person), "attended": bool(row.get("attended")), "written_views": row.get("written_views") or ""})
+        rows.append(
+            {
+                **participant_row(person),
+                "attended": bool(row.get("attended")),
+                "written_views": row.get("written_views") or "",
+            }
+        )
     if not (decisions or "").strip():
         errors["decisions"] = "Write what the core group decided"
     clean_actions, problem = clean_meeting_actions(actions)
@@ -445,7 +477,12 @@ def record_core_group_meeting(
     if errors:
         raise ValidationError(errors)
     meeting = CoreGroupMeeting.objects.create(
-        plan=plan, child=child, held_on=held_on, progress=(progress or "").strip(), decisions=decisions.strip(), recorded_by=by
+        plan=plan,
+        child=child,
+        held_on=held_on,
+        progress=(progress or "").strip(),
+        decisions=decisions.strip(),
+        recorded_by=by,
     )
     _participants(rows, core_group_meeting=meeting)
     save_actions(child, clean_actions, core_group_meeting=meeting)
@@ -477,7 +514,9 @@ def update_plan(*, plan, by, expected_version, data: dict) -> ChildProtectionPla
     save_if_unchanged(plan, expected_version=expected_version, fields=changes)
     if changes.get("lead_social_worker"):
         lead = changes["lead_social_worker"]
-        for involvement in Involvement.objects.filter(child=plan.child, kind=Involvement.Kind.CP, end__isnull=True, agency__kind=Agency.Kind.CSC):
+        for involvement in Involvement.objects.filter(
+            child=plan.child, kind=Involvement.Kind.CP, end__isnull=True, agency__kind=Agency.Kind.CSC
+        ):
             involvement.allocated_worker = lead
             involvement.team = lead.team or involvement.team
             involvement.save(update_fields=["allocated_worker", "team"])
@@ -501,12 +540,18 @@ def end_plan(
     """End a plan for one of the reasons in 001 L2047–2053, and tell every agency invited to the
     initial conference that led to it (001 L2057)."""
     _writer(by, plan.child)
-    plan = ChildProtectionPlan.objects.select_for_update(of=("self",)).select_related("child", "initial_conference").get(pk=plan.pk)
+    plan = (
+        ChildProtectionPlan.objects.select_for_update(of=("self",))
+        .select_related("child", "initial_conference")
+        .get(pk=plan.pk)
+    )
     child = plan.child
     if plan.status == ChildProtectionPlan.Status.ENDED:
         raise ValidationError(f"This plan ended on {day_text(plan.ended_on)}")
     if expected_version is not None and expected_version != plan.version:
-        raise ConcurrentEditError("Someone else changed this plan while you were working on it. Your changes were not saved.")
+        raise ConcurrentEditError(
+            "Someone else changed this plan while you were working on it. Your changes were not saved."
+        )
     errors = {}
     if reason not in EndReason.values:
         errors["reason"] = "Choose why the plan is ending"
@@ -524,14 +569,18 @@ def end_plan(
         if receiving_authority_notified_on is None:
             errors["receiving_authority_notified_on"] = "Enter when the receiving authority was told of the move"
         if receiving_conference_on is None:
-            errors["receiving_conference_on"] = "Enter the date of the receiving authority's conference. The plan can end only after it"
+            errors["receiving_conference_on"] = (
+                "Enter the date of the receiving authority's conference. The plan can end only after it"
+            )
         elif ended_on and receiving_conference_on > ended_on:
             errors["receiving_conference_on"] = (
                 f"The receiving authority's conference is on {day_text(receiving_conference_on)}. "
                 "The plan can end only after that conference"
             )
         elif receiving_authority_notified_on and receiving_conference_on < receiving_authority_notified_on:
-            errors["receiving_conference_on"] = "Their conference must be on or after the date they were told of the move"
+            errors["receiving_conference_on"] = (
+                "Their conference must be on or after the date they were told of the move"
+            )
     else:
         receiving_authority, receiving_authority_notified_on, receiving_conference_on = "", None, None
     if reason == EndReason.TURNED_18 and ended_on:
@@ -540,7 +589,9 @@ def end_plan(
         else:
             birthday = child.date_of_birth + relativedelta(years=18)
             if ended_on < birthday:
-                errors["reason"] = f"{child.first_name} turns 18 on {day_text(birthday)}. The plan can end for this reason from then"
+                errors["reason"] = (
+                    f"{child.first_name} turns 18 on {day_text(birthday)}. The plan can end for this reason from then"
+                )
     if errors:
         raise ValidationError(errors)
 
@@ -564,15 +615,20 @@ def end_plan(
     for code in PLAN_CLOCKS:
         cancel_clock(code, plan, reason=why)
     carried_on = []
-    for involvement in Involvement.objects.filter(child=child, kind=Involvement.Kind.CP, end__isnull=True, agency__kind=Agency.Kind.CSC):
+    for involvement in Involvement.objects.filter(
+        child=child, kind=Involvement.Kind.CP, end__isnull=True, agency__kind=Agency.Kind.CSC
+    ):
         end = max(ended_on, involvement.start)
         # The conference ends the plan whatever else holds, but CSC itself may have to stay open
         # (000 ¶20.5, after a custodial sentence): its work then carries on as child in need.
         if held_on(involvement, end) is not None:
             carried_on.append(
                 open_involvement(
-                    child=child, agency=involvement.agency, kind=Involvement.Kind.CIN,
-                    allocated_worker=involvement.allocated_worker, team=involvement.team,
+                    child=child,
+                    agency=involvement.agency,
+                    kind=Involvement.Kind.CIN,
+                    allocated_worker=involvement.allocated_worker,
+                    team=involvement.team,
                 )
             )
         involvement.end = end
@@ -588,7 +644,11 @@ def _tell_invitees(plan, reason) -> list[dict]:
     """Every agency representative invited to the initial conference that led to the plan (001 L2057)."""
     told = []
     link = reverse("cp-plan-detail", args=[plan.pk])
-    for person in plan.initial_conference.participants.filter(invited=True).exclude(capacity__in=FAMILY_CAPACITIES).select_related("user"):
+    for person in (
+        plan.initial_conference.participants.filter(invited=True)
+        .exclude(capacity__in=FAMILY_CAPACITIES)
+        .select_related("user")
+    ):
         if person.user_id:
             notify(
                 recipient=person.user,

@@ -31,7 +31,9 @@ def _writer(user, child):
 
 def _attempt(form, call):
     """Run a service call; on a refusal show its message on the form and return None."""
-    return attempt(form, call, stale=" Open the page again to see their changes, then make yours.", field_names=FIELD_NAMES)
+    return attempt(
+        form, call, stale=" Open the page again to see their changes, then make yours.", field_names=FIELD_NAMES
+    )
 
 
 def _clock(subject, code):
@@ -49,7 +51,9 @@ def conference_new(request, pk):
         return refusal
     enquiry = plan = None
     if request.GET.get("enquiry"):
-        enquiry = get_object_or_404(Section47Enquiry.objects.select_related("strategy_discussion"), pk=request.GET["enquiry"], child=child)
+        enquiry = get_object_or_404(
+            Section47Enquiry.objects.select_related("strategy_discussion"), pk=request.GET["enquiry"], child=child
+        )
         kind = ChildProtectionConference.Kind.INITIAL
     elif request.GET.get("plan"):
         plan = get_object_or_404(ChildProtectionPlan, pk=request.GET["plan"], child=child)
@@ -62,8 +66,14 @@ def conference_new(request, pk):
         conference = _attempt(
             form,
             lambda: services.arrange_conference(
-                child=child, by=request.user, kind=kind, scheduled_for=form.scheduled_for(), chair=form.cleaned_data["chair"],
-                enquiry=enquiry, plan=plan, invitees=form.invitees(),
+                child=child,
+                by=request.user,
+                kind=kind,
+                scheduled_for=form.scheduled_for(),
+                chair=form.cleaned_data["chair"],
+                enquiry=enquiry,
+                plan=plan,
+                invitees=form.invitees(),
             ),
         )
         if conference:
@@ -73,8 +83,15 @@ def conference_new(request, pk):
     return render(
         request,
         "casework/conference/new.html",
-        {"child": child, "form": form, "kind": kind, "enquiry": enquiry, "plan": plan, "due": due,
-         "is_due": services.conference_is_due(enquiry) if enquiry else plan.status == "active"},
+        {
+            "child": child,
+            "form": form,
+            "kind": kind,
+            "enquiry": enquiry,
+            "plan": plan,
+            "due": due,
+            "is_due": services.conference_is_due(enquiry) if enquiry else plan.status == "active",
+        },
     )
 
 
@@ -91,8 +108,12 @@ def transfer_in_new(request, pk):
         conference = _attempt(
             form,
             lambda: services.record_transfer_in(
-                child=child, by=request.user, notified_on=data["notified_on"], transferring_authority=data["transferring_authority"],
-                scheduled_for=moment(data.get("scheduled_date"), data.get("scheduled_time")), chair=data.get("chair"),
+                child=child,
+                by=request.user,
+                notified_on=data["notified_on"],
+                transferring_authority=data["transferring_authority"],
+                scheduled_for=moment(data.get("scheduled_date"), data.get("scheduled_time")),
+                chair=data.get("chair"),
             ),
         )
         if conference:
@@ -140,7 +161,12 @@ def conference_detail(request, pk):
 @login_required
 def conference_record(request, pk):
     conference, child, decision, refusal = open_child_record(
-        request, ChildProtectionConference, pk, what="page:conference-record", queryset=_conference_query(), allowed_if=_writer
+        request,
+        ChildProtectionConference,
+        pk,
+        what="page:conference-record",
+        queryset=_conference_query(),
+        allowed_if=_writer,
     )
     if refusal:
         return refusal
@@ -156,7 +182,9 @@ def conference_record(request, pk):
     elif conference.enquiry_id and conference.enquiry.lead_social_worker_id:
         lead = conference.enquiry.lead_social_worker
     else:
-        allocation = Involvement.objects.filter(child=child, kind__in=["cin", "cp"], end__isnull=True, allocated_worker__isnull=False).first()
+        allocation = Involvement.objects.filter(
+            child=child, kind__in=["cin", "cp"], end__isnull=True, allocated_worker__isnull=False
+        ).first()
         lead = allocation.allocated_worker if allocation else None
     initial = {
         "version": conference.version,
@@ -167,19 +195,38 @@ def conference_record(request, pk):
         "category": plan.category if plan else "",
         "core_group": [str(p.pk) for p in conference.participants.all()],
     }
-    form = RecordForm(request.POST or None, initial=initial, conference=conference,
-                      chairs=selectors.chairs_for(request.user), workers=workers)
+    form = RecordForm(
+        request.POST or None,
+        initial=initial,
+        conference=conference,
+        chairs=selectors.chairs_for(request.user),
+        workers=workers,
+    )
     if request.method == "POST" and form.is_valid():
-        done = _attempt(form, lambda: services.record_conference(conference=conference, by=request.user, **form.service_kwargs()))
+        done = _attempt(
+            form, lambda: services.record_conference(conference=conference, by=request.user, **form.service_kwargs())
+        )
         if done:
             messages.success(request, "Conference recorded")
             return redirect("conference-detail", pk=conference.pk)
-    clock = _clock(conference.enquiry, "icpc") if conference.kind == "initial" else (
-        _clock(conference, "transfer_in_conference") if conference.kind == "transfer_in" else selectors.next_review(plan)
+    clock = (
+        _clock(conference.enquiry, "icpc")
+        if conference.kind == "initial"
+        else (
+            _clock(conference, "transfer_in_conference")
+            if conference.kind == "transfer_in"
+            else selectors.next_review(plan)
+        )
     )
     if clock is not None:
-        form.fields["lateness_reason"].help_text = f"The conference is due by {clock.due}. If it was held later, say why"
-    return render(request, "casework/conference/record.html", {"child": child, "conference": conference, "form": form, "clock": clock})
+        form.fields[
+            "lateness_reason"
+        ].help_text = f"The conference is due by {clock.due}. If it was held later, say why"
+    return render(
+        request,
+        "casework/conference/record.html",
+        {"child": child, "conference": conference, "form": form, "clock": clock},
+    )
 
 
 @login_required
@@ -206,7 +253,9 @@ def _plan_query():
 
 @login_required
 def cp_plan_detail(request, pk):
-    plan, child, decision, refusal = open_child_record(request, ChildProtectionPlan, pk, what="page:cp-plan", queryset=_plan_query())
+    plan, child, decision, refusal = open_child_record(
+        request, ChildProtectionPlan, pk, what="page:cp-plan", queryset=_plan_query()
+    )
     if refusal:
         return refusal
     meetings = list(plan.core_group_meetings.prefetch_related("participants", "actions"))
@@ -238,13 +287,20 @@ def cp_plan_edit(request, pk):
     agrees = {True: "yes", False: "no"}.get(plan.child_agrees, "unknown")
     form = PlanEditForm(
         request.POST or None,
-        initial={"version": plan.version, "detail": plan.detail, "child_agrees": agrees, "lead_social_worker": plan.lead_social_worker},
+        initial={
+            "version": plan.version,
+            "detail": plan.detail,
+            "child_agrees": agrees,
+            "lead_social_worker": plan.lead_social_worker,
+        },
         workers=selectors.social_workers_for(request.user),
     )
     if request.method == "POST" and form.is_valid():
         done = _attempt(
             form,
-            lambda: services.update_plan(plan=plan, by=request.user, expected_version=form.cleaned_data["version"], data=form.service_data()),
+            lambda: services.update_plan(
+                plan=plan, by=request.user, expected_version=form.cleaned_data["version"], data=form.service_data()
+            ),
         )
         if done:
             messages.success(request, "Plan saved")
@@ -261,12 +317,15 @@ def core_group_new(request, pk):
         return refusal
     form = CoreGroupForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
-        done = _attempt(form, lambda: services.record_core_group_meeting(plan=plan, by=request.user, **form.service_kwargs()))
+        done = _attempt(
+            form, lambda: services.record_core_group_meeting(plan=plan, by=request.user, **form.service_kwargs())
+        )
         if done:
             messages.success(request, "Core group meeting recorded")
             return redirect("cp-plan-detail", pk=plan.pk)
     return render(
-        request, "casework/conference/core_group.html",
+        request,
+        "casework/conference/core_group.html",
         {"plan": plan, "child": child, "form": form, "clock": _clock(plan, "core_group_first")},
     )
 
@@ -284,8 +343,13 @@ def cp_plan_end(request, pk):
         done = _attempt(
             form,
             lambda: services.end_plan(
-                plan=plan, by=request.user, expected_version=data["version"], ended_on=data["ended_on"], reason=data["reason"],
-                notes=data["notes"], receiving_authority=data["receiving_authority"],
+                plan=plan,
+                by=request.user,
+                expected_version=data["version"],
+                ended_on=data["ended_on"],
+                reason=data["reason"],
+                notes=data["notes"],
+                receiving_authority=data["receiving_authority"],
                 receiving_authority_notified_on=data["receiving_authority_notified_on"],
                 receiving_conference_on=data["receiving_conference_on"],
             ),
@@ -293,10 +357,18 @@ def cp_plan_end(request, pk):
         if done:
             in_app = sum(1 for row in done.ending_notified if row.get("in_app"))
             others = len(done.ending_notified) - in_app
-            note = f" {others} {'is' if others == 1 else 'are'} not a user here: tell them yourself (listed below)." if others else ""
-            messages.success(request, f"Plan ended. {in_app} {'person was' if in_app == 1 else 'people were'} told in the app.{note}")
+            note = (
+                f" {others} {'is' if others == 1 else 'are'} not a user here: tell them yourself (listed below)."
+                if others
+                else ""
+            )
+            messages.success(
+                request, f"Plan ended. {in_app} {'person was' if in_app == 1 else 'people were'} told in the app.{note}"
+            )
             return redirect("cp-plan-detail", pk=plan.pk)
-    invitees = plan.initial_conference.participants.filter(invited=True).exclude(capacity__in=services.FAMILY_CAPACITIES)
-    return render(request, "casework/conference/plan_end.html", {"plan": plan, "child": child, "form": form, "invitees": invitees})
-
-
+    invitees = plan.initial_conference.participants.filter(invited=True).exclude(
+        capacity__in=services.FAMILY_CAPACITIES
+    )
+    return render(
+        request, "casework/conference/plan_end.html", {"plan": plan, "child": child, "form": form, "invitees": invitees}
+    )

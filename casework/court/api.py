@@ -54,7 +54,9 @@ class CourtAppearanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
         return CourtAppearance.objects.select_related("child")
 
     def get_serializer_class(self):
-        return {"create": CourtAppearanceCreateSerializer, "outcome": CourtOutcomeSerializer}.get(self.action, CourtAppearanceSerializer)
+        return {"create": CourtAppearanceCreateSerializer, "outcome": CourtOutcomeSerializer}.get(
+            self.action, CourtAppearanceSerializer
+        )
 
     def list(self, request, *args, **kwargs):
         return self.logged_list("api:court-appearances-list", serializer_class=CourtAppearanceSerializer)
@@ -126,23 +128,33 @@ class RemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         remand = self.open_record("api:remands-update", WRITE)
         data = self.valid_data(RemandUpdateSerializer, partial=True)
         if "version" not in data:
-            return Response({"version": ["Send the version of the remand you are changing"]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"version": ["Send the version of the remand you are changing"]}, status=status.HTTP_400_BAD_REQUEST
+            )
         version = data.pop("version")
         if not data:
             return Response({"non_field_errors": ["Send at least one change"]}, status=status.HTTP_400_BAD_REQUEST)
         if data.get("leaving_care_considered") is False:
-            return Response({"leaving_care_considered": ["Leaving care entitlements once considered stay considered"]},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"leaving_care_considered": ["Leaving care entitlements once considered stay considered"]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         with transaction.atomic():
             if "placement" in data or "task_split" in data:
                 self.run(
-                    services.record_placement, remand=remand, by=request.user, expected_version=version,
-                    placement=data.get("placement", remand.placement), task_split=data.get("task_split", remand.task_split),
+                    services.record_placement,
+                    remand=remand,
+                    by=request.user,
+                    expected_version=version,
+                    placement=data.get("placement", remand.placement),
+                    task_split=data.get("task_split", remand.task_split),
                 )
             elif remand.version != version:
                 return self.conflict_response(services.ConcurrentEditError(services.STALE))
             if "joint_discussion_at" in data:
-                self.run(services.record_joint_discussion, remand=remand, by=request.user, at=data["joint_discussion_at"])
+                self.run(
+                    services.record_joint_discussion, remand=remand, by=request.user, at=data["joint_discussion_at"]
+                )
             if data.get("leaving_care_considered"):
                 self.run(services.record_leaving_care_considered, remand=remand, by=request.user)
         return self._fresh(remand)
@@ -153,7 +165,13 @@ class RemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         """End the remand: its clocks are cancelled and the involvements it opened close."""
         remand = self.open_record("api:remands-end", WRITE)
         data = self.valid_data(RemandEndSerializer)
-        self.run(services.end_remand, remand=remand, by=request.user, expected_version=data["version"], ended_on=data["ended_on"])
+        self.run(
+            services.end_remand,
+            remand=remand,
+            by=request.user,
+            expected_version=data["version"],
+            ended_on=data["ended_on"],
+        )
         return self._fresh(remand)
 
     @extend_schema(request=PlacementPlanningMeetingSerializer, responses=RemandSerializer)

@@ -18,8 +18,15 @@ def court_appearance_entries(child, agency_kinds):
     for a in rows:
         summary = a.get_outcome_display() if a.outcome else (a.purpose or "Outcome not recorded yet")
         yield Entry(
-            a.hearing_at, "court_appearance", "Court hearing", a.agency.kind, a.agency.name,
-            f"Court hearing at {a.court}", _plain(summary), "court-appearance-detail", a.pk,
+            a.hearing_at,
+            "court_appearance",
+            "Court hearing",
+            a.agency.kind,
+            a.agency.name,
+            f"Court hearing at {a.court}",
+            _plain(summary),
+            "court-appearance-detail",
+            a.pk,
         )
 
 
@@ -31,11 +38,24 @@ def remand_entries(child, agency_kinds):
         agency = r.created_by.agency
         name = agency.name if agency is not None and agency.kind == CYJS else AGENCY_KIND_LABELS[CYJS]
         status = "looked after" if r.looked_after else "not looked after"
-        yield Entry(r.started_on, "remand", "Remand", CYJS, name, f"{r.get_kind_display()} started", f"The child is {status}",
-                    "remand-detail", r.pk)
+        yield Entry(
+            r.started_on,
+            "remand",
+            "Remand",
+            CYJS,
+            name,
+            f"{r.get_kind_display()} started",
+            f"The child is {status}",
+            "remand-detail",
+            r.pk,
+        )
         if r.ended_on:
-            yield Entry(r.ended_on, "remand", "Remand", CYJS, name, f"{r.get_kind_display()} ended", "", "remand-detail", r.pk)
+            yield Entry(
+                r.ended_on, "remand", "Remand", CYJS, name, f"{r.get_kind_display()} ended", "", "remand-detail", r.pk
+            )
 
 
-register_source(Source("court_appearance", "Court hearings", court_appearance_entries, CYJS_ONLY, section=Section.COURT))
+register_source(
+    Source("court_appearance", "Court hearings", court_appearance_entries, CYJS_ONLY, section=Section.COURT)
+)
 register_source(Source("remand", "Remands", remand_entries, CYJS_ONLY, section=Section.REMAND))

@@ -17,13 +17,17 @@ CLOCK_TITLES = {
 def court_appearances_for(user):
     if not user.is_authenticated or not may_read_section(user, Section.COURT):
         return CourtAppearance.objects.none()
-    return CourtAppearance.objects.filter(child__in=access.visible_children(user)).select_related("child", "agency", "created_by")
+    return CourtAppearance.objects.filter(child__in=access.visible_children(user)).select_related(
+        "child", "agency", "created_by"
+    )
 
 
 def remands_for(user):
     if not user.is_authenticated or not may_read_section(user, Section.REMAND):
         return Remand.objects.none()
-    return Remand.objects.filter(child__in=access.visible_children(user)).select_related("child", "appearance", "created_by")
+    return Remand.objects.filter(child__in=access.visible_children(user)).select_related(
+        "child", "appearance", "created_by"
+    )
 
 
 def clocks_of(remand):

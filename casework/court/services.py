@@ -82,20 +82,26 @@ def _csc_or_cyjs(by, child):
 
 
 def csc_agency(authority):
-    return Agency.objects.filter(authority=authority, kind=Agency.Kind.CSC).order_by("pk").first() if authority else None
+    return (
+        Agency.objects.filter(authority=authority, kind=Agency.Kind.CSC).order_by("pk").first() if authority else None
+    )
 
 
 def cyjs_agency_of(user):
     if in_youth_justice(user):
         return user.agency
     authority = user.authority
-    return Agency.objects.filter(authority=authority, kind=Agency.Kind.CYJS).order_by("pk").first() if authority else None
+    return (
+        Agency.objects.filter(authority=authority, kind=Agency.Kind.CYJS).order_by("pk").first() if authority else None
+    )
 
 
 def open_cla_involvement(child):
     """The child's open looked-after involvement with children's social care, if any."""
     return (
-        Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CSC, kind=Involvement.Kind.CLA, end__isnull=True)
+        Involvement.objects.filter(
+            child=child, agency__kind=Agency.Kind.CSC, kind=Involvement.Kind.CLA, end__isnull=True
+        )
         .select_related("allocated_worker", "agency")
         .order_by("-start", "-pk")
         .first()
@@ -104,7 +110,9 @@ def open_cla_involvement(child):
 
 def _managers(authority, kind, roles):
     return list(
-        User.objects.filter(is_active=True, agency__authority=authority, agency__kind=kind, role__in=roles).order_by("pk")
+        User.objects.filter(is_active=True, agency__authority=authority, agency__kind=kind, role__in=roles).order_by(
+            "pk"
+        )
     )
 
 
@@ -185,7 +193,6 @@ def _court_notice_body(details, cla, expected) -> str:
     )
 
 
-
 @access_log_last()
 def record_court_appearance(*, child, by, hearing_at, court, purpose="", risk_of_remand=False) -> CourtAppearance:
     """Record a criminal court hearing.
@@ -215,8 +222,15 @@ def record_court_appearance(*, child, by, hearing_at, court, purpose="", risk_of
     looked_after = cla is not None
     expected = csc_attendance_expected(cla, protocol_for(agency.authority))
     appearance = CourtAppearance.objects.create(
-        child=child, agency=agency, hearing_at=hearing_at, court=court, purpose=purpose,
-        child_looked_after=looked_after, csc_attendance_expected=expected, risk_of_remand=bool(risk_of_remand), created_by=by,
+        child=child,
+        agency=agency,
+        hearing_at=hearing_at,
+        court=court,
+        purpose=purpose,
+        child_looked_after=looked_after,
+        csc_attendance_expected=expected,
+        risk_of_remand=bool(risk_of_remand),
+        created_by=by,
     )
     link = reverse("court-appearance-detail", args=[appearance.pk])
     details = f"{court}, {_local(hearing_at)}" + (f" ({purpose})" if purpose else "")
@@ -224,7 +238,8 @@ def record_court_appearance(*, child, by, hearing_at, court, purpose="", risk_of
     fields = {}
     if looked_after:
         told = _tell_csc(
-            child, agency.authority,
+            child,
+            agency.authority,
             subject=f"Court hearing: {child.full_name}, who is looked after",
             body=_court_notice_body(details, cla, expected),
             link=link,
@@ -233,7 +248,8 @@ def record_court_appearance(*, child, by, hearing_at, court, purpose="", risk_of
             fields["csc_worker_told_at"] = now
     if risk_of_remand:
         told = _tell_csc(
-            child, agency.authority,
+            child,
+            agency.authority,
             subject=f"Risk of remand: {child.full_name}",
             body=(
                 f"{details}. The child may be refused bail and remanded to local authority or youth detention "
@@ -253,8 +269,17 @@ def record_court_appearance(*, child, by, hearing_at, court, purpose="", risk_of
 
 @access_log_last()
 def record_court_outcome(
-    *, appearance, by, expected_version, outcome, csc_worker_attended=None, bail_supervision_assessed=None,
-    next_hearing_at=None, authority_decides_placement=True, establishment="", establishment_name="",
+    *,
+    appearance,
+    by,
+    expected_version,
+    outcome,
+    csc_worker_attended=None,
+    bail_supervision_assessed=None,
+    next_hearing_at=None,
+    authority_decides_placement=True,
+    establishment="",
+    establishment_name="",
 ) -> CourtAppearance:
     """Record what the court decided.
 
@@ -271,7 +296,9 @@ def record_court_outcome(
     if appearance.outcome:
         raise ValidationError({"outcome": "The outcome of this hearing is already recorded"})
     if appearance.hearing_at > timezone.now():
-        raise ValidationError({"outcome": f"You can record the outcome once the hearing has happened ({_local(appearance.hearing_at)})"})
+        raise ValidationError(
+            {"outcome": f"You can record the outcome once the hearing has happened ({_local(appearance.hearing_at)})"}
+        )
     errors = {}
     if outcome not in Outcome.values:
         errors["outcome"] = "Choose what the court decided"
@@ -295,9 +322,14 @@ def record_court_outcome(
     )
     if outcome in REMAND_OUTCOMES:
         start_remand(
-            child=child, by=by, kind=REMAND_OUTCOMES[outcome], started_on=timezone.localdate(appearance.hearing_at),
-            appearance=appearance, authority_decides_placement=authority_decides_placement,
-            establishment=establishment, establishment_name=establishment_name,
+            child=child,
+            by=by,
+            kind=REMAND_OUTCOMES[outcome],
+            started_on=timezone.localdate(appearance.hearing_at),
+            appearance=appearance,
+            authority_decides_placement=authority_decides_placement,
+            establishment=establishment,
+            establishment_name=establishment_name,
         )
     log_write(by, child, "court-appearance:outcome", detail=f"court appearance {appearance.pk}: {outcome}")
     return appearance
@@ -339,8 +371,16 @@ def _cla_opened_marker(remand) -> str:
 
 @access_log_last()
 def start_remand(
-    *, child, by, kind, started_on, appearance=None, authority_decides_placement=True, placement="",
-    establishment="", establishment_name="",
+    *,
+    child,
+    by,
+    kind,
+    started_on,
+    appearance=None,
+    authority_decides_placement=True,
+    placement="",
+    establishment="",
+    establishment_name="",
 ) -> Remand:
     """Start a remand or bail to reside.
 
@@ -377,7 +417,9 @@ def start_remand(
     if errors:
         raise ValidationError(errors)
     if Remand.objects.filter(child=child, ended_on__isnull=True).exists():
-        raise ValidationError({"kind": "This child already has a remand that has not ended. End it before starting another"})
+        raise ValidationError(
+            {"kind": "This child already has a remand that has not ended. End it before starting another"}
+        )
     cyjs = cyjs_agency_of(by)
     if cyjs is None:
         raise ValidationError("There is no youth justice service set up for your authority")
@@ -385,12 +427,22 @@ def start_remand(
     protocol = protocol_for(authority)
     looked_after = looked_after_on(kind, authority_decides_placement=authority_decides_placement, protocol=protocol)
     remand = Remand.objects.create(
-        child=child, appearance=appearance, kind=kind, started_on=started_on, looked_after=looked_after,
-        authority_decides_placement=bool(authority_decides_placement), placement=placement,
-        establishment=establishment, establishment_name=(establishment_name or "").strip(), created_by=by,
+        child=child,
+        appearance=appearance,
+        kind=kind,
+        started_on=started_on,
+        looked_after=looked_after,
+        authority_decides_placement=bool(authority_decides_placement),
+        placement=placement,
+        establishment=establishment,
+        establishment_name=(establishment_name or "").strip(),
+        created_by=by,
     )
     open_involvement(
-        child=child, agency=cyjs, kind=Involvement.Kind.YJ_REMAND, allocated_worker=by if in_youth_justice(by) else None,
+        child=child,
+        agency=cyjs,
+        kind=Involvement.Kind.YJ_REMAND,
+        allocated_worker=by if in_youth_justice(by) else None,
         team=by.team if in_youth_justice(by) else None,
     )
     detail = f"{_cla_opened_marker(remand)} {kind}; looked after: {'yes' if looked_after else 'no'}"
@@ -401,7 +453,11 @@ def start_remand(
         if open_cla_involvement(child) is None:
             worker = allocated_csc_worker(child)
             cla = open_involvement(
-                child=child, agency=csc, kind=Involvement.Kind.CLA, allocated_worker=worker, team=worker.team if worker else None,
+                child=child,
+                agency=csc,
+                kind=Involvement.Kind.CLA,
+                allocated_worker=worker,
+                team=worker.team if worker else None,
                 legal_basis=REMAND_BASIS[kind],
             )
             remand.cla_involvement = cla
@@ -414,17 +470,23 @@ def start_remand(
                 start_clock(code, remand, child=child, anchor_at=anchor, responsible=worker, agency=csc)
         link = reverse("remand-detail", args=[remand.pk])
         _tell_csc(
-            child, authority,
+            child,
+            authority,
             subject=f"Looked after through remand: {child.full_name}",
             body=(
                 f"{remand.get_kind_display()} from {_day(started_on)}. {looked_after_reason(remand)}. "
-                + ("Hold the placement planning meeting and send the CLA notifications within 5 working days "
-                   "(joint working agreement 18.10, 18.13)." if kind in LA_ACCOMMODATION else
-                   "Arrange the looked after review within statutory timescales (joint working agreement 19.3).")
+                + (
+                    "Hold the placement planning meeting and send the CLA notifications within 5 working days "
+                    "(joint working agreement 18.10, 18.13)."
+                    if kind in LA_ACCOMMODATION
+                    else "Arrange the looked after review within statutory timescales (joint working agreement 19.3)."
+                )
             ),
             link=link,
         )
-    custody_care.custody_started(remand, authority=authority, cyjs_worker=by)  # youth detention only (000 ¶19; 003 L164)
+    custody_care.custody_started(
+        remand, authority=authority, cyjs_worker=by
+    )  # youth detention only (000 ¶19; 003 L164)
     log_write(by, child, "remand:start", detail=detail)
     return remand
 
@@ -465,7 +527,9 @@ def record_placement(*, remand, by, expected_version, placement, task_split="") 
     if placement not in Remand.Placement.values:
         raise ValidationError({"placement": "Choose where the child lives"})
     save_if_unchanged(
-        remand, expected_version=expected_version, fields={"placement": placement, "task_split": (task_split or "").strip()}
+        remand,
+        expected_version=expected_version,
+        fields={"placement": placement, "task_split": (task_split or "").strip()},
     )
     log_write(by, remand.child, "remand:placement", detail=f"remand {remand.pk}: {placement}")
     return remand
@@ -474,7 +538,9 @@ def record_placement(*, remand, by, expected_version, placement, task_split="") 
 def _needs_la_clocks(remand, field):
     if not (remand.looked_after and remand.kind in LA_ACCOMMODATION):
         raise ValidationError(
-            {field: "This is only for a child looked after on remand to local authority accommodation or bail to reside"}
+            {
+                field: "This is only for a child looked after on remand to local authority accommodation or bail to reside"
+            }
         )
 
 
@@ -486,12 +552,24 @@ def record_placement_planning_meeting(*, remand, by, held_on, task_split) -> Rem
     remand = _locked(remand)
     _needs_la_clocks(remand, "held_on")
     if remand.placement_planning_meeting_on is not None:
-        raise ValidationError({"held_on": f"The placement planning meeting was recorded as held on {_day(remand.placement_planning_meeting_on)}"})
-    _past_date(held_on, "held_on", what="the meeting was held", not_before=remand.started_on, not_before_text="the remand started")
+        raise ValidationError(
+            {
+                "held_on": f"The placement planning meeting was recorded as held on {_day(remand.placement_planning_meeting_on)}"
+            }
+        )
+    _past_date(
+        held_on,
+        "held_on",
+        what="the meeting was held",
+        not_before=remand.started_on,
+        not_before_text="the remand started",
+    )
     task_split = (task_split or "").strip()
     if not task_split:
         raise ValidationError({"task_split": "Record who does what: the roles of CSC and CYJS agreed at the meeting"})
-    save_if_unchanged(remand, expected_version=None, fields={"placement_planning_meeting_on": held_on, "task_split": task_split})
+    save_if_unchanged(
+        remand, expected_version=None, fields={"placement_planning_meeting_on": held_on, "task_split": task_split}
+    )
     stop_clock("placement_planning_meeting", remand, stopped_at=_as_moment(held_on))
     log_write(by, remand.child, "remand:placement-planning-meeting", detail=f"remand {remand.pk}")
     return remand
@@ -506,7 +584,9 @@ def record_cla_notifications_sent(*, remand, by, on) -> Remand:
     _needs_la_clocks(remand, "on")
     if not open_deadlines("cla_notifications", remand).exists():
         raise ValidationError({"on": "The notifications are already recorded for this remand"})
-    _past_date(on, "on", what="the notifications were sent", not_before=remand.started_on, not_before_text="the remand started")
+    _past_date(
+        on, "on", what="the notifications were sent", not_before=remand.started_on, not_before_text="the remand started"
+    )
     stop_clock("cla_notifications", remand, stopped_at=_as_moment(on))
     log_write(by, remand.child, "remand:cla-notifications", detail=f"remand {remand.pk}: sent {on.isoformat()}")
     return remand
@@ -572,7 +652,13 @@ def end_remand(*, remand, by, expected_version, ended_on) -> Remand:
     remand = _locked(remand)
     if remand.ended_on is not None:
         raise ValidationError({"ended_on": f"This remand already ended on {_day(remand.ended_on)}"})
-    _past_date(ended_on, "ended_on", what="the remand ended", not_before=remand.started_on, not_before_text="the date it started")
+    _past_date(
+        ended_on,
+        "ended_on",
+        what="the remand ended",
+        not_before=remand.started_on,
+        not_before_text="the date it started",
+    )
     save_if_unchanged(remand, expected_version=expected_version, fields={"ended_on": ended_on})
     for code in REMAND_CLOCKS:
         cancel_clock(code, remand, reason="The remand ended")

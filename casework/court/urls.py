@@ -13,7 +13,11 @@ urlpatterns = [
     path("remands/<int:pk>/edit/", views.remand_edit, name="remand-edit"),
     path("remands/<int:pk>/end/", views.remand_end, name="remand-end"),
     path("remands/<int:pk>/joint-discussion/", views.remand_joint_discussion, name="remand-joint-discussion"),
-    path("remands/<int:pk>/placement-planning-meeting/", views.remand_placement_planning_meeting, name="remand-placement-planning-meeting"),
+    path(
+        "remands/<int:pk>/placement-planning-meeting/",
+        views.remand_placement_planning_meeting,
+        name="remand-placement-planning-meeting",
+    ),
     path("remands/<int:pk>/cla-notifications/", views.remand_cla_notifications, name="remand-cla-notifications"),
     path("remands/<int:pk>/leaving-care/", views.remand_leaving_care, name="remand-leaving-care"),
     path("remands/<int:pk>/escalate/", views.remand_escalate, name="remand-escalate"),

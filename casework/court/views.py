@@ -53,11 +53,15 @@ def _writes_remand(user, child):
 
 
 def _csc_step(user, child):
-    return may_read_section(user, Section.REMAND) and (may_write_youth_justice(user) or may_record_social_care_work(user))
+    return may_read_section(user, Section.REMAND) and (
+        may_write_youth_justice(user) or may_record_social_care_work(user)
+    )
 
 
 def _attempt(form, call):
-    return attempt(form, call, stale=" Open the page again to see their changes, then make yours.", field_names=FIELD_NAMES)
+    return attempt(
+        form, call, stale=" Open the page again to see their changes, then make yours.", field_names=FIELD_NAMES
+    )
 
 
 # --- Court appearances --------------------------------------------------------------------------
@@ -74,7 +78,9 @@ def court_appearance_new(request, pk):
         return refusal
     form = CourtAppearanceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        appearance = _attempt(form, lambda: services.record_court_appearance(child=child, by=request.user, **form.service_kwargs()))
+        appearance = _attempt(
+            form, lambda: services.record_court_appearance(child=child, by=request.user, **form.service_kwargs())
+        )
         if appearance:
             told = []
             if appearance.csc_worker_told_at:
@@ -84,7 +90,8 @@ def court_appearance_new(request, pk):
             messages.success(request, "Court hearing recorded" + (f": {' and '.join(told)}" if told else ""))
             return redirect("court-appearance-detail", pk=appearance.pk)
     return render(
-        request, "casework/court/appearance_new.html",
+        request,
+        "casework/court/appearance_new.html",
         {"child": child, "form": form, "looked_after": services.open_cla_involvement(child) is not None},
     )
 
@@ -92,15 +99,23 @@ def court_appearance_new(request, pk):
 @login_required
 def court_appearance_detail(request, pk):
     appearance, child, decision, refusal = open_child_record(
-        request, CourtAppearance, pk, what="page:court-appearance", queryset=_appearance_query(), allowed_if=_reads_court
+        request,
+        CourtAppearance,
+        pk,
+        what="page:court-appearance",
+        queryset=_appearance_query(),
+        allowed_if=_reads_court,
     )
     if refusal:
         return refusal
     remands = list(appearance.remands.all()) if may_read_section(request.user, Section.REMAND) else []
     return render(
-        request, "casework/court/appearance_detail.html",
+        request,
+        "casework/court/appearance_detail.html",
         {
-            "appearance": appearance, "child": child, "remands": remands,
+            "appearance": appearance,
+            "child": child,
+            "remands": remands,
             "may_write": may_write_youth_justice(request.user),
             "hearing_passed": appearance.hearing_at <= timezone.now(),
         },
@@ -110,7 +125,12 @@ def court_appearance_detail(request, pk):
 @login_required
 def court_appearance_record(request, pk):
     appearance, child, decision, refusal = open_child_record(
-        request, CourtAppearance, pk, what="page:court-appearance-record", queryset=_appearance_query(), allowed_if=_writes_court
+        request,
+        CourtAppearance,
+        pk,
+        what="page:court-appearance-record",
+        queryset=_appearance_query(),
+        allowed_if=_writes_court,
     )
     if refusal:
         return refusal
@@ -118,21 +138,33 @@ def court_appearance_record(request, pk):
         messages.info(request, "The outcome of this hearing is already recorded")
         return redirect("court-appearance-detail", pk=appearance.pk)
     form = CourtOutcomeForm(
-        request.POST or None, appearance=appearance, initial={"version": appearance.version, "authority_decides_placement": "yes"}
+        request.POST or None,
+        appearance=appearance,
+        initial={"version": appearance.version, "authority_decides_placement": "yes"},
     )
     if request.method == "POST" and form.is_valid():
-        done = _attempt(form, lambda: services.record_court_outcome(appearance=appearance, by=request.user, **form.service_kwargs()))
+        done = _attempt(
+            form, lambda: services.record_court_outcome(appearance=appearance, by=request.user, **form.service_kwargs())
+        )
         if done:
             remand = appearance.remands.order_by("-id").first()
             if remand:
-                messages.success(request, f"Outcome recorded and remand started. {services.looked_after_reason(remand)}")
+                messages.success(
+                    request, f"Outcome recorded and remand started. {services.looked_after_reason(remand)}"
+                )
                 return redirect("remand-detail", pk=remand.pk)
             messages.success(request, "Outcome recorded")
             return redirect("court-appearance-detail", pk=appearance.pk)
     return render(
-        request, "casework/court/appearance_record.html",
-        {"appearance": appearance, "child": child, "form": form, "hearing_passed": appearance.hearing_at <= timezone.now(),
-         "protocol": services.protocol_for(request.user.authority)},
+        request,
+        "casework/court/appearance_record.html",
+        {
+            "appearance": appearance,
+            "child": child,
+            "form": form,
+            "hearing_passed": appearance.hearing_at <= timezone.now(),
+            "protocol": services.protocol_for(request.user.authority),
+        },
     )
 
 
@@ -155,17 +187,26 @@ def remand_new(request, pk):
     appearance = None
     if request.GET.get("appearance", "").isdigit():
         appearance = get_object_or_404(CourtAppearance, pk=request.GET["appearance"], child=child)
-    form = RemandForm(request.POST or None, initial={"started_on": timezone.localdate(), "authority_decides_placement": "yes"})
+    form = RemandForm(
+        request.POST or None, initial={"started_on": timezone.localdate(), "authority_decides_placement": "yes"}
+    )
     if request.method == "POST" and form.is_valid():
         remand = _attempt(
-            form, lambda: services.start_remand(child=child, by=request.user, appearance=appearance, **form.service_kwargs())
+            form,
+            lambda: services.start_remand(child=child, by=request.user, appearance=appearance, **form.service_kwargs()),
         )
         if remand:
             messages.success(request, f"Remand recorded. {services.looked_after_reason(remand)}")
             return redirect("remand-detail", pk=remand.pk)
     return render(
-        request, "casework/court/remand_new.html",
-        {"child": child, "form": form, "appearance": appearance, "protocol": services.protocol_for(request.user.authority)},
+        request,
+        "casework/court/remand_new.html",
+        {
+            "child": child,
+            "form": form,
+            "appearance": appearance,
+            "protocol": services.protocol_for(request.user.authority),
+        },
     )
 
 
@@ -177,9 +218,12 @@ def remand_detail(request, pk):
     clocks = selectors.clocks_of(remand)
     user = request.user
     return render(
-        request, "casework/court/remand_detail.html",
+        request,
+        "casework/court/remand_detail.html",
         {
-            "remand": remand, "child": child, "clocks": clocks,
+            "remand": remand,
+            "child": child,
+            "clocks": clocks,
             "reason": services.looked_after_reason(remand),
             "la_accommodation": remand.kind in services.LA_ACCOMMODATION,
             "notifications_open": any(c.rule_code == "cla_notifications" and c.is_open for c in clocks),
@@ -188,7 +232,8 @@ def remand_detail(request, pk):
             "may_record_csc_steps": may_write_youth_justice(user) or may_record_social_care_work(user),
             "appearance_readable": may_read_section(user, Section.COURT),
             # The care in youth detention page (000 ¶19; 003 L162–167), where that section is shared with the reader.
-            "custody_care_readable": remand.kind == Remand.Kind.YOUTH_DETENTION and may_read_section(user, Section.CUSTODY_CARE),
+            "custody_care_readable": remand.kind == Remand.Kind.YOUTH_DETENTION
+            and may_read_section(user, Section.CUSTODY_CARE),
         },
     )
 
@@ -204,7 +249,10 @@ def remand_edit(request, pk):
         done = _attempt(
             form,
             lambda: services.record_placement(
-                remand=remand, by=request.user, expected_version=data["version"], placement=data["placement"],
+                remand=remand,
+                by=request.user,
+                expected_version=data["version"],
+                placement=data["placement"],
                 task_split=data["task_split"],
             ),
         )
@@ -223,7 +271,10 @@ def remand_end(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = _attempt(
-            form, lambda: services.end_remand(remand=remand, by=request.user, expected_version=data["version"], ended_on=data["ended_on"])
+            form,
+            lambda: services.end_remand(
+                remand=remand, by=request.user, expected_version=data["version"], ended_on=data["ended_on"]
+            ),
         )
         if done:
             messages.success(request, "Remand ended")
@@ -231,7 +282,9 @@ def remand_end(request, pk):
     return render(request, "casework/court/remand_end.html", {"remand": remand, "child": child, "form": form})
 
 
-def _remand_step(request, pk, *, what, allowed_if, form_class, call, title, intro, button, done_message, initial=None, clock=None):
+def _remand_step(
+    request, pk, *, what, allowed_if, form_class, call, title, intro, button, done_message, initial=None, clock=None
+):
     """A page with one step on a remand: a short form, or just a button."""
     remand, child, decision, refusal = _open_remand(request, pk, what, allowed_if)
     if refusal:
@@ -243,33 +296,56 @@ def _remand_step(request, pk, *, what, allowed_if, form_class, call, title, intr
             messages.success(request, done_message)
             return redirect("remand-detail", pk=remand.pk)
     return render(
-        request, "casework/court/remand_step.html",
-        {"remand": remand, "child": child, "form": form, "title": title, "intro": intro, "button": button,
-         "clock": selectors.open_clock(remand, clock) if clock else None},
+        request,
+        "casework/court/remand_step.html",
+        {
+            "remand": remand,
+            "child": child,
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "button": button,
+            "clock": selectors.open_clock(remand, clock) if clock else None,
+        },
     )
 
 
 @login_required
 def remand_joint_discussion(request, pk):
     return _remand_step(
-        request, pk, what="page:remand-joint-discussion", allowed_if=_writes_remand, form_class=JointDiscussionForm,
+        request,
+        pk,
+        what="page:remand-joint-discussion",
+        allowed_if=_writes_remand,
+        form_class=JointDiscussionForm,
         call=lambda remand, form: services.record_joint_discussion(remand=remand, by=request.user, at=form.at()),
-        title="Record the joint discussion", button="Save",
+        title="Record the joint discussion",
+        button="Save",
         intro="CYJS and CSC talked, by phone or in person, about the child's immediate needs and risk, to find a placement.",
-        done_message="Joint discussion recorded", initial=lambda remand: {"held_date": timezone.localdate()},
+        done_message="Joint discussion recorded",
+        initial=lambda remand: {"held_date": timezone.localdate()},
     )
 
 
 @login_required
 def remand_placement_planning_meeting(request, pk):
     return _remand_step(
-        request, pk, what="page:remand-placement-planning-meeting", allowed_if=_csc_step, form_class=PlacementPlanningMeetingForm,
+        request,
+        pk,
+        what="page:remand-placement-planning-meeting",
+        allowed_if=_csc_step,
+        form_class=PlacementPlanningMeetingForm,
         call=lambda remand, form: services.record_placement_planning_meeting(
-            remand=remand, by=request.user, held_on=form.cleaned_data["held_on"], task_split=form.cleaned_data["task_split"]
+            remand=remand,
+            by=request.user,
+            held_on=form.cleaned_data["held_on"],
+            task_split=form.cleaned_data["task_split"],
         ),
-        title="Record the placement planning meeting", button="Save the meeting",
+        title="Record the placement planning meeting",
+        button="Save the meeting",
         intro="Chaired by the child's social worker. It reviews the placement, sets the care plan and agrees what CSC and CYJS each do.",
-        done_message="Placement planning meeting recorded", clock="placement_planning_meeting",
+        done_message="Placement planning meeting recorded",
+        clock="placement_planning_meeting",
         initial=lambda remand: {"held_on": timezone.localdate(), "task_split": remand.task_split},
     )
 
@@ -277,20 +353,34 @@ def remand_placement_planning_meeting(request, pk):
 @login_required
 def remand_cla_notifications(request, pk):
     return _remand_step(
-        request, pk, what="page:remand-cla-notifications", allowed_if=_csc_step, form_class=ClaNotificationsForm,
-        call=lambda remand, form: services.record_cla_notifications_sent(remand=remand, by=request.user, on=form.cleaned_data["on"]),
-        title="Record that the looked after notifications were sent", button="Save",
+        request,
+        pk,
+        what="page:remand-cla-notifications",
+        allowed_if=_csc_step,
+        form_class=ClaNotificationsForm,
+        call=lambda remand, form: services.record_cla_notifications_sent(
+            remand=remand, by=request.user, on=form.cleaned_data["on"]
+        ),
+        title="Record that the looked after notifications were sent",
+        button="Save",
         intro="The health CLA team, the pupil access team and the IRO service must be told the child is looked after.",
-        done_message="Notifications recorded", clock="cla_notifications", initial=lambda remand: {"on": timezone.localdate()},
+        done_message="Notifications recorded",
+        clock="cla_notifications",
+        initial=lambda remand: {"on": timezone.localdate()},
     )
 
 
 @login_required
 def remand_leaving_care(request, pk):
     return _remand_step(
-        request, pk, what="page:remand-leaving-care", allowed_if=_writes_remand, form_class=ConfirmForm,
+        request,
+        pk,
+        what="page:remand-leaving-care",
+        allowed_if=_writes_remand,
+        form_class=ConfirmForm,
         call=lambda remand, form: services.record_leaving_care_considered(remand=remand, by=request.user),
-        title="Leaving care entitlements considered", button="Confirm",
+        title="Leaving care entitlements considered",
+        button="Confirm",
         intro="The child is looked after through this remand, so their leaving care entitlements must be considered.",
         done_message="Leaving care entitlements recorded as considered",
     )
@@ -299,9 +389,14 @@ def remand_leaving_care(request, pk):
 @login_required
 def remand_escalate(request, pk):
     return _remand_step(
-        request, pk, what="page:remand-escalate", allowed_if=_writes_remand, form_class=ConfirmForm,
+        request,
+        pk,
+        what="page:remand-escalate",
+        allowed_if=_writes_remand,
+        form_class=ConfirmForm,
         call=lambda remand, form: services.flag_accommodation_only_reason(remand=remand, by=request.user),
-        title="Escalate: accommodation is the only reason for secure remand", button="Tell the senior managers",
+        title="Escalate: accommodation is the only reason for secure remand",
+        button="Tell the senior managers",
         intro=(
             "Accommodation must not be the only reason a child enters or stays on secure remand. "
             "The senior managers of both CYJS and children's social care will be told in the app."

@@ -67,7 +67,9 @@ class CustodyEpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _C
         return self.logged_list("api:custody-episodes-list", serializer_class=CustodyEpisodeSerializer)
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(CustodyEpisodeSerializer(self.open_section(Section.CUSTODY, "api:custody-episodes-detail")).data)
+        return Response(
+            CustodyEpisodeSerializer(self.open_section(Section.CUSTODY, "api:custody-episodes-detail")).data
+        )
 
     @extend_schema(request=CustodyEpisodeCreateSerializer, responses={201: CustodyEpisodeSerializer})
     def create(self, request, *args, **kwargs):
@@ -83,7 +85,9 @@ class CustodyEpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _C
         episode = self.open_section(Section.CUSTODY, "api:custody-episodes-update", WRITE)
         data = self.valid_data(CustodyEpisodeUpdateSerializer, partial=True)
         if "version" not in data:
-            return Response({"version": ["Send the version of the episode you are changing"]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"version": ["Send the version of the episode you are changing"]}, status=status.HTTP_400_BAD_REQUEST
+            )
         version = data.pop("version")
         self.run(services.update_custody_episode, episode=episode, by=request.user, expected_version=version, data=data)
         return self._fresh(episode)
@@ -99,7 +103,9 @@ class CustodyEpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _C
             episode = self.open_section(Section.SCREENING, "api:custody-screening")
             screening = AppropriateAdultScreening.objects.filter(episode=episode).first()
             if screening is None:
-                return Response({"detail": "The appropriate adult's form has not arrived yet"}, status=status.HTTP_404_NOT_FOUND)
+                return Response(
+                    {"detail": "The appropriate adult's form has not arrived yet"}, status=status.HTTP_404_NOT_FOUND
+                )
             return Response(ScreeningSerializer(screening).data)
         if request.method == "POST":
             episode = self.open_section(Section.SCREENING, "api:custody-screening-receive", WRITE)
@@ -138,7 +144,9 @@ class PaceRequestViewSet(mixins.RetrieveModelMixin, _CustodyViewSet):
         return selectors.pace_requests_for(self.request.user)
 
     def get_serializer_class(self):
-        return {"outcome": PaceOutcomeSerializer, "escalations": PaceEscalationSerializer}.get(self.action, PaceRequestSerializer)
+        return {"outcome": PaceOutcomeSerializer, "escalations": PaceEscalationSerializer}.get(
+            self.action, PaceRequestSerializer
+        )
 
     def record_queryset(self):
         return PaceAccommodationRequest.objects.select_related("child", "episode__agency")

@@ -23,7 +23,10 @@ def as_answer(value):
 
 def radios(label, choices, *, message="", required=True, help_text="", inline=False):
     return forms.ChoiceField(
-        label=label, choices=choices, required=required, help_text=help_text,
+        label=label,
+        choices=choices,
+        required=required,
+        help_text=help_text,
         widget=forms.RadioSelect(attrs={"inline": True} if inline else {}),
         error_messages={"required": message} if message else {},
     )
@@ -59,21 +62,43 @@ class MomentMixin:
 class EpisodeForm(MomentMixin, forms.Form):
     moments = (("arrested", "Enter the time of the arrest"), ("left", "Enter the time the child left custody"))
 
-    arrested_date = GovukDateField(label="Date of arrest", help_text="For example, 27 3 2026",
-                                   error_messages={"required": "Enter the date of the arrest"})
+    arrested_date = GovukDateField(
+        label="Date of arrest",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date of the arrest"},
+    )
     arrested_time = time_field("Time of arrest", message="Enter the time of the arrest")
-    custody_suite = forms.CharField(label="Police station or custody suite", max_length=200,
-                                    error_messages={"required": "Enter the police station or custody suite"})
+    custody_suite = forms.CharField(
+        label="Police station or custody suite",
+        max_length=200,
+        error_messages={"required": "Enter the police station or custody suite"},
+    )
     offence_summary = textarea("What the child was arrested for (optional)", rows=3)
-    appropriate_adult = radios("Who acted as the appropriate adult?", CustodyEpisode.AppropriateAdult.choices,
-                               message="Choose who acted as the appropriate adult")
+    appropriate_adult = radios(
+        "Who acted as the appropriate adult?",
+        CustodyEpisode.AppropriateAdult.choices,
+        message="Choose who acted as the appropriate adult",
+    )
     appropriate_adult_name = forms.CharField(label="Their name (optional)", required=False, max_length=200)
-    police_safeguarding_report = radios("Did the police complete a Police Safeguarding Report?", YES_NO_UNKNOWN, inline=True,
-                                        message="Say whether the police completed a Police Safeguarding Report")
-    seen_by_liaison_and_diversion = radios("Was the child seen by Liaison and Diversion?", YES_NO_UNKNOWN, inline=True,
-                                           message="Say whether Liaison and Diversion saw the child")
-    strip_searched = radios("Was the child strip-searched?", YES_NO, inline=True, message="Say whether the child was strip-searched",
-                            help_text="The service's senior managers are told in the app")
+    police_safeguarding_report = radios(
+        "Did the police complete a Police Safeguarding Report?",
+        YES_NO_UNKNOWN,
+        inline=True,
+        message="Say whether the police completed a Police Safeguarding Report",
+    )
+    seen_by_liaison_and_diversion = radios(
+        "Was the child seen by Liaison and Diversion?",
+        YES_NO_UNKNOWN,
+        inline=True,
+        message="Say whether Liaison and Diversion saw the child",
+    )
+    strip_searched = radios(
+        "Was the child strip-searched?",
+        YES_NO,
+        inline=True,
+        message="Say whether the child was strip-searched",
+        help_text="The service's senior managers are told in the app",
+    )
 
     def __init__(self, *args, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,7 +106,9 @@ class EpisodeForm(MomentMixin, forms.Form):
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
             self.fields["left_date"] = GovukDateField(label="Date the child left custody", required=False)
             self.fields["left_time"] = time_field("Time the child left custody", required=False)
-            self.fields["outcome"] = radios("What happened when the child left custody?", CustodyEpisode.Outcome.choices, required=False)
+            self.fields["outcome"] = radios(
+                "What happened when the child left custody?", CustodyEpisode.Outcome.choices, required=False
+            )
 
     def clean_arrested_time(self):
         return clean_clock(self.cleaned_data["arrested_time"])
@@ -132,10 +159,16 @@ class EpisodeForm(MomentMixin, forms.Form):
 class ReceiveForm(MomentMixin, forms.Form):
     moments = (("received", "Enter the time the form arrived"),)
 
-    received_date = GovukDateField(label="Date the form arrived", error_messages={"required": "Enter the date the form arrived"})
+    received_date = GovukDateField(
+        label="Date the form arrived", error_messages={"required": "Enter the date the form arrived"}
+    )
     received_time = time_field("Time it arrived", message="Enter the time the form arrived")
-    concern_flagged_by_aa = radios("Did the appropriate adult raise a safeguarding concern?", YES_NO, inline=True,
-                                   message="Say whether the appropriate adult raised a safeguarding concern")
+    concern_flagged_by_aa = radios(
+        "Did the appropriate adult raise a safeguarding concern?",
+        YES_NO,
+        inline=True,
+        message="Say whether the appropriate adult raised a safeguarding concern",
+    )
 
     def clean_received_time(self):
         return clean_clock(self.cleaned_data["received_time"])
@@ -144,23 +177,42 @@ class ReceiveForm(MomentMixin, forms.Form):
 class ScreenForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     route = radios("What happens next?", AppropriateAdultScreening.Route.choices, message="Choose what happens next")
-    findings = textarea("What the screening found", required=True, rows=6, message="Write what the screening found and what was done",
-                        help_text="Include what you found on the social care and early help records, and any MASH worker you spoke to")
-    categories = forms.MultipleChoiceField(label="Kinds of concern (for a MASH referral)", required=False,
-                                           choices=ConcernCategory.choices, widget=forms.CheckboxSelectMultiple)
-    consent = radios("Did the family consent to the referral?",
-                     [c for c in AppropriateAdultScreening.Consent.choices if c[0] != "not_needed"], required=False,
-                     help_text="Needed for a MASH referral or a request for support. Leave blank for the other routes")
+    findings = textarea(
+        "What the screening found",
+        required=True,
+        rows=6,
+        message="Write what the screening found and what was done",
+        help_text="Include what you found on the social care and early help records, and any MASH worker you spoke to",
+    )
+    categories = forms.MultipleChoiceField(
+        label="Kinds of concern (for a MASH referral)",
+        required=False,
+        choices=ConcernCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent = radios(
+        "Did the family consent to the referral?",
+        [c for c in AppropriateAdultScreening.Consent.choices if c[0] != "not_needed"],
+        required=False,
+        help_text="Needed for a MASH referral or a request for support. Leave blank for the other routes",
+    )
     consent_reason = textarea("Why consent was not sought, or what happened when you tried", rows=3)
 
 
 class PaceRequestForm(MomentMixin, forms.Form):
     moments = (("requested", "Enter the time the police asked"),)
 
-    requested_date = GovukDateField(label="Date the police asked", error_messages={"required": "Enter the date the police asked"})
+    requested_date = GovukDateField(
+        label="Date the police asked", error_messages={"required": "Enter the date the police asked"}
+    )
     requested_time = time_field("Time they asked", message="Enter the time the police asked")
-    secure_requested = radios("Did the police ask for a secure bed?", YES_NO, inline=True, message="Say whether a secure bed was asked for",
-                              help_text="Only for a child aged 12 or over who could seriously harm the public before court")
+    secure_requested = radios(
+        "Did the police ask for a secure bed?",
+        YES_NO,
+        inline=True,
+        message="Say whether a secure bed was asked for",
+        help_text="Only for a child aged 12 or over who could seriously harm the public before court",
+    )
 
     def clean_requested_time(self):
         return clean_clock(self.cleaned_data["requested_time"])
@@ -168,11 +220,17 @@ class PaceRequestForm(MomentMixin, forms.Form):
 
 class PaceOutcomeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    outcome = radios("Where did the child go?", PaceAccommodationRequest.Outcome.choices, message="Choose where the child went")
+    outcome = radios(
+        "Where did the child go?", PaceAccommodationRequest.Outcome.choices, message="Choose where the child went"
+    )
     reason = textarea("Reason", rows=4, help_text="Needed if the child stayed in police custody")
 
 
 class EscalationForm(forms.Form):
-    notes = textarea("What was raised with the custody sergeant", required=True, rows=4,
-                     message="Write what was raised, with whom, and the answer",
-                     help_text="For example, how long the child was held, needs not met, or why the detention was not appropriate")
+    notes = textarea(
+        "What was raised with the custody sergeant",
+        required=True,
+        rows=4,
+        message="Write what was raised, with whom, and the answer",
+        help_text="For example, how long the child was held, needs not met, or why the detention was not appropriate",
+    )

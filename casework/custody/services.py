@@ -64,7 +64,11 @@ def _writer(by, child):
 def _cyjs_agency(by, child) -> Agency:
     if by.agency_id and by.agency.kind == Agency.Kind.CYJS:
         return by.agency
-    open_cyjs = Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CYJS, end__isnull=True).select_related("agency").first()
+    open_cyjs = (
+        Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CYJS, end__isnull=True)
+        .select_related("agency")
+        .first()
+    )
     if open_cyjs is not None:
         return open_cyjs.agency
     raise ValidationError("Record this as a worker of the child and youth justice service")
@@ -114,7 +118,9 @@ def _check_episode(values, child, errors):
     arrested_at = values.get("arrested_at")
     if arrested_at is None:
         errors["arrested_at"] = "Enter when the child was arrested"
-    _not_future(arrested_at, "arrested_at", "The arrest must have happened already: enter a time today or in the past", errors)
+    _not_future(
+        arrested_at, "arrested_at", "The arrest must have happened already: enter a time today or in the past", errors
+    )
     if "custody_suite" in values and not (values.get("custody_suite") or "").strip():
         errors["custody_suite"] = "Enter the police station or custody suite"
     if values.get("appropriate_adult") and values["appropriate_adult"] not in AA.values:
@@ -164,18 +170,35 @@ def record_custody_episode(
     """
     _writer(by, child)
     episode = create_custody_episode(
-        child=child, agency=_cyjs_agency(by, child), by=by, arrested_at=arrested_at, custody_suite=custody_suite,
-        offence_summary=offence_summary, seen_by_liaison_and_diversion=seen_by_liaison_and_diversion,
-        appropriate_adult=appropriate_adult, appropriate_adult_name=appropriate_adult_name,
-        police_safeguarding_report=police_safeguarding_report, strip_searched=strip_searched,
+        child=child,
+        agency=_cyjs_agency(by, child),
+        by=by,
+        arrested_at=arrested_at,
+        custody_suite=custody_suite,
+        offence_summary=offence_summary,
+        seen_by_liaison_and_diversion=seen_by_liaison_and_diversion,
+        appropriate_adult=appropriate_adult,
+        appropriate_adult_name=appropriate_adult_name,
+        police_safeguarding_report=police_safeguarding_report,
+        strip_searched=strip_searched,
     )
     log_write(by, child, "custody:create", detail=f"custody episode {episode.pk}")
     return episode
 
 
 def create_custody_episode(
-    *, child, agency, by, arrested_at, custody_suite, offence_summary="", seen_by_liaison_and_diversion=None,
-    appropriate_adult="", appropriate_adult_name="", police_safeguarding_report=None, strip_searched=False,
+    *,
+    child,
+    agency,
+    by,
+    arrested_at,
+    custody_suite,
+    offence_summary="",
+    seen_by_liaison_and_diversion=None,
+    appropriate_adult="",
+    appropriate_adult_name="",
+    police_safeguarding_report=None,
+    strip_searched=False,
 ) -> CustodyEpisode:
     """The episode's checks, the record, the strip-search notices and the warnings, for `agency` (a CYJS).
 
@@ -210,8 +233,16 @@ def create_custody_episode(
 
 
 EPISODE_EDITABLE = (
-    "arrested_at", "custody_suite", "offence_summary", "seen_by_liaison_and_diversion", "appropriate_adult",
-    "appropriate_adult_name", "police_safeguarding_report", "strip_searched", "left_custody_at", "outcome",
+    "arrested_at",
+    "custody_suite",
+    "offence_summary",
+    "seen_by_liaison_and_diversion",
+    "appropriate_adult",
+    "appropriate_adult_name",
+    "police_safeguarding_report",
+    "strip_searched",
+    "left_custody_at",
+    "outcome",
 )
 EPISODE_TEXT = ("custody_suite", "offence_summary", "appropriate_adult_name", "appropriate_adult", "outcome")
 
@@ -222,7 +253,9 @@ def update_custody_episode(*, episode, by, expected_version, data: dict) -> Cust
 
     A strip search recorded now tells the CYJS senior managers, as at creation (L2503).
     """
-    episode = CustodyEpisode.objects.select_for_update(of=("self",)).select_related("child", "agency").get(pk=episode.pk)
+    episode = (
+        CustodyEpisode.objects.select_for_update(of=("self",)).select_related("child", "agency").get(pk=episode.pk)
+    )
     _writer(by, episode.child)
     unknown = set(data) - set(EPISODE_EDITABLE)
     if unknown:
@@ -261,7 +294,9 @@ def known_to_csc(child, authority, *, today=None) -> bool:
 def _case_manager_and_team_manager(child, authority):
     """Step 1.5 (L2505): the allocated CYJS case manager and their team manager, of an open CYJS involvement."""
     involvement = (
-        Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CYJS, agency__authority=authority, end__isnull=True)
+        Involvement.objects.filter(
+            child=child, agency__kind=Agency.Kind.CYJS, agency__authority=authority, end__isnull=True
+        )
         .select_related("allocated_worker__team__manager", "allocated_worker__line_manager", "team__manager")
         .order_by("-start")
         .first()
@@ -285,7 +320,11 @@ def receive_aa_form(*, episode, by, form_received_at, concern_flagged_by_aa) -> 
     for a child open to CYJS, tells the allocated case manager and their team manager in the app.
     The screening carries `.told`.
     """
-    episode = CustodyEpisode.objects.select_for_update(of=("self",)).select_related("child", "agency__authority").get(pk=episode.pk)
+    episode = (
+        CustodyEpisode.objects.select_for_update(of=("self",))
+        .select_related("child", "agency__authority")
+        .get(pk=episode.pk)
+    )
     child = episode.child
     _writer(by, child)
     if AppropriateAdultScreening.objects.filter(episode=episode).exists():
@@ -294,7 +333,12 @@ def receive_aa_form(*, episode, by, form_received_at, concern_flagged_by_aa) -> 
     if form_received_at is None:
         errors["form_received_at"] = "Enter when the form was received"
     else:
-        _not_future(form_received_at, "form_received_at", "The form must have been received already: enter a time today or in the past", errors)
+        _not_future(
+            form_received_at,
+            "form_received_at",
+            "The form must have been received already: enter a time today or in the past",
+            errors,
+        )
         if "form_received_at" not in errors and form_received_at < episode.arrested_at:
             errors["form_received_at"] = f"The form cannot arrive before the arrest ({when_text(episode.arrested_at)})"
     if concern_flagged_by_aa is None:
@@ -336,7 +380,11 @@ def contact_concerns(screening, findings, consent, consent_reason) -> str:
     """The referral as Step 5's email template has it (L2599–2615): the findings, the custody, the police
     safeguarding report (L2539), consent and what CYJS knows of the child."""
     episode = screening.episode
-    lines = [findings.strip(), "", f"In police custody at {episode.custody_suite} from {when_text(episode.arrested_at)}."]
+    lines = [
+        findings.strip(),
+        "",
+        f"In police custody at {episode.custody_suite} from {when_text(episode.arrested_at)}.",
+    ]
     if episode.offence_summary:
         lines.append(f"Offence: {episode.offence_summary}")
     adult = episode.get_appropriate_adult_display() if episode.appropriate_adult else "Not recorded"
@@ -344,7 +392,9 @@ def contact_concerns(screening, findings, consent, consent_reason) -> str:
         adult += f" ({episode.appropriate_adult_name})"
     lines += [
         f"Appropriate adult: {adult}.",
-        "Police Safeguarding Report: " + _yes_no_unknown(episode.police_safeguarding_report, "completed", "not completed") + ".",
+        "Police Safeguarding Report: "
+        + _yes_no_unknown(episode.police_safeguarding_report, "completed", "not completed")
+        + ".",
         "Seen by Liaison and Diversion: " + _yes_no_unknown(episode.seen_by_liaison_and_diversion, "yes", "no") + ".",
     ]
     if episode.strip_searched:
@@ -365,7 +415,9 @@ def _contact_consent(consent, consent_reason):
     value (000 L2601: say why consent was not obtained, e.g. "unable to contact family"); the contact
     needs the reason, so one is written when the duty worker gave none."""
     if consent == Consent.UNCONTACTABLE:
-        reason = (consent_reason or "").strip() or "The youth justice duty worker tried and could not contact the family."
+        reason = (
+            consent_reason or ""
+        ).strip() or "The youth justice duty worker tried and could not contact the family."
         return Contact.Consent.UNCONTACTABLE, reason
     return consent, consent_reason or ""
 
@@ -394,7 +446,9 @@ def _send_to_mash(screening, by, findings, categories, consent, consent_reason) 
         return receive_contact(received_by=by, details=details)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
-            raise ValidationError({("findings" if k == "concerns" else k): v for k, v in error.error_dict.items()}) from error
+            raise ValidationError(
+                {("findings" if k == "concerns" else k): v for k, v in error.error_dict.items()}
+            ) from error
         raise
 
 
@@ -423,10 +477,14 @@ def screen_aa_form(
     _writer(by, child)
     if screening.contact_id:
         raise ValidationError(
-            {"route": f"A contact was already sent to MASH on {when_text(screening.contact.received_at)}. It cannot be sent again"}
+            {
+                "route": f"A contact was already sent to MASH on {when_text(screening.contact.received_at)}. It cannot be sent again"
+            }
         )
     if expected_version is not None and expected_version != screening.version:
-        raise ConcurrentEditError("Someone else changed this screening while you were working on it. Your changes were not saved.")
+        raise ConcurrentEditError(
+            "Someone else changed this screening while you were working on it. Your changes were not saved."
+        )
     errors = {}
     findings = (findings or "").strip()
     consent = consent or ""
@@ -500,24 +558,37 @@ def request_pace_accommodation(*, episode, by, requested_at, secure_requested=Fa
     In office hours the police ask CYJS; otherwise the emergency duty team. A secure bed is only
     for a child of 12 or over (PB3, L5835).
     """
-    episode = CustodyEpisode.objects.select_for_update(of=("self",)).select_related("child", "agency__authority").get(pk=episode.pk)
+    episode = (
+        CustodyEpisode.objects.select_for_update(of=("self",))
+        .select_related("child", "agency__authority")
+        .get(pk=episode.pk)
+    )
     child = episode.child
     _writer(by, child)
     errors = {}
     if requested_at is None:
         errors["requested_at"] = "Enter when the police asked for accommodation"
     else:
-        _not_future(requested_at, "requested_at", "The request must have been made already: enter a time today or in the past", errors)
+        _not_future(
+            requested_at,
+            "requested_at",
+            "The request must have been made already: enter a time today or in the past",
+            errors,
+        )
         if "requested_at" not in errors and requested_at < episode.arrested_at:
             errors["requested_at"] = f"The request cannot come before the arrest ({when_text(episode.arrested_at)})"
         elif episode.left_custody_at and requested_at > episode.left_custody_at:
-            errors["requested_at"] = f"The child left custody on {when_text(episode.left_custody_at)}, before this request"
+            errors["requested_at"] = (
+                f"The child left custody on {when_text(episode.left_custody_at)}, before this request"
+            )
     if secure_requested:
         age = _age_on(child, requested_at or timezone.now())
         if age is not None and age < SECURE_MIN_AGE:
             errors["secure_requested"] = "A secure bed can be asked for only for a child aged 12 or over"
     if PaceAccommodationRequest.objects.filter(episode=episode, outcome="").exists():
-        errors["requested_at"] = "A request for accommodation is already open for this custody episode. Record its outcome first"
+        errors["requested_at"] = (
+            "A request for accommodation is already open for this custody episode. Record its outcome first"
+        )
     if errors:
         raise ValidationError(errors)
     in_hours = in_office_hours(requested_at, episode.agency.authority)
@@ -530,7 +601,9 @@ def request_pace_accommodation(*, episode, by, requested_at, secure_requested=Fa
         secure_requested=bool(secure_requested),
         recorded_by=by,
     )
-    log_write(by, child, "pace-request:create", detail=f"request {request.pk}, {'in' if in_hours else 'out of'} office hours")
+    log_write(
+        by, child, "pace-request:create", detail=f"request {request.pk}, {'in' if in_hours else 'out of'} office hours"
+    )
     return request
 
 
@@ -571,7 +644,9 @@ def record_pace_outcome(*, request, by, expected_version, outcome, reason="") ->
     if request.outcome:
         raise ValidationError({"outcome": f"The outcome was recorded on {when_text(request.outcome_at)}"})
     if expected_version is not None and expected_version != request.version:
-        raise ConcurrentEditError("Someone else changed this request while you were working on it. Your changes were not saved.")
+        raise ConcurrentEditError(
+            "Someone else changed this request while you were working on it. Your changes were not saved."
+        )
     reason = (reason or "").strip()
     errors = {}
     if outcome not in PaceOutcome.values:
@@ -579,7 +654,9 @@ def record_pace_outcome(*, request, by, expected_version, outcome, reason="") ->
     elif outcome == PaceOutcome.REMAINED_IN_CUSTODY and not reason:
         errors["reason"] = "Say why the child stayed in police custody"
     elif outcome == PaceOutcome.SECURE_BED and not request.secure_requested:
-        errors["outcome"] = "A secure bed was not asked for. Choose another outcome, or record a new request for a secure bed"
+        errors["outcome"] = (
+            "A secure bed was not asked for. Choose another outcome, or record a new request for a secure bed"
+        )
     if errors:
         raise ValidationError(errors)
     fields = {"outcome": outcome, "outcome_at": timezone.now(), "reason": reason}

@@ -34,7 +34,9 @@ def _reads(section):
 
 
 def _attempt(form, call):
-    return attempt(form, call, stale=" Open the page again to see their changes, then make yours.", field_names=FIELD_NAMES)
+    return attempt(
+        form, call, stale=" Open the page again to see their changes, then make yours.", field_names=FIELD_NAMES
+    )
 
 
 def _now_parts(prefix):
@@ -64,11 +66,15 @@ def custody_new(request, pk):
         return refusal
     form = EpisodeForm(request.POST or None, initial={"arrested_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        episode = _attempt(form, lambda: services.record_custody_episode(child=child, by=request.user, **form.service_kwargs()))
+        episode = _attempt(
+            form, lambda: services.record_custody_episode(child=child, by=request.user, **form.service_kwargs())
+        )
         if episode:
             _say(request, episode, "Custody recorded")
             return redirect("custody-detail", pk=episode.pk)
-    return render(request, "casework/custody/episode_form.html", {"child": child, "form": form, "title": "Record police custody"})
+    return render(
+        request, "casework/custody/episode_form.html", {"child": child, "form": form, "title": "Record police custody"}
+    )
 
 
 @login_required
@@ -83,7 +89,11 @@ def custody_detail(request, pk):
     reads_pace = may_read_section(user, Section.PACE)
     screening = None
     if reads_screening:
-        screening = AppropriateAdultScreening.objects.filter(episode=episode).select_related("screened_by", "shared_with", "contact").first()
+        screening = (
+            AppropriateAdultScreening.objects.filter(episode=episode)
+            .select_related("screened_by", "shared_with", "contact")
+            .first()
+        )
     return render(
         request,
         "casework/custody/detail.html",
@@ -114,14 +124,18 @@ def custody_edit(request, pk):
         done = _attempt(
             form,
             lambda: services.update_custody_episode(
-                episode=episode, by=request.user, expected_version=form.cleaned_data["version"], data=form.service_kwargs()
+                episode=episode,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                data=form.service_kwargs(),
             ),
         )
         if done:
             _say(request, done, "Custody episode saved")
             return redirect("custody-detail", pk=episode.pk)
     return render(
-        request, "casework/custody/episode_form.html",
+        request,
+        "casework/custody/episode_form.html",
         {"child": child, "form": form, "episode": episode, "title": "Change the custody episode"},
     )
 
@@ -133,12 +147,21 @@ def custody_edit(request, pk):
 def aa_screening(request, pk):
     """Receive the appropriate adult's form, then screen it (000 ¶11.3 Steps 1–6)."""
     episode, child, decision, refusal = open_child_record(
-        request, CustodyEpisode, pk, what="page:aa-screening", queryset=_episode_query(), allowed_if=_reads(Section.SCREENING)
+        request,
+        CustodyEpisode,
+        pk,
+        what="page:aa-screening",
+        queryset=_episode_query(),
+        allowed_if=_reads(Section.SCREENING),
     )
     if refusal:
         return refusal
     may_write = may_write_youth_justice(request.user)
-    screening = AppropriateAdultScreening.objects.filter(episode=episode).select_related("screened_by", "shared_with", "contact").first()
+    screening = (
+        AppropriateAdultScreening.objects.filter(episode=episode)
+        .select_related("screened_by", "shared_with", "contact")
+        .first()
+    )
     posted = request.POST if request.method == "POST" else None
     receive_form = screen_form = None
     if screening is None:
@@ -147,7 +170,9 @@ def aa_screening(request, pk):
             done = _attempt(
                 receive_form,
                 lambda: services.receive_aa_form(
-                    episode=episode, by=request.user, form_received_at=receive_form.moment("received"),
+                    episode=episode,
+                    by=request.user,
+                    form_received_at=receive_form.moment("received"),
                     concern_flagged_by_aa=receive_form.cleaned_data["concern_flagged_by_aa"] == "yes",
                 ),
             )
@@ -155,16 +180,26 @@ def aa_screening(request, pk):
                 _say(request, done, "Form received")
                 return redirect("aa-screening", pk=episode.pk)
     elif not screening.contact_id:
-        initial = {"version": screening.version, "route": screening.route, "findings": screening.findings,
-                   "consent": "" if screening.consent == "not_needed" else screening.consent, "consent_reason": screening.consent_reason}
+        initial = {
+            "version": screening.version,
+            "route": screening.route,
+            "findings": screening.findings,
+            "consent": "" if screening.consent == "not_needed" else screening.consent,
+            "consent_reason": screening.consent_reason,
+        }
         screen_form = ScreenForm(posted, initial=initial)
         if posted is not None and screen_form.is_valid():
             data = screen_form.cleaned_data
             done = _attempt(
                 screen_form,
                 lambda: services.screen_aa_form(
-                    screening=screening, by=request.user, expected_version=data["version"], route=data["route"],
-                    findings=data["findings"], consent=data["consent"], consent_reason=data["consent_reason"],
+                    screening=screening,
+                    by=request.user,
+                    expected_version=data["version"],
+                    route=data["route"],
+                    findings=data["findings"],
+                    consent=data["consent"],
+                    consent_reason=data["consent_reason"],
                     categories=data["categories"],
                 ),
             )
@@ -208,7 +243,9 @@ def pace_request_new(request, pk):
         done = _attempt(
             form,
             lambda: services.request_pace_accommodation(
-                episode=episode, by=request.user, requested_at=form.moment("requested"),
+                episode=episode,
+                by=request.user,
+                requested_at=form.moment("requested"),
                 secure_requested=form.cleaned_data["secure_requested"] == "yes",
             ),
         )
@@ -217,16 +254,25 @@ def pace_request_new(request, pk):
             return redirect("pace-request-record", pk=done.pk)
     authority = episode.agency.authority
     return render(
-        request, "casework/custody/pace_new.html",
-        {"episode": episode, "child": child, "form": form,
-         "office_start": authority.office_hours_start, "office_end": authority.office_hours_end},
+        request,
+        "casework/custody/pace_new.html",
+        {
+            "episode": episode,
+            "child": child,
+            "form": form,
+            "office_start": authority.office_hours_start,
+            "office_end": authority.office_hours_end,
+        },
     )
 
 
 @login_required
 def pace_request_record(request, pk):
     pace, child, decision, refusal = open_child_record(
-        request, PaceAccommodationRequest, pk, what="page:pace-request",
+        request,
+        PaceAccommodationRequest,
+        pk,
+        what="page:pace-request",
         queryset=PaceAccommodationRequest.objects.select_related("child", "episode", "manager_told", "recorded_by"),
         allowed_if=_reads(Section.PACE),
     )
@@ -243,7 +289,11 @@ def pace_request_record(request, pk):
         done = _attempt(
             outcome_form,
             lambda: services.record_pace_outcome(
-                request=pace, by=request.user, expected_version=data["version"], outcome=data["outcome"], reason=data["reason"]
+                request=pace,
+                by=request.user,
+                expected_version=data["version"],
+                outcome=data["outcome"],
+                reason=data["reason"],
             ),
         )
         if done:
@@ -255,7 +305,9 @@ def pace_request_record(request, pk):
     if which == "escalation" and escalation_form.is_valid():
         done = _attempt(
             escalation_form,
-            lambda: services.record_pace_escalation(request=pace, by=request.user, notes=escalation_form.cleaned_data["notes"]),
+            lambda: services.record_pace_escalation(
+                request=pace, by=request.user, notes=escalation_form.cleaned_data["notes"]
+            ),
         )
         if done:
             messages.success(request, "Escalation recorded")

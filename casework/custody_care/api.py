@@ -45,14 +45,19 @@ class CustodyCareViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     record_arg = ""
 
     def get_serializer_class(self):
-        return {"create": self.create_serializer, "partial_update": self.update_serializer}.get(self.action, self.read_serializer)
+        return {"create": self.create_serializer, "partial_update": self.update_serializer}.get(
+            self.action, self.read_serializer
+        )
 
     def record_queryset(self):
         return self.model.objects.select_related("child")
 
     def list(self, request, *args, **kwargs):
-        return self.logged_list(f"api:{self.log_name}-list", queryset=self.get_queryset().order_by("-id"),
-                                serializer_class=self.read_serializer)
+        return self.logged_list(
+            f"api:{self.log_name}-list",
+            queryset=self.get_queryset().order_by("-id"),
+            serializer_class=self.read_serializer,
+        )
 
     def retrieve(self, request, *args, **kwargs):
         return Response(self.read_serializer(self.open_record(f"api:{self.log_name}-detail")).data)
@@ -81,7 +86,9 @@ class CustodyCareViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         record = self.open_record(f"api:{self.log_name}-update", WRITE)
         data = self.valid_data(self.update_serializer, partial=True)
         if "version" not in data:
-            return Response({"version": ["Send the version of the record you are changing"]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"version": ["Send the version of the record you are changing"]}, status=status.HTTP_400_BAD_REQUEST
+            )
         version = data.pop("version")
         service = type(self).update_service
         self.run(service, **{self.record_arg: record}, by=request.user, expected_version=version, data=data)

@@ -103,7 +103,8 @@ def bail_status(remand, reviews, hearings) -> BailStatus:
     today = timezone.localdate()
     until = remand.ended_on or today
     held = [
-        timezone.localdate(h.hearing_at) for h in hearings
+        timezone.localdate(h.hearing_at)
+        for h in hearings
         if h.hearing_at <= timezone.now() and remand.started_on <= timezone.localdate(h.hearing_at) <= until
     ]
     last_hearing = max(held, default=None)
@@ -124,13 +125,20 @@ def summary_rows(child) -> list:
     """The child's remands to youth detention and custodial sentences for the youth justice summary,
     newest first, with the bail package status of each remand. Four queries whatever the number."""
     remands = list(
-        _yda_remands(child).prefetch_related(Prefetch("bail_package_reviews", queryset=BailPackageReview.objects.order_by("-reviewed_on")))
+        _yda_remands(child).prefetch_related(
+            Prefetch("bail_package_reviews", queryset=BailPackageReview.objects.order_by("-reviewed_on"))
+        )
     )
     orders = list(YouthJusticeOrder.objects.filter(child=child, kind__in=YouthJusticeOrder.CUSTODIAL))
     hearings = list(CourtAppearance.objects.filter(child=child).only("hearing_at")) if remands else []
     rows = [
-        CustodyRow(r, services.custody_key(r), services.custody_title(r), r.ended_on,
-                   bail_status(r, r.bail_package_reviews.all(), hearings))
+        CustodyRow(
+            r,
+            services.custody_key(r),
+            services.custody_title(r),
+            r.ended_on,
+            bail_status(r, r.bail_package_reviews.all(), hearings),
+        )
         for r in remands
     ] + [CustodyRow(o, services.custody_key(o), services.custody_title(o), o.ended_on) for o in orders]
     return sorted(rows, key=lambda row: (row.ended_on is None, services.entered_on(row.custody)), reverse=True)
@@ -175,23 +183,44 @@ def custody_periods(child) -> list[CustodyPeriod]:
     """Every period in custody of the child, current ones first, with its clocks and records."""
     hearings = list(CourtAppearance.objects.filter(child=child).only("hearing_at"))
     periods = []
-    remands = _yda_remands(child).select_related("child", "created_by__agency").prefetch_related(
-        "looked_after_reviews__chair", "custody_visits", "bail_package_reviews__reviewed_by"
+    remands = (
+        _yda_remands(child)
+        .select_related("child", "created_by__agency")
+        .prefetch_related("looked_after_reviews__chair", "custody_visits", "bail_package_reviews__reviewed_by")
     )
     for remand in remands:
         reviews = list(remand.bail_package_reviews.all())
-        periods.append(CustodyPeriod(
-            remand, services.custody_key(remand), services.custody_title(remand), True, services.duties_of(remand),
-            clocks_of(remand), list(remand.looked_after_reviews.all()), list(remand.custody_visits.all()), reviews,
-            bail=bail_status(remand, reviews, hearings),
-        ))
-    orders = YouthJusticeOrder.objects.filter(child=child, kind__in=YouthJusticeOrder.CUSTODIAL).select_related(
-        "child", "agency__authority", "planning_meeting"
-    ).prefetch_related("looked_after_reviews__chair", "custody_visits")
+        periods.append(
+            CustodyPeriod(
+                remand,
+                services.custody_key(remand),
+                services.custody_title(remand),
+                True,
+                services.duties_of(remand),
+                clocks_of(remand),
+                list(remand.looked_after_reviews.all()),
+                list(remand.custody_visits.all()),
+                reviews,
+                bail=bail_status(remand, reviews, hearings),
+            )
+        )
+    orders = (
+        YouthJusticeOrder.objects.filter(child=child, kind__in=YouthJusticeOrder.CUSTODIAL)
+        .select_related("child", "agency__authority", "planning_meeting")
+        .prefetch_related("looked_after_reviews__chair", "custody_visits")
+    )
     for order in orders:
-        periods.append(CustodyPeriod(
-            order, services.custody_key(order), services.custody_title(order), False, services.duties_of(order),
-            clocks_of(order), list(order.looked_after_reviews.all()), list(order.custody_visits.all()),
-            planning_meeting=getattr(order, "planning_meeting", None),
-        ))
+        periods.append(
+            CustodyPeriod(
+                order,
+                services.custody_key(order),
+                services.custody_title(order),
+                False,
+                services.duties_of(order),
+                clocks_of(order),
+                list(order.looked_after_reviews.all()),
+                list(order.custody_visits.all()),
+                planning_meeting=getattr(order, "planning_meeting", None),
+            )
+        )
     return sorted(periods, key=lambda p: (p.ended_on is None, services.entered_on(p.custody)), reverse=True)

@@ -4,21 +4,45 @@ from rest_framework import serializers
 
 from .. import limits
 from ..api_common import ColleagueField
-from ..models import BailPackageReview, CustodyPlanningMeeting, CustodyVisit, LookedAfterReview, Remand, YouthJusticeOrder
+from ..models import (
+    BailPackageReview,
+    CustodyPlanningMeeting,
+    CustodyVisit,
+    LookedAfterReview,
+    Remand,
+    YouthJusticeOrder,
+)
 
 
 class LookedAfterReviewSerializer(limits.ModelSerializer):
     class Meta:
         model = LookedAfterReview
-        fields = ["id", "child", "remand", "order", "held_on", "chair", "chair_name", "child_attended", "decisions",
-                  "next_review_on", "created_by", "created_at", "version"]
+        fields = [
+            "id",
+            "child",
+            "remand",
+            "order",
+            "held_on",
+            "chair",
+            "chair_name",
+            "child_attended",
+            "decisions",
+            "next_review_on",
+            "created_by",
+            "created_at",
+            "version",
+        ]
         read_only_fields = fields
 
 
 class CustodyFields(limits.Serializer):
     child = serializers.IntegerField()
-    remand = serializers.PrimaryKeyRelatedField(queryset=Remand.objects.all(), required=False, allow_null=True, default=None)
-    order = serializers.PrimaryKeyRelatedField(queryset=YouthJusticeOrder.objects.all(), required=False, allow_null=True, default=None)
+    remand = serializers.PrimaryKeyRelatedField(
+        queryset=Remand.objects.all(), required=False, allow_null=True, default=None
+    )
+    order = serializers.PrimaryKeyRelatedField(
+        queryset=YouthJusticeOrder.objects.all(), required=False, allow_null=True, default=None
+    )
 
 
 class LookedAfterReviewCreateSerializer(CustodyFields):
@@ -42,8 +66,21 @@ class LookedAfterReviewUpdateSerializer(limits.Serializer):
 class CustodyVisitSerializer(limits.ModelSerializer):
     class Meta:
         model = CustodyVisit
-        fields = ["id", "child", "remand", "order", "kind", "visited_on", "csc_visitor", "cyjs_visitor", "child_seen_alone",
-                  "notes", "created_by", "created_at", "version"]
+        fields = [
+            "id",
+            "child",
+            "remand",
+            "order",
+            "kind",
+            "visited_on",
+            "csc_visitor",
+            "cyjs_visitor",
+            "child_seen_alone",
+            "notes",
+            "created_by",
+            "created_at",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -66,8 +103,20 @@ class CustodyVisitUpdateSerializer(limits.Serializer):
 class BailPackageReviewSerializer(limits.ModelSerializer):
     class Meta:
         model = BailPackageReview
-        fields = ["id", "child", "remand", "reviewed_on", "reviewed_by", "bail_could_be_offered", "package_proposed",
-                  "csc_consulted", "next_hearing_on", "next_review_on", "created_at", "version"]
+        fields = [
+            "id",
+            "child",
+            "remand",
+            "reviewed_on",
+            "reviewed_by",
+            "bail_could_be_offered",
+            "package_proposed",
+            "csc_consulted",
+            "next_hearing_on",
+            "next_review_on",
+            "created_at",
+            "version",
+        ]
         read_only_fields = fields
 
 

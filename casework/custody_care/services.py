@@ -218,9 +218,13 @@ def custody_started(custody, *, authority=None, cyjs_worker=None) -> list:
         started.append(start_clock(FIRST_VISIT, custody, child=child, anchor_at=anchor, responsible=worker, agency=csc))
     if isinstance(custody, YouthJusticeOrder) and protocol.custody_local_clocks:
         cyjs = custody.agency
-        started.append(start_clock(PLANNING_MEETING, custody, child=child, anchor_at=anchor, responsible=cyjs_worker, agency=cyjs))
+        started.append(
+            start_clock(PLANNING_MEETING, custody, child=child, anchor_at=anchor, responsible=cyjs_worker, agency=cyjs)
+        )
         if duties.csc_involved:
-            started.append(start_clock(JOINT_VISIT, custody, child=child, anchor_at=anchor, responsible=cyjs_worker, agency=cyjs))
+            started.append(
+                start_clock(JOINT_VISIT, custody, child=child, anchor_at=anchor, responsible=cyjs_worker, agency=cyjs)
+            )
     return started
 
 
@@ -265,7 +269,9 @@ def may_record_youth_justice_care(user) -> bool:
 def _custody(child, remand, order) -> Remand | YouthJusticeOrder:
     """The one period in custody a record is about, of this child."""
     if (remand is None) == (order is None):
-        raise ValidationError({"custody": "Choose the remand to youth detention or the custodial sentence this is about"})
+        raise ValidationError(
+            {"custody": "Choose the remand to youth detention or the custodial sentence this is about"}
+        )
     custody = remand if remand is not None else order
     field = "remand" if remand is not None else "order"
     # Read it afresh: whether the child is still in custody decides the next clock.
@@ -273,7 +279,9 @@ def _custody(child, remand, order) -> Remand | YouthJusticeOrder:
     if custody.child_id != child.pk:
         raise ValidationError({field: "Choose a remand or sentence of this child"})
     if not is_custody(custody):
-        raise ValidationError({field: "Choose a remand to youth detention or a detention and training or section 250 order"})
+        raise ValidationError(
+            {field: "Choose a remand to youth detention or a detention and training or section 250 order"}
+        )
     return custody
 
 
@@ -290,8 +298,18 @@ def _page(child) -> str:
 
 @access_log_last()
 def record_looked_after_review(
-    *, child, by, held_on, child_attended, decisions, remand=None, order=None, chair=None, chair_name="",
-    next_review_on=None, lateness_reason="",
+    *,
+    child,
+    by,
+    held_on,
+    child_attended,
+    decisions,
+    remand=None,
+    order=None,
+    chair=None,
+    chair_name="",
+    next_review_on=None,
+    lateness_reason="",
 ) -> LookedAfterReview:
     """A looked after review held for a child in custody, chaired by the IRO (000 ¶19.3).
 
@@ -301,7 +319,9 @@ def record_looked_after_review(
     _csc_writer(by, child)
     custody = _custody(child, remand, order)
     if not duties_of(custody).looked_after:
-        raise ValidationError({"held_on": "The child is not looked after in this period in custody, so there is no looked after review"})
+        raise ValidationError(
+            {"held_on": "The child is not looked after in this period in custody, so there is no looked after review"}
+        )
     errors = {}
     try:
         _in_custody_date(held_on, "held_on", custody, what="the review was held")
@@ -325,8 +345,15 @@ def record_looked_after_review(
     if errors:
         raise ValidationError(errors)
     review = LookedAfterReview.objects.create(
-        child=child, **_links(custody), held_on=held_on, chair=chair, chair_name="" if chair else chair_name,
-        child_attended=bool(child_attended), decisions=decisions, next_review_on=next_review_on, created_by=by,
+        child=child,
+        **_links(custody),
+        held_on=held_on,
+        chair=chair,
+        chair_name="" if chair else chair_name,
+        child_attended=bool(child_attended),
+        decisions=decisions,
+        next_review_on=next_review_on,
+        created_by=by,
     )
     stop_clock(LAC_REVIEW, custody, stopped_at=_moment(held_on), reason=lateness_reason)
     log_write(by, child, "looked-after-review:create", detail=f"review {review.pk} of {custody_key(custody)}")
@@ -356,7 +383,12 @@ def update_looked_after_review(*, review, by, expected_version, data: dict) -> L
         raise ValidationError(errors)
     changes = _changes(review, data)
     save_if_unchanged(review, expected_version=expected_version, fields=changes)
-    log_write(by, review.child, "looked-after-review:update", detail=f"review {review.pk}: {', '.join(sorted(changes)) or 'nothing'}")
+    log_write(
+        by,
+        review.child,
+        "looked-after-review:update",
+        detail=f"review {review.pk}: {', '.join(sorted(changes)) or 'nothing'}",
+    )
     return review
 
 
@@ -376,8 +408,18 @@ def _field(custody) -> str:
 
 @access_log_last()
 def record_custody_visit(
-    *, child, by, kind, visited_on, csc_visitor="", cyjs_visitor="", remand=None, order=None,
-    child_seen_alone=None, notes="", lateness_reason="",
+    *,
+    child,
+    by,
+    kind,
+    visited_on,
+    csc_visitor="",
+    cyjs_visitor="",
+    remand=None,
+    order=None,
+    child_seen_alone=None,
+    notes="",
+    lateness_reason="",
 ) -> CustodyVisit:
     """A visit to the child in custody.
 
@@ -411,8 +453,15 @@ def record_custody_visit(
     if errors:
         raise ValidationError(errors)
     visit = CustodyVisit.objects.create(
-        child=child, **_links(custody), kind=kind, visited_on=visited_on, csc_visitor=csc_visitor,
-        cyjs_visitor=cyjs_visitor, child_seen_alone=child_seen_alone, notes=(notes or "").strip(), created_by=by,
+        child=child,
+        **_links(custody),
+        kind=kind,
+        visited_on=visited_on,
+        csc_visitor=csc_visitor,
+        cyjs_visitor=cyjs_visitor,
+        child_seen_alone=child_seen_alone,
+        notes=(notes or "").strip(),
+        created_by=by,
     )
     moment = _moment(visited_on)
     if kind == VisitKind.JOINT:
@@ -424,7 +473,11 @@ def record_custody_visit(
             stop_clock(code, custody, stopped_at=moment, reason=lateness_reason)
             if left_on(custody) is None:
                 start_clock(
-                    NEXT_VISIT, custody, child=child, anchor_at=moment, responsible=allocated_csc_worker(child),
+                    NEXT_VISIT,
+                    custody,
+                    child=child,
+                    anchor_at=moment,
+                    responsible=allocated_csc_worker(child),
                     agency=_csc_agency(_authority_of(custody)),
                 )
     log_write(by, child, "custody-visit:create", detail=f"{kind} visit {visit.pk} to {custody_key(custody)}")
@@ -443,7 +496,9 @@ def update_custody_visit(*, visit, by, expected_version, data: dict) -> CustodyV
     data = _clean_text(data, ("notes",))
     changes = _changes(visit, data)
     save_if_unchanged(visit, expected_version=expected_version, fields=changes)
-    log_write(by, visit.child, "custody-visit:update", detail=f"visit {visit.pk}: {', '.join(sorted(changes)) or 'nothing'}")
+    log_write(
+        by, visit.child, "custody-visit:update", detail=f"visit {visit.pk}: {', '.join(sorted(changes)) or 'nothing'}"
+    )
     return visit
 
 
@@ -451,7 +506,9 @@ def update_custody_visit(*, visit, by, expected_version, data: dict) -> CustodyV
 
 
 @access_log_last()
-def record_planning_meeting(*, order, by, held_on, attendees, decisions="", lateness_reason="") -> CustodyPlanningMeeting:
+def record_planning_meeting(
+    *, order, by, held_on, attendees, decisions="", lateness_reason=""
+) -> CustodyPlanningMeeting:
     """The planning meeting YJS convenes after a sentence to custody (003 L162). Stops its clock
     where the authority has one."""
     child = order.child
@@ -473,7 +530,12 @@ def record_planning_meeting(*, order, by, held_on, attendees, decisions="", late
     if errors:
         raise ValidationError(errors)
     meeting = CustodyPlanningMeeting.objects.create(
-        child=child, order=order, held_on=held_on, attendees=attendees, decisions=(decisions or "").strip(), created_by=by
+        child=child,
+        order=order,
+        held_on=held_on,
+        attendees=attendees,
+        decisions=(decisions or "").strip(),
+        created_by=by,
     )
     stop_clock(PLANNING_MEETING, order, stopped_at=_moment(held_on), reason=lateness_reason)
     log_write(by, child, "custody-planning-meeting:create", detail=f"meeting {meeting.pk} for order {order.pk}")
@@ -485,8 +547,15 @@ def record_planning_meeting(*, order, by, held_on, attendees, decisions="", late
 
 @access_log_last()
 def record_bail_package_review(
-    *, remand, by, reviewed_on, bail_could_be_offered, package_proposed="", csc_consulted=False,
-    next_hearing_on=None, next_review_on=None,
+    *,
+    remand,
+    by,
+    reviewed_on,
+    bail_could_be_offered,
+    package_proposed="",
+    csc_consulted=False,
+    next_hearing_on=None,
+    next_review_on=None,
 ) -> BailPackageReview:
     """CYJS reviewed whether a community bail package can be offered (000 ¶19.2: continually, with
     CSC). Refused once the remand has ended. When bail could be offered, the package is described
@@ -518,9 +587,15 @@ def record_bail_package_review(
     if errors:
         raise ValidationError(errors)
     review = BailPackageReview.objects.create(
-        child=child, remand=remand, reviewed_on=reviewed_on, reviewed_by=by,
-        bail_could_be_offered=bool(bail_could_be_offered), package_proposed=package_proposed,
-        csc_consulted=bool(csc_consulted), next_hearing_on=next_hearing_on, next_review_on=next_review_on,
+        child=child,
+        remand=remand,
+        reviewed_on=reviewed_on,
+        reviewed_by=by,
+        bail_could_be_offered=bool(bail_could_be_offered),
+        package_proposed=package_proposed,
+        csc_consulted=bool(csc_consulted),
+        next_hearing_on=next_hearing_on,
+        next_review_on=next_review_on,
     )
     if bail_could_be_offered:
         worker = allocated_csc_worker(child)
@@ -559,7 +634,12 @@ def update_bail_package_review(*, review, by, expected_version, data: dict) -> B
         raise ValidationError(errors)
     changes = _changes(review, data)
     save_if_unchanged(review, expected_version=expected_version, fields=changes)
-    log_write(by, review.child, "bail-package-review:update", detail=f"review {review.pk}: {', '.join(sorted(changes)) or 'nothing'}")
+    log_write(
+        by,
+        review.child,
+        "bail-package-review:update",
+        detail=f"review {review.pk}: {', '.join(sorted(changes)) or 'nothing'}",
+    )
     return review
 
 

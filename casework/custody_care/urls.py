@@ -7,9 +7,21 @@ from . import views
 
 urlpatterns = [
     path("children/<int:pk>/custody-care/", views.custody_care, name="custody-care"),
-    path("children/<int:pk>/custody-care/<str:key>/looked-after-reviews/new/", views.review_new, name="looked-after-review-new"),
+    path(
+        "children/<int:pk>/custody-care/<str:key>/looked-after-reviews/new/",
+        views.review_new,
+        name="looked-after-review-new",
+    ),
     path("looked-after-reviews/<int:pk>/edit/", views.review_edit, name="looked-after-review-edit"),
     path("children/<int:pk>/custody-care/<str:key>/visits/new/", views.visit_new, name="custody-visit-new"),
-    path("children/<int:pk>/custody-care/<str:key>/bail-package-reviews/new/", views.bail_review_new, name="bail-package-review-new"),
-    path("children/<int:pk>/custody-care/<str:key>/planning-meeting/", views.planning_meeting_new, name="custody-planning-meeting-new"),
+    path(
+        "children/<int:pk>/custody-care/<str:key>/bail-package-reviews/new/",
+        views.bail_review_new,
+        name="bail-package-review-new",
+    ),
+    path(
+        "children/<int:pk>/custody-care/<str:key>/planning-meeting/",
+        views.planning_meeting_new,
+        name="custody-planning-meeting-new",
+    ),
 ]

@@ -61,14 +61,18 @@ def custody_care(request, pk):
         return refusal
     user = request.user
     authority = user.agency.authority if user.agency_id else None
-    return render(request, "casework/custody_care/page.html", {
-        "child": child,
-        "periods": selectors.custody_periods(child),
-        "may_record_reviews": services.may_record_reviews(user),
-        "may_record_joint_visits": services.may_record_joint_visits(user),
-        "may_record_cyjs": services.may_record_youth_justice_care(user),
-        "protocol": protocol_for(authority),
-    })
+    return render(
+        request,
+        "casework/custody_care/page.html",
+        {
+            "child": child,
+            "periods": selectors.custody_periods(child),
+            "may_record_reviews": services.may_record_reviews(user),
+            "may_record_joint_visits": services.may_record_joint_visits(user),
+            "may_record_cyjs": services.may_record_youth_justice_care(user),
+            "protocol": protocol_for(authority),
+        },
+    )
 
 
 def _custody_page(request, pk, key, what, allowed_if):
@@ -89,42 +93,74 @@ def review_new(request, pk, key):
         return refusal
     form = LookedAfterReviewForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        done = _attempt(form, lambda: services.record_looked_after_review(
-            child=child, by=request.user, **_custody_kwargs(custody), **form.service_kwargs()))
+        done = _attempt(
+            form,
+            lambda: services.record_looked_after_review(
+                child=child, by=request.user, **_custody_kwargs(custody), **form.service_kwargs()
+            ),
+        )
         if done:
             messages.success(request, "Looked after review recorded")
             return _back(child)
-    return render(request, "casework/custody_care/form.html", {
-        "child": child, "form": form, "title": "Record a looked after review", "custody_title": services.custody_title(custody),
-        "duties": services.duties_of(custody), "clock": _open(custody, services.LAC_REVIEW), "button": "Save the review",
-        "intro": "Looked after reviews are chaired by an independent reviewing officer.",
-    })
+    return render(
+        request,
+        "casework/custody_care/form.html",
+        {
+            "child": child,
+            "form": form,
+            "title": "Record a looked after review",
+            "custody_title": services.custody_title(custody),
+            "duties": services.duties_of(custody),
+            "clock": _open(custody, services.LAC_REVIEW),
+            "button": "Save the review",
+            "intro": "Looked after reviews are chaired by an independent reviewing officer.",
+        },
+    )
 
 
 @login_required
 def review_edit(request, pk):
     review, child, decision, refusal = open_child_record(
-        request, LookedAfterReview, pk, what="page:looked-after-review-edit",
-        queryset=LookedAfterReview.objects.select_related("child", "chair"), allowed_if=_review_writer,
+        request,
+        LookedAfterReview,
+        pk,
+        what="page:looked-after-review-edit",
+        queryset=LookedAfterReview.objects.select_related("child", "chair"),
+        allowed_if=_review_writer,
     )
     if refusal:
         return refusal
-    initial = {"version": review.version, "chair_name": review.chair_text, "decisions": review.decisions,
-               "child_attended": "yes" if review.child_attended else "no", "next_review_on": review.next_review_on}
+    initial = {
+        "version": review.version,
+        "chair_name": review.chair_text,
+        "decisions": review.decisions,
+        "child_attended": "yes" if review.child_attended else "no",
+        "next_review_on": review.next_review_on,
+    }
     form = LookedAfterReviewEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
         if review.chair_id and data.get("chair_name") == review.chair_text:
             data.pop("chair_name")
-        done = _attempt(form, lambda: services.update_looked_after_review(
-            review=review, by=request.user, expected_version=form.cleaned_data["version"], data=data))
+        done = _attempt(
+            form,
+            lambda: services.update_looked_after_review(
+                review=review, by=request.user, expected_version=form.cleaned_data["version"], data=data
+            ),
+        )
         if done:
             messages.success(request, "Looked after review saved")
             return _back(child)
-    return render(request, "casework/custody_care/form.html", {
-        "child": child, "form": form, "title": f"Change the looked after review of {review.held_on:%-d %B %Y}",
-        "button": "Save the review",
-    })
+    return render(
+        request,
+        "casework/custody_care/form.html",
+        {
+            "child": child,
+            "form": form,
+            "title": f"Change the looked after review of {review.held_on:%-d %B %Y}",
+            "button": "Save the review",
+        },
+    )
 
 
 @login_required
@@ -142,16 +178,30 @@ def visit_new(request, pk, key):
         initial["cyjs_visitor"] = user.display_name
     form = VisitForm(request.POST or None, initial=initial, kinds=kinds)
     if request.method == "POST" and form.is_valid():
-        done = _attempt(form, lambda: services.record_custody_visit(
-            child=child, by=user, **_custody_kwargs(custody), **form.service_kwargs()))
+        done = _attempt(
+            form,
+            lambda: services.record_custody_visit(
+                child=child, by=user, **_custody_kwargs(custody), **form.service_kwargs()
+            ),
+        )
         if done:
             messages.success(request, f"{done.get_kind_display()} recorded")
             return _back(child)
-    return render(request, "casework/custody_care/form.html", {
-        "child": child, "form": form, "title": "Record a visit in custody", "custody_title": services.custody_title(custody),
-        "duties": services.duties_of(custody), "button": "Save the visit",
-        "clock": _open(custody, services.FIRST_VISIT) or _open(custody, services.NEXT_VISIT) or _open(custody, services.JOINT_VISIT),
-    })
+    return render(
+        request,
+        "casework/custody_care/form.html",
+        {
+            "child": child,
+            "form": form,
+            "title": "Record a visit in custody",
+            "custody_title": services.custody_title(custody),
+            "duties": services.duties_of(custody),
+            "button": "Save the visit",
+            "clock": _open(custody, services.FIRST_VISIT)
+            or _open(custody, services.NEXT_VISIT)
+            or _open(custody, services.JOINT_VISIT),
+        },
+    )
 
 
 @login_required
@@ -164,15 +214,25 @@ def bail_review_new(request, pk, key):
         if not isinstance(custody, services.Remand):
             form.add_error(None, "Only a remand to youth detention accommodation has a bail package review")
         else:
-            done = _attempt(form, lambda: services.record_bail_package_review(remand=custody, by=request.user, **form.service_kwargs()))
+            done = _attempt(
+                form,
+                lambda: services.record_bail_package_review(remand=custody, by=request.user, **form.service_kwargs()),
+            )
             if done:
                 messages.success(request, "Bail package review recorded")
                 return _back(child)
-    return render(request, "casework/custody_care/form.html", {
-        "child": child, "form": form, "title": "Review the bail package", "custody_title": services.custody_title(custody),
-        "button": "Save the review",
-        "intro": "A child remanded to youth detention is kept under review for a community bail package, with children's social care.",
-    })
+    return render(
+        request,
+        "casework/custody_care/form.html",
+        {
+            "child": child,
+            "form": form,
+            "title": "Review the bail package",
+            "custody_title": services.custody_title(custody),
+            "button": "Save the review",
+            "intro": "A child remanded to youth detention is kept under review for a community bail package, with children's social care.",
+        },
+    )
 
 
 @login_required
@@ -185,15 +245,25 @@ def planning_meeting_new(request, pk, key):
         if isinstance(custody, services.Remand):
             form.add_error(None, "Only a custodial sentence has a custody planning meeting")
         else:
-            done = _attempt(form, lambda: services.record_planning_meeting(order=custody, by=request.user, **form.cleaned_data))
+            done = _attempt(
+                form, lambda: services.record_planning_meeting(order=custody, by=request.user, **form.cleaned_data)
+            )
             if done:
                 messages.success(request, "Custody planning meeting recorded")
                 return _back(child)
-    return render(request, "casework/custody_care/form.html", {
-        "child": child, "form": form, "title": "Record the custody planning meeting", "custody_title": services.custody_title(custody),
-        "clock": _open(custody, services.PLANNING_MEETING), "button": "Save the meeting",
-        "intro": "Youth justice convenes a planning meeting after a sentence to custody.",
-    })
+    return render(
+        request,
+        "casework/custody_care/form.html",
+        {
+            "child": child,
+            "form": form,
+            "title": "Record the custody planning meeting",
+            "custody_title": services.custody_title(custody),
+            "clock": _open(custody, services.PLANNING_MEETING),
+            "button": "Save the meeting",
+            "intro": "Youth justice convenes a planning meeting after a sentence to custody.",
+        },
+    )
 
 
 def _open(custody, code):

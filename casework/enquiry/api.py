@@ -23,7 +23,10 @@ from .serializers import (
     StrategyDiscussionSerializer,
 )
 
-class StrategyDiscussionViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, PathwayViewSet):
+
+class StrategyDiscussionViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, PathwayViewSet
+):
     """Strategy discussions (Working Together 2013, 001 L1925–1962). Create records one already held."""
 
     serializer_class = StrategyDiscussionSerializer
@@ -43,8 +46,11 @@ class StrategyDiscussionViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, 
 
     @extend_schema(
         request=StrategyDiscussionCreateSerializer,
-        responses={201: StrategyDiscussionCreatedSerializer, 400: OpenApiResponse(description="Field errors"),
-                   409: OpenApiResponse(description="The pending discussion changed since `version`")},
+        responses={
+            201: StrategyDiscussionCreatedSerializer,
+            400: OpenApiResponse(description="Field errors"),
+            409: OpenApiResponse(description="The pending discussion changed since `version`"),
+        },
     )
     def create(self, request, *args, **kwargs):
         """Record a strategy discussion as held. The answer lists attendance `warnings` (never a refusal)
@@ -56,10 +62,16 @@ class StrategyDiscussionViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, 
         if pending_id:
             pending = StrategyDiscussion.objects.filter(pk=pending_id, child=child).first()
             if pending is None:
-                return Response({"discussion": ["No such discussion for this child"]}, status=status.HTTP_400_BAD_REQUEST)
+                return Response(
+                    {"discussion": ["No such discussion for this child"]}, status=status.HTTP_400_BAD_REQUEST
+                )
         discussion = self.run(
-            services.record_strategy_discussion, child=child, by=request.user, discussion=pending,
-            expected_version=version, **data,
+            services.record_strategy_discussion,
+            child=child,
+            by=request.user,
+            discussion=pending,
+            expected_version=version,
+            **data,
         )
         warnings = discussion.warnings
         discussion = selectors.discussion_with_details().get(pk=discussion.pk)
@@ -75,9 +87,7 @@ class Section47EnquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return selectors.enquiry_list(
-            fetched_by=self.request.user, status=self.request.query_params.get("status")
-        )
+        return selectors.enquiry_list(fetched_by=self.request.user, status=self.request.query_params.get("status"))
 
     def record_queryset(self):
         return selectors.enquiry_with_details()
@@ -111,13 +121,18 @@ class Section47EnquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         enquiry = self.open_record("api:section-47-outcome", WRITE)
         data = self.valid_data(OutcomeSerializer)
         self.run(
-            services.record_section_47_outcome, enquiry=enquiry, by=request.user,
-            expected_version=data.pop("version"), **data,
+            services.record_section_47_outcome,
+            enquiry=enquiry,
+            by=request.user,
+            expected_version=data.pop("version"),
+            **data,
         )
         return Response(Section47EnquirySerializer(selectors.enquiry_with_details().get(pk=enquiry.pk)).data)
 
     @extend_schema(methods=["GET"], responses=ConferenceRequestSerializer(many=True))
-    @extend_schema(methods=["POST"], request=ConferenceRequestCreateSerializer, responses={201: ConferenceRequestSerializer})
+    @extend_schema(
+        methods=["POST"], request=ConferenceRequestCreateSerializer, responses={201: ConferenceRequestSerializer}
+    )
     @action(detail=True, methods=["get", "post"], url_path="conference-requests", pagination_class=None)
     def conference_requests(self, request, pk=None):
         """Requests for a conference after concerns were not substantiated (001 L1992)."""

@@ -111,8 +111,12 @@ def formset_rows(formset, *, allowed_users=None):
 
 
 class ArrangeForm(_MomentMixin, forms.Form):
-    about_harmful_sexual_behaviour = forms.BooleanField(label="It is about harmful sexual behaviour by a child", required=False)
-    disclosed_on = GovukDateField(label="Date the behaviour was disclosed", required=False, help_text="For example, 27 3 2026")
+    about_harmful_sexual_behaviour = forms.BooleanField(
+        label="It is about harmful sexual behaviour by a child", required=False
+    )
+    disclosed_on = GovukDateField(
+        label="Date the behaviour was disclosed", required=False, help_text="For example, 27 3 2026"
+    )
     disclosed_time = _time("Time it was disclosed")
 
     def clean(self):
@@ -130,12 +134,17 @@ class StrategyDiscussionForm(_MomentMixin, forms.Form):
     format = forms.ChoiceField(
         label="How was it held?", choices=StrategyDiscussion.Format.choices, widget=forms.RadioSelect, required=False
     )
-    about_harmful_sexual_behaviour = forms.BooleanField(label="It is about harmful sexual behaviour by a child", required=False)
+    about_harmful_sexual_behaviour = forms.BooleanField(
+        label="It is about harmful sexual behaviour by a child", required=False
+    )
     disclosed_on = GovukDateField(label="Date the behaviour was disclosed", required=False)
     disclosed_time = _time("Time it was disclosed")
     information_shared = _text("Information shared", help_text="What each agency knows about the child and family")
     risk_level = forms.ChoiceField(
-        label="Level of risk to the child", choices=StrategyDiscussion.RiskLevel.choices, widget=forms.RadioSelect, required=False
+        label="Level of risk to the child",
+        choices=StrategyDiscussion.RiskLevel.choices,
+        widget=forms.RadioSelect,
+        required=False,
     )
     initiates_section_47 = forms.ChoiceField(
         label="Will section 47 enquiries start?",
@@ -145,16 +154,24 @@ class StrategyDiscussionForm(_MomentMixin, forms.Form):
     )
     decision_rationale = _text("Reasons for the decision")
     criminal_investigation = forms.ChoiceField(
-        label="Will the police investigate a crime?", choices=YES_NO_UNSURE, widget=forms.RadioSelect(attrs={"inline": True}), required=False
+        label="Will the police investigate a crime?",
+        choices=YES_NO_UNSURE,
+        widget=forms.RadioSelect(attrs={"inline": True}),
+        required=False,
     )
     criminal_investigation_notes = _text("How and when the police will investigate", rows=3)
     legal_action_needed = forms.ChoiceField(
-        label="Is legal action needed?", choices=YES_NO_UNSURE, widget=forms.RadioSelect(attrs={"inline": True}), required=False
+        label="Is legal action needed?",
+        choices=YES_NO_UNSURE,
+        widget=forms.RadioSelect(attrs={"inline": True}),
+        required=False,
     )
     withheld_from_family = _text(
         "What must not be shared with the child and family", rows=3, help_text="Leave empty if everything can be shared"
     )
-    withheld_reason = _text("Why it must not be shared", rows=3, help_text="For example, it would harm a police investigation")
+    withheld_reason = _text(
+        "Why it must not be shared", rows=3, help_text="For example, it would harm a police investigation"
+    )
 
     def clean(self):
         data = super().clean()
@@ -198,7 +215,9 @@ class OutcomeForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether the concerns were substantiated"},
     )
-    outcome_rationale = _text("Reasons for the outcome", rows=6, required=True, message="Explain the reasons for the outcome")
+    outcome_rationale = _text(
+        "Reasons for the outcome", rows=6, required=True, message="Explain the reasons for the outcome"
+    )
     next_step = forms.ChoiceField(
         label="If not substantiated, what happens next?",
         choices=Section47Enquiry.NextStep.choices,
@@ -209,12 +228,20 @@ class OutcomeForm(forms.Form):
 
 
 class ConferenceRequestForm(forms.Form):
-    requested_by_name = forms.CharField(label="Name of the person asking", max_length=200,
-                                        error_messages={"required": "Enter the name of the person asking for a conference"})
-    requested_by_organisation = forms.CharField(label="Their organisation", max_length=200,
-                                                error_messages={"required": "Enter their organisation"})
-    reason = _text("Why they think a conference is needed", rows=6, required=True,
-                   message="Explain the concerns: why a conference is needed")
+    requested_by_name = forms.CharField(
+        label="Name of the person asking",
+        max_length=200,
+        error_messages={"required": "Enter the name of the person asking for a conference"},
+    )
+    requested_by_organisation = forms.CharField(
+        label="Their organisation", max_length=200, error_messages={"required": "Enter their organisation"}
+    )
+    reason = _text(
+        "Why they think a conference is needed",
+        rows=6,
+        required=True,
+        message="Explain the concerns: why a conference is needed",
+    )
 
 
 class ConferenceResponseForm(forms.Form):
@@ -224,8 +251,12 @@ class ConferenceResponseForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether a conference will be held"},
     )
-    response = _text("Your reasons, for the person who asked", rows=5, required=True,
-                     message="Explain the decision to the person who asked")
+    response = _text(
+        "Your reasons, for the person who asked",
+        rows=5,
+        required=True,
+        message="Explain the decision to the person who asked",
+    )
 
 
 __all__ = [

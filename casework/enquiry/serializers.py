@@ -29,10 +29,26 @@ class StrategyDiscussionSerializer(limits.ModelSerializer):
     class Meta:
         model = StrategyDiscussion
         fields = [
-            "id", "child", "status", "held_at", "format", "about_harmful_sexual_behaviour", "disclosed_at",
-            "information_shared", "risk_level", "initiates_section_47", "decision_rationale",
-            "criminal_investigation", "criminal_investigation_notes", "legal_action_needed",
-            "withheld_from_family", "withheld_reason", "participants", "actions", "section_47_enquiry", "version",
+            "id",
+            "child",
+            "status",
+            "held_at",
+            "format",
+            "about_harmful_sexual_behaviour",
+            "disclosed_at",
+            "information_shared",
+            "risk_level",
+            "initiates_section_47",
+            "decision_rationale",
+            "criminal_investigation",
+            "criminal_investigation_notes",
+            "legal_action_needed",
+            "withheld_from_family",
+            "withheld_reason",
+            "participants",
+            "actions",
+            "section_47_enquiry",
+            "version",
         ]
 
     def get_section_47_enquiry(self, discussion) -> int | None:
@@ -67,16 +83,25 @@ class StrategyDiscussionCreateSerializer(limits.Serializer):
     """A discussion already held. `discussion` completes one that was arranged (pending)."""
 
     child = serializers.IntegerField()
-    discussion = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                          help_text="A pending discussion to complete; otherwise a new one is recorded")
-    version = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                       help_text="The pending discussion's version, when completing one")
+    discussion = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A pending discussion to complete; otherwise a new one is recorded",
+    )
+    version = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="The pending discussion's version, when completing one"
+    )
     held_at = serializers.DateTimeField()
     initiates_section_47 = serializers.BooleanField()
     attendees = DiscussionAttendeeInputSerializer(many=True)
-    format = serializers.ChoiceField(choices=StrategyDiscussion.Format.choices, required=False, allow_blank=True, default="")
+    format = serializers.ChoiceField(
+        choices=StrategyDiscussion.Format.choices, required=False, allow_blank=True, default=""
+    )
     information_shared = serializers.CharField(required=False, allow_blank=True, default="")
-    risk_level = serializers.ChoiceField(choices=StrategyDiscussion.RiskLevel.choices, required=False, allow_blank=True, default="")
+    risk_level = serializers.ChoiceField(
+        choices=StrategyDiscussion.RiskLevel.choices, required=False, allow_blank=True, default=""
+    )
     decision_rationale = serializers.CharField(required=False, allow_blank=True, default="")
     criminal_investigation = serializers.BooleanField(required=False, allow_null=True, default=None)
     criminal_investigation_notes = serializers.CharField(required=False, allow_blank=True, default="")
@@ -92,8 +117,15 @@ class ConferenceRequestSerializer(limits.ModelSerializer):
     class Meta:
         model = ConferenceRequest
         fields = [
-            "id", "enquiry", "requested_by_name", "requested_by_organisation", "reason", "requested_at",
-            "status", "response", "responded_at",
+            "id",
+            "enquiry",
+            "requested_by_name",
+            "requested_by_organisation",
+            "reason",
+            "requested_at",
+            "status",
+            "response",
+            "responded_at",
         ]
         read_only_fields = fields
 
@@ -114,9 +146,23 @@ class Section47EnquirySerializer(limits.ModelSerializer):
     class Meta:
         model = Section47Enquiry
         fields = [
-            "id", "child", "strategy_discussion", "status", "started_on", "lead_social_worker", "joint_with_police",
-            "child_seen_on", "enquiries_summary", "outcome", "outcome_rationale", "next_step", "outcome_recorded_at",
-            "icpc_due", "conference_is_due", "conference_requests", "version",
+            "id",
+            "child",
+            "strategy_discussion",
+            "status",
+            "started_on",
+            "lead_social_worker",
+            "joint_with_police",
+            "child_seen_on",
+            "enquiries_summary",
+            "outcome",
+            "outcome_rationale",
+            "next_step",
+            "outcome_recorded_at",
+            "icpc_due",
+            "conference_is_due",
+            "conference_requests",
+            "version",
         ]
         read_only_fields = fields
 
@@ -139,4 +185,6 @@ class OutcomeSerializer(limits.Serializer):
     version = serializers.IntegerField()
     outcome = serializers.ChoiceField(choices=Section47Enquiry.Outcome.choices)
     outcome_rationale = serializers.CharField(allow_blank=True)
-    next_step = serializers.ChoiceField(choices=Section47Enquiry.NextStep.choices, required=False, allow_blank=True, default="")
+    next_step = serializers.ChoiceField(
+        choices=Section47Enquiry.NextStep.choices, required=False, allow_blank=True, default=""
+    )

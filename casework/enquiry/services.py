@@ -196,7 +196,9 @@ def _clean_actions(actions) -> list[dict]:
             raise ValidationError({"actions": "Say what each action is"})
         if not owner_name:
             raise ValidationError({"actions": f"Say who will do “{description[:40]}”"})
-        cleaned.append({"description": description, "owner_name": owner_name[:200], "due_on": due_on, "owner": row.get("owner")})
+        cleaned.append(
+            {"description": description, "owner_name": owner_name[:200], "due_on": due_on, "owner": row.get("owner")}
+        )
     return cleaned
 
 
@@ -220,11 +222,18 @@ def _hsb_clock(discussion, *, held_at, agency):
         stop_clock("hsb_strategy_meeting", discussion, stopped_at=held_at)
         return
     ever = Deadline.objects.filter(
-        rule_code="hsb_strategy_meeting", subject_type=ContentType.objects.get_for_model(StrategyDiscussion),
+        rule_code="hsb_strategy_meeting",
+        subject_type=ContentType.objects.get_for_model(StrategyDiscussion),
         subject_id=discussion.pk,
     ).exists()
     if not ever and discussion.disclosed_at:
-        start_clock("hsb_strategy_meeting", discussion, child=discussion.child, started_at=discussion.disclosed_at, agency=agency)
+        start_clock(
+            "hsb_strategy_meeting",
+            discussion,
+            child=discussion.child,
+            started_at=discussion.disclosed_at,
+            agency=agency,
+        )
         stop_clock("hsb_strategy_meeting", discussion, stopped_at=held_at)
 
 
@@ -342,8 +351,10 @@ def record_strategy_discussion(
     withheld_reason = (withheld_reason or "").strip()
     if withheld_from_family and not withheld_reason:
         raise ValidationError(
-            {"withheld_reason": "Say why this is not shared with the child and family (001 L1961: it would put "
-             "the child at risk or harm a police investigation)"}
+            {
+                "withheld_reason": "Say why this is not shared with the child and family (001 L1961: it would put "
+                "the child at risk or harm a police investigation)"
+            }
         )
     if about_harmful_sexual_behaviour and disclosed_at is None:
         raise ValidationError({"disclosed_at": "Enter when the harmful sexual behaviour was disclosed"})
@@ -358,8 +369,10 @@ def record_strategy_discussion(
         open_enquiry = Section47Enquiry.objects.filter(child=child, status=Section47Enquiry.Status.OPEN).first()
         if open_enquiry:
             raise ValidationError(
-                {"initiates_section_47": f"This child already has an open section 47 enquiry, started on "
-                 f"{open_enquiry.started_on:%-d %B %Y}. Record its outcome before starting another."}
+                {
+                    "initiates_section_47": f"This child already has an open section 47 enquiry, started on "
+                    f"{open_enquiry.started_on:%-d %B %Y}. Record its outcome before starting another."
+                }
             )
 
     fields = dict(
@@ -400,14 +413,16 @@ def record_strategy_discussion(
             lead_social_worker=lead,
             created_by=by,
         )
-        start_clock("icpc", enquiry, child=child, started_at=held_at, anchor_at=held_at, responsible=lead, agency=agency)
+        start_clock(
+            "icpc", enquiry, child=child, started_at=held_at, anchor_at=held_at, responsible=lead, agency=agency
+        )
         log_write(by, child, "section-47:start")
         if lead != by:
             notify(
                 recipient=lead,
                 subject=f"Section 47 enquiries started for {child.full_name}",
                 body="You lead the enquiries. If concerns are substantiated, the initial conference is due "
-                     "15 working days from the strategy discussion.",
+                "15 working days from the strategy discussion.",
                 link=reverse("section-47-detail", args=[enquiry.pk]),
             )
 
@@ -427,8 +442,10 @@ def _save_attendance(discussion, attendees):
     for person in attendees:
         match = next(
             (
-                p for p in invited
-                if p.pk not in matched and p.capacity == person["capacity"]
+                p
+                for p in invited
+                if p.pk not in matched
+                and p.capacity == person["capacity"]
                 and (p.name.lower() == person["name"].lower() or (person["user"] and p.user_id == person["user"].pk))
             ),
             None,
@@ -462,7 +479,11 @@ def warnings_for(discussion) -> list[str]:
 
 
 def _locked_enquiry(enquiry):
-    return Section47Enquiry.objects.select_for_update(of=("self",)).select_related("child", "lead_social_worker").get(pk=enquiry.pk)
+    return (
+        Section47Enquiry.objects.select_for_update(of=("self",))
+        .select_related("child", "lead_social_worker")
+        .get(pk=enquiry.pk)
+    )
 
 
 def _check_version(record, expected_version):
@@ -494,7 +515,9 @@ def update_enquiry(*, enquiry, by, expected_version, data) -> Section47Enquiry:
             raise ValidationError({"child_seen_on": "The date the child was seen must be today or in the past"})
         if seen and seen < enquiry.started_on:
             raise ValidationError(
-                {"child_seen_on": f"The enquiries started on {enquiry.started_on:%-d %B %Y}: the child was seen on or after that date"}
+                {
+                    "child_seen_on": f"The enquiries started on {enquiry.started_on:%-d %B %Y}: the child was seen on or after that date"
+                }
             )
         fields["child_seen_on"] = seen
     if "enquiries_summary" in data:
@@ -530,7 +553,9 @@ def record_section_47_outcome(
     conference is held) and the lead social worker is told the conference is due. The child's CYJS
     worker is told the outcome (Somerset §1.6: the YJS is kept informed of progress).
     """
-    require(may_record_social_care_work(by), "Only children's social care can record the outcome of section 47 enquiries")
+    require(
+        may_record_social_care_work(by), "Only children's social care can record the outcome of section 47 enquiries"
+    )
     require_access(by, enquiry.child)
     enquiry = _locked_enquiry(enquiry)
     child = enquiry.child
@@ -545,7 +570,9 @@ def record_section_47_outcome(
     outcome_rationale = required_text(outcome_rationale, "outcome_rationale", "Explain the reasons for the outcome")
     if outcome == Section47Enquiry.Outcome.NOT_SUBSTANTIATED:
         if next_step not in Section47Enquiry.NextStep.values:
-            raise ValidationError({"next_step": "Choose what happens next: a child in need plan, support services or no further action"})
+            raise ValidationError(
+                {"next_step": "Choose what happens next: a child in need plan, support services or no further action"}
+            )
     else:
         next_step = ""
     now = timezone.now()
@@ -568,7 +595,9 @@ def record_section_47_outcome(
         if next_step == Section47Enquiry.NextStep.CHILD_IN_NEED_PLAN:
             from casework.assessment.services import start_cin_plan
 
-            start_cin_plan(child=child, by=by, section_47_enquiry=enquiry, lead_social_worker=enquiry.lead_social_worker)
+            start_cin_plan(
+                child=child, by=by, section_47_enquiry=enquiry, lead_social_worker=enquiry.lead_social_worker
+            )
     elif enquiry.lead_social_worker_id:
         deadline = open_deadlines("icpc", enquiry).order_by("-id").first()
         when = f" It is due by {due_text(deadline)}." if deadline else ""
@@ -620,11 +649,19 @@ def request_conference(*, enquiry, by, requested_by_name, requested_by_organisat
         "Your role cannot record a request for a conference",
     )
     require_access(by, enquiry.child)
-    enquiry = Section47Enquiry.objects.select_for_update(of=("self",)).select_related("child", "lead_social_worker").get(pk=enquiry.pk)
+    enquiry = (
+        Section47Enquiry.objects.select_for_update(of=("self",))
+        .select_related("child", "lead_social_worker")
+        .get(pk=enquiry.pk)
+    )
     if enquiry.outcome != Section47Enquiry.Outcome.NOT_SUBSTANTIATED:
         raise ValidationError(
             "A conference can be requested only when children's social care decided the concerns were not substantiated"
-            + (": these enquiries are still open" if enquiry.status == Section47Enquiry.Status.OPEN else ": a conference is already due")
+            + (
+                ": these enquiries are still open"
+                if enquiry.status == Section47Enquiry.Status.OPEN
+                else ": a conference is already due"
+            )
         )
     if enquiry.conference_requests.filter(status=ConferenceRequest.Status.OPEN).exists():
         raise ValidationError("A request for a conference is already waiting for a response")
@@ -665,7 +702,11 @@ def respond_to_conference_request(*, request, by, agree: bool, response) -> Conf
     from the agreement gives the conference a real, enforceable deadline.
     """
     require(may_sign_off(by), "Only a children's social care manager can respond to a request for a conference")
-    request = ConferenceRequest.objects.select_for_update(of=("self",)).select_related("enquiry__child", "enquiry__lead_social_worker").get(pk=request.pk)
+    request = (
+        ConferenceRequest.objects.select_for_update(of=("self",))
+        .select_related("enquiry__child", "enquiry__lead_social_worker")
+        .get(pk=request.pk)
+    )
     enquiry = request.enquiry
     child = enquiry.child
     require_access(by, child)
@@ -687,8 +728,13 @@ def respond_to_conference_request(*, request, by, agree: bool, response) -> Conf
     link = reverse("section-47-detail", args=[enquiry.pk])
     if agree:
         deadline = start_clock(
-            "icpc", enquiry, child=child, started_at=now, anchor_at=now,
-            responsible=enquiry.lead_social_worker, agency=csc_agency_for(child, by),
+            "icpc",
+            enquiry,
+            child=child,
+            started_at=now,
+            anchor_at=now,
+            responsible=enquiry.lead_social_worker,
+            agency=csc_agency_for(child, by),
         )
         if enquiry.lead_social_worker_id:
             notify(

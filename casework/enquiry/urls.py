@@ -10,6 +10,10 @@ urlpatterns = [
     path("strategy-discussions/<int:pk>/record/", views.discussion_record, name="strategy-discussion-record"),
     path("section-47-enquiries/<int:pk>/", views.enquiry_detail, name="section-47-detail"),
     path("section-47-enquiries/<int:pk>/outcome/", views.enquiry_outcome, name="section-47-outcome"),
-    path("section-47-enquiries/<int:pk>/conference-requests/new/", views.conference_request_new, name="conference-request-new"),
+    path(
+        "section-47-enquiries/<int:pk>/conference-requests/new/",
+        views.conference_request_new,
+        name="conference-request-new",
+    ),
     path("conference-requests/<int:pk>/respond/", views.conference_request_respond, name="conference-request-respond"),
 ]

@@ -5,9 +5,9 @@ Thin: every rule is in `casework.enquiry.services`. Each page read is logged by
 """
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.forms.utils import ErrorDict, ErrorList
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -54,7 +54,10 @@ def _may_respond(user, child):
 def _rows_from_people(people):
     return [
         {
-            "name": p["name"], "organisation": p["organisation"], "capacity": p["capacity"], "role": p["role"],
+            "name": p["name"],
+            "organisation": p["organisation"],
+            "capacity": p["capacity"],
+            "role": p["role"],
             "user": p["user"].pk if p.get("user") else None,
         }
         for p in people
@@ -132,16 +135,25 @@ def discussion_new(request, pk):
         if discussion is not None:
             messages.success(request, "Strategy discussion arranged. Record it here once it has been held.")
             return redirect("strategy-discussion-detail", pk=discussion.pk)
-    capacities = _posted_capacities(invitees) if request.method == "POST" else [{"capacity": p["capacity"]} for p in people]
+    capacities = (
+        _posted_capacities(invitees) if request.method == "POST" else [{"capacity": p["capacity"]} for p in people]
+    )
     warnings = services.attendance_warnings(
-        child=child, attendees=capacities,
+        child=child,
+        attendees=capacities,
         about_harmful_sexual_behaviour=bool(request.POST.get("about_harmful_sexual_behaviour")),
         on_date=timezone.localdate(),
     )
     return render(
         request,
         "casework/enquiry/arrange.html",
-        {"child": child, "form": form, "invitees": invitees, "warnings": warnings, "has_errors": bool(form.errors or invitees.total_error_count())},
+        {
+            "child": child,
+            "form": form,
+            "invitees": invitees,
+            "warnings": warnings,
+            "has_errors": bool(form.errors or invitees.total_error_count()),
+        },
     )
 
 
@@ -156,9 +168,12 @@ def discussion_detail(request, pk):
     enquiry = Section47Enquiry.objects.filter(strategy_discussion=discussion).first()
     hsb = with_rag(
         Deadline.objects.filter(
-            rule_code="hsb_strategy_meeting", subject_type=ContentType.objects.get_for_model(StrategyDiscussion),
+            rule_code="hsb_strategy_meeting",
+            subject_type=ContentType.objects.get_for_model(StrategyDiscussion),
             subject_id=discussion.pk,
-        ).select_related("agency__authority").order_by("-id")[:1]
+        )
+        .select_related("agency__authority")
+        .order_by("-id")[:1]
     )
     return render(
         request,
@@ -179,8 +194,12 @@ def discussion_detail(request, pk):
 @login_required
 def discussion_record(request, pk):
     discussion, child, decision, refusal = open_child_record(
-        request, StrategyDiscussion, pk, what="page:strategy-discussion-record",
-        queryset=selectors.discussion_with_details(), allowed_if=_may_record,
+        request,
+        StrategyDiscussion,
+        pk,
+        what="page:strategy-discussion-record",
+        queryset=selectors.discussion_with_details(),
+        allowed_if=_may_record,
     )
     if refusal:
         return refusal
@@ -241,9 +260,9 @@ def _record(request, child, discussion):
     warnings = services.attendance_warnings(
         child=child,
         attendees=capacities,
-        about_harmful_sexual_behaviour=_hsb_from_post(request, discussion) if posted is not None else bool(
-            discussion and discussion.about_harmful_sexual_behaviour
-        ),
+        about_harmful_sexual_behaviour=_hsb_from_post(request, discussion)
+        if posted is not None
+        else bool(discussion and discussion.about_harmful_sexual_behaviour),
         on_date=timezone.localdate(),
     )
     return render(
@@ -258,7 +277,9 @@ def _record(request, child, discussion):
             "warnings": warnings,
             "checked": checking,
             "has_errors": bool(form.errors or attendees.total_error_count() or actions.total_error_count()),
-            "back": reverse("strategy-discussion-detail", args=[discussion.pk]) if discussion else reverse("child-detail", args=[child.pk]),
+            "back": reverse("strategy-discussion-detail", args=[discussion.pk])
+            if discussion
+            else reverse("child-detail", args=[child.pk]),
         },
     )
 
@@ -292,11 +313,19 @@ def _enquiry_context(request, enquiry, child, form=None):
             and enquiry.outcome == Section47Enquiry.Outcome.NOT_SUBSTANTIATED
             and not any(r.status in (ConferenceRequest.Status.OPEN, ConferenceRequest.Status.AGREED) for r in requests)
         ),
-        "form": form if form is not None else (
-            EnquiryForm(initial={
-                "version": enquiry.version, "joint_with_police": enquiry.joint_with_police,
-                "child_seen_on": enquiry.child_seen_on, "enquiries_summary": enquiry.enquiries_summary,
-            }) if may_write and enquiry.status == Section47Enquiry.Status.OPEN else None
+        "form": form
+        if form is not None
+        else (
+            EnquiryForm(
+                initial={
+                    "version": enquiry.version,
+                    "joint_with_police": enquiry.joint_with_police,
+                    "child_seen_on": enquiry.child_seen_on,
+                    "enquiries_summary": enquiry.enquiries_summary,
+                }
+            )
+            if may_write and enquiry.status == Section47Enquiry.Status.OPEN
+            else None
         ),
     }
 
@@ -304,7 +333,11 @@ def _enquiry_context(request, enquiry, child, form=None):
 @login_required
 def enquiry_detail(request, pk):
     enquiry, child, decision, refusal = open_child_record(
-        request, Section47Enquiry, pk, what="page:section-47", queryset=selectors.enquiry_with_details(),
+        request,
+        Section47Enquiry,
+        pk,
+        what="page:section-47",
+        queryset=selectors.enquiry_with_details(),
         allowed_if=_may_record if request.method == "POST" else None,
     )
     if refusal:
@@ -316,7 +349,9 @@ def enquiry_detail(request, pk):
             data = {k: form.cleaned_data[k] for k in ("joint_with_police", "child_seen_on", "enquiries_summary")}
             saved = attempt(
                 form,
-                lambda: services.update_enquiry(enquiry=enquiry, by=request.user, expected_version=form.cleaned_data["version"], data=data),
+                lambda: services.update_enquiry(
+                    enquiry=enquiry, by=request.user, expected_version=form.cleaned_data["version"], data=data
+                ),
             )
             if saved is not None:
                 messages.success(request, "Enquiry details saved")
@@ -327,7 +362,11 @@ def enquiry_detail(request, pk):
 @login_required
 def enquiry_outcome(request, pk):
     enquiry, child, decision, refusal = open_child_record(
-        request, Section47Enquiry, pk, what="page:section-47-outcome", queryset=selectors.enquiry_with_details(),
+        request,
+        Section47Enquiry,
+        pk,
+        what="page:section-47-outcome",
+        queryset=selectors.enquiry_with_details(),
         allowed_if=_may_record,
     )
     if refusal:
@@ -355,7 +394,12 @@ def enquiry_outcome(request, pk):
     return render(
         request,
         "casework/enquiry/outcome.html",
-        {"child": child, "enquiry": enquiry, "form": form, "deadline_text": due_text(deadline) if deadline and deadline.is_open else ""},
+        {
+            "child": child,
+            "enquiry": enquiry,
+            "form": form,
+            "deadline_text": due_text(deadline) if deadline and deadline.is_open else "",
+        },
     )
 
 
@@ -365,26 +409,42 @@ def enquiry_outcome(request, pk):
 @login_required
 def conference_request_new(request, pk):
     enquiry, child, decision, refusal = open_child_record(
-        request, Section47Enquiry, pk, what="page:conference-request-new", queryset=selectors.enquiry_with_details(),
+        request,
+        Section47Enquiry,
+        pk,
+        what="page:conference-request-new",
+        queryset=selectors.enquiry_with_details(),
         allowed_if=_may_request,
     )
     if refusal:
         return refusal
     user = request.user
-    initial = {"requested_by_name": user.display_name, "requested_by_organisation": user.agency.name if user.agency_id else ""}
+    initial = {
+        "requested_by_name": user.display_name,
+        "requested_by_organisation": user.agency.name if user.agency_id else "",
+    }
     form = ConferenceRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if attempt(form, lambda: services.request_conference(enquiry=enquiry, by=user, **form.cleaned_data)) is not None:
-            messages.success(request, "Request for a conference recorded. A children's social care manager will respond.")
+        if (
+            attempt(form, lambda: services.request_conference(enquiry=enquiry, by=user, **form.cleaned_data))
+            is not None
+        ):
+            messages.success(
+                request, "Request for a conference recorded. A children's social care manager will respond."
+            )
             return redirect("section-47-detail", pk=enquiry.pk)
-    return render(request, "casework/enquiry/conference_request.html", {"child": child, "enquiry": enquiry, "form": form})
+    return render(
+        request, "casework/enquiry/conference_request.html", {"child": child, "enquiry": enquiry, "form": form}
+    )
 
 
 @login_required
 def conference_request_respond(request, pk):
     conference_request = get_object_or_404(ConferenceRequest.objects.select_related("enquiry__child"), pk=pk)
     enquiry = conference_request.enquiry
-    child, decision, refusal = open_child(request, enquiry.child_id, what="page:conference-request-respond", allowed_if=_may_respond)
+    child, decision, refusal = open_child(
+        request, enquiry.child_id, what="page:conference-request-respond", allowed_if=_may_respond
+    )
     if refusal:
         return refusal
     form = ConferenceResponseForm(request.POST or None)
@@ -392,8 +452,10 @@ def conference_request_respond(request, pk):
         answered = attempt(
             form,
             lambda: services.respond_to_conference_request(
-                request=conference_request, by=request.user,
-                agree=as_bool(form.cleaned_data["agree"]), response=form.cleaned_data["response"],
+                request=conference_request,
+                by=request.user,
+                agree=as_bool(form.cleaned_data["agree"]),
+                response=form.cleaned_data["response"],
             ),
         )
         if answered is not None:

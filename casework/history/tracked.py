@@ -95,10 +95,15 @@ TRACKED: list[Tracked] = [
     Tracked(ChildProtectionPlan, "Child protection plan"),
     Tracked(CoreGroupMeeting, "Core group meeting"),
     Tracked(
-        Participant, "Meeting participant", named_by="name", show_added=False,
+        Participant,
+        "Meeting participant",
+        named_by="name",
+        show_added=False,
         through=(
-            ("strategy_discussion_id", StrategyDiscussion), ("conference_id", ChildProtectionConference),
-            ("core_group_of_id", ChildProtectionPlan), ("core_group_meeting_id", CoreGroupMeeting),
+            ("strategy_discussion_id", StrategyDiscussion),
+            ("conference_id", ChildProtectionConference),
+            ("core_group_of_id", ChildProtectionPlan),
+            ("core_group_meeting_id", CoreGroupMeeting),
             ("cin_meeting_id", ChildInNeedMeeting),
         ),
     ),

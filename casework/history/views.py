@@ -19,7 +19,9 @@ def history_page(request, pk):
     page = None
     entries = []
     if keeps_history():
-        page = Paginator(selectors.change_events(child=child, viewer=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(selectors.change_events(child=child, viewer=request.user), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
         entries = selectors.history_entries(page.object_list)
     return render(
         request,

@@ -20,29 +20,96 @@ URL = "hsb-consultation-detail"
 
 def hsb_entries(child, agency_kinds):
     """The request, the refusal or the hub's steps: one query."""
-    rows = HsbConsultation.objects.filter(child=child).select_related("requested_by__agency", "aim_practitioner__agency")
+    rows = HsbConsultation.objects.filter(child=child).select_related(
+        "requested_by__agency", "aim_practitioner__agency"
+    )
     for c in rows:
         entries = []
         requester = c.requested_by.agency.name if c.requested_by.agency_id else AGENCY_KIND_LABELS[CSC]
-        hub = c.aim_practitioner.agency.name if c.aim_practitioner_id and c.aim_practitioner.agency_id else AGENCY_KIND_LABELS[CYJS]
-        entries.append(Entry(c.requested_on, EVENT, LABEL, CSC, requester, "HSB hub consultation requested", c.concerns[:200], URL, c.pk))
+        hub = (
+            c.aim_practitioner.agency.name
+            if c.aim_practitioner_id and c.aim_practitioner.agency_id
+            else AGENCY_KIND_LABELS[CYJS]
+        )
+        entries.append(
+            Entry(
+                c.requested_on,
+                EVENT,
+                LABEL,
+                CSC,
+                requester,
+                "HSB hub consultation requested",
+                c.concerns[:200],
+                URL,
+                c.pk,
+            )
+        )
         if c.status == HsbConsultation.Status.REFUSED:
-            entries.append(Entry(c.requested_on, EVENT, LABEL, CSC, requester, "HSB hub request not accepted",
-                                 c.refusal_reason.replace("\n", ". "), URL, c.pk))
+            entries.append(
+                Entry(
+                    c.requested_on,
+                    EVENT,
+                    LABEL,
+                    CSC,
+                    requester,
+                    "HSB hub request not accepted",
+                    c.refusal_reason.replace("\n", ". "),
+                    URL,
+                    c.pk,
+                )
+            )
         if c.consultation_on:
-            entries.append(Entry(c.consultation_on, EVENT, LABEL, CYJS, hub, "HSB hub consultation held",
-                                 f"Hackett's continuum: {c.get_hackett_display()}", URL, c.pk))
+            entries.append(
+                Entry(
+                    c.consultation_on,
+                    EVENT,
+                    LABEL,
+                    CYJS,
+                    hub,
+                    "HSB hub consultation held",
+                    f"Hackett's continuum: {c.get_hackett_display()}",
+                    URL,
+                    c.pk,
+                )
+            )
         if c.pattern_mapping_on:
-            entries.append(Entry(c.pattern_mapping_on, EVENT, LABEL, CYJS, hub, "Pattern mapping meeting", "", URL, c.pk))
+            entries.append(
+                Entry(c.pattern_mapping_on, EVENT, LABEL, CYJS, hub, "Pattern mapping meeting", "", URL, c.pk)
+            )
         if c.first_meeting_with_child_on:
-            entries.append(Entry(c.first_meeting_with_child_on, EVENT, LABEL, CYJS, hub, "AIM assessment started",
-                                 f"First meeting with the child. AIM practitioner: {c.aim_practitioner.display_name}" if c.aim_practitioner_id else "",
-                                 URL, c.pk))
+            entries.append(
+                Entry(
+                    c.first_meeting_with_child_on,
+                    EVENT,
+                    LABEL,
+                    CYJS,
+                    hub,
+                    "AIM assessment started",
+                    f"First meeting with the child. AIM practitioner: {c.aim_practitioner.display_name}"
+                    if c.aim_practitioner_id
+                    else "",
+                    URL,
+                    c.pk,
+                )
+            )
         if c.aim_completed_on:
-            entries.append(Entry(c.aim_completed_on, EVENT, LABEL, CYJS, hub, "AIM assessment completed", "", URL, c.pk))
+            entries.append(
+                Entry(c.aim_completed_on, EVENT, LABEL, CYJS, hub, "AIM assessment completed", "", URL, c.pk)
+            )
         if c.planning_meeting_on:
-            entries.append(Entry(c.planning_meeting_on, EVENT, LABEL, CYJS, hub, "AIM outcome and planning meeting",
-                                 f"Review by {c.review_on.day} {c.review_on:%B %Y}" if c.review_on else "", URL, c.pk))
+            entries.append(
+                Entry(
+                    c.planning_meeting_on,
+                    EVENT,
+                    LABEL,
+                    CYJS,
+                    hub,
+                    "AIM outcome and planning meeting",
+                    f"Review by {c.review_on.day} {c.review_on:%B %Y}" if c.review_on else "",
+                    URL,
+                    c.pk,
+                )
+            )
         if c.closed_on:
             entries.append(Entry(c.closed_on, EVENT, LABEL, CYJS, hub, "HSB hub consultation closed", "", URL, c.pk))
         for entry in entries:

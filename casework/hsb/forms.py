@@ -21,26 +21,45 @@ HACKETT_HINTS = {
 
 
 def date_field(label, *, required=True, message="", help_text=""):
-    return GovukDateField(label=label, required=required, help_text=help_text,
-                          error_messages={"required": message} if message else {})
+    return GovukDateField(
+        label=label, required=required, help_text=help_text, error_messages={"required": message} if message else {}
+    )
 
 
 def yes_no(label, *, message, help_text=""):
-    return forms.ChoiceField(label=label, choices=YES_NO, widget=forms.RadioSelect(attrs={"inline": True}),
-                             help_text=help_text, error_messages={"required": message})
+    return forms.ChoiceField(
+        label=label,
+        choices=YES_NO,
+        widget=forms.RadioSelect(attrs={"inline": True}),
+        help_text=help_text,
+        error_messages={"required": message},
+    )
 
 
 class RequestForm(forms.Form):
-    requested_on = date_field("Date of the request", message="Enter the date of the request", help_text="For example, 27 3 2026")
-    behaviour_last_on = date_field("When did the most recent behaviour happen?", message="Enter when the most recent behaviour happened",
-                                   help_text="The hub takes behaviour from the last 12 months")
-    lives_in_authority = yes_no("Does the child live in the authority?", message="Say whether the child lives in the authority")
+    requested_on = date_field(
+        "Date of the request", message="Enter the date of the request", help_text="For example, 27 3 2026"
+    )
+    behaviour_last_on = date_field(
+        "When did the most recent behaviour happen?",
+        message="Enter when the most recent behaviour happened",
+        help_text="The hub takes behaviour from the last 12 months",
+    )
+    lives_in_authority = yes_no(
+        "Does the child live in the authority?", message="Say whether the child lives in the authority"
+    )
     police_investigation_ongoing = yes_no(
-        "Are the police investigating?", message="Say whether the police are investigating",
+        "Are the police investigating?",
+        message="Say whether the police are investigating",
         help_text="While they are, the hub can give a consultation but not an AIM assessment",
     )
-    concerns = textarea("What behaviour worries you?", required=True, message="Describe the behaviour that worries you", rows=6,
-                        help_text="What happened, who was involved, and what the child's plan already does about it")
+    concerns = textarea(
+        "What behaviour worries you?",
+        required=True,
+        message="Describe the behaviour that worries you",
+        rows=6,
+        help_text="What happened, who was involved, and what the child's plan already does about it",
+    )
 
     def __init__(self, *args, authority=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,10 +88,19 @@ class StepForm(forms.Form):
 
 class ConsultationForm(StepForm):
     held_on = date_field("Date of the consultation", message="Enter the date of the consultation")
-    hackett = forms.ChoiceField(label="Where does the behaviour sit on Hackett's continuum?", choices=Hackett.choices,
-                                widget=forms.RadioSelect, error_messages={"required": "Choose where the behaviour sits on Hackett's continuum"})
-    outcome = textarea("What was agreed?", required=True, message="Write what was agreed and the next steps", rows=5,
-                       help_text="The shared understanding and the next steps, for example resources to share, pattern mapping or an AIM assessment")
+    hackett = forms.ChoiceField(
+        label="Where does the behaviour sit on Hackett's continuum?",
+        choices=Hackett.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose where the behaviour sits on Hackett's continuum"},
+    )
+    outcome = textarea(
+        "What was agreed?",
+        required=True,
+        message="Write what was agreed and the next steps",
+        rows=5,
+        help_text="The shared understanding and the next steps, for example resources to share, pattern mapping or an AIM assessment",
+    )
 
     def hackett_choices(self):
         return [(radio, HACKETT_HINTS.get(radio.data["value"], "")) for radio in self["hackett"]]
@@ -83,10 +111,16 @@ class PatternMappingForm(StepForm):
 
 
 class AimStartForm(StepForm):
-    aim_practitioner = WorkerChoiceField(label="AIM-trained CYJS practitioner", queryset=None,
-                                         error_messages={"required": "Choose the AIM-trained CYJS practitioner"})
-    first_meeting_with_child_on = date_field("Date of the first meeting with the child", message="Enter the date of the first meeting with the child",
-                                             help_text="The 45 working days count from this meeting")
+    aim_practitioner = WorkerChoiceField(
+        label="AIM-trained CYJS practitioner",
+        queryset=None,
+        error_messages={"required": "Choose the AIM-trained CYJS practitioner"},
+    )
+    first_meeting_with_child_on = date_field(
+        "Date of the first meeting with the child",
+        message="Enter the date of the first meeting with the child",
+        help_text="The 45 working days count from this meeting",
+    )
 
     def __init__(self, *args, practitioners, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,7 +128,9 @@ class AimStartForm(StepForm):
 
 
 class AimCompletedForm(StepForm):
-    completed_on = date_field("Date the AIM assessment was completed", message="Enter the date of the completed assessment")
+    completed_on = date_field(
+        "Date the AIM assessment was completed", message="Enter the date of the completed assessment"
+    )
     lateness_reason = textarea("Why was it late? (only if it was)", rows=3)
 
 
@@ -109,12 +145,21 @@ class QualityAssuranceForm(StepForm):
 
 
 class PlanningForm(StepForm):
-    held_on = date_field("Date of the outcome and planning meeting", message="Enter the date of the outcome and planning meeting")
-    areas_of_work = textarea("Areas of work agreed", required=True, rows=5,
-                             message="Write the areas of work agreed with the child, their family and the network",
-                             help_text="With the child, their family or carers and the wider network")
-    review_on = date_field("When will the AIM assessment be reviewed?", message="Enter when the AIM assessment will be reviewed",
-                           help_text="Review it sooner if things change a lot for the child")
+    held_on = date_field(
+        "Date of the outcome and planning meeting", message="Enter the date of the outcome and planning meeting"
+    )
+    areas_of_work = textarea(
+        "Areas of work agreed",
+        required=True,
+        rows=5,
+        message="Write the areas of work agreed with the child, their family and the network",
+        help_text="With the child, their family or carers and the wider network",
+    )
+    review_on = date_field(
+        "When will the AIM assessment be reviewed?",
+        message="Enter when the AIM assessment will be reviewed",
+        help_text="Review it sooner if things change a lot for the child",
+    )
 
 
 class CloseForm(StepForm):

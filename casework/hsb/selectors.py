@@ -1,7 +1,6 @@
 """Reads for the HSB hub, scoped by the access policy and the joint working protocol
 (casework.justice.sharing: Section.HSB)."""
 
-
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,7 +12,9 @@ from ..justice.sharing import Section, may_read_section
 from ..models import HsbConsultation
 from . import services
 
-CLOCK_TITLES = {services.AIM_CLOCK: "Complete the AIM assessment (45 working days from the first meeting with the child)"}
+CLOCK_TITLES = {
+    services.AIM_CLOCK: "Complete the AIM assessment (45 working days from the first meeting with the child)"
+}
 
 
 def consultations_for(user):
@@ -27,8 +28,12 @@ def consultations_for(user):
 
 def detail_query():
     return HsbConsultation.objects.select_related(
-        "child", "requested_by__agency__authority", "requested_by__line_manager", "aim_practitioner__agency",
-        "qa_cyjs_manager", "qa_csc_manager",
+        "child",
+        "requested_by__agency__authority",
+        "requested_by__line_manager",
+        "aim_practitioner__agency",
+        "qa_cyjs_manager",
+        "qa_csc_manager",
     )
 
 

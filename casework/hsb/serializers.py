@@ -32,11 +32,32 @@ class HsbConsultationSerializer(limits.ModelSerializer):
     class Meta:
         model = HsbConsultation
         fields = [
-            "id", "child", "requested_by", "requested_on", "behaviour_last_on", "lives_in_authority",
-            "police_investigation_ongoing", "concerns", "status", "refusal_reason", "consultation_on", "hackett",
-            "consultation_outcome", "pattern_mapping_on", "aim_practitioner", "first_meeting_with_child_on",
-            "aim_completed_on", "qa_cyjs_manager", "qa_csc_manager", "planning_meeting_on", "areas_of_work",
-            "review_on", "closed_on", "history", "deadlines", "version",
+            "id",
+            "child",
+            "requested_by",
+            "requested_on",
+            "behaviour_last_on",
+            "lives_in_authority",
+            "police_investigation_ongoing",
+            "concerns",
+            "status",
+            "refusal_reason",
+            "consultation_on",
+            "hackett",
+            "consultation_outcome",
+            "pattern_mapping_on",
+            "aim_practitioner",
+            "first_meeting_with_child_on",
+            "aim_completed_on",
+            "qa_cyjs_manager",
+            "qa_csc_manager",
+            "planning_meeting_on",
+            "areas_of_work",
+            "review_on",
+            "closed_on",
+            "history",
+            "deadlines",
+            "version",
         ]
         read_only_fields = fields
 

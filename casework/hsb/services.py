@@ -96,9 +96,21 @@ STEP_TITLES = {
 # PH6 / B-C8: the band and the NSPCC traffic light each Hackett category falls in (the notes'
 # reconstruction, L9636; normal → developmentally typical, green; inappropriate and problematic →
 # problematic, amber; abusive and violent → harmful, red) and the response each asks for (L9533–9620).
-GREEN = ("Developmentally typical", "green", "Still respond: listen calmly and talk to the parents or carers about what is typical")
-AMBER = ("Problematic", "amber", "Do not ignore it: follow child protection procedures and consider therapeutic support")
-RED = ("Harmful", "red", "Act now: follow child protection procedures; referrals to the police and children's social care are usually needed")
+GREEN = (
+    "Developmentally typical",
+    "green",
+    "Still respond: listen calmly and talk to the parents or carers about what is typical",
+)
+AMBER = (
+    "Problematic",
+    "amber",
+    "Do not ignore it: follow child protection procedures and consider therapeutic support",
+)
+RED = (
+    "Harmful",
+    "red",
+    "Act now: follow child protection procedures; referrals to the police and children's social care are usually needed",
+)
 HACKETT_BAND = {
     Hackett.NORMAL: GREEN,
     Hackett.INAPPROPRIATE: AMBER,
@@ -329,12 +341,16 @@ def request_consultation(
     if not may_record_social_care_work(by):
         raise PermissionDenied("Only a children's social care worker or manager can ask the HSB hub for a consultation")
     if not may_read_section(by, Section.HSB):
-        raise PermissionDenied("Your authority's agreement does not share the harmful sexual behaviour hub with children's social care")
+        raise PermissionDenied(
+            "Your authority's agreement does not share the harmful sexual behaviour hub with children's social care"
+        )
     errors = {}
     if _required_date(errors, "requested_on", requested_on, "Enter the date of the request"):
         _not_future(errors, "requested_on", requested_on, "The date of the request must be today or in the past")
     if _required_date(errors, "behaviour_last_on", behaviour_last_on, "Enter when the most recent behaviour happened"):
-        _not_future(errors, "behaviour_last_on", behaviour_last_on, "The date of the behaviour must be today or in the past")
+        _not_future(
+            errors, "behaviour_last_on", behaviour_last_on, "The date of the behaviour must be today or in the past"
+        )
         if requested_on is not None and "requested_on" not in errors and behaviour_last_on > requested_on:
             errors["behaviour_last_on"] = "The behaviour must have happened on or before the date of the request"
     if lives_in_authority is None:
@@ -351,8 +367,11 @@ def request_consultation(
 
     agency = hub_agency(by)
     reasons = eligibility_reasons(
-        child=child, requested_on=requested_on, behaviour_last_on=behaviour_last_on,
-        lives_in_authority=lives_in_authority, authority=by.authority,
+        child=child,
+        requested_on=requested_on,
+        behaviour_last_on=behaviour_last_on,
+        lives_in_authority=lives_in_authority,
+        authority=by.authority,
     )
     if not reasons and agency is None:
         raise ValidationError("There is no child and youth justice service for your authority to send this to")
@@ -374,7 +393,8 @@ def request_consultation(
             subject=f"The HSB hub cannot take the request for {child.full_name}",
             body=(
                 f"{by.display_name} asked the harmful sexual behaviour hub for a consultation about {child.full_name} "
-                f"on {day_text(requested_on)}. It does not meet the criteria: " + " ".join(f"{r}." for r in reasons)
+                f"on {day_text(requested_on)}. It does not meet the criteria: "
+                + " ".join(f"{r}." for r in reasons)
                 + " Record the reasons on the child's case notes (HSB protocol step 2)."
             ),
             consultation=consultation,
@@ -382,10 +402,17 @@ def request_consultation(
         log_write(by, child, f"{WHAT}:refused", detail=f"consultation {consultation.pk}")
         return consultation
     Involvement.objects.get_or_create(
-        child=child, agency=agency, kind=IKind.HSB_HUB, end__isnull=True,
+        child=child,
+        agency=agency,
+        kind=IKind.HSB_HUB,
+        end__isnull=True,
         defaults={"start": min(requested_on, timezone.localdate()), "is_lead_agency": False},
     )
-    police = " A police investigation is ongoing: the hub can give a consultation only." if police_investigation_ongoing else ""
+    police = (
+        " A police investigation is ongoing: the hub can give a consultation only."
+        if police_investigation_ongoing
+        else ""
+    )
     _tell(
         hub_managers(agency),
         subject=f"New HSB hub consultation request for {child.full_name}",
@@ -406,7 +433,9 @@ def request_consultation(
 def _lock(consultation, expected_version=None) -> HsbConsultation:
     locked = (
         HsbConsultation.objects.select_for_update(of=("self",))
-        .select_related("child", "requested_by__agency__authority", "qa_cyjs_manager", "qa_csc_manager", "aim_practitioner")
+        .select_related(
+            "child", "requested_by__agency__authority", "qa_cyjs_manager", "qa_csc_manager", "aim_practitioner"
+        )
         .get(pk=consultation.pk)
     )
     if expected_version is not None and expected_version != locked.version:
@@ -437,7 +466,11 @@ def out_of_order(consultation, step) -> str:
     if step == AIM_START:
         return "The AIM assessment has already started"
     if step == AIM_DONE:
-        return "Start the AIM assessment first" if consultation.first_meeting_with_child_on is None else "The AIM assessment is already complete"
+        return (
+            "Start the AIM assessment first"
+            if consultation.first_meeting_with_child_on is None
+            else "The AIM assessment is already complete"
+        )
     if step == QA:
         if status != Status.AIM_ASSESSMENT:
             return "Quality assurance is for a completed AIM assessment"
@@ -488,7 +521,9 @@ def record_hub_consultation(*, consultation, by, expected_version, held_on, hack
     consultation = _lock(consultation, expected_version)
     _require_step(consultation, CONSULTATION)
     errors = {}
-    _held_on(errors, "held_on", held_on, after=consultation.requested_on, after_label="the request", what="consultation")
+    _held_on(
+        errors, "held_on", held_on, after=consultation.requested_on, after_label="the request", what="consultation"
+    )
     if hackett not in Hackett.values:
         errors["hackett"] = "Choose where the behaviour sits on Hackett's continuum"
     outcome = (outcome or "").strip()
@@ -496,8 +531,17 @@ def record_hub_consultation(*, consultation, by, expected_version, held_on, hack
         errors["outcome"] = "Write what was agreed and the next steps"
     if errors:
         raise ValidationError(errors)
-    _save(consultation, {"consultation_on": held_on, "hackett": hackett, "consultation_outcome": outcome,
-                         "status": Status.CONSULTATION}, by=by, step=CONSULTATION)
+    _save(
+        consultation,
+        {
+            "consultation_on": held_on,
+            "hackett": hackett,
+            "consultation_outcome": outcome,
+            "status": Status.CONSULTATION,
+        },
+        by=by,
+        step=CONSULTATION,
+    )
     _tell(
         _csc_side(consultation),
         subject=f"HSB hub consultation recorded for {consultation.child.full_name}",
@@ -515,7 +559,14 @@ def record_pattern_mapping(*, consultation, by, held_on, expected_version=None) 
     consultation = _lock(consultation, expected_version)
     _require_step(consultation, PATTERN_MAPPING)
     errors = {}
-    _held_on(errors, "held_on", held_on, after=consultation.consultation_on, after_label="the consultation", what="pattern mapping meeting")
+    _held_on(
+        errors,
+        "held_on",
+        held_on,
+        after=consultation.consultation_on,
+        after_label="the consultation",
+        what="pattern mapping meeting",
+    )
     if errors:
         raise ValidationError(errors)
     _save(consultation, {"pattern_mapping_on": held_on, "status": Status.PATTERN_MAPPING}, by=by, step=PATTERN_MAPPING)
@@ -530,7 +581,9 @@ def record_pattern_mapping(*, consultation, by, held_on, expected_version=None) 
 
 
 @transaction.atomic
-def start_aim_assessment(*, consultation, by, aim_practitioner, first_meeting_with_child_on, expected_version=None) -> HsbConsultation:
+def start_aim_assessment(
+    *, consultation, by, aim_practitioner, first_meeting_with_child_on, expected_version=None
+) -> HsbConsultation:
     """PH4 steps 6–8 (L9391–9399): an AIM-trained CYJS practitioner first met the child. Starts the
     `aim_assessment` clock: 45 working days from that meeting (T-PH3).
 
@@ -542,9 +595,14 @@ def start_aim_assessment(*, consultation, by, aim_practitioner, first_meeting_wi
     _require_step(consultation, AIM_START)
     errors = {}
     after = consultation.pattern_mapping_on or consultation.consultation_on
-    _held_on(errors, "first_meeting_with_child_on", first_meeting_with_child_on, after=after,
-             after_label="the pattern mapping meeting" if consultation.pattern_mapping_on else "the consultation",
-             what="first meeting with the child")
+    _held_on(
+        errors,
+        "first_meeting_with_child_on",
+        first_meeting_with_child_on,
+        after=after,
+        after_label="the pattern mapping meeting" if consultation.pattern_mapping_on else "the consultation",
+        what="first meeting with the child",
+    )
     if aim_practitioner is None:
         errors["aim_practitioner"] = "Choose the AIM-trained CYJS practitioner"
     elif not (aim_practitioner.is_active and in_youth_justice(aim_practitioner)):
@@ -559,16 +617,28 @@ def start_aim_assessment(*, consultation, by, aim_practitioner, first_meeting_wi
             errors["first_meeting_with_child_on"] = blocked
     if errors:
         raise ValidationError(errors)
-    _save(consultation, {"aim_practitioner": aim_practitioner, "first_meeting_with_child_on": first_meeting_with_child_on,
-                         "status": Status.AIM_ASSESSMENT}, by=by, step=AIM_START)
+    _save(
+        consultation,
+        {
+            "aim_practitioner": aim_practitioner,
+            "first_meeting_with_child_on": first_meeting_with_child_on,
+            "status": Status.AIM_ASSESSMENT,
+        },
+        by=by,
+        step=AIM_START,
+    )
     start_clock(
-        AIM_CLOCK, consultation, child=consultation.child,
+        AIM_CLOCK,
+        consultation,
+        child=consultation.child,
         started_at=_moment(first_meeting_with_child_on),
         anchor_at=timezone.make_aware(datetime.combine(first_meeting_with_child_on, time(12))),
-        responsible=aim_practitioner, agency=aim_practitioner.agency,
+        responsible=aim_practitioner,
+        agency=aim_practitioner.agency,
     )
-    hub = Involvement.objects.filter(child=consultation.child, kind=IKind.HSB_HUB, agency=aim_practitioner.agency,
-                                     end__isnull=True).first()
+    hub = Involvement.objects.filter(
+        child=consultation.child, kind=IKind.HSB_HUB, agency=aim_practitioner.agency, end__isnull=True
+    ).first()
     if hub is not None and hub.allocated_worker_id is None:
         hub.allocated_worker = aim_practitioner
         hub.save(update_fields=["allocated_worker"])
@@ -589,27 +659,46 @@ def start_aim_assessment(*, consultation, by, aim_practitioner, first_meeting_wi
 def aim_clock(consultation):
     """The AIM deadline of the consultation (the newest), or None."""
     return (
-        Deadline.objects.filter(rule_code=AIM_CLOCK, subject_type=ContentType.objects.get_for_model(HsbConsultation),
-                                subject_id=consultation.pk)
+        Deadline.objects.filter(
+            rule_code=AIM_CLOCK,
+            subject_type=ContentType.objects.get_for_model(HsbConsultation),
+            subject_id=consultation.pk,
+        )
         .order_by("-started_at", "-id")
         .first()
     )
 
 
 @transaction.atomic
-def complete_aim_assessment(*, consultation, by, completed_on, lateness_reason="", expected_version=None) -> HsbConsultation:
+def complete_aim_assessment(
+    *, consultation, by, completed_on, lateness_reason="", expected_version=None
+) -> HsbConsultation:
     """PH4 step 8 (L9399): the AIM assessment is finalised. Stops the 45-working-day clock: met, or
     met late, which needs a reason. Tells both managers that joint quality assurance is next (L9403)."""
     _hub_writer(by, consultation)
     consultation = _lock(consultation, expected_version)
     _require_step(consultation, AIM_DONE)
     errors = {}
-    _held_on(errors, "completed_on", completed_on, after=consultation.first_meeting_with_child_on,
-             after_label="the first meeting with the child", what="completed assessment")
+    _held_on(
+        errors,
+        "completed_on",
+        completed_on,
+        after=consultation.first_meeting_with_child_on,
+        after_label="the first meeting with the child",
+        what="completed assessment",
+    )
     reason = (lateness_reason or "").strip()
     deadline = open_deadlines(AIM_CLOCK, consultation).order_by("-id").first()
-    if "completed_on" not in errors and deadline is not None and deadline.due_date and completed_on > deadline.due_date and not reason:
-        errors["lateness_reason"] = f"The AIM assessment was due by {day_text(deadline.due_date)}. Give the reason it is late"
+    if (
+        "completed_on" not in errors
+        and deadline is not None
+        and deadline.due_date
+        and completed_on > deadline.due_date
+        and not reason
+    ):
+        errors["lateness_reason"] = (
+            f"The AIM assessment was due by {day_text(deadline.due_date)}. Give the reason it is late"
+        )
     if errors:
         raise ValidationError(errors)
     _save(consultation, {"aim_completed_on": completed_on}, by=by, step=AIM_DONE)
@@ -634,7 +723,9 @@ def record_quality_assurance(*, consultation, by, expected_version=None) -> HsbC
     manager each record theirs (its own field); the same person cannot record it twice."""
     require_access(by, consultation.child)
     if not (is_cyjs_manager(by) or is_csc_manager(by)):
-        raise PermissionDenied("Only a CYJS manager and a children's social care manager can quality assure the AIM assessment")
+        raise PermissionDenied(
+            "Only a CYJS manager and a children's social care manager can quality assure the AIM assessment"
+        )
     consultation = _lock(consultation, expected_version)
     _require_step(consultation, QA)
     problem = qa_problem(consultation, by)
@@ -647,7 +738,7 @@ def record_quality_assurance(*, consultation, by, expected_version=None) -> HsbC
             [consultation.requested_by],
             subject=f"Arrange the AIM outcome and planning meeting for {consultation.child.full_name}",
             body="Both managers have quality assured the AIM assessment. Share the outcome with the child and family, "
-                 "then arrange the outcome and planning meeting (HSB protocol step 10).",
+            "then arrange the outcome and planning meeting (HSB protocol step 10).",
             consultation=consultation,
         )
     log_write(by, consultation.child, f"{WHAT}:quality-assurance", detail=f"consultation {consultation.pk}, {field}")
@@ -655,15 +746,23 @@ def record_quality_assurance(*, consultation, by, expected_version=None) -> HsbC
 
 
 @transaction.atomic
-def record_planning_meeting(*, consultation, by, held_on, areas_of_work, review_on, expected_version=None) -> HsbConsultation:
+def record_planning_meeting(
+    *, consultation, by, held_on, areas_of_work, review_on, expected_version=None
+) -> HsbConsultation:
     """PH4 steps 10–11 (L9407–9411): the AIM outcome and planning meeting agreed the areas of work
     and when the AIM is reviewed (T-PH4). Needs quality assurance by both managers first."""
     _hub_writer(by, consultation)
     consultation = _lock(consultation, expected_version)
     _require_step(consultation, PLANNING)
     errors = {}
-    _held_on(errors, "held_on", held_on, after=consultation.aim_completed_on, after_label="the completed assessment",
-             what="outcome and planning meeting")
+    _held_on(
+        errors,
+        "held_on",
+        held_on,
+        after=consultation.aim_completed_on,
+        after_label="the completed assessment",
+        what="outcome and planning meeting",
+    )
     areas = (areas_of_work or "").strip()
     if not areas:
         errors["areas_of_work"] = "Write the areas of work agreed with the child, their family and the network"
@@ -673,16 +772,29 @@ def record_planning_meeting(*, consultation, by, held_on, areas_of_work, review_
         errors["review_on"] = "The review must be after the planning meeting"
     if errors:
         raise ValidationError(errors)
-    _save(consultation, {"planning_meeting_on": held_on, "areas_of_work": areas, "review_on": review_on,
-                         "status": Status.PLANNING}, by=by, step=PLANNING)
+    _save(
+        consultation,
+        {"planning_meeting_on": held_on, "areas_of_work": areas, "review_on": review_on, "status": Status.PLANNING},
+        by=by,
+        step=PLANNING,
+    )
     log_write(by, consultation.child, f"{WHAT}:planning-meeting", detail=f"consultation {consultation.pk}")
     return consultation
 
 
 def last_step_on(consultation) -> date:
-    return max(d for d in (consultation.requested_on, consultation.consultation_on, consultation.pattern_mapping_on,
-                           consultation.first_meeting_with_child_on, consultation.aim_completed_on,
-                           consultation.planning_meeting_on) if d is not None)
+    return max(
+        d
+        for d in (
+            consultation.requested_on,
+            consultation.consultation_on,
+            consultation.pattern_mapping_on,
+            consultation.first_meeting_with_child_on,
+            consultation.aim_completed_on,
+            consultation.planning_meeting_on,
+        )
+        if d is not None
+    )
 
 
 @transaction.atomic
@@ -700,7 +812,9 @@ def close_consultation(*, consultation, by, closed_on, expected_version=None) ->
     _save(consultation, {"closed_on": closed_on, "status": Status.CLOSED}, by=by, step=CLOSE)
     if open_deadlines(AIM_CLOCK, consultation).exists():
         cancel_clock(AIM_CLOCK, consultation, reason=f"Consultation closed {day_text(closed_on)}")
-    still_open = HsbConsultation.objects.filter(child=consultation.child, status__in=ACTIVE).exclude(pk=consultation.pk).exists()
+    still_open = (
+        HsbConsultation.objects.filter(child=consultation.child, status__in=ACTIVE).exclude(pk=consultation.pk).exists()
+    )
     if not still_open:
         for inv in Involvement.objects.filter(child=consultation.child, kind=IKind.HSB_HUB, end__isnull=True):
             inv.end = max(closed_on, inv.start)
@@ -729,7 +843,12 @@ def update_police_investigation(*, consultation, by, expected_version, ongoing) 
         raise ValidationError({"ongoing": "Say whether a police investigation is ongoing"})
     if consultation.police_investigation_ongoing != bool(ongoing):
         _save(consultation, {"police_investigation_ongoing": bool(ongoing)}, by=by, step=POLICE)
-    log_write(by, consultation.child, f"{WHAT}:police-investigation", detail=f"consultation {consultation.pk}, ongoing={bool(ongoing)}")
+    log_write(
+        by,
+        consultation.child,
+        f"{WHAT}:police-investigation",
+        detail=f"consultation {consultation.pk}, ongoing={bool(ongoing)}",
+    )
     return consultation
 
 
@@ -744,4 +863,3 @@ def band_of(hackett) -> Band | None:
     if hackett not in HACKETT_BAND:
         return None
     return Band(*HACKETT_BAND[hackett])
-

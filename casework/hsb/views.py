@@ -72,18 +72,31 @@ def consultation_new(request, pk):
     authority = request.user.authority
     form = RequestForm(request.POST or None, initial={"requested_on": timezone.localdate()}, authority=authority)
     if request.method == "POST" and form.is_valid():
-        consultation = _attempt(form, lambda: services.request_consultation(child=child, by=request.user, **form.service_kwargs()))
+        consultation = _attempt(
+            form, lambda: services.request_consultation(child=child, by=request.user, **form.service_kwargs())
+        )
         if consultation:
             if consultation.status == Status.REFUSED:
-                messages.warning(request, "The hub cannot take this request. The reasons are recorded below and your manager has been told.")
+                messages.warning(
+                    request,
+                    "The hub cannot take this request. The reasons are recorded below and your manager has been told.",
+                )
             else:
                 messages.success(request, "Request sent to the HSB hub. The hub's managers have been told.")
             return redirect("hsb-consultation-detail", pk=consultation.pk)
     open_cyjs = services.open_cyjs_work(child)
-    return render(request, "casework/hsb/new.html", {
-        "child": child, "form": form, "authority": authority, "title": "Ask the HSB hub for a consultation",
-        "age": child.age, "open_to_cyjs": services.open_to_cyjs_reason(open_cyjs) if open_cyjs else "",
-    })
+    return render(
+        request,
+        "casework/hsb/new.html",
+        {
+            "child": child,
+            "form": form,
+            "authority": authority,
+            "title": "Ask the HSB hub for a consultation",
+            "age": child.age,
+            "open_to_cyjs": services.open_to_cyjs_reason(open_cyjs) if open_cyjs else "",
+        },
+    )
 
 
 # --- The consultation ---------------------------------------------------------------------------------------------
@@ -98,10 +111,18 @@ def eligibility_rows(consultation):
     reasons = c.refusal_reason.splitlines()
     open_to_cyjs = any("open to the child and youth justice service" in r for r in reasons)
     return [
-        ("Age on the day of the request", f"{age}" if age is not None else "Not known", age is not None and services.MIN_AGE <= age <= services.MAX_AGE),
+        (
+            "Age on the day of the request",
+            f"{age}" if age is not None else "Not known",
+            age is not None and services.MIN_AGE <= age <= services.MAX_AGE,
+        ),
         (f"Lives in {authority}", "Yes" if c.lives_in_authority else "No", c.lives_in_authority),
         ("Most recent behaviour", services.day_text(c.behaviour_last_on), recent),
-        ("Not already open to the child and youth justice service", "Open to CYJS" if open_to_cyjs else "Not open", not open_to_cyjs),
+        (
+            "Not already open to the child and youth justice service",
+            "Open to CYJS" if open_to_cyjs else "Not open",
+            not open_to_cyjs,
+        ),
     ]
 
 
@@ -118,7 +139,9 @@ def step_rows(consultation, recorded):
         rows.append(("Not accepted", c.requested_on, first.get(services.REFUSED)))
     rows.append(("Hub consultation", c.consultation_on, first.get(services.CONSULTATION)))
     rows.append(("Pattern mapping", c.pattern_mapping_on, first.get(services.PATTERN_MAPPING)))
-    rows.append(("First meeting with the child (AIM starts)", c.first_meeting_with_child_on, first.get(services.AIM_START)))
+    rows.append(
+        ("First meeting with the child (AIM starts)", c.first_meeting_with_child_on, first.get(services.AIM_START))
+    )
     rows.append(("AIM assessment completed", c.aim_completed_on, first.get(services.AIM_DONE)))
     for entry in (e for e in recorded if e.step == services.QA):
         who = "CYJS" if entry.by_id == c.qa_cyjs_manager_id else "children's social care"
@@ -131,27 +154,40 @@ def step_rows(consultation, recorded):
 @login_required
 def consultation_detail(request, pk):
     consultation, child, decision, refusal = open_child_record(
-        request, HsbConsultation, pk, what="page:hsb-consultation", queryset=selectors.detail_query(), allowed_if=_reader
+        request,
+        HsbConsultation,
+        pk,
+        what="page:hsb-consultation",
+        queryset=selectors.detail_query(),
+        allowed_if=_reader,
     )
     if refusal:
         return refusal
     user = request.user
     steps = services.steps_for(consultation, user)
-    return render(request, "casework/hsb/detail.html", {
-        "consultation": consultation,
-        "child": child,
-        "eligibility": eligibility_rows(consultation),
-        "steps": step_rows(consultation, selectors.step_recorders(consultation)),
-        "next_steps": [(step, services.STEP_TITLES[step]) for step in steps],
-        "waiting_for": sorted({WAITING[s] for s in services.steps_open(consultation) if s not in steps}),
-        "clocks": selectors.clocks_of(consultation),
-        "band": services.band_of(consultation.hackett),
-        "hackett_hint": HACKETT_HINTS.get(consultation.hackett, ""),
-        "aim_blocked": services.aim_blocked_reason(consultation) if services.AIM_START in services.steps_open(consultation) else None,
-        "may_change_police": consultation.status in services.ACTIVE and (
-            services.may_do_step(user, services.CONSULTATION) or services.may_request(user)),
-        "qa_problem": services.qa_problem(consultation, user) if services.QA in services.steps_open(consultation) else None,
-    })
+    return render(
+        request,
+        "casework/hsb/detail.html",
+        {
+            "consultation": consultation,
+            "child": child,
+            "eligibility": eligibility_rows(consultation),
+            "steps": step_rows(consultation, selectors.step_recorders(consultation)),
+            "next_steps": [(step, services.STEP_TITLES[step]) for step in steps],
+            "waiting_for": sorted({WAITING[s] for s in services.steps_open(consultation) if s not in steps}),
+            "clocks": selectors.clocks_of(consultation),
+            "band": services.band_of(consultation.hackett),
+            "hackett_hint": HACKETT_HINTS.get(consultation.hackett, ""),
+            "aim_blocked": services.aim_blocked_reason(consultation)
+            if services.AIM_START in services.steps_open(consultation)
+            else None,
+            "may_change_police": consultation.status in services.ACTIVE
+            and (services.may_do_step(user, services.CONSULTATION) or services.may_request(user)),
+            "qa_problem": services.qa_problem(consultation, user)
+            if services.QA in services.steps_open(consultation)
+            else None,
+        },
+    )
 
 
 def _initial(consultation, step):
@@ -183,12 +219,21 @@ def consultation_step(request, pk):
 
     if step is None:
         # Nothing is left to do: show the consultation (its read is logged there).
-        child, decision, refusal = open_child(request, record.child_id, what="page:hsb-consultation-step", allowed_if=_reader)
+        child, decision, refusal = open_child(
+            request, record.child_id, what="page:hsb-consultation-step", allowed_if=_reader
+        )
         if refusal:
             return refusal
-        messages.info(request, services.out_of_order(record, None) if record.status in (Status.REFUSED, Status.CLOSED) else "There is nothing to record now")
+        messages.info(
+            request,
+            services.out_of_order(record, None)
+            if record.status in (Status.REFUSED, Status.CLOSED)
+            else "There is nothing to record now",
+        )
         return redirect("hsb-consultation-detail", pk=record.pk)
-    child, decision, refusal = open_child(request, record.child_id, what="page:hsb-consultation-step", allowed_if=allowed)
+    child, decision, refusal = open_child(
+        request, record.child_id, what="page:hsb-consultation-step", allowed_if=allowed
+    )
     if refusal:
         return refusal
     if request.method == "GET" and step not in services.steps_open(record):
@@ -203,12 +248,21 @@ def consultation_step(request, pk):
             messages.success(request, DONE_MESSAGES[step])
             return redirect("hsb-consultation-detail", pk=record.pk)
     clock = next((d for d in selectors.clocks_of(record) if d.status in ("open", "breached")), None)
-    return render(request, "casework/hsb/step.html", {
-        "consultation": record, "child": child, "form": form, "step": step, "title": services.STEP_TITLES[step],
-        "clock": clock, "aim_blocked": services.aim_blocked_reason(record) if step == services.AIM_START else None,
-        "qa_problem": services.qa_problem(record, user) if step == services.QA else None,
-        "role": "CYJS" if services.is_cyjs_manager(user) else "children's social care",
-    })
+    return render(
+        request,
+        "casework/hsb/step.html",
+        {
+            "consultation": record,
+            "child": child,
+            "form": form,
+            "step": step,
+            "title": services.STEP_TITLES[step],
+            "clock": clock,
+            "aim_blocked": services.aim_blocked_reason(record) if step == services.AIM_START else None,
+            "qa_problem": services.qa_problem(record, user) if step == services.QA else None,
+            "role": "CYJS" if services.is_cyjs_manager(user) else "children's social care",
+        },
+    )
 
 
 @login_required
@@ -216,22 +270,37 @@ def consultation_police(request, pk):
     """Record that a police investigation started or ended (V-H6)."""
 
     def allowed(u, child):
-        return may_read_section(u, Section.HSB) and (services.may_do_step(u, services.CONSULTATION) or services.may_request(u))
+        return may_read_section(u, Section.HSB) and (
+            services.may_do_step(u, services.CONSULTATION) or services.may_request(u)
+        )
 
     record, child, decision, refusal = open_child_record(
-        request, HsbConsultation, pk, what="page:hsb-consultation-police", queryset=selectors.detail_query(), allowed_if=allowed
+        request,
+        HsbConsultation,
+        pk,
+        what="page:hsb-consultation-police",
+        queryset=selectors.detail_query(),
+        allowed_if=allowed,
     )
     if refusal:
         return refusal
-    form = PoliceForm(request.POST or None, initial={"version": record.version,
-                                                     "ongoing": "yes" if record.police_investigation_ongoing else "no"})
+    form = PoliceForm(
+        request.POST or None,
+        initial={"version": record.version, "ongoing": "yes" if record.police_investigation_ongoing else "no"},
+    )
     if request.method == "POST" and form.is_valid():
-        done = _attempt(form, lambda: services.update_police_investigation(consultation=record, by=request.user, **form.service_kwargs()))
+        done = _attempt(
+            form,
+            lambda: services.update_police_investigation(consultation=record, by=request.user, **form.service_kwargs()),
+        )
         if done:
             messages.success(request, "Police investigation updated")
             return redirect("hsb-consultation-detail", pk=record.pk)
-    return render(request, "casework/hsb/police.html",
-                  {"consultation": record, "child": child, "form": form, "title": "Is there a police investigation?"})
+    return render(
+        request,
+        "casework/hsb/police.html",
+        {"consultation": record, "child": child, "form": form, "title": "Is there a police investigation?"},
+    )
 
 
 @login_required
@@ -240,7 +309,15 @@ def consultation_list(request, pk):
     child, decision, refusal = open_child(request, pk, what="page:hsb-consultations", allowed_if=_reader)
     if refusal:
         return refusal
-    consultations = HsbConsultation.objects.filter(child=child).select_related("requested_by").order_by("-requested_on", "-id")
-    return render(request, "casework/hsb/list.html", {
-        "child": child, "consultations": consultations, "may_request": services.may_request(request.user),
-    })
+    consultations = (
+        HsbConsultation.objects.filter(child=child).select_related("requested_by").order_by("-requested_on", "-id")
+    )
+    return render(
+        request,
+        "casework/hsb/list.html",
+        {
+            "child": child,
+            "consultations": consultations,
+            "may_request": services.may_request(request.user),
+        },
+    )

@@ -23,14 +23,43 @@ def serious_incident_entries(child, agency_kinds):
         query = query.filter(agency__kind__in=list(agency_kinds))
     for i in query:
         kind, name = i.agency.kind, i.agency.name
-        yield Entry(i.occurred_at, "serious_incident", LABEL, kind, name, f"Serious incident: {i.get_category_display()}",
-                    _plain(i.summary, 120), "serious-incident-detail", i.pk)
+        yield Entry(
+            i.occurred_at,
+            "serious_incident",
+            LABEL,
+            kind,
+            name,
+            f"Serious incident: {i.get_category_display()}",
+            _plain(i.summary, 120),
+            "serious-incident-detail",
+            i.pk,
+        )
         if i.submitted_at:
-            yield Entry(i.submitted_at, "serious_incident", LABEL, kind, name, "Serious incident briefing submitted",
-                        "", "serious-incident-detail", i.pk)
+            yield Entry(
+                i.submitted_at,
+                "serious_incident",
+                LABEL,
+                kind,
+                name,
+                "Serious incident briefing submitted",
+                "",
+                "serious-incident-detail",
+                i.pk,
+            )
         if i.yjb_notified_at:
-            yield Entry(i.yjb_notified_at, "serious_incident", LABEL, kind, name, "Youth Justice Board notified of a serious incident",
-                        "", "serious-incident-detail", i.pk)
+            yield Entry(
+                i.yjb_notified_at,
+                "serious_incident",
+                LABEL,
+                kind,
+                name,
+                "Youth Justice Board notified of a serious incident",
+                "",
+                "serious-incident-detail",
+                i.pk,
+            )
 
 
-register_source(Source("serious_incident", "Serious incidents", serious_incident_entries, KINDS, section=Section.INCIDENTS))
+register_source(
+    Source("serious_incident", "Serious incidents", serious_incident_entries, KINDS, section=Section.INCIDENTS)
+)

@@ -37,21 +37,48 @@ class StartForm(IncidentMomentsMixin, forms.Form):
 
     moments = (("occurred", "Enter the time of the incident"), ("aware", "Enter the time the service became aware"))
 
-    occurred_date = GovukDateField(label="Date of the incident", help_text="For example, 27 3 2026",
-                                   error_messages={"required": "Enter the date of the incident"})
+    occurred_date = GovukDateField(
+        label="Date of the incident",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date of the incident"},
+    )
     occurred_time = time_field("Time of the incident", message="Enter the time of the incident")
-    aware_date = GovukDateField(label="Date the service became aware", error_messages={"required": "Enter the date the service became aware"})
+    aware_date = GovukDateField(
+        label="Date the service became aware", error_messages={"required": "Enter the date the service became aware"}
+    )
     aware_time = time_field("Time the service became aware", message="Enter the time the service became aware")
-    category = radios("Reason for the briefing", SeriousIncident.Category.choices, message="Choose the reason for the briefing",
-                      help_text="Choose one, for monitoring")
-    summary = textarea("What happened", required=True, rows=6, message="Write a short outline of the incident",
-                       help_text="Brief details of the incident, any court date and whether it may attract media attention")
-    immediate_actions = textarea("Action taken or planned (optional)", rows=4,
-                                 help_text="For example, referrals, strategy discussion, reported missing to the police")
-    yjb_notifiable = radios("Does it meet the Youth Justice Board's criteria?", YES_NO, inline=True, help_text=YJB_HELP,
-                            message="Say whether the incident meets the Youth Justice Board's criteria")
-    open_under_mappa = radios("Was the child open under MAPPA?", YES_NO, inline=True, help_text=MAPPA_HELP,
-                              message="Say whether the child was open under MAPPA")
+    category = radios(
+        "Reason for the briefing",
+        SeriousIncident.Category.choices,
+        message="Choose the reason for the briefing",
+        help_text="Choose one, for monitoring",
+    )
+    summary = textarea(
+        "What happened",
+        required=True,
+        rows=6,
+        message="Write a short outline of the incident",
+        help_text="Brief details of the incident, any court date and whether it may attract media attention",
+    )
+    immediate_actions = textarea(
+        "Action taken or planned (optional)",
+        rows=4,
+        help_text="For example, referrals, strategy discussion, reported missing to the police",
+    )
+    yjb_notifiable = radios(
+        "Does it meet the Youth Justice Board's criteria?",
+        YES_NO,
+        inline=True,
+        help_text=YJB_HELP,
+        message="Say whether the incident meets the Youth Justice Board's criteria",
+    )
+    open_under_mappa = radios(
+        "Was the child open under MAPPA?",
+        YES_NO,
+        inline=True,
+        help_text=MAPPA_HELP,
+        message="Say whether the child was open under MAPPA",
+    )
 
     def service_kwargs(self):
         data = self.cleaned_data
@@ -72,14 +99,25 @@ class MashForm(IncidentMomentsMixin, forms.Form):
     moments = (("occurred", "Enter the time of the incident"),)
     prefix = "mash"
 
-    occurred_date = GovukDateField(label="Date of the incident", error_messages={"required": "Enter the date of the incident"})
+    occurred_date = GovukDateField(
+        label="Date of the incident", error_messages={"required": "Enter the date of the incident"}
+    )
     occurred_time = time_field("Time of the incident", message="Enter the time of the incident")
-    category = radios("Reason for the briefing", SeriousIncident.Category.choices, message="Choose the reason for the briefing")
+    category = radios(
+        "Reason for the briefing", SeriousIncident.Category.choices, message="Choose the reason for the briefing"
+    )
     summary = textarea("What happened", required=True, rows=6, message="Write a short outline of the incident")
-    consent = radios("Did the family agree to the referral?", Contact.Consent.choices, message="Say whether the family agreed to the referral")
-    consent_reason = textarea("Why consent was not sought, or how you tried to contact the family", rows=3,
-                              help_text="Needed if you could not contact the family. If consent was not sought and you "
-                              "leave this blank, the referral says a serious incident cannot wait")
+    consent = radios(
+        "Did the family agree to the referral?",
+        Contact.Consent.choices,
+        message="Say whether the family agreed to the referral",
+    )
+    consent_reason = textarea(
+        "Why consent was not sought, or how you tried to contact the family",
+        rows=3,
+        help_text="Needed if you could not contact the family. If consent was not sought and you "
+        "leave this blank, the referral says a serious incident cannot wait",
+    )
 
     def service_kwargs(self):
         data = self.cleaned_data
@@ -119,18 +157,29 @@ class LearningForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     immediate_actions = textarea("Action taken or planned", rows=4)
-    learning = textarea("Case audit, action or learning plan", rows=4,
-                        help_text="What the senior manager and team manager agreed, and how learning will be shared")
+    learning = textarea(
+        "Case audit, action or learning plan",
+        rows=4,
+        help_text="What the senior manager and team manager agreed, and how learning will be shared",
+    )
 
 
 class ReportForm(forms.Form):
     """The report's period (a GET form)."""
 
     period = forms.ChoiceField(label="Period", choices=Period.choices(), error_messages={"required": "Choose a period"})
-    year = forms.IntegerField(label="Year", min_value=2000, max_value=2100,
-                              error_messages={"required": "Enter the year", "invalid": "Enter a year, for example 2026",
-                                              "min_value": "Enter a year from 2000", "max_value": "Enter a year before 2100"},
-                              widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}))
+    year = forms.IntegerField(
+        label="Year",
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "required": "Enter the year",
+            "invalid": "Enter a year, for example 2026",
+            "min_value": "Enter a year from 2000",
+            "max_value": "Enter a year before 2100",
+        },
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
+    )
 
     def clean_year(self):
         year = self.cleaned_data["year"]

@@ -30,7 +30,20 @@ KNOWN_TO_SHORT = {
     SeriousIncident.KnownTo.NEITHER: "Known to neither (MASH leads)",
 }
 REPORT_ROLES = frozenset({Role.TEAM_MANAGER, Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR})
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def _reads(user) -> bool:
@@ -62,7 +75,9 @@ def may_see_report(user) -> bool:
     """CYJS and CSC managers of an authority who read the serious incidents section."""
     if not _reads(user) or not user.agency_id:
         return False
-    return user.agency.kind in (Agency.Kind.CYJS, Agency.Kind.CSC) and (user.role in REPORT_ROLES or access.is_administrator(user))
+    return user.agency.kind in (Agency.Kind.CYJS, Agency.Kind.CSC) and (
+        user.role in REPORT_ROLES or access.is_administrator(user)
+    )
 
 
 @dataclass(frozen=True)
@@ -131,7 +146,11 @@ def report_rows(user, period: Period):
         return SeriousIncident.objects.none()
     return (
         incidents_for(user)
-        .filter(agency__authority_id=user.agency.authority_id, occurred_at__gte=_midnight(period.start), occurred_at__lt=_midnight(period.end))
+        .filter(
+            agency__authority_id=user.agency.authority_id,
+            occurred_at__gte=_midnight(period.start),
+            occurred_at__lt=_midnight(period.end),
+        )
         .select_related("child", "agency", "completed_by", "verified_by", "quality_assured_by", "submitted_by")
         .order_by("occurred_at", "id")
     )
@@ -163,9 +182,24 @@ def report_counts(rows) -> Counts:
 
 
 CSV_HEADER = [
-    "Incident", "Child record", "Child", "Happened", "Service aware", "Category", "Known to", "Status", "Completed by",
-    "Service", "Criteria checked", "Quality assured", "Submitted", "YJB notifiable", "YJB notified", "CSC told",
-    "Open under MAPPA", "MAPPA coordinator told",
+    "Incident",
+    "Child record",
+    "Child",
+    "Happened",
+    "Service aware",
+    "Category",
+    "Known to",
+    "Status",
+    "Completed by",
+    "Service",
+    "Criteria checked",
+    "Quality assured",
+    "Submitted",
+    "YJB notifiable",
+    "YJB notified",
+    "CSC told",
+    "Open under MAPPA",
+    "MAPPA coordinator told",
 ]
 
 
@@ -186,9 +220,22 @@ def csv_row(row) -> list:
 
 def _csv_values(row) -> list:
     return [
-        row.pk, row.child_id, row.child.full_name, _when(row.occurred_at), _when(row.aware_at), row.get_category_display(),
-        row.get_known_to_display(), row.get_status_display(), row.completed_by.display_name, row.agency.name,
-        _when(row.verified_at), _when(row.quality_assured_at), _when(row.submitted_at),
-        "Yes" if row.yjb_notifiable else "No", _when(row.yjb_notified_at), _when(row.csc_told_at),
-        "Yes" if row.open_under_mappa else "No", _when(row.mappa_notified_at),
+        row.pk,
+        row.child_id,
+        row.child.full_name,
+        _when(row.occurred_at),
+        _when(row.aware_at),
+        row.get_category_display(),
+        row.get_known_to_display(),
+        row.get_status_display(),
+        row.completed_by.display_name,
+        row.agency.name,
+        _when(row.verified_at),
+        _when(row.quality_assured_at),
+        _when(row.submitted_at),
+        "Yes" if row.yjb_notifiable else "No",
+        _when(row.yjb_notified_at),
+        _when(row.csc_told_at),
+        "Yes" if row.open_under_mappa else "No",
+        _when(row.mappa_notified_at),
     ]

@@ -10,10 +10,31 @@ class SeriousIncidentSerializer(limits.ModelSerializer):
     class Meta:
         model = SeriousIncident
         fields = [
-            "id", "child", "agency", "occurred_at", "aware_at", "category", "summary", "known_to", "status",
-            "completed_by", "verified_by", "verified_at", "quality_assured_by", "quality_assured_at", "submitted_by",
-            "submitted_at", "yjb_notifiable", "yjb_notified_at", "csc_told_at", "open_under_mappa", "mappa_notified_at",
-            "immediate_actions", "learning", "version", "created_at",
+            "id",
+            "child",
+            "agency",
+            "occurred_at",
+            "aware_at",
+            "category",
+            "summary",
+            "known_to",
+            "status",
+            "completed_by",
+            "verified_by",
+            "verified_at",
+            "quality_assured_by",
+            "quality_assured_at",
+            "submitted_by",
+            "submitted_at",
+            "yjb_notifiable",
+            "yjb_notified_at",
+            "csc_told_at",
+            "open_under_mappa",
+            "mappa_notified_at",
+            "immediate_actions",
+            "learning",
+            "version",
+            "created_at",
         ]
         read_only_fields = fields
 

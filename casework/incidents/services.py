@@ -153,7 +153,12 @@ def _agency_for(by, child, known) -> Agency:
     kind = Agency.Kind.CSC if known == KnownTo.CSC else Agency.Kind.CYJS
     if by.agency_id and by.agency.kind == kind:
         return by.agency
-    involvement = Involvement.objects.filter(child=child, agency__kind=kind).select_related("agency").order_by("end", "-start").first()
+    involvement = (
+        Involvement.objects.filter(child=child, agency__kind=kind)
+        .select_related("agency")
+        .order_by("end", "-start")
+        .first()
+    )
     if involvement is None:
         raise ValidationError({"known_to": "No service is working with this child to complete the briefing"})
     return involvement.agency
@@ -205,7 +210,9 @@ def start_incident(
     """
     require_access(by, child)
     if not _writes_at_all(by):
-        raise PermissionDenied("Only the child and youth justice service or children's social care record serious incidents")
+        raise PermissionDenied(
+            "Only the child and youth justice service or children's social care record serious incidents"
+        )
     completer = completer_for(child, by)
     if not completer.allowed:
         raise ValidationError({"known_to": completer.refusal})
@@ -232,7 +239,9 @@ def start_incident(
         immediate_actions=(immediate_actions or "").strip(),
     )
     incident.clocks = _start_clocks(incident, by)
-    log_write(by, child, "serious-incident:create", detail=f"serious incident {incident.pk}, {category}, {completer.known_to}")
+    log_write(
+        by, child, "serious-incident:create", detail=f"serious incident {incident.pk}, {category}, {completer.known_to}"
+    )
     return incident
 
 
@@ -240,7 +249,9 @@ def _start_clocks(incident, by):
     child = incident.child
     clocks = [
         # ¶7.1: reported on the day of the incident.
-        start_clock(BRIEFING, incident, child=child, anchor_at=incident.occurred_at, responsible=by, agency=incident.agency)
+        start_clock(
+            BRIEFING, incident, child=child, anchor_at=incident.occurred_at, responsible=by, agency=incident.agency
+        )
     ]
     cyjs = _cyjs_of(incident.agency.authority) or incident.agency
     if incident.yjb_notifiable:
@@ -267,10 +278,14 @@ def send_to_mash(
     """
     require_access(by, child)
     if not _writes_at_all(by):
-        raise PermissionDenied("Only the child and youth justice service or children's social care record serious incidents")
+        raise PermissionDenied(
+            "Only the child and youth justice service or children's social care record serious incidents"
+        )
     found = known_to(child, by.authority)
     if found != KnownTo.NEITHER:
-        raise ValidationError({"known_to": "This child is known to a service that completes the briefing: start it instead"})
+        raise ValidationError(
+            {"known_to": "This child is known to a service that completes the briefing: start it instead"}
+        )
     summary = (summary or "").strip()
     errors = {}
     _check_moments(errors, occurred_at=occurred_at, check_aware=False)
@@ -342,7 +357,11 @@ def verify_criteria(*, incident, by) -> SeriousIncident:
         raise PermissionDenied(f"A team manager of {incident.agency.name} checks the criteria")
     if incident.status != Status.DRAFT:
         raise ValidationError({"status": f"The criteria were already checked on {when_text(incident.verified_at)}"})
-    save_if_unchanged(incident, expected_version=None, fields={"status": Status.VERIFIED, "verified_by": by, "verified_at": timezone.now()})
+    save_if_unchanged(
+        incident,
+        expected_version=None,
+        fields={"status": Status.VERIFIED, "verified_by": by, "verified_at": timezone.now()},
+    )
     log_write(by, incident.child, "serious-incident:verify", detail=f"serious incident {incident.pk}")
     return incident
 
@@ -354,15 +373,20 @@ def quality_assure(*, incident, by) -> SeriousIncident:
     incident = _lock(incident)
     require_access(by, incident.child)
     if not _of_agency(by, incident, QA_ROLES):
-        raise PermissionDenied(f"A team manager or senior manager of {incident.agency.name} quality-assures the briefing")
+        raise PermissionDenied(
+            f"A team manager or senior manager of {incident.agency.name} quality-assures the briefing"
+        )
     if incident.status == Status.DRAFT:
         raise ValidationError({"status": "The team manager must check the criteria first"})
     if incident.status != Status.VERIFIED:
-        raise ValidationError({"status": f"The briefing was already quality assured on {when_text(incident.quality_assured_at)}"})
+        raise ValidationError(
+            {"status": f"The briefing was already quality assured on {when_text(incident.quality_assured_at)}"}
+        )
     if incident.completed_by_id == by.pk:
         raise PermissionDenied("Someone other than the person who completed the briefing quality-assures it")
     save_if_unchanged(
-        incident, expected_version=None,
+        incident,
+        expected_version=None,
         fields={"status": Status.QUALITY_ASSURED, "quality_assured_by": by, "quality_assured_at": timezone.now()},
     )
     log_write(by, incident.child, "serious-incident:quality-assure", detail=f"serious incident {incident.pk}")
@@ -370,7 +394,9 @@ def quality_assure(*, incident, by) -> SeriousIncident:
 
 
 def _senior_people(agency, but=None):
-    people = User.objects.filter(agency=agency, role__in=(Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE), is_active=True).order_by("id")
+    people = User.objects.filter(
+        agency=agency, role__in=(Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE), is_active=True
+    ).order_by("id")
     return [person for person in people if but is None or person.pk != but.pk]
 
 
@@ -389,7 +415,9 @@ def submit_incident(*, incident, by) -> SeriousIncident:
     if incident.status == Status.SUBMITTED:
         raise ValidationError({"status": f"The briefing was already submitted on {when_text(incident.submitted_at)}"})
     now = timezone.now()
-    save_if_unchanged(incident, expected_version=None, fields={"status": Status.SUBMITTED, "submitted_by": by, "submitted_at": now})
+    save_if_unchanged(
+        incident, expected_version=None, fields={"status": Status.SUBMITTED, "submitted_by": by, "submitted_at": now}
+    )
     stop_clock(BRIEFING, incident, stopped_at=now)
     link = reverse("serious-incident-detail", args=[incident.pk])
     body = f"{incident.get_category_display()}. Happened {when_text(incident.occurred_at)}. Submitted by {by.display_name}."
@@ -412,7 +440,9 @@ def _check_when(at, incident, field, what):
     if at > timezone.now() + FUTURE_GRACE:
         raise ValidationError({field: f"Enter a time today or in the past for when {what}"})
     if at < incident.aware_at:
-        raise ValidationError({field: f"This cannot be before the service became aware ({when_text(incident.aware_at)})"})
+        raise ValidationError(
+            {field: f"This cannot be before the service became aware ({when_text(incident.aware_at)})"}
+        )
 
 
 @access_log_last()
@@ -421,14 +451,25 @@ def record_yjb_notified(*, incident, by, at) -> SeriousIncident:
     YJAF and emails it to the YJB. Stops the YJB clock (1 working day; Somerset 24 hours)."""
     incident = _lock(incident)
     require_access(by, incident.child)
-    if not (is_administrator(by) or (_kind(by) == Agency.Kind.CYJS and by.role in SENIOR_ROLES and may_write_youth_justice(by))):
-        raise PermissionDenied("A senior manager of the child and youth justice service notifies the Youth Justice Board")
+    if not (
+        is_administrator(by)
+        or (_kind(by) == Agency.Kind.CYJS and by.role in SENIOR_ROLES and may_write_youth_justice(by))
+    ):
+        raise PermissionDenied(
+            "A senior manager of the child and youth justice service notifies the Youth Justice Board"
+        )
     if not incident.yjb_notifiable:
         raise ValidationError({"yjb_notified_at": "This incident does not meet the Youth Justice Board's criteria"})
     if incident.yjb_notified_at:
-        raise ValidationError({"yjb_notified_at": f"The Youth Justice Board was told on {when_text(incident.yjb_notified_at)}"})
-    _need_status(incident, (Status.QUALITY_ASSURED, Status.SUBMITTED),
-                 "The notification must be quality assured before it goes to the Youth Justice Board", field="yjb_notified_at")
+        raise ValidationError(
+            {"yjb_notified_at": f"The Youth Justice Board was told on {when_text(incident.yjb_notified_at)}"}
+        )
+    _need_status(
+        incident,
+        (Status.QUALITY_ASSURED, Status.SUBMITTED),
+        "The notification must be quality assured before it goes to the Youth Justice Board",
+        field="yjb_notified_at",
+    )
     _check_when(at, incident, "yjb_notified_at", "the Youth Justice Board was notified")
     save_if_unchanged(incident, expected_version=None, fields={"yjb_notified_at": at})
     stop_clock(YJB, incident, stopped_at=at)
@@ -469,9 +510,15 @@ def record_mappa_notified(*, incident, by, at) -> SeriousIncident:
     if not incident.open_under_mappa:
         raise ValidationError({"mappa_notified_at": "The child was not open under MAPPA at the time of the incident"})
     if incident.mappa_notified_at:
-        raise ValidationError({"mappa_notified_at": f"The MAPPA coordinator was told on {when_text(incident.mappa_notified_at)}"})
-    _need_status(incident, (Status.QUALITY_ASSURED, Status.SUBMITTED),
-                 "The briefing must be quality assured before it goes to the MAPPA coordinator", field="mappa_notified_at")
+        raise ValidationError(
+            {"mappa_notified_at": f"The MAPPA coordinator was told on {when_text(incident.mappa_notified_at)}"}
+        )
+    _need_status(
+        incident,
+        (Status.QUALITY_ASSURED, Status.SUBMITTED),
+        "The briefing must be quality assured before it goes to the MAPPA coordinator",
+        field="mappa_notified_at",
+    )
     _check_when(at, incident, "mappa_notified_at", "the MAPPA coordinator was told")
     save_if_unchanged(incident, expected_version=None, fields={"mappa_notified_at": at})
     stop_clock(MAPPA, incident, stopped_at=at)
@@ -485,7 +532,9 @@ def record_learning(*, incident, by, expected_version, immediate_actions, learni
     action or learning plan agreed between the senior manager and team manager."""
     incident = SeriousIncident.objects.select_related("child", "agency").get(pk=incident.pk)
     require_access(by, incident.child)
-    service_writer = may_write_youth_justice(by) if incident.agency.kind == Agency.Kind.CYJS else may_record_social_care_work(by)
+    service_writer = (
+        may_write_youth_justice(by) if incident.agency.kind == Agency.Kind.CYJS else may_record_social_care_work(by)
+    )
     if not (is_administrator(by) or (by.agency_id == incident.agency_id and service_writer)):
         raise PermissionDenied(f"{incident.agency.name} records the actions and learning")
     fields = {}
@@ -496,9 +545,13 @@ def record_learning(*, incident, by, expected_version, immediate_actions, learni
     if learning != incident.learning:
         fields["learning"] = learning
     if not fields and expected_version != incident.version:
-        raise ConcurrentEditError("Someone else changed this briefing while you were working on it. Your changes were not saved.")
+        raise ConcurrentEditError(
+            "Someone else changed this briefing while you were working on it. Your changes were not saved."
+        )
     save_if_unchanged(incident, expected_version=expected_version, fields=fields)
-    log_write(by, incident.child, "serious-incident:learning", detail="changed: " + (", ".join(sorted(fields)) or "nothing"))
+    log_write(
+        by, incident.child, "serious-incident:learning", detail="changed: " + (", ".join(sorted(fields)) or "nothing")
+    )
     return incident
 
 
@@ -512,20 +565,33 @@ def next_steps(incident, user) -> set[str]:
     own = admin or user.agency_id == incident.agency_id
     if incident.status == Status.DRAFT and (admin or (own and user.role == Role.TEAM_MANAGER)):
         steps.add("verify")
-    if incident.status == Status.VERIFIED and own and (admin or user.role in QA_ROLES) and user.pk != incident.completed_by_id:
+    if (
+        incident.status == Status.VERIFIED
+        and own
+        and (admin or user.role in QA_ROLES)
+        and user.pk != incident.completed_by_id
+    ):
         steps.add("quality-assure")
     if incident.status == Status.QUALITY_ASSURED and own and (admin or user.role in SENIOR_ROLES):
         steps.add("submit")
     finished = incident.status in (Status.QUALITY_ASSURED, Status.SUBMITTED)
     cyjs_writer = admin or (_kind(user) == Agency.Kind.CYJS and may_write_youth_justice(user))
-    if incident.yjb_notifiable and not incident.yjb_notified_at and finished and cyjs_writer and (admin or user.role in SENIOR_ROLES):
+    if (
+        incident.yjb_notifiable
+        and not incident.yjb_notified_at
+        and finished
+        and cyjs_writer
+        and (admin or user.role in SENIOR_ROLES)
+    ):
         steps.add("yjb-notified")
     if incident.agency.kind == Agency.Kind.CYJS and not incident.csc_told_at and cyjs_writer:
         steps.add("csc-told")
     mappa_manager = admin or (user.role in MANAGER_ROLES and (own or _kind(user) == Agency.Kind.CYJS))
     if incident.open_under_mappa and not incident.mappa_notified_at and finished and mappa_manager:
         steps.add("mappa-notified")
-    service_writer = may_write_youth_justice(user) if incident.agency.kind == Agency.Kind.CYJS else may_record_social_care_work(user)
+    service_writer = (
+        may_write_youth_justice(user) if incident.agency.kind == Agency.Kind.CYJS else may_record_social_care_work(user)
+    )
     if admin or (own and service_writer):
         steps.add("learning")
     return steps

@@ -41,9 +41,24 @@ FIELD_NAMES = {
 
 # Each step's route: the service, the form's prefix and its legend, and what to say when done.
 WHEN_STEPS = {
-    "yjb-notified": ("yjb", "the Youth Justice Board was notified", services.record_yjb_notified, "Youth Justice Board notification recorded"),
-    "csc-told": ("csc", "children's social care was told", services.record_csc_told, "Recorded that children's social care was told"),
-    "mappa-notified": ("mappa", "the MAPPA coordinator was told", services.record_mappa_notified, "Recorded that the MAPPA coordinator was told"),
+    "yjb-notified": (
+        "yjb",
+        "the Youth Justice Board was notified",
+        services.record_yjb_notified,
+        "Youth Justice Board notification recorded",
+    ),
+    "csc-told": (
+        "csc",
+        "children's social care was told",
+        services.record_csc_told,
+        "Recorded that children's social care was told",
+    ),
+    "mappa-notified": (
+        "mappa",
+        "the MAPPA coordinator was told",
+        services.record_mappa_notified,
+        "Recorded that the MAPPA coordinator was told",
+    ),
 }
 CONFIRM_STEPS = {
     "verify": (services.verify_criteria, "Criteria checked"),
@@ -61,7 +76,9 @@ def _writes(user, child=None):
 
 
 def _attempt(form, call):
-    return attempt(form, call, stale=" Open the page again to see their changes, then make yours.", field_names=FIELD_NAMES)
+    return attempt(
+        form, call, stale=" Open the page again to see their changes, then make yours.", field_names=FIELD_NAMES
+    )
 
 
 def _query():
@@ -82,25 +99,41 @@ def incident_new(request, pk):
     which = request.POST.get("form") if request.method == "POST" else None
     form = mash_form = None
     if completer.allowed:
-        form = StartForm(request.POST if which == "start" else None,
-                         initial={**now_parts("occurred"), **now_parts("aware"), "yjb_notifiable": "no", "open_under_mappa": "no"})
+        form = StartForm(
+            request.POST if which == "start" else None,
+            initial={**now_parts("occurred"), **now_parts("aware"), "yjb_notifiable": "no", "open_under_mappa": "no"},
+        )
         if which == "start" and form.is_valid():
-            incident = _attempt(form, lambda: services.start_incident(child=child, by=request.user, **form.service_kwargs()))
+            incident = _attempt(
+                form, lambda: services.start_incident(child=child, by=request.user, **form.service_kwargs())
+            )
             if incident:
-                messages.success(request, "Serious incident briefing started. Ask your team manager to check the criteria today")
+                messages.success(
+                    request, "Serious incident briefing started. Ask your team manager to check the criteria today"
+                )
                 return redirect("serious-incident-detail", pk=incident.pk)
     elif completer.mash_leads:
-        mash_form = MashForm(request.POST if which == "mash" else None, initial={**now_parts("occurred"), "consent": "not_sought"})
+        mash_form = MashForm(
+            request.POST if which == "mash" else None, initial={**now_parts("occurred"), "consent": "not_sought"}
+        )
         if which == "mash" and mash_form.is_valid():
-            contact = _attempt(mash_form, lambda: services.send_to_mash(child=child, by=request.user, **mash_form.service_kwargs()))
+            contact = _attempt(
+                mash_form, lambda: services.send_to_mash(child=child, by=request.user, **mash_form.service_kwargs())
+            )
             if contact:
                 messages.success(request, "The incident was sent to MASH, which leads the briefing")
                 return redirect("child-detail", pk=child.pk)
     return render(
         request,
         "casework/incidents/new.html",
-        {"child": child, "form": form or mash_form, "start_form": form, "mash_form": mash_form, "completer": completer,
-         "title": "Record a serious incident"},
+        {
+            "child": child,
+            "form": form or mash_form,
+            "start_form": form,
+            "mash_form": mash_form,
+            "completer": completer,
+            "title": "Record a serious incident",
+        },
     )
 
 
@@ -119,20 +152,44 @@ def _forms_for(incident, user, posted_step=None, posted=None):
             forms[step] = WhenForm(data, prefix=prefix, legend=legend, initial=now_parts("at"))
         elif step == "learning":
             forms[step] = LearningForm(
-                data, initial={"version": incident.version, "immediate_actions": incident.immediate_actions, "learning": incident.learning}
+                data,
+                initial={
+                    "version": incident.version,
+                    "immediate_actions": incident.immediate_actions,
+                    "learning": incident.learning,
+                },
             )
     return forms
 
 
 # The order the page offers the steps, with each one's heading, words and button.
 STEP_TEXT = {
-    "verify": ("Check the criteria", "Confirm the incident meets the criteria for a serious incident briefing.", "The criteria are met"),
+    "verify": (
+        "Check the criteria",
+        "Confirm the incident meets the criteria for a serious incident briefing.",
+        "The criteria are met",
+    ),
     "quality-assure": ("Quality assure", "Confirm the briefing is complete, clear and concise.", "Quality assured"),
-    "submit": ("Submit the briefing", "The head of service and senior managers are told in the app.", "Submit the briefing"),
-    "yjb-notified": ("Youth Justice Board", "Record when the notification was uploaded and sent to the Youth Justice Board.", "Save the notification"),
-    "csc-told": ("Local children's social care", "The service that notifies tells local children's social care, whether or not it knows the child.",
-                 "Save: social care told"),
-    "mappa-notified": ("MAPPA coordinator", "Record when the briefing was sent to the MAPPA coordinator.", "Save: MAPPA coordinator told"),
+    "submit": (
+        "Submit the briefing",
+        "The head of service and senior managers are told in the app.",
+        "Submit the briefing",
+    ),
+    "yjb-notified": (
+        "Youth Justice Board",
+        "Record when the notification was uploaded and sent to the Youth Justice Board.",
+        "Save the notification",
+    ),
+    "csc-told": (
+        "Local children's social care",
+        "The service that notifies tells local children's social care, whether or not it knows the child.",
+        "Save: social care told",
+    ),
+    "mappa-notified": (
+        "MAPPA coordinator",
+        "Record when the briefing was sent to the MAPPA coordinator.",
+        "Save: MAPPA coordinator told",
+    ),
     "learning": ("Actions and learning", "", "Save actions and learning"),
 }
 
@@ -141,10 +198,17 @@ def _steps(incident, forms):
     steps = []
     for name, (heading, intro, button) in STEP_TEXT.items():
         if name in forms:
-            steps.append({
-                "name": name, "form": forms[name], "heading": heading, "intro": intro, "button": button,
-                "url": reverse(f"serious-incident-{name}", args=[incident.pk]), "secondary": name == "learning",
-            })
+            steps.append(
+                {
+                    "name": name,
+                    "form": forms[name],
+                    "heading": heading,
+                    "intro": intro,
+                    "button": button,
+                    "url": reverse(f"serious-incident-{name}", args=[incident.pk]),
+                    "secondary": name == "learning",
+                }
+            )
     return steps
 
 
@@ -181,7 +245,13 @@ def incident_detail(request, pk):
 def incident_step(request, pk, step):
     """One step of the briefing (verify, quality-assure, submit, the notifications, the learning)."""
     incident, child, decision, refusal = open_child_record(
-        request, SeriousIncident, pk, what=f"page:serious-incident-{step}", action=WRITE, queryset=_query(), allowed_if=_reads
+        request,
+        SeriousIncident,
+        pk,
+        what=f"page:serious-incident-{step}",
+        action=WRITE,
+        queryset=_query(),
+        allowed_if=_reads,
     )
     if refusal:
         return refusal
@@ -203,8 +273,11 @@ def incident_step(request, pk, step):
             done = _attempt(
                 form,
                 lambda: services.record_learning(
-                    incident=incident, by=user, expected_version=data["version"],
-                    immediate_actions=data["immediate_actions"], learning=data["learning"],
+                    incident=incident,
+                    by=user,
+                    expected_version=data["version"],
+                    immediate_actions=data["immediate_actions"],
+                    learning=data["learning"],
                 ),
             )
         if done:
@@ -232,7 +305,9 @@ def incident_pdf(request, pk):
         "printed_at": timezone.localtime(),
         "printed_by": request.user,
     }
-    return pdf_response("casework/incidents/notification_pdf.html", context, filename=f"serious-incident-{incident.pk}.pdf")
+    return pdf_response(
+        "casework/incidents/notification_pdf.html", context, filename=f"serious-incident-{incident.pk}.pdf"
+    )
 
 
 # --- The tracker and the periodic report (000 L989, L1001, L1123) -----------------------------------------------
@@ -249,7 +324,9 @@ def _report_period(request):
 
 def _report_reader(request):
     if not selectors.may_see_report(request.user):
-        raise PermissionDenied("The serious incident report is for managers in children's social care and the child and youth justice service")
+        raise PermissionDenied(
+            "The serious incident report is for managers in children's social care and the child and youth justice service"
+        )
 
 
 @login_required
@@ -258,15 +335,24 @@ def report(request):
     form, period = _report_period(request)
     rows = list(selectors.report_rows(request.user, period)) if period else []
     record_search(
-        user=request.user, what="page:serious-incident-report", query=request.GET.urlencode(),
+        user=request.user,
+        what="page:serious-incident-report",
+        query=request.GET.urlencode(),
         child_ids=sorted({row.child_id for row in rows}),
     )
     return render(
         request,
         "casework/incidents/report.html",
-        {"form": form, "period": period, "rows": rows, "counts": selectors.report_counts(rows) if period else None,
-         "authority": request.user.authority, "query": request.GET.urlencode() if period and request.GET else
-         (f"period={period.code}&year={period.year}" if period else "")},
+        {
+            "form": form,
+            "period": period,
+            "rows": rows,
+            "counts": selectors.report_counts(rows) if period else None,
+            "authority": request.user.authority,
+            "query": request.GET.urlencode()
+            if period and request.GET
+            else (f"period={period.code}&year={period.year}" if period else ""),
+        },
     )
 
 
@@ -278,7 +364,9 @@ def report_csv(request):
         raise Http404
     rows = list(selectors.report_rows(request.user, period))
     record_search(
-        user=request.user, what="csv:serious-incident-report", query=request.GET.urlencode(),
+        user=request.user,
+        what="csv:serious-incident-report",
+        query=request.GET.urlencode(),
         child_ids=sorted({row.child_id for row in rows}),
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -39,7 +39,10 @@ class CustodyNotificationViewSet(PathwayViewSet):
     serializer_class = CustodyNotificationSerializer
     http_method_names = ["post", "options"]
 
-    @extend_schema(request=CustodyNotificationSerializer, responses={201: CustodyNotificationReceiptSerializer, 200: CustodyNotificationReceiptSerializer})
+    @extend_schema(
+        request=CustodyNotificationSerializer,
+        responses={201: CustodyNotificationReceiptSerializer, 200: CustodyNotificationReceiptSerializer},
+    )
     def create(self, request, *args, **kwargs):
         """Tell CYJS a child is in police custody. CYJS's team managers are told in the app."""
         if not services.may_notify_custody(request.user):
@@ -70,7 +73,14 @@ class IdentityMatchViewSet(PathwayViewSet):
         decision = access.decide(user, match.child)
         if not allowed and decision.allowed:
             decision = access.AccessDecision(False, decision.purpose)
-        record_access(user=user, child=match.child, what=what, action=action, decision=decision, detail=f"match to confirm {match.pk}")
+        record_access(
+            user=user,
+            child=match.child,
+            what=what,
+            action=action,
+            decision=decision,
+            detail=f"match to confirm {match.pk}",
+        )
         if not allowed:
             raise Http404
         return match
@@ -78,7 +88,12 @@ class IdentityMatchViewSet(PathwayViewSet):
     def list(self, request, *args, **kwargs):
         """Matches waiting for the caller to confirm."""
         page = self.paginate_queryset(matching.matches_to_confirm(fetched_by=request.user))
-        record_search(user=request.user, what="api:identity-matches", query="waiting to confirm", child_ids=[m.child_id for m in page])
+        record_search(
+            user=request.user,
+            what="api:identity-matches",
+            query="waiting to confirm",
+            child_ids=[m.child_id for m in page],
+        )
         return self.get_paginated_response(IdentityMatchSerializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):

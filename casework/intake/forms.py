@@ -9,10 +9,17 @@ from ..forms_common import textarea
 
 
 class ChildIdentityForm(forms.Form):
-    first_name = forms.CharField(label="First name", max_length=100, error_messages={"required": "Enter the child's first name"})
-    last_name = forms.CharField(label="Last name", max_length=100, error_messages={"required": "Enter the child's last name"})
-    date_of_birth = GovukDateField(label="Date of birth", help_text="For example, 27 3 2011",
-                                   error_messages={"required": "Enter the child's date of birth"})
+    first_name = forms.CharField(
+        label="First name", max_length=100, error_messages={"required": "Enter the child's first name"}
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=100, error_messages={"required": "Enter the child's last name"}
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth",
+        help_text="For example, 27 3 2011",
+        error_messages={"required": "Enter the child's date of birth"},
+    )
     address = textarea("Address (optional)", rows=3, max_length=1000)
     postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=10)
 
@@ -58,5 +65,9 @@ class MatchDecisionForm(forms.Form):
         choices=[("confirm", "Yes, it is the same child"), ("reject", "No, it is a different child")],
         error_messages={"required": "Say whether this is the same child"},
     )
-    reason = textarea("How do you know?", help_text="Needed if it is a different child. The service that asked does not see this.",
-                      rows=3, max_length=2000)
+    reason = textarea(
+        "How do you know?",
+        help_text="Needed if it is a different child. The service that asked does not see this.",
+        rows=3,
+        max_length=2000,
+    )

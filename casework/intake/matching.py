@@ -117,12 +117,23 @@ def request_identity_match(*, child, agency, source, requested_by, identity, cus
         child=child, agency=agency, source=source, requested_by=requested_by, status=Status.PENDING
     ).first()
     if existing is not None and custody_episode is None:
-        record_access(user=requested_by, child=child, what="identity-match:request", action=WRITE, decision=NOT_GIVEN,
-                      detail=f"asked again; match to confirm {existing.pk} still waiting; no access until confirmed")
+        record_access(
+            user=requested_by,
+            child=child,
+            what="identity-match:request",
+            action=WRITE,
+            decision=NOT_GIVEN,
+            detail=f"asked again; match to confirm {existing.pk} still waiting; no access until confirmed",
+        )
         return existing, False
     request = IdentityMatchRequest.objects.create(
-        child=child, agency=agency, source=source, requested_by=requested_by, requested_at=timezone.now(),
-        custody_episode=custody_episode, **identity.as_child_data(),
+        child=child,
+        agency=agency,
+        source=source,
+        requested_by=requested_by,
+        requested_at=timezone.now(),
+        custody_episode=custody_episode,
+        **identity.as_child_data(),
     )
     told = people_to_confirm(request)
     for person in told:
@@ -130,14 +141,18 @@ def request_identity_match(*, child, agency, source, requested_by, identity, cus
             recipient=person,
             subject="Confirm a child's identity",
             body=f"{agency.name} has details that match a child you work with. Check them against the record, "
-                 "then confirm or reject the match. They cannot see the record until it is confirmed.",
+            "then confirm or reject the match. They cannot see the record until it is confirmed.",
             link=match_link(request),
         )
     told_text = ", ".join(str(person.pk) for person in told) or "no one who can see the record was found"
     record_access(
-        user=requested_by, child=child, what="identity-match:request", action=WRITE, decision=NOT_GIVEN,
+        user=requested_by,
+        child=child,
+        what="identity-match:request",
+        action=WRITE,
+        decision=NOT_GIVEN,
         detail=f"match to confirm {request.pk} ({request.get_source_display()}) for {agency.name}; "
-               f"no access until confirmed; asked to confirm: users {told_text}",
+        f"no access until confirmed; asked to confirm: users {told_text}",
     )
     return request, True
 
@@ -145,7 +160,11 @@ def request_identity_match(*, child, agency, source, requested_by, identity, cus
 def _locked_pending(request, by):
     if not may_confirm(by, request):
         raise PermissionDenied("You cannot confirm this match")
-    locked = IdentityMatchRequest.objects.select_for_update().select_related("child", "agency", "requested_by").get(pk=request.pk)
+    locked = (
+        IdentityMatchRequest.objects.select_for_update()
+        .select_related("child", "agency", "requested_by")
+        .get(pk=request.pk)
+    )
     if not locked.is_pending:
         raise ConcurrentEditError("Someone has already decided this match")
     return locked
@@ -170,23 +189,38 @@ def confirm_identity_match(*, request: IdentityMatchRequest, by, reason: str = "
         asker = locked.requested_by
         allocate = locked.source != Source.POLICE_NOTIFICATION and asker.is_active and asker.agency_id == agency.pk
         involvement = Involvement.objects.create(
-            child=child, agency=agency, kind=kind, start=timezone.localdate(),
-            allocated_worker=asker if allocate else None, team=asker.team if allocate else None,
+            child=child,
+            agency=agency,
+            kind=kind,
+            start=timezone.localdate(),
+            allocated_worker=asker if allocate else None,
+            team=asker.team if allocate else None,
         )
     _decide(locked, by=by, status=Status.CONFIRMED, reason=(reason or "").strip())
     locked.involvement = involvement
     locked.save(update_fields=["status", "decided_by", "decided_at", "reason", "involvement"])
-    log_write(by, child, "identity-match:confirm",
-              detail=f"match to confirm {locked.pk} confirmed; {agency.name} involvement {involvement.pk} opened")
+    log_write(
+        by,
+        child,
+        "identity-match:confirm",
+        detail=f"match to confirm {locked.pk} confirmed; {agency.name} involvement {involvement.pk} opened",
+    )
     if locked.source == Source.POLICE_NOTIFICATION:
         for manager in cyjs_managers(agency):
-            notify(recipient=manager, subject="The police say a child is in custody",
-                   body=f"At {locked.custody_episode.custody_suite}. The match was confirmed. Allocate a duty worker "
-                        "to screen the appropriate adult's form.",
-                   link=reverse("custody-detail", args=[locked.custody_episode_id]))
+            notify(
+                recipient=manager,
+                subject="The police say a child is in custody",
+                body=f"At {locked.custody_episode.custody_suite}. The match was confirmed. Allocate a duty worker "
+                "to screen the appropriate adult's form.",
+                link=reverse("custody-detail", args=[locked.custody_episode_id]),
+            )
     else:
-        notify(recipient=locked.requested_by, subject="A match you asked for was confirmed",
-               body="The record is now open to your service, allocated to you.", link=match_link(locked))
+        notify(
+            recipient=locked.requested_by,
+            subject="A match you asked for was confirmed",
+            body="The record is now open to your service, allocated to you.",
+            link=match_link(locked),
+        )
     return locked
 
 
@@ -204,10 +238,19 @@ def reject_identity_match(*, request: IdentityMatchRequest, by, reason: str) -> 
     moved = ""
     if locked.source == Source.POLICE_NOTIFICATION:
         moved = _police_notice_to_new_child(locked)
-    log_write(by, locked.child, "identity-match:reject", detail=f"match to confirm {locked.pk} rejected; nothing opened{moved}")
+    log_write(
+        by,
+        locked.child,
+        "identity-match:reject",
+        detail=f"match to confirm {locked.pk} rejected; nothing opened{moved}",
+    )
     if locked.source != Source.POLICE_NOTIFICATION:
-        notify(recipient=locked.requested_by, subject="A match you asked for was rejected",
-               body="The record is not the child you entered. Record them as a new child.", link=match_link(locked))
+        notify(
+            recipient=locked.requested_by,
+            subject="A match you asked for was rejected",
+            body="The record is not the child you entered. Record them as a new child.",
+            link=match_link(locked),
+        )
     return locked
 
 
@@ -230,23 +273,33 @@ def _police_notice_to_new_child(locked) -> str:
         episode.child = child
         episode.save(update_fields=["child"])
     record_access(
-        user=locked.requested_by, child=child, what="child:create", action=WRITE,
+        user=locked.requested_by,
+        child=child,
+        what="child:create",
+        action=WRITE,
         decision=access.AccessDecision(True, access.Purpose.NORMAL),
         detail=f"the police's notice of a child in custody, after match to confirm {locked.pk} was rejected; "
-               f"{locked.agency.name} involvement {involvement.pk}; custody episode {episode.pk} "
-               + ("left on the matched record" if added_to else "moved to this record"),
+        f"{locked.agency.name} involvement {involvement.pk}; custody episode {episode.pk} "
+        + ("left on the matched record" if added_to else "moved to this record"),
     )
     for manager in cyjs_managers(locked.agency):
-        notify(recipient=manager, subject="The police say a child is in custody",
-               body=f"At {episode.custody_suite}. The child was recorded as new. Allocate a duty worker "
-                    "to screen the appropriate adult's form.",
-               link=reverse("child-detail", args=[child.pk]) if added_to else reverse("custody-detail", args=[episode.pk]))
-    return f"; new record {child.pk} made for the police's notice" + ("" if added_to else f", custody episode {episode.pk} moved to it")
+        notify(
+            recipient=manager,
+            subject="The police say a child is in custody",
+            body=f"At {episode.custody_suite}. The child was recorded as new. Allocate a duty worker "
+            "to screen the appropriate adult's form.",
+            link=reverse("child-detail", args=[child.pk]) if added_to else reverse("custody-detail", args=[episode.pk]),
+        )
+    return f"; new record {child.pk} made for the police's notice" + (
+        "" if added_to else f", custody episode {episode.pk} moved to it"
+    )
 
 
 def request_identity_data(request) -> dict:
     """The details as the asker typed or sent them, as a new child's data."""
-    return {name: getattr(request, name) for name in ("first_name", "last_name", "date_of_birth", "address", "postcode")}
+    return {
+        name: getattr(request, name) for name in ("first_name", "last_name", "date_of_birth", "address", "postcode")
+    }
 
 
 @access_log_last()
@@ -260,14 +313,21 @@ def use_emergency_access(*, request: IdentityMatchRequest, by, reason: str) -> B
         raise ValidationError("This match has been decided. Open the page again")
     child = request.child
     if access.decide(by, child).purpose == access.Purpose.BREAK_GLASS:
-        grant = BreakGlassAccess.objects.filter(user=by, child=child, expires_at__gt=timezone.now()).order_by("-expires_at").first()
+        grant = (
+            BreakGlassAccess.objects.filter(user=by, child=child, expires_at__gt=timezone.now())
+            .order_by("-expires_at")
+            .first()
+        )
     else:
         grant = start_break_glass(user=by, child=child, reason=reason)
     record_access(
-        user=by, child=child, what="identity-match:break-glass", action=WRITE,
+        user=by,
+        child=child,
+        what="identity-match:break-glass",
+        action=WRITE,
         decision=access.AccessDecision(True, access.Purpose.BREAK_GLASS),
         detail=f"match to confirm {request.pk} still waiting for confirmation; emergency access {grant.pk} "
-               f"until {grant.expires_at:%Y-%m-%d %H:%M} UTC; no involvement opened",
+        f"until {grant.expires_at:%Y-%m-%d %H:%M} UTC; no involvement opened",
     )
     return grant
 

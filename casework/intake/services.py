@@ -103,8 +103,13 @@ class ChildIdentity:
         return f"{self.first_name} {self.last_name}"
 
     def as_child_data(self) -> dict:
-        return {"first_name": self.first_name, "last_name": self.last_name, "date_of_birth": self.date_of_birth,
-                "address": self.address, "postcode": self.postcode}
+        return {
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "date_of_birth": self.date_of_birth,
+            "address": self.address,
+            "postcode": self.postcode,
+        }
 
     def as_stored(self) -> dict:
         """As a session keeps it (JSON)."""
@@ -178,9 +183,11 @@ def check_intake(intake: Intake, identity: ChildIdentity):
         return
     age = age_on(identity, timezone.localdate())
     if not PREVENTION_MIN_AGE <= age <= PREVENTION_MAX_AGE:
-        raise ValidationError({
-            "date_of_birth": f"{identity.first_name} is {age}. The prevention service works with children aged 8 to 17 (agreement 13.1)"
-        })
+        raise ValidationError(
+            {
+                "date_of_birth": f"{identity.first_name} is {age}. The prevention service works with children aged 8 to 17 (agreement 13.1)"
+            }
+        )
 
 
 def find_matches(*, by, identity: ChildIdentity, log_as: str | None = None) -> list[Match]:
@@ -190,9 +197,15 @@ def find_matches(*, by, identity: ChildIdentity, log_as: str | None = None) -> l
     Restricted children are left out unless `by` can already see them. With `log_as`, the search is
     written to the access log with the children it found.
     """
-    candidate = Child(first_name=identity.first_name, last_name=identity.last_name, date_of_birth=identity.date_of_birth)
+    candidate = Child(
+        first_name=identity.first_name, last_name=identity.last_name, date_of_birth=identity.date_of_birth
+    )
     ids = [c.pk for c in find_possible_duplicates(candidate)]
-    children = list(Child.objects.filter(pk__in=ids).only("id", "first_name", "middle_names", "last_name", "date_of_birth", "restricted"))
+    children = list(
+        Child.objects.filter(pk__in=ids).only(
+            "id", "first_name", "middle_names", "last_name", "date_of_birth", "restricted"
+        )
+    )
     visible = set(access.visible_children(by).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
     matches = sorted(
         (Match(c.pk, c.full_name, c.date_of_birth) for c in children if not c.restricted or c.pk in visible),
@@ -200,7 +213,9 @@ def find_matches(*, by, identity: ChildIdentity, log_as: str | None = None) -> l
     )
     if log_as:
         record_search(
-            user=by, what=log_as, query=f"{identity.full_name} {identity.date_of_birth.isoformat()}",
+            user=by,
+            what=log_as,
+            query=f"{identity.full_name} {identity.date_of_birth.isoformat()}",
             child_ids=[m.child_id for m in matches],
         )
     return matches
@@ -240,8 +255,12 @@ def open_for_cyjs(*, by, intake: Intake, identity: ChildIdentity, child_id: int 
             return IntakeResult(child, None, is_new_child=False, already_open=False, match_request=request)
         if involvement is None:
             involvement = Involvement.objects.create(
-                child=child, agency=agency, kind=intake.involvement_kind, start=timezone.localdate(),
-                allocated_worker=by, team=by.team,
+                child=child,
+                agency=agency,
+                kind=intake.involvement_kind,
+                start=timezone.localdate(),
+                allocated_worker=by,
+                team=by.team,
             )
         result = IntakeResult(child, involvement, is_new_child=False, already_open=already_open)
     how = "new record" if result.is_new_child else "matched an existing record"
@@ -273,7 +292,12 @@ def record_new_child_instead(*, request: IdentityMatchRequest, by) -> IntakeResu
 
 def may_notify_custody(user) -> bool:
     """The police (an officer or the force's system) tell the child and youth justice service."""
-    return user.is_authenticated and user.is_active and user.agency_id is not None and user.agency.kind == Agency.Kind.POLICE
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.agency_id is not None
+        and user.agency.kind == Agency.Kind.POLICE
+    )
 
 
 def _authority_cyjs(authority) -> Agency:
@@ -301,11 +325,14 @@ def _repeat_of(cyjs, matched_ids, arrested_at):
     match moved it to."""
     if not arrested_at:
         return None
-    moved_to = IdentityMatchRequest.objects.filter(child_id__in=matched_ids, new_child__isnull=False).values_list("new_child_id", flat=True)
+    moved_to = IdentityMatchRequest.objects.filter(child_id__in=matched_ids, new_child__isnull=False).values_list(
+        "new_child_id", flat=True
+    )
     return (
         CustodyEpisode.objects.filter(agency=cyjs, arrested_at=arrested_at)
         .filter(Q(child_id__in=matched_ids) | Q(child_id__in=moved_to))
-        .order_by("pk").first()
+        .order_by("pk")
+        .first()
     )
 
 
@@ -337,8 +364,13 @@ def notify_police_custody(*, by, identity: ChildIdentity, **episode) -> tuple[Cu
             child = record_new_child(created_by=by, data=identity.as_child_data())
         except ValidationError as error:
             raise ValidationError({f"child.{k}": v for k, v in error.message_dict.items()}) from error
-        record_access(user=by, child=child, what="child:create", action=WRITE,
-                      decision=access.AccessDecision(True, access.Purpose.NORMAL))
+        record_access(
+            user=by,
+            child=child,
+            what="child:create",
+            action=WRITE,
+            decision=access.AccessDecision(True, access.Purpose.NORMAL),
+        )
     kind = INTAKES["custody"].involvement_kind
     involvement = preferred_involvement(Involvement.objects.filter(child=child, agency=cyjs, end__isnull=True), kind)
     if involvement is None and is_new:
@@ -347,12 +379,18 @@ def notify_police_custody(*, by, identity: ChildIdentity, **episode) -> tuple[Cu
     record = create_custody_episode(child=child, agency=cyjs, by=by, **episode)
     if involvement is None:
         request, _ = request_identity_match(
-            child=child, agency=cyjs, source=IdentityMatchRequest.Source.POLICE_NOTIFICATION, requested_by=by,
-            identity=identity, custody_episode=record,
+            child=child,
+            agency=cyjs,
+            source=IdentityMatchRequest.Source.POLICE_NOTIFICATION,
+            requested_by=by,
+            identity=identity,
+            custody_episode=record,
         )
         link = matching.match_link(request)
-        body = (f"At {record.custody_suite}. The details match a child another service works with: you will see the record "
-                "once one of them confirms the match. If the child cannot wait, a worker can use emergency access.")
+        body = (
+            f"At {record.custody_suite}. The details match a child another service works with: you will see the record "
+            "once one of them confirms the match. If the child cannot wait, a worker can use emergency access."
+        )
         how = f"matched an existing record; no access given: match to confirm {request.pk}"
     else:
         link = reverse("custody-detail", args=[record.pk])
@@ -362,7 +400,10 @@ def notify_police_custody(*, by, identity: ChildIdentity, **episode) -> tuple[Cu
         notify(recipient=manager, subject="The police say a child is in custody", body=body, link=link)
     # A partner's write is logged as allowed normal work, as a contact from a partner is (referrals.services).
     record_access(
-        user=by, child=child, what="api:custody-notifications", action=WRITE,
+        user=by,
+        child=child,
+        what="api:custody-notifications",
+        action=WRITE,
         decision=access.AccessDecision(True, access.Purpose.NORMAL),
         detail=f"{INTAKES['custody'].reason}; notified by {by.agency.name}; {how}; custody episode {record.pk}",
     )

@@ -89,7 +89,8 @@ def intake_record(request, code):
     form = MatchForm(posted, matches=matches)
     if posted is not None and form.is_valid():
         result = attempt(
-            form, lambda: services.open_for_cyjs(by=request.user, intake=intake, identity=identity, child_id=form.child_id())
+            form,
+            lambda: services.open_for_cyjs(by=request.user, intake=intake, identity=identity, child_id=form.child_id()),
         )
         if result is not None:
             request.session.pop(SESSION_KEY, None)
@@ -144,28 +145,52 @@ def _match_page(request, match, side, *, form=None, emergency_form=None):
     heading = HEADINGS[side, match.status].format(
         child=match.child.full_name if side == "confirm" else "", typed=match.full_name
     )
-    return render(request, "casework/intake/match.html", {
-        "match": match, "side": side, "heading": heading,
-        "form": form or MatchDecisionForm(), "emergency_form": emergency_form or BreakGlassForm(),
-        "emergency_hours": user.authority.break_glass_hours if user.authority else 24,
-        "next_page": _next_page(match) if match.status == "confirmed" else "",
-    })
+    return render(
+        request,
+        "casework/intake/match.html",
+        {
+            "match": match,
+            "side": side,
+            "heading": heading,
+            "form": form or MatchDecisionForm(),
+            "emergency_form": emergency_form or BreakGlassForm(),
+            "emergency_hours": user.authority.break_glass_hours if user.authority else 24,
+            "next_page": _next_page(match) if match.status == "confirmed" else "",
+        },
+    )
 
 
 def _match(request, pk):
     """The match and which side of it this user is on ("confirm" or "asked"); 404 for anyone else, logged."""
-    match = get_object_or_404(IdentityMatchRequest.objects.select_related("child", "agency", "requested_by", "decided_by"), pk=pk)
+    match = get_object_or_404(
+        IdentityMatchRequest.objects.select_related("child", "agency", "requested_by", "decided_by"), pk=pk
+    )
     user = request.user
     if matching.may_confirm(user, match):
-        record_access(user=user, child=match.child, what="page:identity-match", decision=access.decide(user, match.child),
-                      detail=f"match to confirm {match.pk}")
+        record_access(
+            user=user,
+            child=match.child,
+            what="page:identity-match",
+            decision=access.decide(user, match.child),
+            detail=f"match to confirm {match.pk}",
+        )
         return match, "confirm"
     if matching.may_follow(user, match):
-        record_access(user=user, child=match.child, what="page:identity-match-asked", decision=matching.NOT_GIVEN,
-                      detail=f"match to confirm {match.pk}: the details the service gave and the match's state, nothing of the record")
+        record_access(
+            user=user,
+            child=match.child,
+            what="page:identity-match-asked",
+            decision=matching.NOT_GIVEN,
+            detail=f"match to confirm {match.pk}: the details the service gave and the match's state, nothing of the record",
+        )
         return match, "asked"
-    record_access(user=user, child=match.child, what="page:identity-match", decision=access.decide(user, match.child),
-                  detail=f"match to confirm {match.pk}: neither confirming nor asking")
+    record_access(
+        user=user,
+        child=match.child,
+        what="page:identity-match",
+        decision=access.decide(user, match.child),
+        detail=f"match to confirm {match.pk}: neither confirming nor asking",
+    )
     raise Http404
 
 
@@ -173,8 +198,12 @@ def _match(request, pk):
 def identity_match_list(request):
     """Matches waiting for this user to confirm, and those their side asked for."""
     to_confirm = matching.matches_to_confirm(fetched_by=request.user)
-    record_search(user=request.user, what="page:identity-matches", query="waiting to confirm",
-                  child_ids=[m.child_id for m in to_confirm])
+    record_search(
+        user=request.user,
+        what="page:identity-matches",
+        query="waiting to confirm",
+        child_ids=[m.child_id for m in to_confirm],
+    )
     asked = list(matching.matches_asked(fetched_by=request.user)[:50])
     return render(request, "casework/intake/match_list.html", {"to_confirm": to_confirm, "asked": asked})
 
@@ -188,10 +217,17 @@ def identity_match(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         decide = matching.confirm_identity_match if data["decision"] == "confirm" else matching.reject_identity_match
-        done = attempt(form, lambda: decide(request=match, by=request.user, reason=data["reason"]),
-                       stale=" Open the page again to see what they decided.")
+        done = attempt(
+            form,
+            lambda: decide(request=match, by=request.user, reason=data["reason"]),
+            stale=" Open the page again to see what they decided.",
+        )
         if done is not None:
-            said = "Match confirmed: the record is open to" if done.status == "confirmed" else "Match rejected: nothing was opened to"
+            said = (
+                "Match confirmed: the record is open to"
+                if done.status == "confirmed"
+                else "Match rejected: nothing was opened to"
+            )
             messages.success(request, f"{said} {done.agency.name}")
             return redirect("identity-matches")
     return _match_page(request, match, side, form=form)
@@ -206,10 +242,16 @@ def identity_match_emergency(request, pk):
         raise Http404
     form = BreakGlassForm(request.POST)
     if form.is_valid():
-        grant = attempt(form, lambda: matching.use_emergency_access(request=match, by=request.user, reason=form.cleaned_data["reason"]))
+        grant = attempt(
+            form,
+            lambda: matching.use_emergency_access(request=match, by=request.user, reason=form.cleaned_data["reason"]),
+        )
         if grant is not None:
-            messages.success(request, f"You have emergency access to this record until {timezone.localtime(grant.expires_at):%-d %B %Y, %H:%M}. "
-                                      "Your manager has been told. The match is still waiting for confirmation")
+            messages.success(
+                request,
+                f"You have emergency access to this record until {timezone.localtime(grant.expires_at):%-d %B %Y, %H:%M}. "
+                "Your manager has been told. The match is still waiting for confirmation",
+            )
             return redirect(_next_page(match))
     return _match_page(request, match, side, emergency_form=form)
 
@@ -226,7 +268,9 @@ def identity_match_new_record(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("identity-match", pk=match.pk)
-    messages.success(request, f"{result.child.full_name}'s record was made and opened to your service, allocated to you")
+    messages.success(
+        request, f"{result.child.full_name}'s record was made and opened to your service, allocated to you"
+    )
     intake = next(i for i in services.INTAKES.values() if i.source == match.source)
     url = reverse(intake.next_page, args=[result.child.pk])
     if intake.code == "prevention":

@@ -46,8 +46,12 @@ class InvolvementViewSet(mixins.RetrieveModelMixin, PathwayViewSet):
         involvement = self.open_record("api:involvements-close", WRITE)
         data = self.valid_data(InvolvementCloseSerializer)
         self.run(
-            services.close_involvement, involvement=involvement, by=request.user, closed_on=data["closed_on"],
-            reason=data["reason"], expected_version=data["version"],
+            services.close_involvement,
+            involvement=involvement,
+            by=request.user,
+            closed_on=data["closed_on"],
+            reason=data["reason"],
+            expected_version=data["version"],
         )
         return Response(InvolvementDetailSerializer(self.record_queryset().get(pk=involvement.pk)).data)
 
@@ -59,7 +63,10 @@ class InvolvementViewSet(mixins.RetrieveModelMixin, PathwayViewSet):
         involvement = self.open_record("api:involvements-legal-basis", WRITE)
         data = self.valid_data(LegalBasisSerializer)
         self.run(
-            services.record_legal_basis, involvement=involvement, by=request.user, legal_basis=data["legal_basis"],
+            services.record_legal_basis,
+            involvement=involvement,
+            by=request.user,
+            legal_basis=data["legal_basis"],
             expected_version=data["version"],
         )
         return Response(InvolvementDetailSerializer(self.record_queryset().get(pk=involvement.pk)).data)

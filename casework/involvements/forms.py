@@ -11,11 +11,15 @@ from .services import RECORDED_BASES
 class CloseInvolvementForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     closed_on = GovukDateField(
-        label="Date it closed", help_text="For example, 27 3 2026",
+        label="Date it closed",
+        help_text="For example, 27 3 2026",
         error_messages={"required": "Enter the date the involvement closed"},
     )
     reason = textarea(
-        "Why is it closing?", required=True, message="Enter why the involvement is closing", max_length=2000,
+        "Why is it closing?",
+        required=True,
+        message="Enter why the involvement is closing",
+        max_length=2000,
         help_text="For example, the plan's outcomes were met and the family agreed to step down to early help",
     )
 

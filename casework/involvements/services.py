@@ -116,7 +116,10 @@ def close_involvement(involvement, *, by, closed_on, reason, expected_version=No
         locked, expected_version=expected_version, fields={"end": closed_on, "closure_reason": reason, "closed_by": by}
     )
     log_write(
-        by, child, "involvement:close", decision=decision,
+        by,
+        child,
+        "involvement:close",
+        decision=decision,
         detail=f"{locked.get_kind_display()} ({locked.agency}) closed on {closed_on.isoformat()}: {reason}",
     )
     return locked
@@ -154,7 +157,10 @@ def record_legal_basis(involvement, *, by, legal_basis, expected_version=None) -
     before = locked.get_legal_basis_display() or "not recorded"
     save_if_unchanged(locked, expected_version=expected_version, fields={"legal_basis": legal_basis})
     log_write(
-        by, child, "involvement:legal-basis", decision=decision,
+        by,
+        child,
+        "involvement:legal-basis",
+        decision=decision,
         detail=f"Legal basis changed from {before} to {locked.get_legal_basis_display()}",
     )
     return locked

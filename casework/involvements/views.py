@@ -38,13 +38,18 @@ def involvement_close(request, pk):
     if involvement.end is not None:
         messages.info(request, f"This involvement closed on {services.day_text(involvement.end)}")
         return back
-    form = CloseInvolvementForm(request.POST or None, initial={"version": involvement.version, "closed_on": timezone.localdate()})
+    form = CloseInvolvementForm(
+        request.POST or None, initial={"version": involvement.version, "closed_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = attempt(
             form,
             lambda: services.close_involvement(
-                involvement, by=request.user, closed_on=data["closed_on"], reason=data["reason"],
+                involvement,
+                by=request.user,
+                closed_on=data["closed_on"],
+                reason=data["reason"],
                 expected_version=data["version"],
             ),
             stale=STALE,
@@ -57,8 +62,12 @@ def involvement_close(request, pk):
         request,
         "casework/involvements/close.html",
         {
-            "involvement": involvement, "child": child, "form": form, "title": "Close this involvement",
-            "hold": hold, "hold_message": services.hold_message(hold) if hold else "",
+            "involvement": involvement,
+            "child": child,
+            "form": form,
+            "title": "Close this involvement",
+            "hold": hold,
+            "hold_message": services.hold_message(hold) if hold else "",
             "hold_running": bool(hold and hold.is_open),
         },
     )

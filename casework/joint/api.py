@@ -77,8 +77,13 @@ class LeadAgencyDecisionViewSet(_JointViewSet):
         """The joint planning meeting was held (send `version`): who does what. Stops its timescale."""
         decision = self.open_record("api:lead-agency-decisions-planning-meeting", WRITE)
         data = self.valid_data(PlanningMeetingSerializer)
-        self.run(services.record_planning_meeting, decision=decision, by=request.user,
-                 expected_version=data.pop("version"), **data)
+        self.run(
+            services.record_planning_meeting,
+            decision=decision,
+            by=request.user,
+            expected_version=data.pop("version"),
+            **data,
+        )
         return self._fresh(decision)
 
 

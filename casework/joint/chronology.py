@@ -43,16 +43,30 @@ def lead_agency_entries(child, agency_kinds):
         kind = agency.kind if agency is not None else Agency.Kind.CSC
         name = agency.name if agency is not None else ""
         yield Entry(
-            decision.decided_on, EVENT, LABEL, kind, name, f"Lead agency: {decision.lead_agency.name}",
-            _plain(decision.reasons), "lead-agency-detail", decision.pk,
+            decision.decided_on,
+            EVENT,
+            LABEL,
+            kind,
+            name,
+            f"Lead agency: {decision.lead_agency.name}",
+            _plain(decision.reasons),
+            "lead-agency-detail",
+            decision.pk,
         )
         if decision.planning_meeting_on:
             summary = decision.task_split
             if decision.review_on:
                 summary = f"{summary} Review {_day(decision.review_on)}."
             yield Entry(
-                decision.planning_meeting_on, EVENT, LABEL, kind, name, "Joint planning meeting held", _plain(summary),
-                "lead-agency-detail", decision.pk,
+                decision.planning_meeting_on,
+                EVENT,
+                LABEL,
+                kind,
+                name,
+                "Joint planning meeting held",
+                _plain(summary),
+                "lead-agency-detail",
+                decision.pk,
             )
 
 
@@ -89,7 +103,17 @@ def disagreement_entries(child, agency_kinds):
                 title, summary = "Disagreement resolved", _plain(h.get("text"))
             else:
                 continue
-            yield Entry(when, DISAGREEMENT_EVENT, DISAGREEMENT_LABEL, kind, name, title, summary, "joint-disagreement-detail", d.pk)
+            yield Entry(
+                when,
+                DISAGREEMENT_EVENT,
+                DISAGREEMENT_LABEL,
+                kind,
+                name,
+                title,
+                summary,
+                "joint-disagreement-detail",
+                d.pk,
+            )
 
 
 register_source(Source(DISAGREEMENT_EVENT, DISAGREEMENT_LABEL, disagreement_entries, KINDS, section=Section.JOINT))

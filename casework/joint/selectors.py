@@ -1,7 +1,6 @@
 """Reads for lead agency decisions and joint working disagreements, scoped by the access policy,
 the joint working protocol (Section.JOINT) and, for disagreements, managers only (PE L9763)."""
 
-
 from accounts import access
 from accounts.models import Agency
 from notifications.models import Deadline
@@ -21,14 +20,18 @@ def decisions_for(user):
     """Lead agency decisions of children the user may see; none for a user who may not read the section."""
     if not user.is_authenticated or not may_read_section(user, Section.JOINT):
         return LeadAgencyDecision.objects.none()
-    return LeadAgencyDecision.objects.filter(child__in=access.visible_children(user)).select_related("lead_agency", "decided_by")
+    return LeadAgencyDecision.objects.filter(child__in=access.visible_children(user)).select_related(
+        "lead_agency", "decided_by"
+    )
 
 
 def disagreements_for(user):
     """Disagreements of children the user may see; none unless the user is a manager of CSC or CYJS."""
     if not services.may_see_disagreements(user):
         return JointWorkingDisagreement.objects.none()
-    return JointWorkingDisagreement.objects.filter(child__in=access.visible_children(user)).select_related("raised_by__agency")
+    return JointWorkingDisagreement.objects.filter(child__in=access.visible_children(user)).select_related(
+        "raised_by__agency"
+    )
 
 
 def clocks_of(record, codes=None):

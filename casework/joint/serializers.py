@@ -2,9 +2,9 @@
 
 from rest_framework import serializers
 
-from .. import limits
 from accounts.models import Agency
 
+from .. import limits
 from ..api_common import DeadlineBriefSerializer
 from ..models import JointWorkingDisagreement, LeadAgencyDecision
 from . import selectors
@@ -16,8 +16,17 @@ class LeadAgencyDecisionSerializer(limits.ModelSerializer):
     class Meta:
         model = LeadAgencyDecision
         fields = [
-            "id", "child", "lead_agency", "reasons", "decided_on", "decided_by", "planning_meeting_on", "task_split",
-            "review_on", "deadlines", "version",
+            "id",
+            "child",
+            "lead_agency",
+            "reasons",
+            "decided_on",
+            "decided_by",
+            "planning_meeting_on",
+            "task_split",
+            "review_on",
+            "deadlines",
+            "version",
         ]
         read_only_fields = fields
 
@@ -66,8 +75,21 @@ class JointDisagreementSerializer(limits.ModelSerializer):
     class Meta:
         model = JointWorkingDisagreement
         fields = [
-            "id", "child", "decision", "raised_by", "raised_at", "about", "stage", "stage_label", "steps", "status", "history",
-            "resolution", "resolved_at", "deadlines", "version",
+            "id",
+            "child",
+            "decision",
+            "raised_by",
+            "raised_at",
+            "about",
+            "stage",
+            "stage_label",
+            "steps",
+            "status",
+            "history",
+            "resolution",
+            "resolved_at",
+            "deadlines",
+            "version",
         ]
         read_only_fields = fields
 
@@ -78,7 +100,9 @@ class JointDisagreementSerializer(limits.ModelSerializer):
 class JointDisagreementCreateSerializer(limits.Serializer):
     child = serializers.IntegerField()
     about = serializers.CharField(allow_blank=True)
-    decision = serializers.PrimaryKeyRelatedField(queryset=LeadAgencyDecision.objects.all(), required=False, allow_null=True, default=None)
+    decision = serializers.PrimaryKeyRelatedField(
+        queryset=LeadAgencyDecision.objects.all(), required=False, allow_null=True, default=None
+    )
 
 
 class JointResponseSerializer(limits.Serializer):

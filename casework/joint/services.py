@@ -148,7 +148,9 @@ def open_joint_involvements(child, authority):
     """The child's open CSC and CYJS involvements in `authority`, as {kind: [involvement, ...]}."""
     found = {CSC: [], CYJS: []}
     rows = (
-        Involvement.objects.filter(child=child, end__isnull=True, agency__kind__in=JOINT_KINDS, agency__authority=authority)
+        Involvement.objects.filter(
+            child=child, end__isnull=True, agency__kind__in=JOINT_KINDS, agency__authority=authority
+        )
         .select_related("agency", "allocated_worker__line_manager", "team__manager")
         .order_by("start", "id")
     )
@@ -221,7 +223,9 @@ def decide_lead_agency(*, child, by, lead_agency, reasons, decided_on) -> LeadAg
     """
     require_access(by, child)
     if not may_decide_lead_agency(by):
-        raise PermissionDenied("Only a team manager or above in children's social care or youth justice can decide the lead agency")
+        raise PermissionDenied(
+            "Only a team manager or above in children's social care or youth justice can decide the lead agency"
+        )
     Child.objects.select_for_update().filter(pk=child.pk).first()  # one decision at a time for a child
     authority = by.agency.authority
     found = open_joint_involvements(child, authority)
@@ -232,12 +236,16 @@ def decide_lead_agency(*, child, by, lead_agency, reasons, decided_on) -> LeadAg
         )
     agencies = {inv.agency_id: inv.agency for kind in JOINT_KINDS for inv in found[kind]}
     if by.agency_id not in agencies:
-        raise PermissionDenied("Only a manager in one of the two agencies working with the child can decide the lead agency")
+        raise PermissionDenied(
+            "Only a manager in one of the two agencies working with the child can decide the lead agency"
+        )
     errors = {}
     if lead_agency is None:
         errors["lead_agency"] = "Choose which agency leads"
     elif lead_agency.pk not in agencies:
-        errors["lead_agency"] = "Choose children's social care or the child and youth justice service working with this child"
+        errors["lead_agency"] = (
+            "Choose children's social care or the child and youth justice service working with this child"
+        )
     reasons = (reasons or "").strip()
     if not reasons:
         errors["reasons"] = "Give the reasons for the decision, from the child's and family's needs"
@@ -248,7 +256,9 @@ def decide_lead_agency(*, child, by, lead_agency, reasons, decided_on) -> LeadAg
     elif decided_on > today:
         errors["decided_on"] = "The date the lead agency was agreed must be today or in the past"
     elif previous is not None and decided_on < previous.decided_on:
-        errors["decided_on"] = f"The date must be on or after the decision it replaces ({day_text(previous.decided_on)})"
+        errors["decided_on"] = (
+            f"The date must be on or after the decision it replaces ({day_text(previous.decided_on)})"
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -256,7 +266,9 @@ def decide_lead_agency(*, child, by, lead_agency, reasons, decided_on) -> LeadAg
         child=child, lead_agency=lead_agency, reasons=reasons, decided_on=decided_on, decided_by=by
     )
     lead_kind = lead_agency.kind
-    Involvement.objects.filter(pk__in=[inv.pk for inv in found[lead_kind] if inv.agency_id == lead_agency.pk]).update(is_lead_agency=True)
+    Involvement.objects.filter(pk__in=[inv.pk for inv in found[lead_kind] if inv.agency_id == lead_agency.pk]).update(
+        is_lead_agency=True
+    )
     Involvement.objects.filter(
         pk__in=[inv.pk for kind in JOINT_KINDS for inv in found[kind] if inv.agency_id != lead_agency.pk]
     ).update(is_lead_agency=False)
@@ -268,8 +280,13 @@ def decide_lead_agency(*, child, by, lead_agency, reasons, decided_on) -> LeadAg
         anchor = _midday(second_agency_started_on(found))
     lead_involvements = [inv for inv in found[lead_kind] if inv.agency_id == lead_agency.pk]
     start_clock(
-        PLANNING, decision, child=child, started_at=timezone.now(), anchor_at=anchor,
-        responsible=_manager_of(lead_involvements) or by, agency=lead_agency,
+        PLANNING,
+        decision,
+        child=child,
+        started_at=timezone.now(),
+        anchor_at=anchor,
+        responsible=_manager_of(lead_involvements) or by,
+        agency=lead_agency,
     )
 
     decider_kind = by.agency.kind
@@ -294,7 +311,9 @@ def decide_lead_agency(*, child, by, lead_agency, reasons, decided_on) -> LeadAg
 
 
 @access_log_last()
-def record_planning_meeting(*, decision, by, expected_version, held_on, task_split, review_on=None) -> LeadAgencyDecision:
+def record_planning_meeting(
+    *, decision, by, expected_version, held_on, task_split, review_on=None
+) -> LeadAgencyDecision:
     """The joint planning meeting was held and agreed who does what (003 L84–96): stops the clock.
 
     Only for the decision in force, once; by a practitioner or manager of either agency working
@@ -323,7 +342,9 @@ def record_planning_meeting(*, decision, by, expected_version, held_on, task_spl
     elif held_on > today:
         errors["held_on"] = "The meeting date must be today or in the past"
     elif held_on < decision.decided_on:
-        errors["held_on"] = f"The meeting must be on or after the lead agency was agreed ({day_text(decision.decided_on)})"
+        errors["held_on"] = (
+            f"The meeting must be on or after the lead agency was agreed ({day_text(decision.decided_on)})"
+        )
     task_split = (task_split or "").strip()
     if not task_split:
         errors["task_split"] = "Say who will do what: the work each agency will do with the child and family"
@@ -332,7 +353,8 @@ def record_planning_meeting(*, decision, by, expected_version, held_on, task_spl
     if errors:
         raise ValidationError(errors)
     save_if_unchanged(
-        decision, expected_version=expected_version,
+        decision,
+        expected_version=expected_version,
         fields={"planning_meeting_on": held_on, "task_split": task_split, "review_on": review_on},
     )
     stop_clock(PLANNING, decision, stopped_at=_moment(held_on))
@@ -447,7 +469,9 @@ def stage_answerers(disagreement) -> list:
     if people:
         return people
     return list(
-        User.objects.filter(is_active=True, role__in=roles, agency__kind=kind, agency__authority_id=authority_id).order_by("id")[:20]
+        User.objects.filter(
+            is_active=True, role__in=roles, agency__kind=kind, agency__authority_id=authority_id
+        ).order_by("id")[:20]
     )
 
 
@@ -470,8 +494,12 @@ def _start_stage(disagreement, *, by):
     answerers = stage_answerers(disagreement)
     responsible = answerers[0] if answerers else None
     start_clock(
-        STAGE_CLOCK, disagreement, child=disagreement.child, started_at=timezone.now(),
-        responsible=responsible, agency=responsible.agency if responsible else by.agency,
+        STAGE_CLOCK,
+        disagreement,
+        child=disagreement.child,
+        started_at=timezone.now(),
+        responsible=responsible,
+        agency=responsible.agency if responsible else by.agency,
     )
     link = reverse("joint-disagreement-detail", args=[disagreement.pk])
     for person in answerers:
@@ -489,7 +517,11 @@ def _start_stage(disagreement, *, by):
 
 
 def _lock(disagreement):
-    return JointWorkingDisagreement.objects.select_for_update(of=("self",)).select_related("child", "raised_by__agency").get(pk=disagreement.pk)
+    return (
+        JointWorkingDisagreement.objects.select_for_update(of=("self",))
+        .select_related("child", "raised_by__agency")
+        .get(pk=disagreement.pk)
+    )
 
 
 def _require_open(disagreement):
@@ -505,7 +537,9 @@ def raise_disagreement(*, child, by, about, decision=None) -> JointWorkingDisagr
     step's responder answers within the stage's timescale."""
     require_access(by, child)
     if not may_raise_disagreement(by):
-        raise PermissionDenied("Only a team manager or above in children's social care or youth justice can raise a disagreement")
+        raise PermissionDenied(
+            "Only a team manager or above in children's social care or youth justice can raise a disagreement"
+        )
     errors = {}
     about = (about or "").strip()
     if not about:
@@ -518,8 +552,14 @@ def raise_disagreement(*, child, by, about, decision=None) -> JointWorkingDisagr
     if JointWorkingDisagreement.objects.filter(child=child, decision=decision, status=Status.OPEN).exists():
         raise ValidationError({"about": "A disagreement about this is already open: escalate or resolve that one"})
     disagreement = JointWorkingDisagreement.objects.create(
-        child=child, decision=decision, raised_by=by, raised_at=timezone.now(), about=about,
-        stage=1, steps=protocol_for(by.agency.authority).disagreement_ladder, history=[_entry(by, "raised", 1, about)],
+        child=child,
+        decision=decision,
+        raised_by=by,
+        raised_at=timezone.now(),
+        about=about,
+        stage=1,
+        steps=protocol_for(by.agency.authority).disagreement_ladder,
+        history=[_entry(by, "raised", 1, about)],
     )
     disagreement.told = _start_stage(disagreement, by=by)
     log_write(by, child, "joint-disagreement:raise")
@@ -543,8 +583,11 @@ def respond(*, disagreement, by, response) -> JointWorkingDisagreement:
     response = (response or "").strip()
     if not response:
         raise ValidationError({"response": "Enter your response"})
-    save_if_unchanged(disagreement, expected_version=None,
-                      fields={"history": [*disagreement.history, _entry(by, "responded", disagreement.stage, response)]})
+    save_if_unchanged(
+        disagreement,
+        expected_version=None,
+        fields={"history": [*disagreement.history, _entry(by, "responded", disagreement.stage, response)]},
+    )
     stop_clock(STAGE_CLOCK, disagreement)
     log_write(by, disagreement.child, "joint-disagreement:respond")
     return disagreement
@@ -558,7 +601,9 @@ def escalate(*, disagreement, by) -> JointWorkingDisagreement:
     require_access(by, disagreement.child)
     _require_open(disagreement)
     if not on_raising_side(by, disagreement):
-        raise PermissionDenied(f"Only a manager in {KIND_NAMES[raising_kind(disagreement)]}, which raised it, can escalate it")
+        raise PermissionDenied(
+            f"Only a manager in {KIND_NAMES[raising_kind(disagreement)]}, which raised it, can escalate it"
+        )
     if disagreement.stage >= last_stage(disagreement):
         raise ValidationError(
             f"This is the last stage ({disagreement.stage_label.lower()}): there is no further step to escalate to. "
@@ -566,8 +611,11 @@ def escalate(*, disagreement, by) -> JointWorkingDisagreement:
         )
     stop_clock(STAGE_CLOCK, disagreement)
     stage = disagreement.stage + 1
-    save_if_unchanged(disagreement, expected_version=None,
-                      fields={"stage": stage, "history": [*disagreement.history, _entry(by, "escalated", stage)]})
+    save_if_unchanged(
+        disagreement,
+        expected_version=None,
+        fields={"stage": stage, "history": [*disagreement.history, _entry(by, "escalated", stage)]},
+    )
     disagreement.told = _start_stage(disagreement, by=by)
     log_write(by, disagreement.child, "joint-disagreement:escalate")
     return disagreement
@@ -580,15 +628,23 @@ def resolve(*, disagreement, by, resolution) -> JointWorkingDisagreement:
     require_access(by, disagreement.child)
     _require_open(disagreement)
     if not (on_raising_side(by, disagreement) or answers_stage(by, disagreement)):
-        raise PermissionDenied("Only the raising agency's managers or the manager answering this stage can record the resolution")
+        raise PermissionDenied(
+            "Only the raising agency's managers or the manager answering this stage can record the resolution"
+        )
     resolution = (resolution or "").strip()
     if not resolution:
         raise ValidationError({"resolution": "Record what was agreed"})
     now = timezone.now()
-    save_if_unchanged(disagreement, expected_version=None, fields={
-        "status": Status.RESOLVED, "resolution": resolution, "resolved_at": now,
-        "history": [*disagreement.history, _entry(by, "resolved", disagreement.stage, resolution)],
-    })
+    save_if_unchanged(
+        disagreement,
+        expected_version=None,
+        fields={
+            "status": Status.RESOLVED,
+            "resolution": resolution,
+            "resolved_at": now,
+            "history": [*disagreement.history, _entry(by, "resolved", disagreement.stage, resolution)],
+        },
+    )
     stop_clock(STAGE_CLOCK, disagreement, stopped_at=now)
     log_write(by, disagreement.child, "joint-disagreement:resolve")
     return disagreement

@@ -49,8 +49,6 @@ def _attempt(form, call):
     return attempt(form, call, stale=STALE)
 
 
-
-
 def _decision_query():
     return LeadAgencyDecision.objects.select_related("child", "lead_agency", "decided_by__agency")
 
@@ -76,18 +74,37 @@ def lead_agency_new(request, pk):
     form = LeadAgencyForm(request.POST or None, initial=initial, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        made = _attempt(form, lambda: services.decide_lead_agency(
-            child=child, by=user, lead_agency=data["lead_agency"], reasons=data["reasons"], decided_on=data["decided_on"]
-        ))
+        made = _attempt(
+            form,
+            lambda: services.decide_lead_agency(
+                child=child,
+                by=user,
+                lead_agency=data["lead_agency"],
+                reasons=data["reasons"],
+                decided_on=data["decided_on"],
+            ),
+        )
         if made:
-            note = f" {names_text(made.told.people)} {'was' if len(made.told.people) == 1 else 'were'} told in the app." if made.told.people else ""
+            note = (
+                f" {names_text(made.told.people)} {'was' if len(made.told.people) == 1 else 'were'} told in the app."
+                if made.told.people
+                else ""
+            )
             messages.success(request, f"{made.lead_agency.name} recorded as the lead agency.{note}")
             return redirect("lead-agency-detail", pk=made.pk)
-    return render(request, "casework/joint/lead_agency_new.html", {
-        "child": child, "form": form, "jointly": jointly, "current": current, "title": "Decide the lead agency",
-        "household": selectors.household_children(child=child, viewer=user),
-        "protocol": protocol_for(user.authority),
-    })
+    return render(
+        request,
+        "casework/joint/lead_agency_new.html",
+        {
+            "child": child,
+            "form": form,
+            "jointly": jointly,
+            "current": current,
+            "title": "Decide the lead agency",
+            "household": selectors.household_children(child=child, viewer=user),
+            "protocol": protocol_for(user.authority),
+        },
+    )
 
 
 @login_required
@@ -101,41 +118,69 @@ def lead_agency_detail(request, pk):
     history = selectors.decision_history(child)
     is_current = bool(history) and history[0].pk == decision.pk
     sees_disagreements = services.may_see_disagreements(user)
-    return render(request, "casework/joint/lead_agency_detail.html", {
-        "decision": decision, "child": child, "history": history, "is_current": is_current,
-        "current": history[0] if history else None,
-        "clocks": selectors.clocks_of(decision),
-        "household": selectors.household_children(child=child, viewer=user),
-        "may_decide": services.may_decide_lead_agency(user),
-        "may_plan": is_current and decision.planning_meeting_on is None and services.may_record_planning(user),
-        "sees_disagreements": sees_disagreements,
-        "disagreements_on_record": protocol_for(user.authority).disagreements_on_record,
-        "may_raise": sees_disagreements and services.may_raise_disagreement(user),
-        "disagreements": list(decision.disagreements.order_by("-raised_at")) if sees_disagreements else [],
-    })
+    return render(
+        request,
+        "casework/joint/lead_agency_detail.html",
+        {
+            "decision": decision,
+            "child": child,
+            "history": history,
+            "is_current": is_current,
+            "current": history[0] if history else None,
+            "clocks": selectors.clocks_of(decision),
+            "household": selectors.household_children(child=child, viewer=user),
+            "may_decide": services.may_decide_lead_agency(user),
+            "may_plan": is_current and decision.planning_meeting_on is None and services.may_record_planning(user),
+            "sees_disagreements": sees_disagreements,
+            "disagreements_on_record": protocol_for(user.authority).disagreements_on_record,
+            "may_raise": sees_disagreements and services.may_raise_disagreement(user),
+            "disagreements": list(decision.disagreements.order_by("-raised_at")) if sees_disagreements else [],
+        },
+    )
 
 
 @login_required
 def lead_agency_planning_meeting(request, pk):
     decision, child, access, refusal = open_child_record(
-        request, LeadAgencyDecision, pk, what="page:lead-agency-planning-meeting", queryset=_decision_query(), allowed_if=_planner
+        request,
+        LeadAgencyDecision,
+        pk,
+        what="page:lead-agency-planning-meeting",
+        queryset=_decision_query(),
+        allowed_if=_planner,
     )
     if refusal:
         return refusal
-    form = PlanningMeetingForm(request.POST or None, initial={"version": decision.version, "held_on": timezone.localdate()})
+    form = PlanningMeetingForm(
+        request.POST or None, initial={"version": decision.version, "held_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _attempt(form, lambda: services.record_planning_meeting(
-            decision=decision, by=request.user, expected_version=data["version"], held_on=data["held_on"],
-            task_split=data["task_split"], review_on=data.get("review_on"),
-        ))
+        done = _attempt(
+            form,
+            lambda: services.record_planning_meeting(
+                decision=decision,
+                by=request.user,
+                expected_version=data["version"],
+                held_on=data["held_on"],
+                task_split=data["task_split"],
+                review_on=data.get("review_on"),
+            ),
+        )
         if done:
             messages.success(request, "Planning meeting recorded")
             return redirect("lead-agency-detail", pk=decision.pk)
-    return render(request, "casework/joint/planning_meeting.html", {
-        "decision": decision, "child": child, "form": form, "title": "Record the joint planning meeting",
-        "clock": selectors.open_clock(decision, services.PLANNING),
-    })
+    return render(
+        request,
+        "casework/joint/planning_meeting.html",
+        {
+            "decision": decision,
+            "child": child,
+            "form": form,
+            "title": "Record the joint planning meeting",
+            "clock": selectors.open_clock(decision, services.PLANNING),
+        },
+    )
 
 
 # --- Disagreements (PE) -------------------------------------------------------------------------------------------------
@@ -143,7 +188,9 @@ def lead_agency_planning_meeting(request, pk):
 
 @login_required
 def joint_disagreement_new(request, pk):
-    child, access, refusal = open_child(request, pk, what="page:joint-disagreement-new", allowed_if=_disagreement_raiser)
+    child, access, refusal = open_child(
+        request, pk, what="page:joint-disagreement-new", allowed_if=_disagreement_raiser
+    )
     if refusal:
         return refusal
     decisions = LeadAgencyDecision.objects.filter(child=child).select_related("lead_agency")
@@ -152,24 +199,45 @@ def joint_disagreement_new(request, pk):
     form = DisagreementForm(request.POST or None, initial=initial, decisions=decisions)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        made = _attempt(form, lambda: services.raise_disagreement(
-            child=child, by=request.user, about=data["about"], decision=data.get("decision")
-        ))
+        made = _attempt(
+            form,
+            lambda: services.raise_disagreement(
+                child=child, by=request.user, about=data["about"], decision=data.get("decision")
+            ),
+        )
         if made:
-            note = f" {names_text(made.told)} {'was' if len(made.told) == 1 else 'were'} asked to respond." if made.told else ""
+            note = (
+                f" {names_text(made.told)} {'was' if len(made.told) == 1 else 'were'} asked to respond."
+                if made.told
+                else ""
+            )
             messages.success(request, f"Disagreement raised.{note}")
             return redirect("joint-disagreement-detail", pk=made.pk)
-    return render(request, "casework/joint/disagreement_new.html", {
-        "child": child, "form": form, "title": "Raise a disagreement with the other agency",
-        "steps": services.ladder_for_raiser(request.user),
-        "on_record": protocol_for(request.user.authority).disagreements_on_record,
-    })
+    return render(
+        request,
+        "casework/joint/disagreement_new.html",
+        {
+            "child": child,
+            "form": form,
+            "title": "Raise a disagreement with the other agency",
+            "steps": services.ladder_for_raiser(request.user),
+            "on_record": protocol_for(request.user.authority).disagreements_on_record,
+        },
+    )
 
 
 ACTIONS = {
-    "respond": (ResponseForm, lambda d, u, data: services.respond(disagreement=d, by=u, response=data["response"]), "Response recorded"),
+    "respond": (
+        ResponseForm,
+        lambda d, u, data: services.respond(disagreement=d, by=u, response=data["response"]),
+        "Response recorded",
+    ),
     "escalate": (None, lambda d, u, data: services.escalate(disagreement=d, by=u), "Escalated to the next stage"),
-    "resolve": (ResolutionForm, lambda d, u, data: services.resolve(disagreement=d, by=u, resolution=data["resolution"]), "Resolution recorded"),
+    "resolve": (
+        ResolutionForm,
+        lambda d, u, data: services.resolve(disagreement=d, by=u, resolution=data["resolution"]),
+        "Resolution recorded",
+    ),
 }
 
 
@@ -177,7 +245,10 @@ ACTIONS = {
 def joint_disagreement_detail(request, pk):
     """The stage, the history and, per user, what they may do next (respond, escalate, resolve)."""
     disagreement, child, access, refusal = open_child_record(
-        request, JointWorkingDisagreement, pk, what="page:joint-disagreement",
+        request,
+        JointWorkingDisagreement,
+        pk,
+        what="page:joint-disagreement",
         queryset=JointWorkingDisagreement.objects.select_related("child", "decision__lead_agency", "raised_by__agency"),
         allowed_if=_disagreement_reader,
     )
@@ -197,14 +268,21 @@ def joint_disagreement_detail(request, pk):
         if form_class:
             forms_[action] = form
         failed = form
-    return render(request, "casework/joint/disagreement_detail.html", {
-        "disagreement": disagreement, "child": child, "form": failed,
-        "respond_form": forms_["respond"], "resolve_form": forms_["resolve"],
-        "can": services.actions_for(user, disagreement),
-        "ladder": services.ladder(disagreement),
-        "history": [{**h, "at": datetime.fromisoformat(h["when"])} for h in disagreement.history],
-        "raising": services.KIND_NAMES[services.raising_kind(disagreement)],
-        "on_record": services.protocol_of(disagreement).disagreements_on_record,
-        "clocks": selectors.stage_clocks(disagreement),
-        "title": "Joint working disagreement",
-    })
+    return render(
+        request,
+        "casework/joint/disagreement_detail.html",
+        {
+            "disagreement": disagreement,
+            "child": child,
+            "form": failed,
+            "respond_form": forms_["respond"],
+            "resolve_form": forms_["resolve"],
+            "can": services.actions_for(user, disagreement),
+            "ladder": services.ladder(disagreement),
+            "history": [{**h, "at": datetime.fromisoformat(h["when"])} for h in disagreement.history],
+            "raising": services.KIND_NAMES[services.raising_kind(disagreement)],
+            "on_record": services.protocol_of(disagreement).disagreements_on_record,
+            "clocks": selectors.stage_clocks(disagreement),
+            "title": "Joint working disagreement",
+        },
+    )

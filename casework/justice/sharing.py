@@ -112,7 +112,9 @@ def unreadable_deadlines(user) -> Q | None:
     if not unreadable:
         return None
     types = ContentType.objects.get_for_models(*RECORD_SECTIONS)
-    hidden = Q(subject_type_id__in=[types[model].pk for model, section in RECORD_SECTIONS.items() if section in unreadable])
+    hidden = Q(
+        subject_type_id__in=[types[model].pk for model, section in RECORD_SECTIONS.items() if section in unreadable]
+    )
     if Section.CUSTODY_CARE in unreadable:
         hidden |= Q(rule_code__in=CUSTODY_CARE_CLOCKS)
     return hidden

@@ -5,7 +5,13 @@ from .child import Child, Involvement, Person, Relationship
 from .conference import AbuseCategory, ChildProtectionConference, ChildProtectionPlan, CoreGroupMeeting
 from .custody_care import BailPackageReview, CustodyPlanningMeeting, CustodyVisit, LookedAfterReview
 from .identity import IdentityMatchRequest
-from .joint_work import HsbConsultation, JointWorkingDisagreement, LeadAgencyDecision, PreventionReferral, SeriousIncident
+from .joint_work import (
+    HsbConsultation,
+    JointWorkingDisagreement,
+    LeadAgencyDecision,
+    PreventionReferral,
+    SeriousIncident,
+)
 from .justice import (
     AppropriateAdultScreening,
     CourtAppearance,

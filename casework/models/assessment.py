@@ -18,7 +18,10 @@ class Assessment(models.Model):
     class Outcome(models.TextChoices):
         NO_FURTHER_ACTION = "nfa", "No further action"
         CHILD_IN_NEED_PLAN = "cin_plan", "Child in need plan"
-        STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion (reasonable cause to suspect significant harm)"
+        STRATEGY_DISCUSSION = (
+            "strategy_discussion",
+            "Strategy discussion (reasonable cause to suspect significant harm)",
+        )
         STEP_DOWN_EARLY_HELP = "early_help", "Step down to early help"
 
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="assessments")
@@ -47,11 +50,15 @@ class Assessment(models.Model):
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     outcome_rationale = models.TextField(blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Required when completed after the 45th working day (001 L1807).
     lateness_reason = models.TextField(blank=True)
     signed_off_at = models.DateTimeField(null=True, blank=True)
-    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     manager_comments = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -61,7 +68,8 @@ class Assessment(models.Model):
         ordering = ["-started_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(status="completed") | (models.Q(signed_off_at__isnull=False) & ~models.Q(outcome="")),
+                condition=~models.Q(status="completed")
+                | (models.Q(signed_off_at__isnull=False) & ~models.Q(outcome="")),
                 name="assessment_completed_is_signed_off",
             )
         ]
@@ -82,7 +90,9 @@ class ChildInNeedPlan(models.Model):
         ENDED = "ended", "Ended"
 
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="cin_plans")
-    assessment = models.ForeignKey(Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="cin_plans")
+    assessment = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="cin_plans"
+    )
     section_47_enquiry = models.ForeignKey(
         "casework.Section47Enquiry", null=True, blank=True, on_delete=models.PROTECT, related_name="cin_plans"
     )

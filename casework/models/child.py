@@ -67,9 +67,7 @@ class Child(models.Model):
     # based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -136,9 +134,7 @@ class Relationship(models.Model):
     lives_with_child = models.BooleanField(default=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["child", "person", "kind"], name="relationship_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["child", "person", "kind"], name="relationship_unique")]
 
 
 class Involvement(models.Model):

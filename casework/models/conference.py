@@ -30,7 +30,11 @@ class ChildProtectionConference(models.Model):
         "casework.Section47Enquiry", null=True, blank=True, on_delete=models.PROTECT, related_name="conferences"
     )
     plan = models.ForeignKey(
-        "casework.ChildProtectionPlan", null=True, blank=True, on_delete=models.PROTECT, related_name="review_conferences"
+        "casework.ChildProtectionPlan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="review_conferences",
     )
     # Transfer-in: when this authority was told the child had moved here on a plan (001 L2052).
     transfer_notified_on = models.DateField(null=True, blank=True)
@@ -38,7 +42,9 @@ class ChildProtectionConference(models.Model):
     scheduled_for = models.DateTimeField(null=True, blank=True)
     held_at = models.DateTimeField(null=True, blank=True)
     # Independent of line management of the case (001 L2014).
-    chair = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="chaired_conferences")
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="chaired_conferences"
+    )
     reports_shared_with_parents = models.BooleanField(null=True)
     parents_told_about_advocacy = models.BooleanField(null=True)
     # The decision
@@ -51,7 +57,9 @@ class ChildProtectionConference(models.Model):
     outline_plan = models.TextField(blank=True)
     # Review conferences also decide whether to start family court proceedings (001 L2040).
     court_proceedings_considered = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -60,7 +68,8 @@ class ChildProtectionConference(models.Model):
         ordering = ["-held_at", "-scheduled_for", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(status="held") | (models.Q(held_at__isnull=False) & models.Q(plan_needed__isnull=False)),
+                condition=~models.Q(status="held")
+                | (models.Q(held_at__isnull=False) & models.Q(plan_needed__isnull=False)),
                 name="conference_held_has_decision",
             ),
             models.CheckConstraint(
@@ -110,7 +119,9 @@ class ChildProtectionPlan(models.Model):
     receiving_authority = models.CharField(max_length=200, blank=True)
     receiving_authority_notified_on = models.DateField(null=True, blank=True)
     receiving_conference_on = models.DateField(null=True, blank=True)
-    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Who was told of the ending (every agency invited to the initial conference).
     ending_notified = models.JSONField(default=list, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -121,7 +132,9 @@ class ChildProtectionPlan(models.Model):
         ordering = ["-started_on", "-id"]
         verbose_name = "child protection plan"
         constraints = [
-            models.UniqueConstraint(fields=["child"], condition=models.Q(status="active"), name="one_active_cp_plan_per_child"),
+            models.UniqueConstraint(
+                fields=["child"], condition=models.Q(status="active"), name="one_active_cp_plan_per_child"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status="ended") | (models.Q(ended_on__isnull=False) & ~models.Q(end_reason="")),
                 name="cp_plan_ended_has_reason",
@@ -140,7 +153,9 @@ class CoreGroupMeeting(models.Model):
     held_on = models.DateField()
     progress = models.TextField(blank=True)
     decisions = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

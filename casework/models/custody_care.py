@@ -24,13 +24,21 @@ class LookedAfterReview(models.Model):
     (000 ¶19.3; 003 L164, S-T6). Held, it stops the `lac_review_in_custody` clock."""
 
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="looked_after_reviews")
-    remand = models.ForeignKey("casework.Remand", null=True, blank=True, on_delete=models.PROTECT, related_name="looked_after_reviews")
+    remand = models.ForeignKey(
+        "casework.Remand", null=True, blank=True, on_delete=models.PROTECT, related_name="looked_after_reviews"
+    )
     order = models.ForeignKey(
-        "casework.YouthJusticeOrder", null=True, blank=True, on_delete=models.PROTECT, related_name="looked_after_reviews"
+        "casework.YouthJusticeOrder",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="looked_after_reviews",
     )
     held_on = models.DateField()
     # The IRO: a colleague in the app, or a name (an IRO from another service).
-    chair = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     chair_name = models.CharField(max_length=200, blank=True)
     child_attended = models.BooleanField()
     decisions = models.TextField()
@@ -70,13 +78,17 @@ class CustodyVisit(models.Model):
         JOINT = "joint", "Joint visit by children's social care and youth justice"
 
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="custody_visits")
-    remand = models.ForeignKey("casework.Remand", null=True, blank=True, on_delete=models.PROTECT, related_name="custody_visits")
+    remand = models.ForeignKey(
+        "casework.Remand", null=True, blank=True, on_delete=models.PROTECT, related_name="custody_visits"
+    )
     order = models.ForeignKey(
         "casework.YouthJusticeOrder", null=True, blank=True, on_delete=models.PROTECT, related_name="custody_visits"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     visited_on = models.DateField()
-    csc_visitor = models.CharField(max_length=200, blank=True, help_text="The social worker (or FIS worker) who visited")
+    csc_visitor = models.CharField(
+        max_length=200, blank=True, help_text="The social worker (or FIS worker) who visited"
+    )
     cyjs_visitor = models.CharField(max_length=200, blank=True, help_text="The youth justice worker who visited")
     child_seen_alone = models.BooleanField(null=True)
     notes = models.TextField(blank=True)
@@ -138,7 +150,9 @@ class CustodyPlanningMeeting(models.Model):
     `dto_planning_meeting`."""
 
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="custody_planning_meetings")
-    order = models.OneToOneField("casework.YouthJusticeOrder", on_delete=models.PROTECT, related_name="planning_meeting")
+    order = models.OneToOneField(
+        "casework.YouthJusticeOrder", on_delete=models.PROTECT, related_name="planning_meeting"
+    )
     held_on = models.DateField()
     attendees = models.TextField()
     decisions = models.TextField(blank=True)

@@ -36,7 +36,11 @@ class IdentityMatchRequest(models.Model):
     postcode = models.CharField(max_length=10, blank=True)
     # The police's notice: the custody episode they sent, recorded on the matched child.
     custody_episode = models.ForeignKey(
-        "casework.CustodyEpisode", null=True, blank=True, on_delete=models.PROTECT, related_name="identity_match_requests"
+        "casework.CustodyEpisode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="identity_match_requests",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(
@@ -45,7 +49,9 @@ class IdentityMatchRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True)
     # Confirmed: the asking service's involvement it opened. Rejected: the record made for the child instead.
-    involvement = models.ForeignKey("casework.Involvement", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    involvement = models.ForeignKey(
+        "casework.Involvement", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     new_child = models.ForeignKey("casework.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -40,13 +40,19 @@ class PreventionReferral(models.Model):
     # The service is voluntary: the child and parent or carer consent (part B PP5).
     consent_given = models.BooleanField(null=True)
     radicalisation_concern = models.BooleanField(default=False)
-    prevent_referral_on = models.DateField(null=True, blank=True, help_text="Prevent / Channel referral made (000 ¶4.8, ¶14.6)")
+    prevent_referral_on = models.DateField(
+        null=True, blank=True, help_text="Prevent / Channel referral made (000 ¶4.8, ¶14.6)"
+    )
     panel_on = models.DateField(null=True, blank=True)
     screened_on = models.DateField(null=True, blank=True)
-    screened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     outcome = models.CharField(max_length=25, choices=Outcome.choices, blank=True)
     outcome_reasons = models.TextField(blank=True)
-    prevention_worker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    prevention_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # The contact made to CSC when whole-family work is needed.
     request_for_support = models.OneToOneField(
         "referrals.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="prevention_referral"
@@ -99,11 +105,17 @@ class HsbConsultation(models.Model):
     hackett = models.CharField(max_length=15, choices=Hackett.choices, blank=True)
     consultation_outcome = models.TextField(blank=True)
     pattern_mapping_on = models.DateField(null=True, blank=True)
-    aim_practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    aim_practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     first_meeting_with_child_on = models.DateField(null=True, blank=True)
     aim_completed_on = models.DateField(null=True, blank=True)
-    qa_cyjs_manager = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    qa_csc_manager = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    qa_cyjs_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    qa_csc_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     planning_meeting_on = models.DateField(null=True, blank=True)
     areas_of_work = models.TextField(blank=True)
     review_on = models.DateField(null=True, blank=True)
@@ -125,7 +137,10 @@ class SeriousIncident(models.Model):
 
     class Category(models.TextChoices):
         # 000 L885–929 (2023 list), "for monitoring purposes"
-        DEATH_OR_SERIOUS_HARM_ABUSE = "death_or_harm_abuse", "Died or seriously harmed, abuse or neglect known or suspected"
+        DEATH_OR_SERIOUS_HARM_ABUSE = (
+            "death_or_harm_abuse",
+            "Died or seriously harmed, abuse or neglect known or suspected",
+        )
         LOOKED_AFTER_DEATH = "looked_after_death", "A looked-after child died"
         ASSAULTED = "assaulted", "Seriously harmed after a violent or sexual assault"
         SUBSTANCES_SELF_HARM = "substances_self_harm", "Serious harm from substances, self-harm, accident or illness"
@@ -162,11 +177,17 @@ class SeriousIncident(models.Model):
     known_to = models.CharField(max_length=10, choices=KnownTo.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     verified_at = models.DateTimeField(null=True, blank=True)
-    quality_assured_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    quality_assured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     quality_assured_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     # YJB criteria apply at charge (000 L877, L1035–1051); the authority's at arrest.
     yjb_notifiable = models.BooleanField(default=False)
@@ -219,7 +240,9 @@ class JointWorkingDisagreement(models.Model):
         RESOLVED = "resolved", "Resolved"
 
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="joint_disagreements")
-    decision = models.ForeignKey(LeadAgencyDecision, null=True, blank=True, on_delete=models.SET_NULL, related_name="disagreements")
+    decision = models.ForeignKey(
+        LeadAgencyDecision, null=True, blank=True, on_delete=models.SET_NULL, related_name="disagreements"
+    )
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField()
     about = models.TextField()

@@ -10,12 +10,22 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-
 # Seed 000 ¶11.3 and ¶12: CSC needs custody, court, remand and order details to do its part,
 # and takes part in prevention, the HSB hub, serious incidents and lead-agency decisions;
 # the CYJS duty worker's screening notes on the appropriate adult's form stay with CYJS unless
 # an authority's protocol says otherwise.
-DEFAULT_CSC_READS = ("custody", "pace", "court", "remand", "orders", "prevention", "hsb", "incidents", "joint", "custody_care")
+DEFAULT_CSC_READS = (
+    "custody",
+    "pace",
+    "court",
+    "remand",
+    "orders",
+    "prevention",
+    "hsb",
+    "incidents",
+    "joint",
+    "custody_care",
+)
 
 
 def default_csc_reads():
@@ -44,8 +54,12 @@ SOMERSET_DISAGREEMENT_LADDER = (
     {"label": "Their respective managers", "roles": ["team_manager"], "side": "other"},
     {"label": "Operations Manager", "roles": ["senior_manager"], "side": "csc"},
 )
-LADDER_SIDES = {"other": "the other agency", "raising": "the raising agency", "csc": "children's social care",
-                "cyjs": "the child and youth justice service"}
+LADDER_SIDES = {
+    "other": "the other agency",
+    "raising": "the raising agency",
+    "csc": "children's social care",
+    "cyjs": "the child and youth justice service",
+}
 # Only CSC and CYJS staff answer: practitioner up to director (accounts Role values).
 LADDER_ROLES = ("practitioner", "team_manager", "senior_manager", "head_of_service", "director_of_childrens_services")
 
@@ -116,10 +130,14 @@ class JointWorkingProtocol(models.Model):
         JOINT = "joint", "Lead agency and joint working disagreements"
         CUSTODY_CARE = "custody_care", "Care of a child in youth detention"
 
-    authority = models.OneToOneField("accounts.Authority", on_delete=models.CASCADE, related_name="joint_working_protocol")
+    authority = models.OneToOneField(
+        "accounts.Authority", on_delete=models.CASCADE, related_name="joint_working_protocol"
+    )
     # 000 ¶18.9 (Lancashire): looked after only when the authority decides the placement;
     # Somerset (003 L150) treats bail to reside as looked after always.
-    bail_to_reside = models.CharField(max_length=25, choices=BailToReside.choices, default=BailToReside.WHEN_AUTHORITY_PLACES)
+    bail_to_reside = models.CharField(
+        max_length=25, choices=BailToReside.choices, default=BailToReside.WHEN_AUTHORITY_PLACES
+    )
     # 000 ¶20.2: a child under 16 accommodated under s20 stops being looked after on a custodial
     # sentence. Somerset states no age limit (empty = any age).
     section_20_ends_on_custody_under = models.PositiveSmallIntegerField(null=True, blank=True, default=16)
@@ -131,13 +149,16 @@ class JointWorkingProtocol(models.Model):
         help_text="Children's social care stays open after a DTO or section 250 sentence where it was significantly "
         "involved (for how long: the timescale rule csc_open_after_custody)",
     )
-    csc_reads = models.JSONField(default=default_csc_reads, blank=True, help_text="Which youth justice sections CSC workers may read")
+    csc_reads = models.JSONField(
+        default=default_csc_reads, blank=True, help_text="Which youth justice sections CSC workers may read"
+    )
     # The steps a joint working disagreement escalates through (see LANCASHIRE_DISAGREEMENT_LADDER).
     # A disagreement copies the steps when it is raised, so changing this moves no running one.
     disagreement_ladder = models.JSONField(
-        default=default_disagreement_ladder, blank=True,
+        default=default_disagreement_ladder,
+        blank=True,
         help_text='Escalation steps, in order: [{"label": ..., "roles": ["team_manager"], "side": "other"}]. '
-                  "Side: other, raising, csc or cyjs.",
+        "Side: other, raising, csc or cyjs.",
     )
     # Lancashire keeps escalation records "NOT on a child's record unless relevant" (000 appendix
     # L9763): False. True puts disagreements on the child's chronology for whoever reads the joint section.
@@ -157,11 +178,17 @@ class JointWorkingProtocol(models.Model):
     )
     # 000 ¶9.3 (Lancashire): the CSC social worker attends court with any child in care.
     # 003 L116 (Somerset): CSC attends where it has parental responsibility by an interim or full care order.
-    csc_attends_court = models.CharField(max_length=15, choices=CscAttendsCourt.choices, default=CscAttendsCourt.LOOKED_AFTER)
+    csc_attends_court = models.CharField(
+        max_length=15, choices=CscAttendsCourt.choices, default=CscAttendsCourt.LOOKED_AFTER
+    )
     # 000 ¶12.2: "the CYJS Team Manager with lead responsibility for PACE bed transfers" is told of any
     # child held inappropriately in police custody. Empty: the recording worker's own CYJS team manager.
     pace_transfer_lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="PACE transfer lead",
         help_text="The CYJS manager told when a child stays in police custody instead of moving to accommodation. "
         "Leave empty to tell the recording worker's team manager.",
@@ -272,7 +299,9 @@ class AppropriateAdultScreening(models.Model):
     form_received_at = models.DateTimeField()
     concern_flagged_by_aa = models.BooleanField(default=False)
     screened_at = models.DateTimeField(null=True, blank=True)
-    screened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     known_to_csc = models.BooleanField(null=True)
     known_to_cyjs = models.BooleanField(null=True)
     route = models.CharField(max_length=20, choices=Route.choices, blank=True)
@@ -280,8 +309,12 @@ class AppropriateAdultScreening(models.Model):
     consent_reason = models.TextField(blank=True)
     findings = models.TextField(blank=True)
     # The contact sent to MASH, or the allocated worker told.
-    contact = models.OneToOneField("referrals.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="aa_screening")
-    shared_with = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    contact = models.OneToOneField(
+        "referrals.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="aa_screening"
+    )
+    shared_with = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -304,14 +337,18 @@ class PaceAccommodationRequest(models.Model):
     requested_at = models.DateTimeField()
     # In office hours the police ask CYJS; otherwise the emergency duty team (000 ¶12.1, PB1–PB2).
     in_office_hours = models.BooleanField()
-    requested_of = models.CharField(max_length=100, help_text="The team asked: CYJS in office hours, else the emergency duty team")
+    requested_of = models.CharField(
+        max_length=100, help_text="The team asked: CYJS in office hours, else the emergency duty team"
+    )
     secure_requested = models.BooleanField(default=False)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     outcome_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True, help_text="Why, especially when the child stayed in custody")
     # 000 ¶12.2: the CYJS team manager leading PACE transfers is told of any child held inappropriately.
     held_inappropriately = models.BooleanField(default=False)
-    manager_told = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    manager_told = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     escalation_notes = models.TextField(blank=True, help_text="Monitoring and escalation (PB6)")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField(default=1)
@@ -382,7 +419,9 @@ class Remand(models.Model):
         SCH = "sch", "Secure children's home"
 
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="remands")
-    appearance = models.ForeignKey(CourtAppearance, null=True, blank=True, on_delete=models.SET_NULL, related_name="remands")
+    appearance = models.ForeignKey(
+        CourtAppearance, null=True, blank=True, on_delete=models.SET_NULL, related_name="remands"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
@@ -396,8 +435,12 @@ class Remand(models.Model):
     placement = models.CharField(max_length=20, choices=Placement.choices, blank=True)
     establishment = models.CharField(max_length=5, choices=Establishment.choices, blank=True)
     establishment_name = models.CharField(max_length=200, blank=True)
-    joint_discussion_at = models.DateTimeField(null=True, blank=True, help_text="CYJS and CSC discussed needs and risk (000 ¶18.2)")
-    task_split = models.TextField(blank=True, help_text="Who does what, agreed at the care planning meeting (000 ¶18.11)")
+    joint_discussion_at = models.DateTimeField(
+        null=True, blank=True, help_text="CYJS and CSC discussed needs and risk (000 ¶18.2)"
+    )
+    task_split = models.TextField(
+        blank=True, help_text="Who does what, agreed at the care planning meeting (000 ¶18.11)"
+    )
     placement_planning_meeting_on = models.DateField(null=True, blank=True)
     leaving_care_considered = models.BooleanField(default=False)
     # 000 ¶19.2: accommodation must never be the only reason a child stays on secure remand.
@@ -442,7 +485,9 @@ class YouthJusticeOrder(models.Model):
 
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="youth_justice_orders")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
-    appearance = models.ForeignKey(CourtAppearance, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders")
+    appearance = models.ForeignKey(
+        CourtAppearance, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+    )
     # The CYJS involvement the order opened or joined; ending the order ends it (unless another open order shares it).
     involvement = models.ForeignKey(
         "casework.Involvement", null=True, blank=True, on_delete=models.SET_NULL, related_name="youth_justice_orders"
@@ -450,7 +495,9 @@ class YouthJusticeOrder(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     made_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
-    requirements = models.TextField(blank=True, help_text="For example, the requirements of a youth rehabilitation order")
+    requirements = models.TextField(
+        blank=True, help_text="For example, the requirements of a youth rehabilitation order"
+    )
     # 000 ¶16.1
     police_consulted_cyjs_on = models.DateField(null=True, blank=True)
     mash_consulted_on = models.DateField(null=True, blank=True)
@@ -459,7 +506,9 @@ class YouthJusticeOrder(models.Model):
     establishment_name = models.CharField(max_length=200, blank=True)
     csc_significantly_involved = models.BooleanField(default=False)
     section_20_ended = models.BooleanField(default=False)
-    section_23za_visits = models.TextField(blank=True, help_text="The visiting duty for a child no longer accommodated (s23ZA)")
+    section_23za_visits = models.TextField(
+        blank=True, help_text="The visiting duty for a child no longer accommodated (s23ZA)"
+    )
     virtual_school_told_on = models.DateField(null=True, blank=True)
     resettlement_plan_completed_on = models.DateField(null=True, blank=True)
     post_release_accommodation = models.CharField(max_length=200, blank=True)

@@ -51,7 +51,11 @@ class Participant(models.Model):
         "casework.StrategyDiscussion", null=True, blank=True, on_delete=models.CASCADE, related_name="participants"
     )
     conference = models.ForeignKey(
-        "casework.ChildProtectionConference", null=True, blank=True, on_delete=models.CASCADE, related_name="participants"
+        "casework.ChildProtectionConference",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="participants",
     )
     core_group_of = models.ForeignKey(
         "casework.ChildProtectionPlan", null=True, blank=True, on_delete=models.CASCADE, related_name="core_group"
@@ -67,7 +71,9 @@ class Participant(models.Model):
     capacity = models.CharField(max_length=30, choices=Capacity.choices)
     role = models.CharField(max_length=200, blank=True, help_text="Job title or relationship to the child")
     # Set when the person is a user of this system (so they can be told things in the app).
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     invited = models.BooleanField(default=True)
     attended = models.BooleanField(null=True, help_text="Empty until the meeting has happened")
     sent_apologies = models.BooleanField(default=False)
@@ -79,7 +85,9 @@ class Participant(models.Model):
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.CheckConstraint(condition=exactly_one(*PARTICIPANT_PARENTS), name="participant_one_parent")]
+        constraints = [
+            models.CheckConstraint(condition=exactly_one(*PARTICIPANT_PARENTS), name="participant_one_parent")
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.get_capacity_display()})"
@@ -104,10 +112,14 @@ class AgreedAction(models.Model):
     cin_meeting = models.ForeignKey(
         "casework.ChildInNeedMeeting", null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
     )
-    case_note = models.ForeignKey("casework.CaseNote", null=True, blank=True, on_delete=models.CASCADE, related_name="actions")
+    case_note = models.ForeignKey(
+        "casework.CaseNote", null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
+    )
     description = models.TextField()
     owner_name = models.CharField("Who", max_length=200)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     due_on = models.DateField("By when", null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
 

@@ -50,7 +50,9 @@ class StrategyDiscussion(models.Model):
     # 001 L1961: what is not shared with the child and family, and why.
     withheld_from_family = models.TextField(blank=True)
     withheld_reason = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -59,7 +61,8 @@ class StrategyDiscussion(models.Model):
         ordering = ["-held_at", "-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(status="held") | (models.Q(held_at__isnull=False) & models.Q(initiates_section_47__isnull=False)),
+                condition=~models.Q(status="held")
+                | (models.Q(held_at__isnull=False) & models.Q(initiates_section_47__isnull=False)),
                 name="strategy_discussion_held_has_decision",
             ),
             models.CheckConstraint(
@@ -95,7 +98,9 @@ class Section47Enquiry(models.Model):
         NO_FURTHER_ACTION = "nfa", "No further action"
 
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="section_47_enquiries")
-    strategy_discussion = models.OneToOneField(StrategyDiscussion, on_delete=models.PROTECT, related_name="section_47_enquiry")
+    strategy_discussion = models.OneToOneField(
+        StrategyDiscussion, on_delete=models.PROTECT, related_name="section_47_enquiry"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     started_on = models.DateField()
     lead_social_worker = models.ForeignKey(
@@ -141,13 +146,17 @@ class ConferenceRequest(models.Model):
     enquiry = models.ForeignKey(Section47Enquiry, on_delete=models.PROTECT, related_name="conference_requests")
     requested_by_name = models.CharField(max_length=200)
     requested_by_organisation = models.CharField(max_length=200)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.TextField()
     requested_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     response = models.TextField(blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
-    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

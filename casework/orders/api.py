@@ -75,7 +75,9 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         order = self.open_record("api:orders-update", WRITE)
         data = self.valid_data(OrderUpdateSerializer, partial=True)
         if "version" not in data:
-            return Response({"version": ["Send the version of the order you are changing"]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"version": ["Send the version of the order you are changing"]}, status=status.HTTP_400_BAD_REQUEST
+            )
         version = data.pop("version")
         self.run(services.update_order, order=order, by=request.user, expected_version=version, data=data)
         return self._fresh(order)
@@ -86,7 +88,13 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         """End the order (send `version`). Cancels an open resettlement deadline and closes the CYJS involvement."""
         order = self.open_record("api:orders-end", WRITE)
         data = self.valid_data(OrderEndSerializer)
-        self.run(services.end_order, order=order, by=request.user, expected_version=data["version"], ended_on=data["ended_on"])
+        self.run(
+            services.end_order,
+            order=order,
+            by=request.user,
+            expected_version=data["version"],
+            ended_on=data["ended_on"],
+        )
         return self._fresh(order)
 
     @extend_schema(request=ResettlementPlanSerializer, responses=OrderSerializer)
@@ -106,8 +114,13 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         order = self.open_record("api:orders-release-information", WRITE)
         data = self.valid_data(ReleaseInformationSerializer)
         self.run(
-            services.record_release_information, order=order, by=request.user, expected_version=data["version"],
-            items=data["items"], told_on=data["told_on"], told_by=data["told_by"],
+            services.record_release_information,
+            order=order,
+            by=request.user,
+            expected_version=data["version"],
+            items=data["items"],
+            told_on=data["told_on"],
+            told_by=data["told_by"],
         )
         return self._fresh(order)
 

@@ -33,8 +33,15 @@ def order_entries(child, agency_kinds):
         yield Entry(order.made_on, EVENT, LABEL, CYJS, name, f"{kind} made", summary, "order-detail", order.pk)
         if order.resettlement_plan_completed_on:
             yield Entry(
-                order.resettlement_plan_completed_on, EVENT, LABEL, CYJS, name, "Resettlement plan completed",
-                f"Living after release: {order.post_release_accommodation}", "order-detail", order.pk,
+                order.resettlement_plan_completed_on,
+                EVENT,
+                LABEL,
+                CYJS,
+                name,
+                "Resettlement plan completed",
+                f"Living after release: {order.post_release_accommodation}",
+                "order-detail",
+                order.pk,
             )
         if order.ended_on:
             yield Entry(order.ended_on, EVENT, LABEL, CYJS, name, f"{kind} ended", "", "order-detail", order.pk)

@@ -33,32 +33,63 @@ class AppearanceChoice(forms.ModelChoiceField):
 
 
 def date_field(label, *, required=False, message="", help_text=""):
-    return GovukDateField(label=label, required=required, help_text=help_text, error_messages={"required": message} if message else {})
+    return GovukDateField(
+        label=label, required=required, help_text=help_text, error_messages={"required": message} if message else {}
+    )
 
 
 class OrderForm(forms.Form):
-    kind = forms.ChoiceField(label="What was the outcome or order?", choices=Kind.choices, widget=forms.RadioSelect,
-                             error_messages={"required": "Choose the kind of order or outcome"})
-    made_on = date_field("Date it was made", required=True, message="Enter the date the order was made", help_text="For example, 27 3 2026")
+    kind = forms.ChoiceField(
+        label="What was the outcome or order?",
+        choices=Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of order or outcome"},
+    )
+    made_on = date_field(
+        "Date it was made",
+        required=True,
+        message="Enter the date the order was made",
+        help_text="For example, 27 3 2026",
+    )
     ends_on = date_field("Date it ends (optional)")
-    appearance = AppearanceChoice(label="Court hearing (optional)", queryset=CourtAppearance.objects.none(), required=False,
-                                  empty_label="Not made at a hearing recorded here")
-    requirements = textarea("Requirements or conditions (optional)", help_text="For example, the requirements of a youth rehabilitation order")
+    appearance = AppearanceChoice(
+        label="Court hearing (optional)",
+        queryset=CourtAppearance.objects.none(),
+        required=False,
+        empty_label="Not made at a hearing recorded here",
+    )
+    requirements = textarea(
+        "Requirements or conditions (optional)",
+        help_text="For example, the requirements of a youth rehabilitation order",
+    )
     # 000 ¶16.1
     police_consulted_cyjs_on = date_field("Date the police asked CYJS for a consultation")
-    mash_consulted_on = date_field("Date CYJS asked MASH for a consultation",
-                                   help_text="Needed when the child is not known to children's social care")
+    mash_consulted_on = date_field(
+        "Date CYJS asked MASH for a consultation",
+        help_text="Needed when the child is not known to children's social care",
+    )
     # 000 ¶20
-    expected_release_on = date_field("Expected release date", help_text="Resettlement planning must be complete 21 days before it")
-    establishment_name = forms.CharField(label="Where the child is held (optional)", max_length=200, required=False,
-                                         help_text="For example, the name of the young offender institution")
+    expected_release_on = date_field(
+        "Expected release date", help_text="Resettlement planning must be complete 21 days before it"
+    )
+    establishment_name = forms.CharField(
+        label="Where the child is held (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example, the name of the young offender institution",
+    )
     csc_significantly_involved = forms.ChoiceField(
-        label="Was children's social care significantly involved before the sentence?", choices=YES_NO, required=False,
+        label="Was children's social care significantly involved before the sentence?",
+        choices=YES_NO,
+        required=False,
         widget=forms.RadioSelect(attrs={"inline": True}),
         help_text="If so, where the authority's agreement says so, children's social care stays open after the sentence",
     )
-    section_23za_visits = textarea("Visiting arrangements if the child stops being looked after (optional)", rows=3,
-                                   help_text="Who from children's social care will visit (section 23ZA)")
+    section_23za_visits = textarea(
+        "Visiting arrangements if the child stops being looked after (optional)",
+        rows=3,
+        help_text="Who from children's social care will visit (section 23ZA)",
+    )
 
     def __init__(self, *args, appearances, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,13 +123,20 @@ class OrderEditForm(forms.Form):
     ends_on = date_field("Date it ends (optional)")
     requirements = textarea("Requirements or conditions (optional)")
     police_consulted_cyjs_on = date_field("Date the police asked CYJS for a consultation")
-    mash_consulted_on = date_field("Date CYJS asked MASH for a consultation",
-                                   help_text="Needed when the child is not known to children's social care")
+    mash_consulted_on = date_field(
+        "Date CYJS asked MASH for a consultation",
+        help_text="Needed when the child is not known to children's social care",
+    )
     expected_release_on = date_field("Expected release date", help_text="Changing it moves the resettlement deadline")
     establishment_name = forms.CharField(label="Where the child is held (optional)", max_length=200, required=False)
-    section_23za_visits = textarea("Visiting arrangements (section 23ZA)", rows=3,
-                                   help_text="Who from children's social care will visit while the child is in custody")
-    post_release_accommodation = forms.CharField(label="Where the child will live after release", max_length=200, required=False)
+    section_23za_visits = textarea(
+        "Visiting arrangements (section 23ZA)",
+        rows=3,
+        help_text="Who from children's social care will visit while the child is in custody",
+    )
+    post_release_accommodation = forms.CharField(
+        label="Where the child will live after release", max_length=200, required=False
+    )
 
     def __init__(self, *args, order, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,12 +159,18 @@ class OrderEditForm(forms.Form):
 
 
 class ResettlementPlanForm(forms.Form):
-    completed_on = date_field("Date resettlement planning was completed", required=True,
-                              message="Enter the date resettlement planning was completed")
+    completed_on = date_field(
+        "Date resettlement planning was completed",
+        required=True,
+        message="Enter the date resettlement planning was completed",
+    )
     post_release_accommodation = forms.CharField(
-        label="Where the child will live after release", max_length=200,
+        label="Where the child will live after release",
+        max_length=200,
         help_text="The plan must include suitable accommodation, for example the address or the placement",
-        error_messages={"required": "Enter where the child will live after release. The plan must include suitable accommodation"},
+        error_messages={
+            "required": "Enter where the child will live after release. The plan must include suitable accommodation"
+        },
     )
 
 
@@ -135,15 +179,24 @@ class ReleaseInformationForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     items = forms.MultipleChoiceField(
-        label="What has the child been told?", widget=forms.CheckboxSelectMultiple, choices=(),
+        label="What has the child been told?",
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
         help_text="Select all that apply. You can record the rest later",
         error_messages={"required": "Choose what the child has been told"},
     )
-    told_on = date_field("Date the child was told", required=True, message="Enter the date the child was told",
-                         help_text="For example, 27 3 2026")
-    told_by = forms.CharField(label="Who told the child", max_length=200,
-                              help_text="For example, the youth justice worker, social worker or family intervention worker",
-                              error_messages={"required": "Enter who told the child, for example the youth justice worker"})
+    told_on = date_field(
+        "Date the child was told",
+        required=True,
+        message="Enter the date the child was told",
+        help_text="For example, 27 3 2026",
+    )
+    told_by = forms.CharField(
+        label="Who told the child",
+        max_length=200,
+        help_text="For example, the youth justice worker, social worker or family intervention worker",
+        error_messages={"required": "Enter who told the child, for example the youth justice worker"},
+    )
 
     def __init__(self, *args, outstanding, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,11 +204,18 @@ class ReleaseInformationForm(forms.Form):
 
     def service_kwargs(self):
         data = self.cleaned_data
-        return {"expected_version": data["version"], "items": data["items"], "told_on": data["told_on"], "told_by": data["told_by"]}
+        return {
+            "expected_version": data["version"],
+            "items": data["items"],
+            "told_on": data["told_on"],
+            "told_by": data["told_by"],
+        }
 
 
 class VirtualSchoolForm(forms.Form):
-    on = date_field("Date you told the virtual school", required=True, message="Enter the date you told the virtual school")
+    on = date_field(
+        "Date you told the virtual school", required=True, message="Enter the date you told the virtual school"
+    )
 
 
 class EndOrderForm(forms.Form):

@@ -3,7 +3,6 @@ and the joint working protocol (casework.justice.sharing)."""
 
 from dataclasses import dataclass, field
 
-
 from accounts import access
 from accounts.models import Agency
 from notifications.models import Deadline
@@ -32,8 +31,15 @@ CLOCK_TITLES = {
 }
 
 SUMMARY_SECTIONS = (
-    Section.CUSTODY, Section.COURT, Section.REMAND, Section.ORDERS,
-    Section.PREVENTION, Section.HSB, Section.INCIDENTS, Section.JOINT, Section.CUSTODY_CARE,
+    Section.CUSTODY,
+    Section.COURT,
+    Section.REMAND,
+    Section.ORDERS,
+    Section.PREVENTION,
+    Section.HSB,
+    Section.INCIDENTS,
+    Section.JOINT,
+    Section.CUSTODY_CARE,
 )
 
 
@@ -76,8 +82,20 @@ class YouthJusticeSummary:
 
     @property
     def is_empty(self) -> bool:
-        return not any((self.custody, self.court, self.remands, self.orders, self.prevention, self.hsb,
-                        self.incidents, self.lead_agency, self.disagreements, self.custody_care))
+        return not any(
+            (
+                self.custody,
+                self.court,
+                self.remands,
+                self.orders,
+                self.prevention,
+                self.hsb,
+                self.incidents,
+                self.lead_agency,
+                self.disagreements,
+                self.custody_care,
+            )
+        )
 
 
 def readable_summary_sections(viewer) -> frozenset:
@@ -93,7 +111,9 @@ def youth_justice_summary(*, child, viewer) -> YouthJusticeSummary:
     sections = readable_summary_sections(viewer)
     summary = YouthJusticeSummary(sections=sections)
     summary.looked_after = list(
-        Involvement.objects.filter(child=child, kind=Involvement.Kind.CLA, agency__kind=Agency.Kind.CSC, end__isnull=True)
+        Involvement.objects.filter(
+            child=child, kind=Involvement.Kind.CLA, agency__kind=Agency.Kind.CSC, end__isnull=True
+        )
         .select_related("agency")
         .order_by("-start", "-id")
     )
@@ -116,7 +136,9 @@ def youth_justice_summary(*, child, viewer) -> YouthJusticeSummary:
             LeadAgencyDecision.objects.filter(child=child).select_related("lead_agency").order_by("-decided_on", "-id")
         )
         if may_see_disagreements(viewer):
-            summary.disagreements = list(JointWorkingDisagreement.objects.filter(child=child).order_by("-raised_at", "-id"))
+            summary.disagreements = list(
+                JointWorkingDisagreement.objects.filter(child=child).order_by("-raised_at", "-id")
+            )
     if Section.CUSTODY_CARE in sections:
         summary.custody_care = custody_care_selectors.summary_rows(child)
     return summary

@@ -14,10 +14,28 @@ class OrderSerializer(limits.ModelSerializer):
     class Meta:
         model = YouthJusticeOrder
         fields = [
-            "id", "child", "agency", "involvement", "appearance", "kind", "made_on", "ends_on", "requirements",
-            "police_consulted_cyjs_on", "mash_consulted_on", "expected_release_on", "establishment_name",
-            "csc_significantly_involved", "section_20_ended", "section_23za_visits", "virtual_school_told_on",
-            "resettlement_plan_completed_on", "post_release_accommodation", "release_information", "ended_on", "deadlines",
+            "id",
+            "child",
+            "agency",
+            "involvement",
+            "appearance",
+            "kind",
+            "made_on",
+            "ends_on",
+            "requirements",
+            "police_consulted_cyjs_on",
+            "mash_consulted_on",
+            "expected_release_on",
+            "establishment_name",
+            "csc_significantly_involved",
+            "section_20_ended",
+            "section_23za_visits",
+            "virtual_school_told_on",
+            "resettlement_plan_completed_on",
+            "post_release_accommodation",
+            "release_information",
+            "ended_on",
+            "deadlines",
             "version",
         ]
         read_only_fields = fields
@@ -32,7 +50,9 @@ class OrderCreateSerializer(limits.Serializer):
     made_on = serializers.DateField()
     ends_on = serializers.DateField(required=False, allow_null=True, default=None)
     requirements = serializers.CharField(required=False, allow_blank=True, default="")
-    appearance = serializers.PrimaryKeyRelatedField(queryset=CourtAppearance.objects.all(), required=False, allow_null=True, default=None)
+    appearance = serializers.PrimaryKeyRelatedField(
+        queryset=CourtAppearance.objects.all(), required=False, allow_null=True, default=None
+    )
     police_consulted_cyjs_on = serializers.DateField(required=False, allow_null=True, default=None)
     mash_consulted_on = serializers.DateField(required=False, allow_null=True, default=None)
     expected_release_on = serializers.DateField(required=False, allow_null=True, default=None)

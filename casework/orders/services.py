@@ -154,11 +154,17 @@ BASIS_ORDER = [LB.CARE_ORDER, LB.INTERIM_CARE_ORDER, LB.SECTION_20, LB.REMAND_LA
 def looked_after_involvement(child, on: date) -> Involvement | None:
     """The CSC looked-after involvement that decides the child's status on `on` (not ended before it)."""
     open_then = list(
-        csc_involvements(child).filter(kind=IKind.CLA).filter(Q(end__isnull=True) | Q(end__gte=on)).order_by("-start", "-id")
+        csc_involvements(child)
+        .filter(kind=IKind.CLA)
+        .filter(Q(end__isnull=True) | Q(end__gte=on))
+        .order_by("-start", "-id")
     )
     if not open_then:
         return None
-    return min(open_then, key=lambda inv: BASIS_ORDER.index(inv.legal_basis) if inv.legal_basis in BASIS_ORDER else len(BASIS_ORDER))
+    return min(
+        open_then,
+        key=lambda inv: BASIS_ORDER.index(inv.legal_basis) if inv.legal_basis in BASIS_ORDER else len(BASIS_ORDER),
+    )
 
 
 def looked_after_outcome(child, made_on: date, protocol) -> LookedAfterStatus:
@@ -182,34 +188,54 @@ def looked_after_outcome(child, made_on: date, protocol) -> LookedAfterStatus:
     if basis in Involvement.CARE_ORDERS:
         label = "a care order (section 31)" if basis == LB.CARE_ORDER else "an interim care order (section 38)"
         return LookedAfterStatus(
-            True, False, f"Still looked after: on {label}, so children's social care keeps its statutory duties in custody", basis
+            True,
+            False,
+            f"Still looked after: on {label}, so children's social care keeps its statutory duties in custody",
+            basis,
         )
     if basis in Involvement.REMAND_BASES:
         return LookedAfterStatus(
-            True, True, "No longer looked after: looked after only because of the remand, which ends with the sentence", basis
+            True,
+            True,
+            "No longer looked after: looked after only because of the remand, which ends with the sentence",
+            basis,
         )
     if basis != LB.SECTION_20:
         return LookedAfterStatus(
-            True, False,
+            True,
+            False,
             "Still looked after for now: the legal basis of the looked-after status is not recorded. "
-            "Children's social care must record it to decide whether the sentence ends it", basis,
+            "Children's social care must record it to decide whether the sentence ends it",
+            basis,
         )
     under = protocol.section_20_ends_on_custody_under
     if under is None:
         return LookedAfterStatus(
-            True, True, f"No longer looked after: {authority} ends section 20 accommodation on a custodial sentence at any age", basis
+            True,
+            True,
+            f"No longer looked after: {authority} ends section 20 accommodation on a custodial sentence at any age",
+            basis,
         )
     age = age_on(child, made_on)
     if age is None:
         return LookedAfterStatus(
-            True, False, "Still looked after: the child's date of birth is not recorded, so the age rule cannot be applied", basis
+            True,
+            False,
+            "Still looked after: the child's date of birth is not recorded, so the age rule cannot be applied",
+            basis,
         )
     if age < under:
         return LookedAfterStatus(
-            True, True, f"No longer looked after: {age} when sentenced ({authority}: under-{under}s stop being looked after)", basis
+            True,
+            True,
+            f"No longer looked after: {age} when sentenced ({authority}: under-{under}s stop being looked after)",
+            basis,
         )
     return LookedAfterStatus(
-        True, False, f"Still looked after: {under} or over when sentenced ({authority}: only under-{under}s stop being looked after)", basis
+        True,
+        False,
+        f"Still looked after: {under} or over when sentenced ({authority}: only under-{under}s stop being looked after)",
+        basis,
     )
 
 
@@ -223,7 +249,11 @@ section_20_outcome = looked_after_outcome
 def _cyjs_agency(by, child):
     if by.agency_id and in_youth_justice(by):
         return by.agency
-    inv = Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CYJS, end__isnull=True).select_related("agency").first()
+    inv = (
+        Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CYJS, end__isnull=True)
+        .select_related("agency")
+        .first()
+    )
     if inv is None:
         raise ValidationError("Record this order as someone in the child and youth justice service")
     return inv.agency
@@ -235,8 +265,12 @@ def _open_cyjs_involvement(*, child, agency, kind, by, start: date) -> Involveme
         return existing
     worker = by if by.agency_id == agency.pk else None
     return Involvement.objects.create(
-        child=child, agency=agency, kind=kind, start=min(start, timezone.localdate()),
-        allocated_worker=worker, team=worker.team if worker else None,
+        child=child,
+        agency=agency,
+        kind=kind,
+        start=min(start, timezone.localdate()),
+        allocated_worker=worker,
+        team=worker.team if worker else None,
     )
 
 
@@ -248,7 +282,11 @@ def _close_cyjs_involvement(order, ended_on: date) -> Involvement | None:
         involvement = Involvement.objects.select_for_update().get(pk=order.involvement_id)
         if involvement.end is not None:
             return None
-        if YouthJusticeOrder.objects.filter(involvement=involvement, ended_on__isnull=True).exclude(pk=order.pk).exists():
+        if (
+            YouthJusticeOrder.objects.filter(involvement=involvement, ended_on__isnull=True)
+            .exclude(pk=order.pk)
+            .exists()
+        ):
             return None
         involvement.end = max(ended_on, involvement.start)
         involvement.save(update_fields=["end"])
@@ -256,13 +294,17 @@ def _close_cyjs_involvement(order, ended_on: date) -> Involvement | None:
     kind = involvement_kind(order.kind)
     same_kind = [k for k in Kind.values if involvement_kind(k) == kind]
     still_needed = (
-        YouthJusticeOrder.objects.filter(child=order.child, agency=order.agency, kind__in=same_kind, ended_on__isnull=True)
+        YouthJusticeOrder.objects.filter(
+            child=order.child, agency=order.agency, kind__in=same_kind, ended_on__isnull=True
+        )
         .exclude(pk=order.pk)
         .exists()
     )
     if still_needed:
         return None
-    involvement = Involvement.objects.filter(child=order.child, agency=order.agency, kind=kind, end__isnull=True).first()
+    involvement = Involvement.objects.filter(
+        child=order.child, agency=order.agency, kind=kind, end__isnull=True
+    ).first()
     if involvement is not None:
         involvement.end = max(ended_on, involvement.start)
         involvement.save(update_fields=["end"])
@@ -271,10 +313,16 @@ def _close_cyjs_involvement(order, ended_on: date) -> Involvement | None:
 
 def cyjs_worker_for(order):
     """The CYJS worker allocated to the order's involvement, else the one who recorded it."""
-    inv = order.involvement if order.involvement_id else (
-        Involvement.objects.filter(child=order.child, agency=order.agency, kind=involvement_kind(order.kind), end__isnull=True)
-        .select_related("allocated_worker")
-        .first()
+    inv = (
+        order.involvement
+        if order.involvement_id
+        else (
+            Involvement.objects.filter(
+                child=order.child, agency=order.agency, kind=involvement_kind(order.kind), end__isnull=True
+            )
+            .select_related("allocated_worker")
+            .first()
+        )
     )
     if inv is not None and inv.allocated_worker_id:
         return inv.allocated_worker
@@ -421,9 +469,7 @@ def _tell_csc(order, people, status: LookedAfterStatus | None):
         )
         if status is not None and status.looked_after_before:
             if status.ends:
-                body += (
-                    f" {status.reason}. You still have a duty to visit them (Children Act 1989 section 23ZA, agreement 20.2)."
-                )
+                body += f" {status.reason}. You still have a duty to visit them (Children Act 1989 section 23ZA, agreement 20.2)."
             else:
                 body += f" {status.reason}: your looked-after duties continue in custody (agreement 20.3–20.4)."
         notify(recipient=person, subject=f"A youth justice order was made for {child.full_name}", body=body, link=link)
@@ -471,8 +517,12 @@ def record_order(
     custodial = kind in YouthJusticeOrder.CUSTODIAL
     _check_dates(errors, made_on=made_on, ends_on=ends_on, expected_release_on=expected_release_on, custodial=custodial)
     _check_consultation(
-        errors, child=child, kind=kind, made_on=made_on,
-        police_consulted_cyjs_on=police_consulted_cyjs_on, mash_consulted_on=mash_consulted_on,
+        errors,
+        child=child,
+        kind=kind,
+        made_on=made_on,
+        police_consulted_cyjs_on=police_consulted_cyjs_on,
+        mash_consulted_on=mash_consulted_on,
     )
     if appearance is not None and appearance.child_id != child.pk:
         errors["appearance"] = "Choose one of this child's court hearings"
@@ -516,7 +566,9 @@ def record_order(
         _start_resettlement(order, responsible=cyjs_worker)
         _start_release_information(order, responsible=cyjs_worker, protocol=protocol)  # 003 L189 (Somerset)
         recent_csc = csc_now or list(
-            csc_involvements(child).filter(Q(end__isnull=True) | Q(end__gte=made_on - INVOLVEMENT_RECENCY)).order_by("-start", "-id")
+            csc_involvements(child)
+            .filter(Q(end__isnull=True) | Q(end__gte=made_on - INVOLVEMENT_RECENCY))
+            .order_by("-start", "-id")
         )
         _start_csc_open(order, protocol=protocol, csc_involvements_now=recent_csc)
         notify(
@@ -546,7 +598,9 @@ def _lock_open(order, expected_version=None) -> YouthJusticeOrder:
     if order.ended_on is not None:
         raise ValidationError(f"This order ended on {day_text(order.ended_on)}. It cannot be changed")
     if expected_version is not None and expected_version != order.version:
-        raise ConcurrentEditError("Someone else changed this order while you were working on it. Your changes were not saved.")
+        raise ConcurrentEditError(
+            "Someone else changed this order while you were working on it. Your changes were not saved."
+        )
     return order
 
 
@@ -565,20 +619,35 @@ def update_order(*, order, by, expected_version, data: dict) -> YouthJusticeOrde
             data[name] = ""
     merged = {name: data.get(name, getattr(order, name)) for name in EDITABLE}
     errors = {}
-    _check_dates(errors, made_on=order.made_on, ends_on=merged["ends_on"], expected_release_on=merged["expected_release_on"],
-                 custodial=order.is_custodial)
+    _check_dates(
+        errors,
+        made_on=order.made_on,
+        ends_on=merged["ends_on"],
+        expected_release_on=merged["expected_release_on"],
+        custodial=order.is_custodial,
+    )
     _check_consultation(
-        errors, child=order.child, kind=order.kind, made_on=order.made_on,
-        police_consulted_cyjs_on=merged["police_consulted_cyjs_on"], mash_consulted_on=merged["mash_consulted_on"],
+        errors,
+        child=order.child,
+        kind=order.kind,
+        made_on=order.made_on,
+        police_consulted_cyjs_on=merged["police_consulted_cyjs_on"],
+        mash_consulted_on=merged["mash_consulted_on"],
     )
     if not order.is_custodial:
         for name in ("expected_release_on", "establishment_name", "section_23za_visits", "post_release_accommodation"):
             if data.get(name):
                 errors[name] = "Only a custodial sentence has this"
-    elif order.resettlement_plan_completed_on and "post_release_accommodation" in data and not merged["post_release_accommodation"]:
+    elif (
+        order.resettlement_plan_completed_on
+        and "post_release_accommodation" in data
+        and not merged["post_release_accommodation"]
+    ):
         errors["post_release_accommodation"] = "Enter where the child will live after release"
     if data.get("section_23za_visits") and not order.section_20_ended:
-        errors["section_23za_visits"] = "The child is still looked after, so the section 23ZA visiting duty does not apply"
+        errors["section_23za_visits"] = (
+            "The child is still looked after, so the section 23ZA visiting duty does not apply"
+        )
     if order.kind not in YouthJusticeOrder.CONSULTED_BEFORE_APPLYING:
         for name in ("police_consulted_cyjs_on", "mash_consulted_on"):
             if data.get(name):
@@ -589,13 +658,23 @@ def update_order(*, order, by, expected_version, data: dict) -> YouthJusticeOrde
     old_release = order.expected_release_on
     save_if_unchanged(order, expected_version=expected_version, fields=changes)
     if "expected_release_on" in changes and order.resettlement_plan_completed_on is None:
-        cancel_clock(RESETTLEMENT, order, reason=f"Expected release date changed from {day_text(old_release)} to {day_text(order.expected_release_on)}")
+        cancel_clock(
+            RESETTLEMENT,
+            order,
+            reason=f"Expected release date changed from {day_text(old_release)} to {day_text(order.expected_release_on)}",
+        )
         _start_resettlement(order, responsible=cyjs_worker_for(order))
     if "expected_release_on" in changes and release_items_outstanding(order):
         # 003 L189: the 14 days count back from the new date (cancelled and started again).
-        cancel_clock(RELEASE_INFORMATION, order, reason=f"Expected release date changed from {day_text(old_release)} to {day_text(order.expected_release_on)}")
+        cancel_clock(
+            RELEASE_INFORMATION,
+            order,
+            reason=f"Expected release date changed from {day_text(old_release)} to {day_text(order.expected_release_on)}",
+        )
         _start_release_information(order, responsible=cyjs_worker_for(order))
-    log_write(by, order.child, "youth-justice-order:update", detail="changed: " + (", ".join(sorted(changes)) or "nothing"))
+    log_write(
+        by, order.child, "youth-justice-order:update", detail="changed: " + (", ".join(sorted(changes)) or "nothing")
+    )
     return order
 
 
@@ -612,7 +691,9 @@ def record_resettlement_plan(*, order, by, completed_on, post_release_accommodat
     if not order.is_custodial:
         raise ValidationError("Only a custodial sentence has a resettlement plan")
     if order.resettlement_plan_completed_on is not None:
-        raise ValidationError(f"The resettlement plan was completed on {day_text(order.resettlement_plan_completed_on)}")
+        raise ValidationError(
+            f"The resettlement plan was completed on {day_text(order.resettlement_plan_completed_on)}"
+        )
     if completed_on is None:
         errors["completed_on"] = "Enter the date resettlement planning was completed"
     elif completed_on > timezone.localdate():
@@ -621,11 +702,14 @@ def record_resettlement_plan(*, order, by, completed_on, post_release_accommodat
         errors["completed_on"] = f"The date must be on or after the sentence ({day_text(order.made_on)})"
     accommodation = (post_release_accommodation or "").strip()
     if not accommodation:
-        errors["post_release_accommodation"] = "Enter where the child will live after release. The plan must include suitable accommodation"
+        errors["post_release_accommodation"] = (
+            "Enter where the child will live after release. The plan must include suitable accommodation"
+        )
     if errors:
         raise ValidationError(errors)
     save_if_unchanged(
-        order, expected_version=None,
+        order,
+        expected_version=None,
         fields={"resettlement_plan_completed_on": completed_on, "post_release_accommodation": accommodation},
     )
     stop_clock(RESETTLEMENT, order, stopped_at=_moment(completed_on))
@@ -648,7 +732,9 @@ def record_release_information(*, order, by, expected_version, items, told_on, t
     if not order.is_custodial:
         raise ValidationError("Only a custodial sentence has release information")
     if not release_information_applies(order, protocol_for(order.agency.authority)):
-        raise ValidationError("Your authority's joint working agreement does not ask for the release information to be recorded")
+        raise ValidationError(
+            "Your authority's joint working agreement does not ask for the release information to be recorded"
+        )
     told = release_items_told(order)
     items = list(dict.fromkeys(items or []))
     errors = {}
@@ -680,7 +766,9 @@ def record_release_information(*, order, by, expected_version, items, told_on, t
     if not release_items_outstanding(order):
         last = max(date.fromisoformat(entry["told_on"]) for entry in entries)
         stop_clock(RELEASE_INFORMATION, order, stopped_at=_moment(last))
-    log_write(by, order.child, "youth-justice-order:release-information", detail=f"order {order.pk}, {len(items)} of 9 items")
+    log_write(
+        by, order.child, "youth-justice-order:release-information", detail=f"order {order.pk}, {len(items)} of 9 items"
+    )
     return order
 
 
@@ -714,13 +802,17 @@ def end_order(*, order, by, expected_version, ended_on) -> YouthJusticeOrder:
     if order.ended_on is not None:
         raise ValidationError(f"This order already ended on {day_text(order.ended_on)}")
     if expected_version is not None and expected_version != order.version:
-        raise ConcurrentEditError("Someone else changed this order while you were working on it. Your changes were not saved.")
+        raise ConcurrentEditError(
+            "Someone else changed this order while you were working on it. Your changes were not saved."
+        )
     if ended_on is None:
         raise ValidationError({"ended_on": "Enter the date the order ended"})
     if ended_on > timezone.localdate():
         raise ValidationError({"ended_on": "The end date must be today or in the past"})
     if ended_on < order.made_on:
-        raise ValidationError({"ended_on": f"The end date must be on or after the order was made ({day_text(order.made_on)})"})
+        raise ValidationError(
+            {"ended_on": f"The end date must be on or after the order was made ({day_text(order.made_on)})"}
+        )
     save_if_unchanged(order, expected_version=None, fields={"ended_on": ended_on})
     if open_deadlines(RESETTLEMENT, order).exists():
         cancel_clock(RESETTLEMENT, order, reason=f"Order ended {day_text(ended_on)}")

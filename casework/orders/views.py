@@ -19,7 +19,14 @@ from ..pages import attempt, open_child_record
 from ..permissions import may_record_social_care_work
 from ..views import open_child
 from . import selectors, services
-from .forms import EndOrderForm, OrderEditForm, OrderForm, ReleaseInformationForm, ResettlementPlanForm, VirtualSchoolForm
+from .forms import (
+    EndOrderForm,
+    OrderEditForm,
+    OrderForm,
+    ReleaseInformationForm,
+    ResettlementPlanForm,
+    VirtualSchoolForm,
+)
 
 STALE = " Open the order again to see their changes, then make yours."
 
@@ -44,8 +51,6 @@ def _order_query():
     return YouthJusticeOrder.objects.select_related("child", "agency__authority", "appearance", "created_by")
 
 
-
-
 # --- The summary -----------------------------------------------------------------------------------------
 
 
@@ -63,7 +68,9 @@ def youth_justice_summary(request, pk):
         request,
         "casework/orders/summary.html",
         {
-            "child": child, "summary": summary, "may_write": cyjs_writes,
+            "child": child,
+            "summary": summary,
+            "may_write": cyjs_writes,
             # Who records what in the newer sections: CYJS prevention (000 ¶13–14); CSC requests the
             # HSB hub (part B PH1); CYJS or CSC a serious incident (000 ¶7.2–7.3); managers of either
             # the lead agency and disagreements (000 ¶21.1, PE).
@@ -72,8 +79,10 @@ def youth_justice_summary(request, pk):
             "may_record_incident": cyjs_writes or csc_writes,
             "sees_incident_report": user.is_manager and (cyjs_writes or csc_writes),
             "may_decide_lead": joint_services.may_decide_lead_agency(user),
-            "may_raise_disagreement": joint_services.may_see_disagreements(user) and joint_services.may_raise_disagreement(user),
-            "disagreements_on_record": summary.disagreements is not None and protocol_for(user.authority).disagreements_on_record,
+            "may_raise_disagreement": joint_services.may_see_disagreements(user)
+            and joint_services.may_raise_disagreement(user),
+            "disagreements_on_record": summary.disagreements is not None
+            and protocol_for(user.authority).disagreements_on_record,
         },
     )
 
@@ -110,8 +119,14 @@ def order_new(request, pk):
     return render(
         request,
         "casework/orders/new.html",
-        {"child": child, "form": form, "known_to_csc": known, "open_to_csc": services.open_to_csc(child),
-         "protocol": protocol, "csc_stays_open_for": services.csc_stays_open_for(protocol)},
+        {
+            "child": child,
+            "form": form,
+            "known_to_csc": known,
+            "open_to_csc": services.open_to_csc(child),
+            "protocol": protocol,
+            "csc_stays_open_for": services.csc_stays_open_for(protocol),
+        },
     )
 
 
@@ -176,13 +191,18 @@ def order_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         done = _attempt(
             form,
-            lambda: services.update_order(order=order, by=request.user, expected_version=form.cleaned_data["version"], data=form.service_data()),
+            lambda: services.update_order(
+                order=order, by=request.user, expected_version=form.cleaned_data["version"], data=form.service_data()
+            ),
         )
         if done:
             messages.success(request, "Order saved")
             return redirect("order-detail", pk=order.pk)
-    return render(request, "casework/orders/edit.html",
-                  {"order": order, "child": child, "form": form, "title": f"Change the {order.get_kind_display().lower()}"})
+    return render(
+        request,
+        "casework/orders/edit.html",
+        {"order": order, "child": child, "form": form, "title": f"Change the {order.get_kind_display().lower()}"},
+    )
 
 
 @login_required
@@ -191,15 +211,19 @@ def order_resettlement_plan(request, pk):
     if refusal:
         return refusal
     form = ResettlementPlanForm(
-        request.POST or None, initial={"completed_on": timezone.localdate(), "post_release_accommodation": order.post_release_accommodation}
+        request.POST or None,
+        initial={"completed_on": timezone.localdate(), "post_release_accommodation": order.post_release_accommodation},
     )
     if request.method == "POST" and form.is_valid():
-        done = _attempt(form, lambda: services.record_resettlement_plan(order=order, by=request.user, **form.cleaned_data))
+        done = _attempt(
+            form, lambda: services.record_resettlement_plan(order=order, by=request.user, **form.cleaned_data)
+        )
         if done:
             messages.success(request, "Resettlement plan recorded")
             return redirect("order-detail", pk=order.pk)
     return render(
-        request, "casework/orders/resettlement.html",
+        request,
+        "casework/orders/resettlement.html",
         {"order": order, "child": child, "form": form, "clock": selectors.open_clock(order, services.RESETTLEMENT)},
     )
 
@@ -210,8 +234,13 @@ def release_information_rows(order):
     rows = []
     for code, label in services.RELEASE_ITEMS:
         entry = told.get(code)
-        rows.append({"label": label, "told_on": date.fromisoformat(entry["told_on"]) if entry else None,
-                     "told_by": entry["told_by"] if entry else ""})
+        rows.append(
+            {
+                "label": label,
+                "told_on": date.fromisoformat(entry["told_on"]) if entry else None,
+                "told_by": entry["told_by"] if entry else "",
+            }
+        )
     return rows
 
 
@@ -226,18 +255,32 @@ def order_release_information(request, pk):
         return redirect("order-detail", pk=order.pk)
     outstanding = services.release_items_outstanding(order)
     form = ReleaseInformationForm(
-        request.POST or None, initial={"version": order.version, "told_on": timezone.localdate()}, outstanding=outstanding
+        request.POST or None,
+        initial={"version": order.version, "told_on": timezone.localdate()},
+        outstanding=outstanding,
     )
     if request.method == "POST" and form.is_valid():
-        done = _attempt(form, lambda: services.record_release_information(order=order, by=request.user, **form.service_kwargs()))
+        done = _attempt(
+            form, lambda: services.record_release_information(order=order, by=request.user, **form.service_kwargs())
+        )
         if done:
             left = len(services.release_items_outstanding(done))
-            messages.success(request, "All nine release items recorded" if not left else f"Saved. {left} still to tell the child")
+            messages.success(
+                request, "All nine release items recorded" if not left else f"Saved. {left} still to tell the child"
+            )
             return redirect("order-detail", pk=order.pk)
     return render(
-        request, "casework/orders/release_information.html",
-        {"order": order, "child": child, "form": form, "rows": release_information_rows(order), "outstanding": outstanding,
-         "clock": selectors.open_clock(order, services.RELEASE_INFORMATION), "title": "Record what the child has been told about release"},
+        request,
+        "casework/orders/release_information.html",
+        {
+            "order": order,
+            "child": child,
+            "form": form,
+            "rows": release_information_rows(order),
+            "outstanding": outstanding,
+            "clock": selectors.open_clock(order, services.RELEASE_INFORMATION),
+            "title": "Record what the child has been told about release",
+        },
     )
 
 
@@ -248,7 +291,9 @@ def order_virtual_school(request, pk):
         return refusal
     form = VirtualSchoolForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        done = _attempt(form, lambda: services.record_virtual_school_told(order=order, by=request.user, on=form.cleaned_data["on"]))
+        done = _attempt(
+            form, lambda: services.record_virtual_school_told(order=order, by=request.user, on=form.cleaned_data["on"])
+        )
         if done:
             messages.success(request, "Recorded that the virtual school was told")
             return redirect("order-detail", pk=order.pk)
@@ -260,17 +305,32 @@ def order_end(request, pk):
     order, child, decision, refusal = _open_for_write(request, pk, "page:order-end")
     if refusal:
         return refusal
-    form = EndOrderForm(request.POST or None, initial={"version": order.version, "ended_on": min(order.ends_on or timezone.localdate(), timezone.localdate())})
+    form = EndOrderForm(
+        request.POST or None,
+        initial={
+            "version": order.version,
+            "ended_on": min(order.ends_on or timezone.localdate(), timezone.localdate()),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = _attempt(
-            form, lambda: services.end_order(order=order, by=request.user, expected_version=data["version"], ended_on=data["ended_on"])
+            form,
+            lambda: services.end_order(
+                order=order, by=request.user, expected_version=data["version"], ended_on=data["ended_on"]
+            ),
         )
         if done:
             messages.success(request, "Order ended")
             return redirect("order-detail", pk=order.pk)
     return render(
-        request, "casework/orders/end.html",
-        {"order": order, "child": child, "form": form, "clock": selectors.open_clock(order, services.RESETTLEMENT),
-         "title": f"End the {order.get_kind_display().lower()}"},
+        request,
+        "casework/orders/end.html",
+        {
+            "order": order,
+            "child": child,
+            "form": form,
+            "clock": selectors.open_clock(order, services.RESETTLEMENT),
+            "title": f"End the {order.get_kind_display().lower()}",
+        },
     )

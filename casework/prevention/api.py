@@ -26,7 +26,9 @@ from .serializers import (
 )
 
 
-class PreventionReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, SectionViewSet):
+class PreventionReferralViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, SectionViewSet
+):
     """Prevention and diversion referrals of children the caller may see."""
 
     serializer_class = PreventionReferralSerializer
@@ -104,8 +106,13 @@ class PreventionReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         """Close the referral (send `version`), and the CYJS prevention work it opened."""
         referral = self.open_record("api:prevention-referrals-close", WRITE)
         data = self.valid_data(CloseSerializer)
-        self.run(services.close_referral, referral=referral, by=request.user, expected_version=data["version"],
-                 closed_on=data["closed_on"])
+        self.run(
+            services.close_referral,
+            referral=referral,
+            by=request.user,
+            expected_version=data["version"],
+            closed_on=data["closed_on"],
+        )
         return self._fresh(referral)
 
 

@@ -19,20 +19,73 @@ def prevention_referral_entries(child, agency_kinds):
     for r in PreventionReferral.objects.filter(child=child).select_related("agency"):
         name, label = r.agency.name, "Prevention and diversion"
         route = r.get_route_display().lower()
-        yield Entry(r.received_on, "prevention_referral", label, CYJS, name, f"Referral received: {route}",
-                    f"From {r.referrer_name} ({r.get_source_display().lower()})", "prevention-referral-detail", r.pk)
+        yield Entry(
+            r.received_on,
+            "prevention_referral",
+            label,
+            CYJS,
+            name,
+            f"Referral received: {route}",
+            f"From {r.referrer_name} ({r.get_source_display().lower()})",
+            "prevention-referral-detail",
+            r.pk,
+        )
         if r.screened_on and r.outcome:
-            yield Entry(r.screened_on, "prevention_referral", label, CYJS, name, "Referral screened",
-                        f"Outcome: {r.get_outcome_display()}", "prevention-referral-detail", r.pk)
+            yield Entry(
+                r.screened_on,
+                "prevention_referral",
+                label,
+                CYJS,
+                name,
+                "Referral screened",
+                f"Outcome: {r.get_outcome_display()}",
+                "prevention-referral-detail",
+                r.pk,
+            )
         if r.panel_on:
-            yield Entry(r.panel_on, "prevention_referral", label, CYJS, name, "Child Resolution Panel", "",
-                        "prevention-referral-detail", r.pk)
+            yield Entry(
+                r.panel_on,
+                "prevention_referral",
+                label,
+                CYJS,
+                name,
+                "Child Resolution Panel",
+                "",
+                "prevention-referral-detail",
+                r.pk,
+            )
         if r.prevent_referral_on:
-            yield Entry(r.prevent_referral_on, "prevention_referral", label, CYJS, name, "Prevent referral made", "",
-                        "prevention-referral-detail", r.pk)
+            yield Entry(
+                r.prevent_referral_on,
+                "prevention_referral",
+                label,
+                CYJS,
+                name,
+                "Prevent referral made",
+                "",
+                "prevention-referral-detail",
+                r.pk,
+            )
         if r.closed_on:
-            yield Entry(r.closed_on, "prevention_referral", label, CYJS, name, "Referral closed", "", "prevention-referral-detail", r.pk)
+            yield Entry(
+                r.closed_on,
+                "prevention_referral",
+                label,
+                CYJS,
+                name,
+                "Referral closed",
+                "",
+                "prevention-referral-detail",
+                r.pk,
+            )
 
 
-register_source(Source("prevention_referral", "Prevention and diversion referrals", prevention_referral_entries,
-                       frozenset({CYJS}), section=Section.PREVENTION))
+register_source(
+    Source(
+        "prevention_referral",
+        "Prevention and diversion referrals",
+        prevention_referral_entries,
+        frozenset({CYJS}),
+        section=Section.PREVENTION,
+    )
+)

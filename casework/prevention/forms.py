@@ -24,14 +24,19 @@ OUTCOME_HINTS = {
 
 def radios(label, choices, *, message="", required=True, help_text="", inline=False):
     return forms.ChoiceField(
-        label=label, choices=choices, required=required, help_text=help_text,
+        label=label,
+        choices=choices,
+        required=required,
+        help_text=help_text,
         widget=forms.RadioSelect(attrs={"inline": True} if inline else {}),
         error_messages={"required": message} if message else {},
     )
 
 
 def date_field(label, *, required=True, message="", help_text=""):
-    return GovukDateField(label=label, required=required, help_text=help_text, error_messages={"required": message} if message else {})
+    return GovukDateField(
+        label=label, required=required, help_text=help_text, error_messages={"required": message} if message else {}
+    )
 
 
 def consent_answer(value):
@@ -39,20 +44,37 @@ def consent_answer(value):
 
 
 class ReferralForm(forms.Form):
-    route = radios("What kind of referral is it?", PreventionReferral.Route.choices, message="Choose the kind of referral",
-                   help_text="Diversion and Child Resolution Panel referrals come from the police after an offence")
+    route = radios(
+        "What kind of referral is it?",
+        PreventionReferral.Route.choices,
+        message="Choose the kind of referral",
+        help_text="Diversion and Child Resolution Panel referrals come from the police after an offence",
+    )
     source = radios("Who made the referral?", PreventionReferral.Source.choices, message="Choose who made the referral")
-    referrer_name = forms.CharField(label="Name of the person who referred", max_length=200,
-                                    error_messages={"required": "Enter the name of the person who made the referral"})
-    received_on = date_field("Date the referral arrived", message="Enter the date the referral was received",
-                             help_text="For example, 27 3 2026")
+    referrer_name = forms.CharField(
+        label="Name of the person who referred",
+        max_length=200,
+        error_messages={"required": "Enter the name of the person who made the referral"},
+    )
+    received_on = date_field(
+        "Date the referral arrived",
+        message="Enter the date the referral was received",
+        help_text="For example, 27 3 2026",
+    )
     reasons = textarea("Why the child was referred", required=True, rows=5, message="Write why the child was referred")
-    consent_given = radios("Did the child and their parent or carer agree to the referral?", CONSENT_ANSWERS,
-                           message="Say whether the child and their parent or carer agreed",
-                           help_text="The service is voluntary. You can record consent later, when you screen the referral")
-    radicalisation_concern = radios("Is there a concern about radicalisation?", YES_NO, inline=True,
-                                    message="Say whether there is a concern about radicalisation",
-                                    help_text="If so, consider a Prevent referral")
+    consent_given = radios(
+        "Did the child and their parent or carer agree to the referral?",
+        CONSENT_ANSWERS,
+        message="Say whether the child and their parent or carer agreed",
+        help_text="The service is voluntary. You can record consent later, when you screen the referral",
+    )
+    radicalisation_concern = radios(
+        "Is there a concern about radicalisation?",
+        YES_NO,
+        inline=True,
+        message="Say whether there is a concern about radicalisation",
+        help_text="If so, consider a Prevent referral",
+    )
 
     def service_kwargs(self):
         data = self.cleaned_data
@@ -69,15 +91,28 @@ class ReferralForm(forms.Form):
 
 class ScreenForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    outcome = radios("What is the outcome of the screening?", Outcome.choices, message="Choose the outcome of the screening")
-    outcome_reasons = textarea("What the screening found", required=True, rows=6,
-                               message="Write what the screening found and why you chose this outcome",
-                               help_text="Include who took part in the screening discussion and any work suggested")
-    prevention_worker = WorkerChoiceField(label="Prevention worker (CYJS prevention work only)", queryset=User.objects.none(),
-                                          required=False, empty_label="Choose a worker")
-    consent_given = radios("Did the child and their parent or carer agree?", CONSENT_ANSWERS,
-                           message="Say whether the child and their parent or carer agreed",
-                           help_text="Needed for CYJS prevention work and for a request for support")
+    outcome = radios(
+        "What is the outcome of the screening?", Outcome.choices, message="Choose the outcome of the screening"
+    )
+    outcome_reasons = textarea(
+        "What the screening found",
+        required=True,
+        rows=6,
+        message="Write what the screening found and why you chose this outcome",
+        help_text="Include who took part in the screening discussion and any work suggested",
+    )
+    prevention_worker = WorkerChoiceField(
+        label="Prevention worker (CYJS prevention work only)",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Choose a worker",
+    )
+    consent_given = radios(
+        "Did the child and their parent or carer agree?",
+        CONSENT_ANSWERS,
+        message="Say whether the child and their parent or carer agreed",
+        help_text="Needed for CYJS prevention work and for a request for support",
+    )
     panel_on = date_field("Date the Child Resolution Panel met", required=False)
 
     def __init__(self, *args, referral, workers, **kwargs):
@@ -104,9 +139,13 @@ class ScreenForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     on = date_field("Date of the check-in", message="Enter the date of the check-in")
-    notes = textarea("What the receiving agency said", required=True, rows=5,
-                     message="Write what the receiving agency said about the support given, and whether more consultation is needed",
-                     help_text="The support given so far, whether more consultation is needed, and whether the child is still open to them")
+    notes = textarea(
+        "What the receiving agency said",
+        required=True,
+        rows=5,
+        message="Write what the receiving agency said about the support given, and whether more consultation is needed",
+        help_text="The support given so far, whether more consultation is needed, and whether the child is still open to them",
+    )
 
 
 class PreventForm(forms.Form):

@@ -2,7 +2,6 @@
 only) and dropped entirely for a reader who may not read the prevention section
 (casework.justice.sharing)."""
 
-
 from accounts import access
 from notifications.selectors import label_deadlines
 
@@ -22,7 +21,11 @@ def clocks_of(referral):
     """The follow-up deadlines, first first, each with `title`, `due` text and `overdue` (PP6)."""
     rows = label_deadlines(list(services.follow_up_clocks(referral).order_by("anchor_at", "id")))
     for number, row in enumerate(rows):
-        row.title = "Check in with the receiving agency at 6 weeks" if number == 0 else "Check in with the receiving agency at 12 weeks"
+        row.title = (
+            "Check in with the receiving agency at 6 weeks"
+            if number == 0
+            else "Check in with the receiving agency at 12 weeks"
+        )
     return rows
 
 

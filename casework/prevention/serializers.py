@@ -16,10 +16,32 @@ class PreventionReferralSerializer(limits.ModelSerializer):
     class Meta:
         model = PreventionReferral
         fields = [
-            "id", "child", "agency", "route", "source", "referrer_name", "received_on", "reasons", "consent_given",
-            "radicalisation_concern", "prevent_referral_on", "panel_on", "screened_on", "screened_by", "outcome",
-            "outcome_reasons", "prevention_worker", "request_for_support", "follow_ups", "closed_on", "consultation_only",
-            "case_responsibility", "deadlines", "created_at", "created_by", "version",
+            "id",
+            "child",
+            "agency",
+            "route",
+            "source",
+            "referrer_name",
+            "received_on",
+            "reasons",
+            "consent_given",
+            "radicalisation_concern",
+            "prevent_referral_on",
+            "panel_on",
+            "screened_on",
+            "screened_by",
+            "outcome",
+            "outcome_reasons",
+            "prevention_worker",
+            "request_for_support",
+            "follow_ups",
+            "closed_on",
+            "consultation_only",
+            "case_responsibility",
+            "deadlines",
+            "created_at",
+            "created_by",
+            "version",
         ]
         read_only_fields = fields
 

@@ -93,7 +93,11 @@ def _writer(by, child):
 def _cyjs_agency(by, child) -> Agency:
     if by.agency_id and in_youth_justice(by):
         return by.agency
-    inv = Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CYJS, end__isnull=True).select_related("agency").first()
+    inv = (
+        Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CYJS, end__isnull=True)
+        .select_related("agency")
+        .first()
+    )
     if inv is None:
         raise ValidationError("Record this referral as someone in the child and youth justice service")
     return inv.agency
@@ -127,7 +131,11 @@ def case_responsibility(referral, *, open_to_csc=None) -> str:
     if not outcome:
         return "Not decided yet: the referral is waiting to be screened."
     if outcome == Outcome.CYJS_PREVENTION:
-        worker = referral.prevention_worker.display_name if referral.prevention_worker_id else "the allocated prevention worker"
+        worker = (
+            referral.prevention_worker.display_name
+            if referral.prevention_worker_id
+            else "the allocated prevention worker"
+        )
         return (
             f"The child and youth justice service leads. {worker} holds the assessment and the plan, "
             "made with the child and family, with moving-on planning throughout (agreement 13.4)."
@@ -202,9 +210,13 @@ def receive_prevention_referral(
     age = age_on(child, received_on)
     name = child.first_name or "The child"
     if age is None:
-        errors["child"] = "The child's date of birth is not recorded, so their age cannot be checked. Add it to their record first"
+        errors["child"] = (
+            "The child's date of birth is not recorded, so their age cannot be checked. Add it to their record first"
+        )
     elif age < MIN_AGE:
-        errors["child"] = f"{name} was {age} when referred. The prevention service works with children aged 8 to 17 (agreement 13.1)"
+        errors["child"] = (
+            f"{name} was {age} when referred. The prevention service works with children aged 8 to 17 (agreement 13.1)"
+        )
     elif age > MAX_AGE:
         errors["child"] = (
             f"{name} was {age} when referred. The prevention and diversion service works with children aged 8 to 17 (agreement 13.1)"
@@ -215,7 +227,9 @@ def receive_prevention_referral(
             "or Child Resolution Panel referral. Record it as a prevention referral: 8- and 9-year-olds are offered consultation"
         )
     if route in AFTER_AN_OFFENCE and source != Source.POLICE:
-        errors["source"] = "Diversion and Child Resolution Panel referrals come from the police after an offence (agreement 14.1 and 14.4)"
+        errors["source"] = (
+            "Diversion and Child Resolution Panel referrals come from the police after an offence (agreement 14.1 and 14.4)"
+        )
     if route == Route.PREVENTION and consent_given is False:
         errors["consent_given"] = (
             "The prevention service is voluntary: the child and their parent or carer must agree to it. "
@@ -225,8 +239,12 @@ def receive_prevention_referral(
         raise ValidationError(errors)
 
     agency = _cyjs_agency(by, child)
-    if involvement is not None and (involvement.child_id != child.pk or involvement.agency_id != agency.pk or involvement.end is not None):
-        raise ValidationError({"involvement": "That involvement is not your service's open involvement with this child"})
+    if involvement is not None and (
+        involvement.child_id != child.pk or involvement.agency_id != agency.pk or involvement.end is not None
+    ):
+        raise ValidationError(
+            {"involvement": "That involvement is not your service's open involvement with this child"}
+        )
     referral = PreventionReferral.objects.create(
         child=child,
         agency=agency,
@@ -298,7 +316,9 @@ def _send_request_for_support(referral, by, outcome_reasons) -> Contact:
         return receive_contact(received_by=by, details=details)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
-            raise ValidationError({("outcome_reasons" if k == "concerns" else k): v for k, v in error.error_dict.items()}) from error
+            raise ValidationError(
+                {("outcome_reasons" if k == "concerns" else k): v for k, v in error.error_dict.items()}
+            ) from error
         raise
 
 
@@ -337,8 +357,13 @@ def _open_prevention_involvement(referral, worker, start: date) -> Involvement:
     if existing is not None:
         return existing
     return Involvement.objects.create(
-        child=referral.child, agency=referral.agency, kind=Involvement.Kind.YJ_PREVENTION,
-        start=min(start, timezone.localdate()), allocated_worker=worker, team=worker.team, is_lead_agency=True,
+        child=referral.child,
+        agency=referral.agency,
+        kind=Involvement.Kind.YJ_PREVENTION,
+        start=min(start, timezone.localdate()),
+        allocated_worker=worker,
+        team=worker.team,
+        is_lead_agency=True,
     )
 
 
@@ -377,11 +402,14 @@ def _check_outcome(referral, *, outcome, outcome_reasons, prevention_worker, con
         if prevention_worker is None:
             errors["prevention_worker"] = "Choose the prevention worker who will hold the assessment and plan"
         elif not (
-            prevention_worker.is_active and prevention_worker.agency_id
+            prevention_worker.is_active
+            and prevention_worker.agency_id
             and prevention_worker.agency.kind == Agency.Kind.CYJS
             and prevention_worker.agency.authority_id == referral.agency.authority_id
         ):
-            errors["prevention_worker"] = "The prevention worker must work in this authority's child and youth justice service"
+            errors["prevention_worker"] = (
+                "The prevention worker must work in this authority's child and youth justice service"
+            )
     elif prevention_worker is not None:
         errors["prevention_worker"] = "Only CYJS prevention work has an allocated prevention worker"
     if outcome == Outcome.CONSULTATION_BOLT_ON and not csc_open:
@@ -390,7 +418,9 @@ def _check_outcome(referral, *, outcome, outcome_reasons, prevention_worker, con
             "Choose another outcome, such as a request for support or no further action"
         )
     if outcome == Outcome.DIVERTED_TO_CSC and referral.route not in AFTER_AN_OFFENCE:
-        errors["outcome"] = "Only a diversion or Child Resolution Panel referral can be diverted to children's social care"
+        errors["outcome"] = (
+            "Only a diversion or Child Resolution Panel referral can be diverted to children's social care"
+        )
     if referral.route == Route.CHILD_RESOLUTION_PANEL:
         today = timezone.localdate()
         if panel_on is None:
@@ -398,14 +428,24 @@ def _check_outcome(referral, *, outcome, outcome_reasons, prevention_worker, con
         elif panel_on > today:
             errors["panel_on"] = "The panel date must be today or in the past"
         elif panel_on < referral.received_on:
-            errors["panel_on"] = f"The panel date must be on or after the referral arrived ({day_text(referral.received_on)})"
+            errors["panel_on"] = (
+                f"The panel date must be on or after the referral arrived ({day_text(referral.received_on)})"
+            )
     elif panel_on is not None:
         errors["panel_on"] = "Only a Child Resolution Panel referral has a panel date"
 
 
 @access_log_last()
 def screen_referral(
-    *, referral, by, expected_version, outcome, outcome_reasons, prevention_worker=None, consent_given=None, panel_on=None
+    *,
+    referral,
+    by,
+    expected_version,
+    outcome,
+    outcome_reasons,
+    prevention_worker=None,
+    consent_given=None,
+    panel_on=None,
 ) -> PreventionReferral:
     """The screening and its outcome, once (P19 table; 000 ¶13.3–13.4, ¶14.1–14.5; PP1–PP3, PP5.5).
 
@@ -431,22 +471,36 @@ def screen_referral(
     _writer(by, child)
     if referral.request_for_support_id:
         raise ValidationError(
-            {"outcome": f"A request for support was already sent to children's social care on "
-                        f"{day_text(timezone.localdate(referral.request_for_support.received_at))}. It cannot be sent again"}
+            {
+                "outcome": f"A request for support was already sent to children's social care on "
+                f"{day_text(timezone.localdate(referral.request_for_support.received_at))}. It cannot be sent again"
+            }
         )
     if referral.closed_on:
         raise ValidationError(f"This referral was closed on {day_text(referral.closed_on)}")
     if referral.outcome:
-        raise ValidationError({"outcome": f"This referral was screened on {day_text(referral.screened_on)}. The outcome cannot be changed"})
+        raise ValidationError(
+            {
+                "outcome": f"This referral was screened on {day_text(referral.screened_on)}. The outcome cannot be changed"
+            }
+        )
     if expected_version is not None and expected_version != referral.version:
-        raise ConcurrentEditError("Someone else changed this referral while you were working on it. Your changes were not saved.")
+        raise ConcurrentEditError(
+            "Someone else changed this referral while you were working on it. Your changes were not saved."
+        )
     outcome_reasons = (outcome_reasons or "").strip()
     consent = referral.consent_given if consent_given is None else consent_given
     csc_open = open_csc_involvements(child)
     errors = {}
     _check_outcome(
-        referral, outcome=outcome, outcome_reasons=outcome_reasons, prevention_worker=prevention_worker,
-        consent=consent, panel_on=panel_on, csc_open=csc_open, errors=errors,
+        referral,
+        outcome=outcome,
+        outcome_reasons=outcome_reasons,
+        prevention_worker=prevention_worker,
+        consent=consent,
+        panel_on=panel_on,
+        csc_open=csc_open,
+        errors=errors,
     )
     if errors:
         raise ValidationError(errors)
@@ -529,7 +583,9 @@ def record_follow_up(*, referral, by, on, notes) -> PreventionReferral:
     notes = (notes or "").strip()
     errors = {}
     if not notes:
-        errors["notes"] = "Write what the receiving agency said about the support given, and whether more consultation is needed"
+        errors["notes"] = (
+            "Write what the receiving agency said about the support given, and whether more consultation is needed"
+        )
     decided = decision_day(referral)
     if on is None:
         errors["on"] = "Enter the date of the check-in"
@@ -571,21 +627,27 @@ def record_prevent_referral(*, referral, by, on) -> PreventionReferral:
     child = referral.child
     _writer(by, child)
     if referral.prevent_referral_on:
-        raise ValidationError({"on": f"The Prevent referral was recorded as made on {day_text(referral.prevent_referral_on)}"})
+        raise ValidationError(
+            {"on": f"The Prevent referral was recorded as made on {day_text(referral.prevent_referral_on)}"}
+        )
     if on is None:
         raise ValidationError({"on": "Enter the date of the Prevent referral"})
     if on > timezone.localdate():
         raise ValidationError({"on": "The date must be today or in the past"})
     if on < referral.received_on:
-        raise ValidationError({"on": f"The date must be on or after the referral arrived ({day_text(referral.received_on)})"})
-    save_if_unchanged(referral, expected_version=None, fields={"prevent_referral_on": on, "radicalisation_concern": True})
+        raise ValidationError(
+            {"on": f"The date must be on or after the referral arrived ({day_text(referral.received_on)})"}
+        )
+    save_if_unchanged(
+        referral, expected_version=None, fields={"prevent_referral_on": on, "radicalisation_concern": True}
+    )
     told = []
     for person in csc_people_to_tell(open_csc_involvements(child)):
         notify(
             recipient=person,
             subject=f"A Prevent referral was made for {child.full_name}",
             body="The child and youth justice service made a Prevent referral. Consider the risk and the safeguarding "
-                 "concerns together (agreement 4.8).",
+            "concerns together (agreement 4.8).",
             link=reverse("prevention-referral-detail", args=[referral.pk]),
         )
         told.append(person)
@@ -608,7 +670,9 @@ def close_referral(*, referral, by, expected_version, closed_on) -> PreventionRe
     if referral.closed_on:
         raise ValidationError(f"This referral was already closed on {day_text(referral.closed_on)}")
     if expected_version is not None and expected_version != referral.version:
-        raise ConcurrentEditError("Someone else changed this referral while you were working on it. Your changes were not saved.")
+        raise ConcurrentEditError(
+            "Someone else changed this referral while you were working on it. Your changes were not saved."
+        )
     if closed_on is None:
         raise ValidationError({"closed_on": "Enter the date the referral closed"})
     if closed_on > timezone.localdate():
@@ -625,14 +689,18 @@ def close_referral(*, referral, by, expected_version, closed_on) -> PreventionRe
     if referral.involvement_id is not None:
         involvement = Involvement.objects.select_for_update().get(pk=referral.involvement_id)
         shared = (
-            PreventionReferral.objects.filter(involvement=involvement, closed_on__isnull=True).exclude(pk=referral.pk).exists()
+            PreventionReferral.objects.filter(involvement=involvement, closed_on__isnull=True)
+            .exclude(pk=referral.pk)
+            .exists()
         )
         if involvement.end is None and not shared:
             involvement.end = max(closed_on, involvement.start)
             involvement.save(update_fields=["end"])
     elif referral.outcome == Outcome.CYJS_PREVENTION:
         still_needed = (
-            PreventionReferral.objects.filter(child=child, agency=referral.agency, outcome=Outcome.CYJS_PREVENTION, closed_on__isnull=True)
+            PreventionReferral.objects.filter(
+                child=child, agency=referral.agency, outcome=Outcome.CYJS_PREVENTION, closed_on__isnull=True
+            )
             .exclude(pk=referral.pk)
             .exists()
         )
@@ -648,6 +716,8 @@ def close_referral(*, referral, by, expected_version, closed_on) -> PreventionRe
 
 def cyjs_workers(authority):
     """Active CYJS workers of the authority, to choose the prevention worker from."""
-    return User.objects.filter(agency__authority=authority, agency__kind=Agency.Kind.CYJS, is_active=True).select_related("agency").order_by(
-        "last_name", "first_name"
+    return (
+        User.objects.filter(agency__authority=authority, agency__kind=Agency.Kind.CYJS, is_active=True)
+        .select_related("agency")
+        .order_by("last_name", "first_name")
     )

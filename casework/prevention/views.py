@@ -45,8 +45,6 @@ def _query():
     )
 
 
-
-
 @login_required
 def referral_new(request, pk):
     child, decision, refusal = open_child(request, pk, what="page:prevention-referral-new", allowed_if=_writer)
@@ -58,8 +56,12 @@ def referral_new(request, pk):
     opened = request.GET.get("involvement", "")
     involvement = Involvement.objects.filter(pk=int(opened)).first() if opened.isdigit() else None
     if request.method == "POST" and form.is_valid():
-        referral = _attempt(form, lambda: services.receive_prevention_referral(
-            child=child, by=request.user, involvement=involvement, **form.service_kwargs()))
+        referral = _attempt(
+            form,
+            lambda: services.receive_prevention_referral(
+                child=child, by=request.user, involvement=involvement, **form.service_kwargs()
+            ),
+        )
         if referral:
             said = "Referral recorded"
             if referral.consultation_only:
@@ -69,8 +71,12 @@ def referral_new(request, pk):
     return render(
         request,
         "casework/prevention/new.html",
-        {"child": child, "form": form, "title": "Record a prevention or diversion referral",
-         "age": services.age_on(child, timezone.localdate())},
+        {
+            "child": child,
+            "form": form,
+            "title": "Record a prevention or diversion referral",
+            "age": services.age_on(child, timezone.localdate()),
+        },
     )
 
 
@@ -123,7 +129,9 @@ def referral_screen(request, pk):
     }
     form = ScreenForm(request.POST or None, initial=initial, referral=referral, workers=workers)
     if request.method == "POST" and form.is_valid():
-        done = _attempt(form, lambda: services.screen_referral(referral=referral, by=request.user, **form.service_kwargs()))
+        done = _attempt(
+            form, lambda: services.screen_referral(referral=referral, by=request.user, **form.service_kwargs())
+        )
         if done:
             said = f"Screening saved. Outcome: {done.get_outcome_display()}"
             if done.request_for_support_id:
@@ -156,14 +164,23 @@ def referral_follow_up(request, pk):
         return refusal
     form = FollowUpForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        done = _attempt(form, lambda: services.record_follow_up(referral=referral, by=request.user, **form.cleaned_data))
+        done = _attempt(
+            form, lambda: services.record_follow_up(referral=referral, by=request.user, **form.cleaned_data)
+        )
         if done:
             messages.success(request, "Follow-up recorded")
             return redirect("prevention-referral-detail", pk=referral.pk)
     open_clocks = [d for d in selectors.clocks_of(referral) if d.status in ("open", "breached")]
     return render(
-        request, "casework/prevention/follow_up.html",
-        {"referral": referral, "child": child, "form": form, "title": "Record a follow-up", "clock": open_clocks[0] if open_clocks else None},
+        request,
+        "casework/prevention/follow_up.html",
+        {
+            "referral": referral,
+            "child": child,
+            "form": form,
+            "title": "Record a follow-up",
+            "clock": open_clocks[0] if open_clocks else None,
+        },
     )
 
 
@@ -174,15 +191,21 @@ def referral_prevent(request, pk):
         return refusal
     form = PreventForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        done = _attempt(form, lambda: services.record_prevent_referral(referral=referral, by=request.user, on=form.cleaned_data["on"]))
+        done = _attempt(
+            form,
+            lambda: services.record_prevent_referral(referral=referral, by=request.user, on=form.cleaned_data["on"]),
+        )
         if done:
             said = "Prevent referral recorded"
             if done.told:
                 said += f". Told in the app: {names_text(done.told)}"
             messages.success(request, said)
             return redirect("prevention-referral-detail", pk=referral.pk)
-    return render(request, "casework/prevention/prevent.html",
-                  {"referral": referral, "child": child, "form": form, "title": "Record a Prevent referral"})
+    return render(
+        request,
+        "casework/prevention/prevent.html",
+        {"referral": referral, "child": child, "form": form, "title": "Record a Prevent referral"},
+    )
 
 
 @login_required
@@ -194,13 +217,22 @@ def referral_close(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = _attempt(
-            form, lambda: services.close_referral(referral=referral, by=request.user, expected_version=data["version"], closed_on=data["closed_on"])
+            form,
+            lambda: services.close_referral(
+                referral=referral, by=request.user, expected_version=data["version"], closed_on=data["closed_on"]
+            ),
         )
         if done:
             messages.success(request, "Referral closed")
             return redirect("prevention-referral-detail", pk=referral.pk)
     return render(
-        request, "casework/prevention/close.html",
-        {"referral": referral, "child": child, "form": form, "title": "Close the referral",
-         "follow_up_due": any(d.status in ("open", "breached") for d in selectors.clocks_of(referral))},
+        request,
+        "casework/prevention/close.html",
+        {
+            "referral": referral,
+            "child": child,
+            "form": form,
+            "title": "Close the referral",
+            "follow_up_due": any(d.status in ("open", "breached") for d in selectors.clocks_of(referral)),
+        },
     )

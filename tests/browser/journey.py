@@ -47,7 +47,10 @@ def no_serious_axe_violations(page, name, report_dir):
         return
     results = Axe().run(page)
     (report_dir / f"axe-{name}.json").write_text(
-        json.dumps([{"id": v["id"], "impact": v["impact"], "help": v["help"]} for v in results.response["violations"]], indent=2)
+        json.dumps(
+            [{"id": v["id"], "impact": v["impact"], "help": v["help"]} for v in results.response["violations"]],
+            indent=2,
+        )
     )
     serious = [v["id"] for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     assert not serious, f"axe on {name}: {serious}"

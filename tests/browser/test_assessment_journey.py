@@ -17,7 +17,15 @@ from accounts.models import Agency, Role
 from casework.models import Assessment, ChildInNeedPlan, Involvement
 from notifications.models import Notification
 from tests.browser.test_sign_in_search_break_glass import assert_no_serious_axe_violations, sign_in, sign_out
-from tests.factories import AgencyFactory, AuthorityFactory, ChildFactory, ContactFactory, InvolvementFactory, TeamFactory, UserFactory
+from tests.factories import (
+    AgencyFactory,
+    AuthorityFactory,
+    ChildFactory,
+    ContactFactory,
+    InvolvementFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,18 +35,36 @@ def people():
     authority = AuthorityFactory(name="Testshire County Council")
     csc = AgencyFactory(authority=authority, kind=Agency.Kind.CSC, name="Testshire children's social care")
     cyjs = AgencyFactory(authority=authority, kind=Agency.Kind.CYJS, name="Testshire youth justice service")
-    manager = UserFactory(username="csc.manager", first_name="Priya", last_name="Okafor", agency=csc, role=Role.TEAM_MANAGER)
+    manager = UserFactory(
+        username="csc.manager", first_name="Priya", last_name="Okafor", agency=csc, role=Role.TEAM_MANAGER
+    )
     team = TeamFactory(agency=csc, name="Assessment team north", manager=manager)
     worker = UserFactory(
-        username="csc.worker", first_name="Sam", last_name="Ellery", agency=csc, team=team, line_manager=manager,
+        username="csc.worker",
+        first_name="Sam",
+        last_name="Ellery",
+        agency=csc,
+        team=team,
+        line_manager=manager,
         job_title="Social worker",
     )
     cyjs_worker = UserFactory(username="cyjs.worker", first_name="Riley", last_name="Stone", agency=cyjs)
     child = ChildFactory(first_name="Jordan", last_name="Ashdown")
-    InvolvementFactory(child=child, agency=csc, kind=Involvement.Kind.CIN, allocated_worker=worker, team=team,
-                       start=timezone.localdate() - timedelta(days=3))
-    InvolvementFactory(child=child, agency=cyjs, kind=Involvement.Kind.YJ_PREVENTION, allocated_worker=cyjs_worker,
-                       start=timezone.localdate() - timedelta(days=40))
+    InvolvementFactory(
+        child=child,
+        agency=csc,
+        kind=Involvement.Kind.CIN,
+        allocated_worker=worker,
+        team=team,
+        start=timezone.localdate() - timedelta(days=3),
+    )
+    InvolvementFactory(
+        child=child,
+        agency=cyjs,
+        kind=Involvement.Kind.YJ_PREVENTION,
+        allocated_worker=cyjs_worker,
+        start=timezone.localdate() - timedelta(days=40),
+    )
     contact = ContactFactory(child=child, received_at=timezone.now() - timedelta(days=4))
     return {"worker": worker, "manager": manager, "cyjs_worker": cyjs_worker, "child": child, "contact": contact}
 
@@ -136,7 +162,9 @@ def test_assessment_to_child_in_need_meeting(browser_page, live_server, people, 
     expect(page.get_by_role("heading", level=1, name="Child in need plan")).to_be_visible()
     page.get_by_role("link", name="Change the plan").click()
     page.get_by_label("What must change for the child").fill("Reading at the expected level by July.")
-    page.get_by_label("Who provides what").fill("School: reading support three times a week.\nHealth visitor: monthly visit.")
+    page.get_by_label("Who provides what").fill(
+        "School: reading support three times a week.\nHealth visitor: monthly visit."
+    )
     page.get_by_role("button", name="Save").click()
     expect(page.locator("main")).to_contain_text("Reading at the expected level by July.")
 
@@ -158,7 +186,9 @@ def test_assessment_to_child_in_need_meeting(browser_page, live_server, people, 
     expect(meetings).to_contain_text("Ms Patel")
     screenshot("assessment-cin-plan-detail")
     axe("cin-plan-detail")
-    assert Notification.objects.filter(recipient=people["cyjs_worker"], subject__contains="child in need meeting").exists()
+    assert Notification.objects.filter(
+        recipient=people["cyjs_worker"], subject__contains="child in need meeting"
+    ).exists()
 
     # --- Record the meeting (held today for the test).
     meetings.get_by_role("link", name="Record").click()
@@ -174,6 +204,8 @@ def test_assessment_to_child_in_need_meeting(browser_page, live_server, people, 
     page.get_by_role("button", name="Save meeting").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Meeting recorded")
     expect(page.get_by_role("table", name="Who will do what by when")).to_contain_text("Share reading scores")
-    expect(page.get_by_role("table", name="Child in need meetings")).to_contain_text("Riley Stone (Child and youth justice service): did not come")
+    expect(page.get_by_role("table", name="Child in need meetings")).to_contain_text(
+        "Riley Stone (Child and youth justice service): did not come"
+    )
     screenshot("assessment-cin-plan-after-meeting")
     assert ChildInNeedPlan.objects.get(child=child).meetings.get().held_on == today

@@ -49,7 +49,9 @@ def test_case_note_and_chronology(browser_page, live_server, world, screenshot, 
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Record who will do what, or that no further action is needed")
     # What was typed is kept.
-    expect(page.get_by_label("What happened")).to_have_value("Mother rang: Casey was not home last night and is now back.")
+    expect(page.get_by_label("What happened")).to_have_value(
+        "Mother rang: Casey was not home last night and is now back."
+    )
     screenshot("chronology-case-note-error")
     assert_no_serious_axe_violations(page, "chronology-case-note-error", screenshot_dir)
 

@@ -82,7 +82,9 @@ def test_conference_to_plan_to_ending(browser_page, live_server, screenshot, scr
     choose(page, "Why is the plan ending?", "Left the UK permanently")
     screenshot("conference-plan-end")
     page.get_by_role("button", name="End the plan").click()
-    expect(page.get_by_text("Plan ended. 2 people were told in the app. 1 is not a user here: tell them yourself")).to_be_visible()
+    expect(
+        page.get_by_text("Plan ended. 2 people were told in the app. 1 is not a user here: tell them yourself")
+    ).to_be_visible()
     table = page.get_by_role("table", name="Who was told the plan ended")
     expect(table).to_contain_text("PC Pat Officer")
     expect(table).to_contain_text("Not a user here: tell them yourself")
@@ -90,5 +92,8 @@ def test_conference_to_plan_to_ending(browser_page, live_server, screenshot, scr
 
     plan = ChildProtectionPlan.objects.get(child=w.child)
     assert plan.status == "ended" and plan.end_reason == "left_uk"
-    assert CoreGroupMeeting.objects.get(plan=plan).participants.get(name="Terry Teacher").written_views == "Attendance is up to 90%."
+    assert (
+        CoreGroupMeeting.objects.get(plan=plan).participants.get(name="Terry Teacher").written_views
+        == "Attendance is up to 90%."
+    )
     assert Notification.objects.filter(recipient=w.teacher, link=f"/child-protection-plans/{plan.pk}/").exists()

@@ -72,7 +72,9 @@ def test_hearing_to_remand_to_placement_planning(browser_page, live_server, scre
     page.get_by_role("button", name="Save the meeting").click()
     expect(page.get_by_text("Placement planning meeting recorded")).to_be_visible()
     screenshot("remand-detail-csc")
-    assert Deadline.objects.get(rule_code="placement_planning_meeting", subject_id=remand.pk).status == Deadline.Status.MET
+    assert (
+        Deadline.objects.get(rule_code="placement_planning_meeting", subject_id=remand.pk).status == Deadline.Status.MET
+    )
 
     # Back as the youth justice worker: end the remand.
     page.context.clear_cookies()

@@ -48,7 +48,9 @@ def test_remand_to_youth_detention_care(browser_page, live_server, screenshot, s
     expect(summary).to_contain_text("Describe the bail package you propose")
     screenshot("custody-care-bail-error")
     no_serious_axe_violations(page, "custody-care-bail-error", screenshot_dir)
-    page.get_by_label("The bail package proposed").fill("Live with an aunt in Exampletown; bail supervision and support")
+    page.get_by_label("The bail package proposed").fill(
+        "Live with an aunt in Exampletown; bail supervision and support"
+    )
     choose(page, "Was it considered with children's social care? (optional)", "Yes")
     page.get_by_role("button", name="Save the review").click()
     expect(page.get_by_text("Bail package review recorded")).to_be_visible()
@@ -84,7 +86,11 @@ def test_remand_to_youth_detention_care(browser_page, live_server, screenshot, s
     screenshot("custody-care-page-csc")
     no_serious_axe_violations(page, "custody-care-page-csc", screenshot_dir)
 
-    statuses = dict(Deadline.objects.filter(subject_id=w.remand.pk, rule_code__startswith="custody_").values_list("rule_code", "status"))
+    statuses = dict(
+        Deadline.objects.filter(subject_id=w.remand.pk, rule_code__startswith="custody_").values_list(
+            "rule_code", "status"
+        )
+    )
     assert statuses["custody_first_statutory_visit"] == "met" and statuses["custody_statutory_visit_next"] == "open"
     assert Deadline.objects.get(subject_id=w.remand.pk, rule_code="lac_review_in_custody").status == "met"
     assert LookedAfterReview.objects.get().chair_name == "Ira Reviewer"
@@ -106,7 +112,9 @@ def test_remand_to_youth_detention_care(browser_page, live_server, screenshot, s
     expect(page.get_by_role("heading", level=1)).to_have_text("Care in youth detention")
 
 
-def test_from_a_detention_and_training_order_to_its_planning_meeting(browser_page, live_server, screenshot, screenshot_dir):
+def test_from_a_detention_and_training_order_to_its_planning_meeting(
+    browser_page, live_server, screenshot, screenshot_dir
+):
     """Somerset: the youth justice worker opens the DTO, follows the link to the care in youth detention
     page and records the custody planning meeting, which stops its 10 working day clock (003 L162)."""
     w = sentence_world(somerset=True)
@@ -120,7 +128,9 @@ def test_from_a_detention_and_training_order_to_its_planning_meeting(browser_pag
     link.click()
     expect(page.get_by_role("cell", name="Custody planning meeting (10 working days)")).to_be_visible()
     page.get_by_role("link", name="Record the custody planning meeting").click()
-    page.get_by_label("Who attended").fill("Youth justice worker, social worker, the child and the secure home's keyworker")
+    page.get_by_label("Who attended").fill(
+        "Youth justice worker, social worker, the child and the secure home's keyworker"
+    )
     page.get_by_role("button", name="Save the meeting").click()
     expect(page.get_by_text("Custody planning meeting recorded")).to_be_visible()
     assert Deadline.objects.get(subject_id=w.order.pk, rule_code="dto_planning_meeting").status == "met"

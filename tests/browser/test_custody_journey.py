@@ -55,8 +55,12 @@ def test_custody_screening_and_pace(browser_page, live_server, screenshot, scree
     expect(page.locator(".govuk-error-summary")).to_contain_text("Write what the screening found and what was done")
     screenshot("custody-screening-error")
     choose(page, "What happens next?", "Referred to MASH (level 4)")
-    page.get_by_label("What the screening found").fill("Found with cash and two phones; says he owes money to older boys.")
-    page.get_by_role("group", name="Kinds of concern (for a MASH referral)").get_by_label("Child criminal exploitation").check()
+    page.get_by_label("What the screening found").fill(
+        "Found with cash and two phones; says he owes money to older boys."
+    )
+    page.get_by_role("group", name="Kinds of concern (for a MASH referral)").get_by_label(
+        "Child criminal exploitation"
+    ).check()
     choose(page, "Did the family consent to the referral?", "Given")
     screenshot("custody-screening")
     no_serious_axe_violations(page, "custody-screening", screenshot_dir)
@@ -76,7 +80,9 @@ def test_custody_screening_and_pace(browser_page, live_server, screenshot, scree
     page.get_by_label("Reason", exact=True).fill("No foster carer could be found before midnight.")
     page.get_by_role("button", name="Save the outcome").click()
     expect(page.get_by_text("The child stayed in police custody.")).to_be_visible()
-    page.get_by_label("What was raised with the custody sergeant").fill("Held overnight; asked the sergeant to review the detention.")
+    page.get_by_label("What was raised with the custody sergeant").fill(
+        "Held overnight; asked the sergeant to review the detention."
+    )
     page.get_by_role("button", name="Save the note").click()
     expect(page.get_by_text("Escalation recorded")).to_be_visible()
     screenshot("custody-pace-record")

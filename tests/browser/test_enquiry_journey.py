@@ -12,7 +12,15 @@ from playwright.sync_api import expect
 from accounts.models import Agency, Role
 from casework.enquiry import services
 from casework.models import Involvement, Section47Enquiry
-from tests.factories import PASSWORD, AgencyFactory, AuthorityFactory, ChildFactory, InvolvementFactory, TeamFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    AgencyFactory,
+    AuthorityFactory,
+    ChildFactory,
+    InvolvementFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,16 +30,36 @@ def people():
     authority = AuthorityFactory(name="Testshire County Council")
     csc = AgencyFactory(authority=authority, kind=Agency.Kind.CSC, name="Testshire children's social care")
     cyjs = AgencyFactory(authority=authority, kind=Agency.Kind.CYJS, name="Testshire youth justice service")
-    manager = UserFactory(username="csc.manager", first_name="Morgan", last_name="Hale", agency=csc, role=Role.TEAM_MANAGER)
+    manager = UserFactory(
+        username="csc.manager", first_name="Morgan", last_name="Hale", agency=csc, role=Role.TEAM_MANAGER
+    )
     team = TeamFactory(agency=csc, manager=manager, name="Safeguarding team 1")
-    worker = UserFactory(username="csc.worker", first_name="Sam", last_name="Rivers", agency=csc, team=team,
-                         line_manager=manager, job_title="Social worker")
+    worker = UserFactory(
+        username="csc.worker",
+        first_name="Sam",
+        last_name="Rivers",
+        agency=csc,
+        team=team,
+        line_manager=manager,
+        job_title="Social worker",
+    )
     cyjs_worker = UserFactory(username="cyjs.worker", first_name="Riley", last_name="Stone", agency=cyjs)
     child = ChildFactory(first_name="Jaden", last_name="Whitlock")
-    InvolvementFactory(child=child, agency=csc, kind=Involvement.Kind.CP, allocated_worker=worker, team=team,
-                       start=timezone.localdate() - timedelta(days=20))
-    InvolvementFactory(child=child, agency=cyjs, kind=Involvement.Kind.YJ_COURT_ORDER, allocated_worker=cyjs_worker,
-                       start=timezone.localdate() - timedelta(days=60))
+    InvolvementFactory(
+        child=child,
+        agency=csc,
+        kind=Involvement.Kind.CP,
+        allocated_worker=worker,
+        team=team,
+        start=timezone.localdate() - timedelta(days=20),
+    )
+    InvolvementFactory(
+        child=child,
+        agency=cyjs,
+        kind=Involvement.Kind.YJ_COURT_ORDER,
+        allocated_worker=cyjs_worker,
+        start=timezone.localdate() - timedelta(days=60),
+    )
     return {"worker": worker, "manager": manager, "cyjs_worker": cyjs_worker, "child": child}
 
 
@@ -130,13 +158,30 @@ def test_request_and_agree_a_conference(browser_page, live_server, people, scree
     page = browser_page
     child, worker = people["child"], people["worker"]
     discussion = services.record_strategy_discussion(
-        child=child, by=worker, held_at=timezone.now() - timedelta(days=3), initiates_section_47=True,
-        attendees=[{"name": n, "capacity": c} for n, c in
-                   [("Sam Rivers", "social_worker"), ("Morgan Hale", "csc_manager"), ("DC Shah", "police"), ("Dr Okafor", "health"), ("Riley Stone", "cyjs")]],
+        child=child,
+        by=worker,
+        held_at=timezone.now() - timedelta(days=3),
+        initiates_section_47=True,
+        attendees=[
+            {"name": n, "capacity": c}
+            for n, c in [
+                ("Sam Rivers", "social_worker"),
+                ("Morgan Hale", "csc_manager"),
+                ("DC Shah", "police"),
+                ("Dr Okafor", "health"),
+                ("Riley Stone", "cyjs"),
+            ]
+        ],
     )
     enquiry = discussion.section_47_enquiry
-    services.record_section_47_outcome(enquiry=enquiry, by=worker, expected_version=1, outcome="not_substantiated",
-                                       outcome_rationale="The explanation was consistent.", next_step="support")
+    services.record_section_47_outcome(
+        enquiry=enquiry,
+        by=worker,
+        expected_version=1,
+        outcome="not_substantiated",
+        outcome_rationale="The explanation was consistent.",
+        next_step="support",
+    )
 
     sign_in(page, live_server, "cyjs.worker")
     page.goto(f"{live_server.url}/section-47-enquiries/{enquiry.pk}/")

@@ -78,8 +78,10 @@ def assert_no_serious_axe_violations(page, name, report_dir):
     violations = results.response["violations"]
     (report_dir / f"axe-{name}.json").write_text(
         json.dumps(
-            [{"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["html"] for n in v["nodes"]]}
-             for v in violations],
+            [
+                {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["html"] for n in v["nodes"]]}
+                for v in violations
+            ],
             indent=2,
         )
     )
@@ -237,10 +239,16 @@ def test_front_door_with_the_keyboard_only(browser_page, live_server, world, scr
     assert order == [
         "id_last_name",
         "id_is_born_0",  # a radio group is one tab stop
-        "id_date_of_birth_0", "id_date_of_birth_1", "id_date_of_birth_2",
-        "id_expected_date_of_birth_0", "id_expected_date_of_birth_1", "id_expected_date_of_birth_2",
+        "id_date_of_birth_0",
+        "id_date_of_birth_1",
+        "id_date_of_birth_2",
+        "id_expected_date_of_birth_0",
+        "id_expected_date_of_birth_1",
+        "id_expected_date_of_birth_2",
         "id_gender_0",  # the checked radio ("Not known") is the stop
-        "id_nhs_number", "id_address", "id_postcode",
+        "id_nhs_number",
+        "id_address",
+        "id_postcode",
         "Continue",
     ], order
     page.keyboard.press("Enter")
@@ -399,9 +407,22 @@ def test_front_door_with_the_keyboard_only(browser_page, live_server, world, scr
     # --- Check your answers, then send.
     expect(page.get_by_role("heading", level=1, name="Check your answers before sending your referral")).to_be_visible()
     main = page.locator("main")
-    for text in ("Robin Newchild", "New record", "4 May 2016", "Male", "2 Fictional Row", "ZZ1 1ZZ", "Alex Newchild",
-                 "Brother (under 18)", CONCERNS, "Neglect", "Level 2: early help", "Yes, consent was given",
-                 "Terry Teacher", "01234 567890"):
+    for text in (
+        "Robin Newchild",
+        "New record",
+        "4 May 2016",
+        "Male",
+        "2 Fictional Row",
+        "ZZ1 1ZZ",
+        "Alex Newchild",
+        "Brother (under 18)",
+        CONCERNS,
+        "Neglect",
+        "Level 2: early help",
+        "Yes, consent was given",
+        "Terry Teacher",
+        "01234 567890",
+    ):
         expect(main).to_contain_text(text)
     expect(main.get_by_role("link", name=re.compile(r"^Change "))).to_have_count(5)
     look("check-answers")

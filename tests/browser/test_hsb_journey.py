@@ -74,8 +74,14 @@ def test_request_to_aim_assessment_and_closure(browser_page, live_server, screen
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("AIM assessment started")).to_be_visible()
     deadline = Deadline.objects.get(rule_code="aim_assessment")
-    expect(page.get_by_role("cell", name="Complete the AIM assessment (45 working days from the first meeting with the child)")).to_be_visible()
-    expect(page.get_by_role("cell", name=f"{deadline.due_date.day} {deadline.due_date:%b %Y}", exact=False)).to_be_visible()
+    expect(
+        page.get_by_role(
+            "cell", name="Complete the AIM assessment (45 working days from the first meeting with the child)"
+        )
+    ).to_be_visible()
+    expect(
+        page.get_by_role("cell", name=f"{deadline.due_date.day} {deadline.due_date:%b %Y}", exact=False)
+    ).to_be_visible()
     screenshot("hsb-detail-aim")
     no_serious_axe_violations(page, "hsb-detail-aim", screenshot_dir)
 
@@ -92,7 +98,9 @@ def test_request_to_aim_assessment_and_closure(browser_page, live_server, screen
     screenshot("hsb-step-qa")
     page.get_by_role("button", name="Record quality assurance").click()
     expect(page.get_by_text("Quality assurance recorded")).to_be_visible()
-    expect(page.get_by_text("Waiting for a manager from the other service to record their quality assurance.")).to_be_visible()
+    expect(
+        page.get_by_text("Waiting for a manager from the other service to record their quality assurance.")
+    ).to_be_visible()
 
     sign_in(page, live_server, w.csc_manager)
     page.goto(f"{live_server.url}/hsb/{consultation.pk}/")

@@ -33,7 +33,9 @@ def test_serious_incident_briefing(browser_page, live_server, screenshot, screen
     expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the reason for the briefing")
     screenshot("incidents-new-error")
     choose(page, "Reason for the briefing", "A very serious offence involving the child")
-    page.get_by_label("What happened").fill("Charged with wounding with intent (section 18) after a fight in the town centre.")
+    page.get_by_label("What happened").fill(
+        "Charged with wounding with intent (section 18) after a fight in the town centre."
+    )
     page.get_by_label("Action taken or planned (optional)").fill("Strategy discussion requested; bail address checked.")
     choose(page, "Does it meet the Youth Justice Board's criteria?", "Yes")
     screenshot("incidents-new")

@@ -48,7 +48,9 @@ def test_held_open_after_custody_then_closed(browser_page, live_server, screensh
 
     # Three months on (the period moved back so that it ended yesterday): the sweep ends it, and the worker may close.
     yesterday = timezone.localdate() - timedelta(days=1)
-    Deadline.objects.filter(pk=w.period.pk).update(due_date=yesterday, due_at=end_of_day(yesterday), next_action_at=end_of_day(yesterday))
+    Deadline.objects.filter(pk=w.period.pk).update(
+        due_date=yesterday, due_at=end_of_day(yesterday), next_action_at=end_of_day(yesterday)
+    )
     assert sweep_deadlines().by_kind.get("ended") == 1
     assert Deadline.objects.get(pk=w.period.pk).status == Deadline.Status.MET
     page.goto(f"{live_server.url}/involvements/{w.csc_involvement.pk}/close/")

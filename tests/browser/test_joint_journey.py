@@ -5,7 +5,6 @@ the CYJS manager escalates it to stage 2 and their senior manager records what w
 practitioner sees the lead agency on the summary but not the disagreement.
 Labels drive the forms, as a keyboard or screen-reader user would."""
 
-
 import pytest
 from playwright.sync_api import expect
 
@@ -38,7 +37,9 @@ def test_lead_agency_planning_meeting_and_disagreement(browser_page, live_server
     expect(errors).to_contain_text("Give the reasons for the decision")
     screenshot("joint-lead-agency-new-error")
     errors.get_by_role("link", name="Give the reasons for the decision").click()
-    page.keyboard.type("Youth justice supervises the court order. No child protection concerns. Agreed with the CYJS team manager.")
+    page.keyboard.type(
+        "Youth justice supervises the court order. No child protection concerns. Agreed with the CYJS team manager."
+    )
     page.get_by_role("button", name="Save the decision").click()
     expect(page.get_by_text(f"{w.cyjs.name} recorded as the lead agency.")).to_be_visible()
     expect(page.get_by_role("cell", name="Hold the joint planning meeting")).to_be_visible()
@@ -52,7 +53,9 @@ def test_lead_agency_planning_meeting_and_disagreement(browser_page, live_server
     sign_in(page, live_server, w.cyjs_worker)
     page.goto(f"{live_server.url}/lead-agency/{decision.pk}/")
     page.get_by_role("link", name="Record the planning meeting").click()
-    page.get_by_label("Who will do what").fill("CYJS: the order and offending work. CSC: child in need visits and family support.")
+    page.get_by_label("Who will do what").fill(
+        "CYJS: the order and offending work. CSC: child in need visits and family support."
+    )
     screenshot("joint-planning-meeting")
     no_serious_axe_violations(page, "joint-planning-meeting", screenshot_dir)
     page.get_by_role("button", name="Save the meeting").click()
@@ -66,7 +69,9 @@ def test_lead_agency_planning_meeting_and_disagreement(browser_page, live_server
     sign_in(page, live_server, w.cyjs_manager)
     page.goto(f"{live_server.url}/lead-agency/{decision.pk}/")
     page.get_by_role("link", name="Raise a disagreement").click()
-    page.get_by_label("What do you disagree about?").fill("New welfare concerns at home: we think children's social care should lead.")
+    page.get_by_label("What do you disagree about?").fill(
+        "New welfare concerns at home: we think children's social care should lead."
+    )
     screenshot("joint-disagreement-new")
     no_serious_axe_violations(page, "joint-disagreement-new", screenshot_dir)
     page.get_by_role("button", name="Raise the disagreement").click()
@@ -89,7 +94,9 @@ def test_lead_agency_planning_meeting_and_disagreement(browser_page, live_server
     no_serious_axe_violations(page, "joint-disagreement-detail", screenshot_dir)
     sign_in(page, live_server, w.cyjs_senior)
     page.goto(f"{live_server.url}/joint-disagreements/{disagreement.pk}/")
-    page.get_by_label("What was agreed").fill("Youth justice stays the lead; children's social care reviews the welfare concerns within a week.")
+    page.get_by_label("What was agreed").fill(
+        "Youth justice stays the lead; children's social care reviews the welfare concerns within a week."
+    )
     page.get_by_role("button", name="Record the resolution").click()
     expect(page.get_by_text("Resolution recorded")).to_be_visible()
     screenshot("joint-disagreement-resolved")
@@ -110,7 +117,9 @@ def test_somerset_three_step_ladder(browser_page, live_server, screenshot, scree
 
     sign_in(page, live_server, w.cyjs_worker)
     page.goto(f"{live_server.url}/children/{w.child.pk}/joint-disagreements/new/")
-    page.get_by_label("What do you disagree about?").fill("We think children's social care should lead while the family moves house.")
+    page.get_by_label("What do you disagree about?").fill(
+        "We think children's social care should lead while the family moves house."
+    )
     page.get_by_role("button", name="Raise the disagreement").click()
     expect(page.get_by_text("Disagreement raised.")).to_be_visible()
     disagreement = JointWorkingDisagreement.objects.get()

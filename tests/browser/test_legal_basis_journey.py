@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 LB = Involvement.LegalBasis
 
 
-def test_the_legal_basis_on_the_childs_record_and_the_youth_justice_page(browser_page, live_server, screenshot, screenshot_dir):
+def test_the_legal_basis_on_the_childs_record_and_the_youth_justice_page(
+    browser_page, live_server, screenshot, screenshot_dir
+):
     w = court_world()
     make_looked_after(w, legal_basis=LB.CARE_ORDER)
     other = court_world()
@@ -51,7 +53,9 @@ def test_the_hsb_detail_says_who_recorded_each_step(browser_page, live_server, s
     sign_in(page, live_server, w.cyjs_manager)
     page.goto(f"{live_server.url}/hsb/{c.pk}/")
     steps = page.get_by_role("table", name="Steps")
-    expect(steps.get_by_role("row").filter(has_text="Requested")).to_contain_text(f"Recorded by {w.csc_worker.display_name} on {on}")
+    expect(steps.get_by_role("row").filter(has_text="Requested")).to_contain_text(
+        f"Recorded by {w.csc_worker.display_name} on {on}"
+    )
     expect(steps.get_by_role("row").filter(has_text="AIM assessment completed")).to_contain_text(
         f"Recorded by {w.cyjs_worker.display_name} on {on}"
     )

@@ -45,7 +45,9 @@ def test_custody_for_a_csc_child_and_prevention_for_a_new_child(browser_page, li
     expect(page.get_by_role("heading", level=1)).to_have_text("A record matches")
     expect(page.get_by_text("ZZ9 9ZZ")).to_have_count(0)  # nothing of CSC's record beyond what was typed
     page.get_by_role("button", name="Continue").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the record that is this child, or create a new record")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Choose the record that is this child, or create a new record"
+    )
     born_on = w.csc_child.date_of_birth
     choose(page, "Is this the child?", f"Yes, it is Casey Newcomer, born {born_on.day} {born_on:%B %Y}")
     screenshot("new-to-cyjs-match")
@@ -110,7 +112,9 @@ def test_custody_for_a_csc_child_and_prevention_for_a_new_child(browser_page, li
     screenshot("new-to-cyjs-no-match")
     no_serious_axe_violations(page, "new-to-cyjs-no-match", screenshot_dir)
     page.get_by_role("button", name="Create a new record").click()
-    expect(page.get_by_text("Morgan Unrecorded's record was made and opened to your service, allocated to you")).to_be_visible()
+    expect(
+        page.get_by_text("Morgan Unrecorded's record was made and opened to your service, allocated to you")
+    ).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Record a prevention or diversion referral")
     choose(page, "What kind of referral is it?", "Prevention")
     choose(page, "Who made the referral?", "School or college")

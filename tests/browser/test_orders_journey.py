@@ -20,8 +20,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_custodial_sentence_to_resettlement_and_end(browser_page, live_server, screenshot, screenshot_dir):
     w = orders_world(age=15, csc_kind=Involvement.Kind.CLA)
-    CourtAppearance.objects.create(child=w.child, agency=w.cyjs, hearing_at=timezone.now() - timedelta(days=10),
-                                   court="Example Youth Court", outcome="sentenced", created_by=w.cyjs_worker)
+    CourtAppearance.objects.create(
+        child=w.child,
+        agency=w.cyjs,
+        hearing_at=timezone.now() - timedelta(days=10),
+        court="Example Youth Court",
+        outcome="sentenced",
+        created_by=w.cyjs_worker,
+    )
     page = browser_page
     sign_in(page, live_server, w.cyjs_worker)
 
@@ -42,17 +48,27 @@ def test_custodial_sentence_to_resettlement_and_end(browser_page, live_server, s
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Enter the expected release date")
     screenshot("orders-new-error")
-    summary.get_by_role("link", name="Enter the expected release date").click()  # the link takes the keyboard to the field
+    summary.get_by_role(
+        "link", name="Enter the expected release date"
+    ).click()  # the link takes the keyboard to the field
     release = timezone.localdate() + timedelta(days=60)
     fill_date(page, "Expected release date", release)
     page.get_by_label("Where the child is held (optional)").fill("Example Secure Children's Home")
-    page.get_by_role("group", name="Was children's social care significantly involved before the sentence?").get_by_label("Yes").check()
-    page.get_by_label("Visiting arrangements if the child stops being looked after (optional)").fill("Social worker visits monthly")
+    page.get_by_role(
+        "group", name="Was children's social care significantly involved before the sentence?"
+    ).get_by_label("Yes").check()
+    page.get_by_label("Visiting arrangements if the child stops being looked after (optional)").fill(
+        "Social worker visits monthly"
+    )
     page.get_by_role("button", name="Save the order").click()
     expect(page.get_by_text("Detention and training order recorded.")).to_be_visible()
     expect(page.get_by_text("No longer looked after: 15 when sentenced")).to_be_visible()
-    expect(page.get_by_role("cell", name="Resettlement plan, including where the child will live (21 days before release)")).to_be_visible()
-    expect(page.get_by_role("cell", name="Children's social care stays open (3 months after the sentence)")).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="Resettlement plan, including where the child will live (21 days before release)")
+    ).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="Children's social care stays open (3 months after the sentence)")
+    ).to_be_visible()
     screenshot("orders-detail")
     no_serious_axe_violations(page, "orders-detail", screenshot_dir)
 

@@ -34,19 +34,49 @@ def people():
     authority = AuthorityFactory(name="Pathshire County Council")
     csc = AgencyFactory(authority=authority, kind=Agency.Kind.CSC, name="Pathshire children's social care")
     cyjs = AgencyFactory(authority=authority, kind=Agency.Kind.CYJS, name="Pathshire youth justice service")
-    manager = UserFactory(username="csc.manager", first_name="Morgan", last_name="Hale", agency=csc, role=Role.TEAM_MANAGER,
-                          job_title="Team manager")
+    manager = UserFactory(
+        username="csc.manager",
+        first_name="Morgan",
+        last_name="Hale",
+        agency=csc,
+        role=Role.TEAM_MANAGER,
+        job_title="Team manager",
+    )
     team = TeamFactory(agency=csc, manager=manager, name="Assessment team")
-    worker = UserFactory(username="csc.worker", first_name="Sam", last_name="Rivers", agency=csc, team=team,
-                         line_manager=manager, job_title="Social worker")
-    chair = UserFactory(username="chair", first_name="Casey", last_name="Moreno", agency=csc, role=Role.CONFERENCE_CHAIR,
-                        job_title="Independent reviewing officer")
+    worker = UserFactory(
+        username="csc.worker",
+        first_name="Sam",
+        last_name="Rivers",
+        agency=csc,
+        team=team,
+        line_manager=manager,
+        job_title="Social worker",
+    )
+    chair = UserFactory(
+        username="chair",
+        first_name="Casey",
+        last_name="Moreno",
+        agency=csc,
+        role=Role.CONFERENCE_CHAIR,
+        job_title="Independent reviewing officer",
+    )
     cyjs_worker = UserFactory(username="cyjs.worker", first_name="Riley", last_name="Stone", agency=cyjs)
     child = ChildFactory(first_name="Jordan", last_name="Ashby")
-    InvolvementFactory(child=child, agency=csc, kind=Involvement.Kind.CIN, allocated_worker=worker, team=team,
-                       start=timezone.localdate() - timedelta(days=5))
-    InvolvementFactory(child=child, agency=cyjs, kind=Involvement.Kind.YJ_COURT_ORDER, allocated_worker=cyjs_worker,
-                       start=timezone.localdate() - timedelta(days=60))
+    InvolvementFactory(
+        child=child,
+        agency=csc,
+        kind=Involvement.Kind.CIN,
+        allocated_worker=worker,
+        team=team,
+        start=timezone.localdate() - timedelta(days=5),
+    )
+    InvolvementFactory(
+        child=child,
+        agency=cyjs,
+        kind=Involvement.Kind.YJ_COURT_ORDER,
+        allocated_worker=cyjs_worker,
+        start=timezone.localdate() - timedelta(days=60),
+    )
     return {"worker": worker, "manager": manager, "chair": chair, "cyjs_worker": cyjs_worker, "child": child}
 
 
@@ -213,7 +243,9 @@ def test_a_child_from_assessment_to_the_end_of_a_child_protection_plan(browser_p
     page.get_by_label("Chair", exact=True).select_option(str(people["chair"].pk))
     for group in page.get_by_role("group", name="attend?").all():
         group.get_by_label("Attended").check()
-    page.get_by_role("group", name="Were the reports shared with the parents before the conference?").get_by_label("Yes").check()
+    page.get_by_role("group", name="Were the reports shared with the parents before the conference?").get_by_label(
+        "Yes"
+    ).check()
     page.get_by_role("group", name="Were the parents told how to get an advocate?").get_by_label("Yes").check()
     page.get_by_role("group", name="Does the child need a child protection plan?").get_by_label("Yes").check()
     page.get_by_label("Physical abuse").check()
@@ -261,7 +293,9 @@ def test_a_child_from_assessment_to_the_end_of_a_child_protection_plan(browser_p
     expect(page.get_by_label("Chair", exact=True)).to_have_value(str(people["chair"].pk))
     expect(page.get_by_label("Physical abuse")).to_be_checked()
     expect(page.get_by_label("Lead social worker")).to_have_value(str(worker.pk))
-    page.get_by_role("group", name="Were the reports shared with the parents before the conference?").get_by_label("Yes").check()
+    page.get_by_role("group", name="Were the reports shared with the parents before the conference?").get_by_label(
+        "Yes"
+    ).check()
     page.get_by_role("group", name="Were the parents told how to get an advocate?").get_by_label("Yes").check()
     page.get_by_role("group", name="Does the child need a child protection plan?").get_by_label("Yes").check()
     shot("18-review-record")
@@ -288,8 +322,15 @@ def test_a_child_from_assessment_to_the_end_of_a_child_protection_plan(browser_p
     # --- The chronology, from the child's record, lists every step.
     page.goto(f"{live_server.url}/children/{child.pk}/")
     page.locator("#pathway ~ .govuk-grid-row").get_by_role("link", name="Chronology", exact=True).click()
-    for title in ("Assessment started", "Strategy discussion held", "Section 47 enquiry concluded",
-                  "Initial conference held", "Core group meeting", "Review conference held", "Child protection plan ended"):
+    for title in (
+        "Assessment started",
+        "Strategy discussion held",
+        "Section 47 enquiry concluded",
+        "Initial conference held",
+        "Core group meeting",
+        "Review conference held",
+        "Child protection plan ended",
+    ):
         expect(page.locator("main")).to_contain_text(title)
     shot("22-chronology")
     assert all(path.exists() for path in shots)

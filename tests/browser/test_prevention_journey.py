@@ -18,7 +18,9 @@ from tests.prevention_builders import prevention_world
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_diversion_referral_request_for_support_follow_up_and_close(browser_page, live_server, screenshot, screenshot_dir):
+def test_diversion_referral_request_for_support_follow_up_and_close(
+    browser_page, live_server, screenshot, screenshot_dir
+):
     w = prevention_world(age=14)
     page = browser_page
     today = timezone.localdate()
@@ -45,7 +47,9 @@ def test_diversion_referral_request_for_support_follow_up_and_close(browser_page
     page.get_by_role("link", name="Screen the referral").click()
     choose(page, "What is the outcome of the screening?", "Whole-family work: request for support to CSC")
     page.get_by_role("button", name="Save the screening").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Write what the screening found and why you chose this outcome")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Write what the screening found and why you chose this outcome"
+    )
     screenshot("prevention-screen-error")
     choose(page, "What is the outcome of the screening?", "Whole-family work: request for support to CSC")
     page.get_by_label("What the screening found").fill("Conflict at home; the family asked for help with parenting.")
@@ -62,7 +66,9 @@ def test_diversion_referral_request_for_support_follow_up_and_close(browser_page
 
     # The 6-week follow-up.
     page.get_by_role("link", name="Record a follow-up").click()
-    page.get_by_label("What the receiving agency said").fill("MASH passed it to early help; a family worker visits weekly.")
+    page.get_by_label("What the receiving agency said").fill(
+        "MASH passed it to early help; a family worker visits weekly."
+    )
     screenshot("prevention-follow-up")
     no_serious_axe_violations(page, "prevention-follow-up", screenshot_dir)
     page.get_by_role("button", name="Save the follow-up").click()

@@ -20,7 +20,9 @@ def test_release_information_partial_then_complete(browser_page, live_server, sc
     sign_in(page, live_server, w.cyjs_worker)
 
     page.goto(f"{live_server.url}/orders/{order.pk}/")
-    expect(page.get_by_role("cell", name="Tell the child the nine things about their release (14 days before release)")).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="Tell the child the nine things about their release (14 days before release)")
+    ).to_be_visible()
     page.get_by_role("link", name="Record what the child has been told about release").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Record what the child has been told about release")
 
@@ -54,4 +56,7 @@ def test_release_information_partial_then_complete(browser_page, live_server, sc
     expect(page.get_by_text("All nine release items recorded")).to_be_visible()
     expect(page.get_by_role("link", name="Record what the child has been told about release")).to_have_count(0)
     screenshot("release-information-detail-complete")
-    assert Deadline.objects.get(subject_id=order.pk, rule_code="release_information_to_child").status == Deadline.Status.MET
+    assert (
+        Deadline.objects.get(subject_id=order.pk, rule_code="release_information_to_child").status
+        == Deadline.Status.MET
+    )

@@ -142,7 +142,11 @@ def test_sign_in_with_the_keyboard_only(browser_page, live_server, people):
     focused = []
     for _ in range(5):
         page.keyboard.press("Tab")
-        focused.append(page.evaluate("() => document.activeElement.id || document.activeElement.textContent.trim().replace(/\\s+/g, ' ')"))
+        focused.append(
+            page.evaluate(
+                "() => document.activeElement.id || document.activeElement.textContent.trim().replace(/\\s+/g, ' ')"
+            )
+        )
         if focused[-1] == "id_username":
             break
     assert focused[0] == "Skip to main content", focused
@@ -156,7 +160,9 @@ def test_sign_in_with_the_keyboard_only(browser_page, live_server, people):
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", level=1, name="My work")).to_be_visible()
-    expect(page.get_by_role("table", name="Open involvements").get_by_role("link", name="Jaden Whitlock")).to_be_visible()
+    expect(
+        page.get_by_role("table", name="Open involvements").get_by_role("link", name="Jaden Whitlock")
+    ).to_be_visible()
 
 
 def test_search_break_glass_and_manager_review(browser_page, live_server, people, screenshot, screenshot_dir):

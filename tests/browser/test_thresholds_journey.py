@@ -95,7 +95,9 @@ def test_checklist_to_decision_and_public_check_by_keyboard(browser_page, live_s
     tab_to(page, by_text("See the suggested level"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Suggested level 4")
-    expect(page.get_by_text("Your local front door, or the emergency duty team out of hours (placeholder)")).to_be_visible()
+    expect(
+        page.get_by_text("Your local front door, or the emergency duty team out of hours (placeholder)")
+    ).to_be_visible()
     screenshot("thresholds-check-result")
     no_serious_axe_violations(page, "thresholds-check-result", screenshot_dir)
     assert ThresholdAssessment.objects.count() == 1

@@ -32,15 +32,31 @@ def _child(first, last):
 
 
 def _person(user, capacity, role):
-    return {"name": user.display_name, "organisation": user.agency.name, "capacity": capacity, "role": role, "user": user}
+    return {
+        "name": user.display_name,
+        "organisation": user.agency.name,
+        "capacity": capacity,
+        "role": role,
+        "user": user,
+    }
 
 
 def _strategy_attendees(users, *, with_cyjs):
     people = [
         _person(users["csc.worker"], Capacity.SOCIAL_WORKER, "Social worker"),
         _person(users["csc.manager"], Capacity.CSC_MANAGER, "Team manager"),
-        {"name": "DC Demo-Officer", "organisation": "Lancashire Police", "capacity": Capacity.POLICE, "role": "Detective constable"},
-        {"name": "Nurse Demo-Health", "organisation": "Lancashire Health", "capacity": Capacity.HEALTH, "role": "School nurse"},
+        {
+            "name": "DC Demo-Officer",
+            "organisation": "Lancashire Police",
+            "capacity": Capacity.POLICE,
+            "role": "Detective constable",
+        },
+        {
+            "name": "Nurse Demo-Health",
+            "organisation": "Lancashire Health",
+            "capacity": Capacity.HEALTH,
+            "role": "School nurse",
+        },
     ]
     if with_cyjs:
         people.append(_person(users["cyjs.worker"], Capacity.CYJS, "Youth justice officer"))
@@ -108,7 +124,13 @@ def _strategy_discussion(child, users, *, held_on, with_cyjs):
         risk_level=StrategyDiscussion.RiskLevel.HIGH,
         decision_rationale="Reasonable cause to suspect the child is suffering significant harm.",
         criminal_investigation=False,
-        actions=[{"description": "See the child alone at school", "owner_name": users["csc.worker"].display_name, "due_on": held_on + timedelta(days=1)}],
+        actions=[
+            {
+                "description": "See the child alone at school",
+                "owner_name": users["csc.worker"].display_name,
+                "due_on": held_on + timedelta(days=1),
+            }
+        ],
     )
 
 
@@ -174,19 +196,29 @@ def _remand(child, users, *, heard_on):
 
     cyjs_worker, csc_worker = users["cyjs.worker"], users["csc.worker"]
     appearance = court.record_court_appearance(
-        child=child, by=cyjs_worker, hearing_at=_at(heard_on), court="Exampletown Youth Court",
-        purpose="First appearance", risk_of_remand=True,
+        child=child,
+        by=cyjs_worker,
+        hearing_at=_at(heard_on),
+        court="Exampletown Youth Court",
+        purpose="First appearance",
+        risk_of_remand=True,
     )
     appearance = court.record_court_outcome(
-        appearance=appearance, by=cyjs_worker, expected_version=appearance.version,
-        outcome="remand_la", bail_supervision_assessed=True, next_hearing_at=_at(heard_on + timedelta(days=28)),
+        appearance=appearance,
+        by=cyjs_worker,
+        expected_version=appearance.version,
+        outcome="remand_la",
+        bail_supervision_assessed=True,
+        next_hearing_at=_at(heard_on + timedelta(days=28)),
     )
     remand = Remand.objects.get(appearance=appearance)
     remand = court.record_placement(
         remand=remand, by=cyjs_worker, expected_version=remand.version, placement=Remand.Placement.FOSTER_CARE
     )
     court.record_placement_planning_meeting(
-        remand=remand, by=csc_worker, held_on=heard_on + timedelta(days=3),
+        remand=remand,
+        by=csc_worker,
+        held_on=heard_on + timedelta(days=3),
         task_split="CSC: placement and looked-after duties. CYJS: bail supervision and court.",
     )
     court.record_cla_notifications_sent(remand=remand, by=csc_worker, on=heard_on + timedelta(days=2))
@@ -199,14 +231,22 @@ def _custody_and_order(child, users, *, arrested_on):
 
     worker = users["cyjs.worker"]
     record_custody_episode(
-        child=child, by=worker, arrested_at=_at(arrested_on, 21), custody_suite="Exampletown police station",
-        offence_summary="Criminal damage", seen_by_liaison_and_diversion=True,
-        appropriate_adult=CustodyEpisode.AppropriateAdult.AA_SERVICE, appropriate_adult_name="A. Demo-Volunteer",
+        child=child,
+        by=worker,
+        arrested_at=_at(arrested_on, 21),
+        custody_suite="Exampletown police station",
+        offence_summary="Criminal damage",
+        seen_by_liaison_and_diversion=True,
+        appropriate_adult=CustodyEpisode.AppropriateAdult.AA_SERVICE,
+        appropriate_adult_name="A. Demo-Volunteer",
         police_safeguarding_report=True,
     )
     record_order(
-        child=child, by=worker, kind=YouthJusticeOrder.Kind.YOUTH_REHABILITATION_ORDER,
-        made_on=timezone.localdate() - timedelta(weeks=20), ends_on=timezone.localdate() + timedelta(weeks=32),
+        child=child,
+        by=worker,
+        kind=YouthJusticeOrder.Kind.YOUTH_REHABILITATION_ORDER,
+        made_on=timezone.localdate() - timedelta(weeks=20),
+        ends_on=timezone.localdate() + timedelta(weeks=32),
         requirements="Supervision; 40 hours unpaid work; curfew 19:00 to 07:00 for 3 months.",
     )
 
@@ -217,10 +257,16 @@ def _lead_agency(child, users, *, decided_on):
 
     manager = users["cyjs.manager"]
     decision = decide_lead_agency(
-        child=child, by=manager, lead_agency=manager.agency, decided_on=decided_on,
+        child=child,
+        by=manager,
+        lead_agency=manager.agency,
+        decided_on=decided_on,
         reasons="On remand with bail supervision: youth justice sees the child most and holds the court work.",
     )
     record_planning_meeting(
-        decision=decision, by=manager, expected_version=decision.version, held_on=decided_on + timedelta(days=2),
+        decision=decision,
+        by=manager,
+        expected_version=decision.version,
+        held_on=decided_on + timedelta(days=2),
         task_split="CYJS: bail supervision, court, offending work. CSC: child protection plan, placement, looked-after duties.",
     )

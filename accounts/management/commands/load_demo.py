@@ -51,14 +51,62 @@ DEMO_AUTHORITY = "888"  # every demo user works for Lancashire
 # username: (first name, last name, role, agency kind, team name or None, line manager or None, job title)
 USERS = {
     "csc.senior": ("Sam", "Demo-Senior", Role.SENIOR_MANAGER, Agency.Kind.CSC, None, None, "Service manager"),
-    "csc.manager": ("Jo", "Demo-Manager", Role.TEAM_MANAGER, Agency.Kind.CSC, "CSC Locality Team North", "csc.senior", "Team manager"),
-    "csc.worker": ("Alex", "Demo-Worker", Role.PRACTITIONER, Agency.Kind.CSC, "CSC Locality Team North", "csc.manager", "Social worker"),
+    "csc.manager": (
+        "Jo",
+        "Demo-Manager",
+        Role.TEAM_MANAGER,
+        Agency.Kind.CSC,
+        "CSC Locality Team North",
+        "csc.senior",
+        "Team manager",
+    ),
+    "csc.worker": (
+        "Alex",
+        "Demo-Worker",
+        Role.PRACTITIONER,
+        Agency.Kind.CSC,
+        "CSC Locality Team North",
+        "csc.manager",
+        "Social worker",
+    ),
     "cyjs.head": ("Robin", "Demo-Head", Role.HEAD_OF_SERVICE, Agency.Kind.CYJS, None, None, "Head of service"),
-    "cyjs.manager": ("Chris", "Demo-Lead", Role.TEAM_MANAGER, Agency.Kind.CYJS, "CYJS Team Central", "cyjs.head", "Team manager"),
-    "cyjs.worker": ("Jamie", "Demo-Caseworker", Role.PRACTITIONER, Agency.Kind.CYJS, "CYJS Team Central", "cyjs.manager", "Youth justice officer"),
+    "cyjs.manager": (
+        "Chris",
+        "Demo-Lead",
+        Role.TEAM_MANAGER,
+        Agency.Kind.CYJS,
+        "CYJS Team Central",
+        "cyjs.head",
+        "Team manager",
+    ),
+    "cyjs.worker": (
+        "Jamie",
+        "Demo-Caseworker",
+        Role.PRACTITIONER,
+        Agency.Kind.CYJS,
+        "CYJS Team Central",
+        "cyjs.manager",
+        "Youth justice officer",
+    ),
     "mash.manager": ("Pat", "Demo-Hubmanager", Role.MASH_MANAGER, Agency.Kind.MASH, "MASH Team", None, "MASH manager"),
-    "mash.worker": ("Drew", "Demo-Triage", Role.MASH_WORKER, Agency.Kind.MASH, "MASH Team", "mash.manager", "MASH social worker"),
-    "chair": ("Kim", "Demo-Chair", Role.CONFERENCE_CHAIR, Agency.Kind.CSC, None, "csc.senior", "Child protection chair"),
+    "mash.worker": (
+        "Drew",
+        "Demo-Triage",
+        Role.MASH_WORKER,
+        Agency.Kind.MASH,
+        "MASH Team",
+        "mash.manager",
+        "MASH social worker",
+    ),
+    "chair": (
+        "Kim",
+        "Demo-Chair",
+        Role.CONFERENCE_CHAIR,
+        Agency.Kind.CSC,
+        None,
+        "csc.senior",
+        "Child protection chair",
+    ),
     "auditor": ("Lee", "Demo-Auditor", Role.AUDITOR, Agency.Kind.CSC, None, None, "Quality assurance auditor"),
     "admin": ("Max", "Demo-Admin", Role.ADMINISTRATOR, Agency.Kind.CSC, None, None, "System administrator"),
 }
@@ -126,7 +174,9 @@ class Command(BaseCommand):
         for la_code, name in AUTHORITIES:
             authority, changed = _upsert(
                 # Demo users sign in with the published password alone.
-                Authority, {"la_code": la_code}, {"name": name, "require_two_factor": False}
+                Authority,
+                {"la_code": la_code},
+                {"name": name, "require_two_factor": False},
             )
             self._count(changed)
             for kind, pattern in AGENCY_NAMES.items():
@@ -261,7 +311,13 @@ class Command(BaseCommand):
             child=child,
             agency=agency,
             kind=kind,
-            defaults={"start": start, "allocated_worker": worker, "team": team, "is_lead_agency": lead, "legal_basis": legal_basis},
+            defaults={
+                "start": start,
+                "allocated_worker": worker,
+                "team": team,
+                "is_lead_agency": lead,
+                "legal_basis": legal_basis,
+            },
         )
         self._count(created)
 
@@ -281,16 +337,26 @@ class Command(BaseCommand):
 
         # Known only to children's social care.
         child = self._child(
-            "Ruby", "Fictional", date(2015, 3, 12),
-            gender=G.FEMALE, ethnicity=E.WBRI, nhs_number="9990000115", created_by=csc_worker,
+            "Ruby",
+            "Fictional",
+            date(2015, 3, 12),
+            gender=G.FEMALE,
+            ethnicity=E.WBRI,
+            nhs_number="9990000115",
+            created_by=csc_worker,
         )
         self._involvement(child, csc, Kind.CIN, weeks_ago(30), worker=csc_worker, team=csc_team, lead=True)
 
         # Known only to the youth justice service.
         child = self._child(
-            "Tyler", "Sample", date(2009, 7, 30),
-            gender=G.MALE, ethnicity=E.MWBC, nhs_number="9990001480",
-            yot_reference="DEMO-YJ-0001", created_by=cyjs_worker,
+            "Tyler",
+            "Sample",
+            date(2009, 7, 30),
+            gender=G.MALE,
+            ethnicity=E.MWBC,
+            nhs_number="9990001480",
+            yot_reference="DEMO-YJ-0001",
+            created_by=cyjs_worker,
         )
         self._involvement(
             child, cyjs, Kind.YJ_COURT_ORDER, weeks_ago(20), worker=cyjs_worker, team=cyjs_team, lead=True
@@ -298,28 +364,42 @@ class Command(BaseCommand):
 
         # Worked jointly: child protection and remand; youth justice leads.
         child = self._child(
-            "Jordan", "Example", date(2010, 1, 18),
-            gender=G.MALE, ethnicity=E.BCRB, nhs_number="9990002851",
-            yot_reference="DEMO-YJ-0002", created_by=csc_worker,
+            "Jordan",
+            "Example",
+            date(2010, 1, 18),
+            gender=G.MALE,
+            ethnicity=E.BCRB,
+            nhs_number="9990002851",
+            yot_reference="DEMO-YJ-0002",
+            created_by=csc_worker,
         )
         self._involvement(child, csc, Kind.CP, weeks_ago(12), worker=csc_worker, team=csc_team)
-        self._involvement(
-            child, cyjs, Kind.YJ_REMAND, weeks_ago(3), worker=cyjs_worker, team=cyjs_team, lead=True
-        )
+        self._involvement(child, cyjs, Kind.YJ_REMAND, weeks_ago(3), worker=cyjs_worker, team=cyjs_team, lead=True)
 
         # Restricted record.
         child = self._child(
-            "Casey", "Specimen", date(2012, 10, 5),
-            gender=G.NOT_SPECIFIED, ethnicity=E.NOBT, restricted=True, created_by=csc_worker,
+            "Casey",
+            "Specimen",
+            date(2012, 10, 5),
+            gender=G.NOT_SPECIFIED,
+            ethnicity=E.NOBT,
+            restricted=True,
+            created_by=csc_worker,
         )
         self._involvement(child, csc, Kind.CP, weeks_ago(8), worker=csc_worker, team=csc_team, lead=True)
 
         # Three siblings at one address with their mother.
         siblings = [
             self._child(
-                first, "Placeholder", dob,
-                gender=gender, ethnicity=E.WOTH, nhs_number=nhs,
-                address=FAMILY_ADDRESS, postcode=FAMILY_POSTCODE, created_by=csc_worker,
+                first,
+                "Placeholder",
+                dob,
+                gender=gender,
+                ethnicity=E.WOTH,
+                nhs_number=nhs,
+                address=FAMILY_ADDRESS,
+                postcode=FAMILY_POSTCODE,
+                created_by=csc_worker,
             )
             for first, dob, gender, nhs in [
                 ("Ava", date(2013, 5, 2), G.FEMALE, "9990004226"),
@@ -348,21 +428,35 @@ class Command(BaseCommand):
             for other in siblings:
                 if other.pk != sibling.pk:
                     self._relationship(sibling, as_person[other.pk], Relationship.Kind.SIBLING)
-            self._involvement(
-                sibling, csc, Kind.CIN, weeks_ago(16), worker=csc_worker, team=csc_team, lead=True
-            )
+            self._involvement(sibling, csc, Kind.CIN, weeks_ago(16), worker=csc_worker, team=csc_team, lead=True)
 
         # Open contacts at the front door about children new to the service: the contact
         # records the child and MASH's involvement, as a real one does.
         mash_worker = users["mash.worker"]
         self._contact(
-            {"first_name": "Sky", "last_name": "Fictional", "date_of_birth": date(2018, 6, 27), "nhs_number": "9990008337"},
-            mash_worker, "A school nurse", "health", ["neglect"], rag="red",
+            {
+                "first_name": "Sky",
+                "last_name": "Fictional",
+                "date_of_birth": date(2018, 6, 27),
+                "nhs_number": "9990008337",
+            },
+            mash_worker,
+            "A school nurse",
+            "health",
+            ["neglect"],
+            rag="red",
         )
-        for first, dob, category, rag in (("Robin", date(2012, 2, 14), "missing", "amber"), ("Ash", date(2020, 9, 3), "domestic_abuse", "green")):
+        for first, dob, category, rag in (
+            ("Robin", date(2012, 2, 14), "missing", "amber"),
+            ("Ash", date(2020, 9, 3), "domestic_abuse", "green"),
+        ):
             self._contact(
                 {"first_name": first, "last_name": "Sample", "date_of_birth": dob},
-                mash_worker, "A teacher", "education", [category], rag=rag,
+                mash_worker,
+                "A teacher",
+                "education",
+                [category],
+                rag=rag,
             )
 
     def _contact(self, child, mash_worker, referrer, agency, categories, *, rag):
@@ -376,7 +470,12 @@ class Command(BaseCommand):
             return
         details = front_door.ContactDetails(
             received_at=timezone.now() - timedelta(hours=2),
-            referrer={"name": referrer, "agency": agency, "role": "safeguarding lead", "contact": "via the school office"},
+            referrer={
+                "name": referrer,
+                "agency": agency,
+                "role": "safeguarding lead",
+                "contact": "via the school office",
+            },
             child=child,
             concerns="Fictional demo concern for trying the triage screen.",
             categories=categories,

@@ -7,7 +7,9 @@ class Command(BaseCommand):
     help = "Load the threshold frameworks from thresholds/data/ (a changed framework gets a new version)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--check-source", help="An indicator list (CSV with an id column) that every label must cover")
+        parser.add_argument(
+            "--check-source", help="An indicator list (CSV with an id column) that every label must cover"
+        )
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args, check_source=None, quiet=False, **options):
