@@ -5,7 +5,8 @@
 Uses its own database (safeguarding_bench on the machine's PostgreSQL unless
 BENCH_DATABASE_URL says otherwise), bulk-loads the deadlines with COPY, then
 times one full sweep and prints rows per second and the queries it issued.
-Goal (issue 3): the full sweep in 30 s or less on the 2-core machine.
+Goal: the full sweep in 30 s or less on a 2-core machine, so a sweep every 5 minutes
+never overlaps the next one.
 """
 
 import argparse

@@ -2,7 +2,7 @@
 
 Only our own templates are rendered, with a stylesheet read from the repository,
 and the URL fetcher refuses every URL: a report never reaches the network or the
-file system, whatever text a user typed into a record (engineering notes).
+file system, whatever text a user typed into a record.
 """
 
 from pathlib import Path

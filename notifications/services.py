@@ -2,5 +2,5 @@ from .models import Notification
 
 
 def notify(*, recipient, subject: str, body: str = "", link: str = "") -> Notification:
-    """Tell someone something in the app. Email comes with issue 3."""
+    """Tell someone something in the app. Emails about deadlines are sent by the sweep (notifications.sweep)."""
     return Notification.objects.create(recipient=recipient, subject=subject, body=body, link=link)

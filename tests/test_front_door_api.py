@@ -35,8 +35,8 @@ pytestmark = pytest.mark.django_db
 CONTACTS = "/api/v1/contacts/"
 VALID_NHS = "9434765919"  # the NHS Data Dictionary's example
 
-# The body from the issue, exactly.
-ISSUE_BODY = {
+# A complete contact as a partner system sends it.
+EXAMPLE_BODY = {
     "received_at": "2026-12-24T10:00:00Z",
     "referrer": {
         "name": "A Teacher",
@@ -64,8 +64,8 @@ def api_for(user):
 
 
 def body(**changes):
-    """The issue's body, received an hour ago (so tests need not travel in time), with changes."""
-    data = copy.deepcopy(ISSUE_BODY)
+    """The example body, received an hour ago (so tests need not travel in time), with changes."""
+    data = copy.deepcopy(EXAMPLE_BODY)
     data["received_at"] = (timezone.now() - timedelta(hours=1)).isoformat()
     data.update(changes)
     return data
@@ -92,7 +92,7 @@ def received_day(contact):
 class TestCreate:
     def test_the_issue_body_creates_an_open_contact_due_one_working_day_later_over_christmas(self, world):
         with time_machine.travel(CHRISTMAS_EVE_NOON, tick=False):
-            response = post_contact(world.service, ISSUE_BODY)
+            response = post_contact(world.service, EXAMPLE_BODY)
 
         assert response.status_code == 201, response.content
         data = response.json()
@@ -402,7 +402,7 @@ def test_a_child_without_last_name_is_reported_on_that_field(world):
 
 
 def test_a_valid_nhs_number_is_accepted_with_spaces(world):
-    response = post_contact(world.service, body(child={**ISSUE_BODY["child"], "nhs_number": "943 476 5919"}))
+    response = post_contact(world.service, body(child={**EXAMPLE_BODY["child"], "nhs_number": "943 476 5919"}))
     assert response.status_code == 201, response.content
     assert Contact.objects.get().child.nhs_number == VALID_NHS
 
@@ -623,7 +623,7 @@ class TestDecision:
 
     def test_issue_example_assessment_is_due_45_working_days_after_christmas_eve(self, world):
         with time_machine.travel(CHRISTMAS_EVE_NOON, tick=False):
-            contact = Contact.objects.get(pk=post_contact(world.service, ISSUE_BODY).json()["id"])
+            contact = Contact.objects.get(pk=post_contact(world.service, EXAMPLE_BODY).json()["id"])
             assert decide(world.mash_manager, contact, "assessment").status_code == 200
         [assessment] = deadlines(contact, "assessment")
         calendar = calendar_for(world.authority)

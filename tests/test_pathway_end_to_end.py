@@ -536,8 +536,8 @@ def test_from_a_partner_contact_to_the_end_of_a_child_protection_plan(world):
     assert writes(world.csc_worker, child, "conference:arrange") == 3
 
 
-def test_the_issue_minimal_strategy_discussion_starts_the_icpc_clock(world):
-    """The issue's example body, exactly: icpc due 15 working days after 1 December 2026."""
+def test_a_minimal_strategy_discussion_starts_the_icpc_clock(world):
+    """A minimal strategy discussion body: icpc due 15 working days after 1 December 2026."""
     from tests.factories import ChildFactory
 
     child = ChildFactory(first_name="Ash", last_name="Example")

@@ -64,7 +64,8 @@ WRITER_MESSAGE = "Only the child and youth justice service can record court appe
 
 
 def _writer(by, child):
-    """Court and remand records are CYJS's (issue 5/6 Access): the child must be visible, the user in CYJS."""
+    """Court and remand records are CYJS's (000 ¶17–19; casework/justice/sharing.py): the child must be visible,
+    the user in CYJS."""
     decision = require_access(by, child)
     require(may_write_youth_justice(by), WRITER_MESSAGE)
     return decision

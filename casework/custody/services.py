@@ -54,7 +54,8 @@ def when_text(moment) -> str:
 
 
 def _writer(by, child):
-    """Custody, screening and PACE records are the child and youth justice service's (issue 5, Access)."""
+    """Custody, screening and PACE records are the child and youth justice service's (000 ¶10–12;
+    casework/justice/sharing.py)."""
     decision = require_access(by, child)
     if not may_write_youth_justice(by):
         raise PermissionDenied("Only the child and youth justice service records police custody")

@@ -32,7 +32,7 @@ Which clocks, where (the numbers are the rules' in notifications/data/timescales
 - a bail package review (000 ¶19.2) has no number in any source: no clock. The youth justice summary
   shows when it was last reviewed and flags a court hearing since (selectors.bail_status).
 
-Who writes (issue "Youth justice and joint working", Access): CSC records looked after reviews and
+Who writes (casework/justice/sharing.py): CSC records looked after reviews and
 statutory visits (its care planning duties, 000 ¶18.8, ¶20.4); CSC or CYJS records a joint visit;
 CYJS records the planning meeting it convenes (003 L162) and the bail package reviews (000 ¶19.2).
 """

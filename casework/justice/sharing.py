@@ -1,4 +1,4 @@
-"""Who reads and writes youth justice records (issue "Youth justice and joint working", Access).
+"""Who reads and writes youth justice records (000 ¶10–20: the joint working agreement's youth justice processes).
 
 Youth justice records are the child and youth justice service's. Seeing any of them first
 needs the child to be visible (`accounts.access.decide`); then:

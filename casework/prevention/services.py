@@ -84,7 +84,8 @@ def _moment(day: date) -> datetime:
 
 
 def _writer(by, child):
-    """Prevention and diversion referrals are the child and youth justice service's (issue 5, Access)."""
+    """Prevention and diversion referrals are the child and youth justice service's (000 ¶13–14;
+    casework/justice/sharing.py)."""
     require_access(by, child)
     if not may_write_youth_justice(by):
         raise PermissionDenied("Only the child and youth justice service records prevention and diversion referrals")
@@ -682,7 +683,7 @@ def close_referral(*, referral, by, expected_version, closed_on) -> PreventionRe
         raise ValidationError({"closed_on": f"The date must be on or after {day_text(starts)}"})
     save_if_unchanged(referral, expected_version=None, fields={"closed_on": closed_on})
     # `referral.involvement` is the prevention involvement the referral opened or joined. It is set
-    # where the involvement is opened (helper_e's intake path in this module sets it on creation);
+    # where the involvement is opened (the new-to-CYJS intake in this module sets it on creation);
     # closing ends exactly that involvement unless another open referral shares it. A referral
     # without the link (recorded before it existed) falls back to the child's open prevention
     # involvement, as before.

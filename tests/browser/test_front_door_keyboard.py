@@ -1,4 +1,4 @@
-"""The front door with the keyboard only, in a real browser (issue 3/6: "Keyboard-only use works").
+"""The front door with the keyboard only, in a real browser (WCAG 2.2 AA: every step works with the keyboard alone).
 
 A teacher makes a referral about a new child; a MASH worker allocates it, rates it,
 asks the police and records a decision; a MASH manager authorises it and tells the
