@@ -81,7 +81,7 @@ class ChildViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], pagination_class=None)
     def chronology(self, request, pk=None):
         """Everything recorded about the child, newest first, from every agency's records (seed 000 ¶8.1;
-        the YJS brings a chronology of its involvement to a strategy meeting, joint working §1.6)."""
+        the YJS brings a chronology of its involvement to a strategy meeting, somerset-vs-lancashire §1.6)."""
         child = self._open_child("api:children-chronology")
         filters = {}
         for param, key, choices in (

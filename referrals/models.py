@@ -1,11 +1,11 @@
 """The front door: contacts, MASH triage, agency checks, decisions, feedback and disagreement.
 
 Sources: Working Together 2013 ch.1 (seed 001 L1665–1670, L1805, L1845–1866)
-for the one-working-day decision and feedback to the referrer; seed 000 §4.1–4.2
-(consent and telling the family), §8.2–8.6 (MASH, the CYJS check, the 3-day
-outcome to CYJS, escalation) and §11.3 (custody screenings arrive as contacts).
+for the one-working-day decision and feedback to the referrer; seed 000 ¶4.1–4.2
+(consent and telling the family), ¶8.2–8.6 (MASH, the CYJS check, the 3-day
+outcome to CYJS, escalation) and ¶11.3 (custody screenings arrive as contacts).
 RAG ratings and their working-hour targets are local configuration, not statute
-(domain notes on seed 001 §3.3).
+(working-together notes §3.3).
 """
 
 from django.conf import settings
@@ -82,7 +82,7 @@ class Contact(models.Model):
     allocated_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts_allocated"
     )
-    # Where the contact sits: MASH, or the allocated social worker's team when the child is open to CSC (000 §8.4).
+    # Where the contact sits: MASH, or the allocated social worker's team when the child is open to CSC (000 ¶8.4).
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts")
     agency = models.ForeignKey(
         "accounts.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
@@ -151,7 +151,7 @@ class RagChange(models.Model):
 
 
 class AgencyCheck(models.Model):
-    """MASH asks a partner agency what it knows; the CYJS check answers itself (000 §8.3)."""
+    """MASH asks a partner agency what it knows; the CYJS check answers itself (000 ¶8.3)."""
 
     class Kind(models.TextChoices):
         POLICE = "police", "Police"
@@ -221,7 +221,7 @@ class Feedback(models.Model):
 
 
 class Disagreement(models.Model):
-    """A referrer challenges a decision; it climbs one stage at a time (000 §8.6)."""
+    """A referrer challenges a decision; it climbs one stage at a time (000 ¶8.6)."""
 
     class Stage(models.IntegerChoices):
         PRACTITIONER = 1, "Practitioner"

@@ -38,7 +38,7 @@ from .models import (
 )
 
 CHECK_RESPONSE_HOURS = 24  # partner agencies answer MASH within 24 hours (seed 004 l.130–135)
-KNOWN_RECENTLY = relativedelta(months=6)  # seed 000 §8.3
+KNOWN_RECENTLY = relativedelta(months=6)  # seed 000 ¶8.3
 RAG_RULES = {
     Contact.Rag.RED: "mash_rag_red",
     Contact.Rag.AMBER: "mash_rag_amber",
@@ -80,7 +80,7 @@ def _front_door_sql() -> str:
 
 
 def _allocated_involvement(child, authority):
-    """Where a contact about a known child goes instead of MASH: the allocated social worker's team (000 §8.4).
+    """Where a contact about a known child goes instead of MASH: the allocated social worker's team (000 ¶8.4).
 
     MASH cannot open a restricted child's record, so a contact about one goes to
     the team of whoever is allocated to the child in any agency when CSC has no
@@ -179,7 +179,7 @@ class Idempotency:
 def receive_contact(*, received_by, details: ContactDetails, idempotency: Idempotency | None = None) -> Contact:
     """Record a contact, route it and start its clocks.
 
-    Open to CSC with an allocated social worker → that worker's team (000 §8.4);
+    Open to CSC with an allocated social worker → that worker's team (000 ¶8.4);
     otherwise MASH. The one-working-day decision clock starts at receipt.
 
     With `idempotency`, its key is recorded against the contact just before the
@@ -247,7 +247,7 @@ def _receive_contact(*, received_by, details: ContactDetails, idempotency: Idemp
     contact._decision_deadline = decision_clock
     Contact._meta.get_field("decision").set_cached_value(contact, None)
     if _is_cyjs(received_by, details) and contact.referrer_user:
-        # 000 §8.5: if CYJS has not heard the outcome in 3 working days, the referrer follows up.
+        # 000 ¶8.5: if CYJS has not heard the outcome in 3 working days, the referrer follows up.
         start_clock(
             "mash_outcome_to_cyjs",
             contact,
@@ -336,7 +336,7 @@ def allocate(*, contact: Contact, by, to: User) -> Contact:
 
 
 def cyjs_known(child, authority, *, today=None):
-    """Known to CYJS now, within the past 6 months, or not at all (000 §8.3)."""
+    """Known to CYJS now, within the past 6 months, or not at all (000 ¶8.3)."""
     today = today or timezone.localdate()
     cyjs = Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CYJS, agency__authority=authority)
     if cyjs.filter(end__isnull=True).exists():

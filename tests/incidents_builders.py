@@ -1,4 +1,4 @@
-"""Builders for the serious incidents slice's tests (000 ¶7 and its appendix; 003 §1.12). Every name is fictional."""
+"""Builders for the serious incidents slice's tests (000 ¶7 and its appendix; 003 ¶11). Every name is fictional."""
 
 from datetime import datetime, timedelta
 

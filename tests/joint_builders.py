@@ -5,7 +5,7 @@ section) with, in each of CSC and CYJS, a practitioner and team manager (front_d
 senior manager and a head of service, plus a police officer, and a child open to both agencies:
 CSC (child in need, allocated to the CSC practitioner) for 400 days and CYJS (a court order,
 allocated to the CYJS practitioner) from `cyjs_started_on`. `somerset=True` saves a protocol row
-with Somerset's values (003 §5.3), including its three-step disagreement ladder (003 L97).
+with Somerset's values (somerset-vs-lancashire §5.3), including its three-step disagreement ladder (003 L97).
 """
 
 from datetime import date, timedelta

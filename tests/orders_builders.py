@@ -1,7 +1,7 @@
 """Builders for the youth justice order tests. Every name is fictional.
 
 `orders_world()` is an authority on Lancashire's defaults (no saved protocol) unless
-`somerset=True`, which saves a protocol row with Somerset's values (003 §1.8; §5.3):
+`somerset=True`, which saves a protocol row with Somerset's values (somerset-vs-lancashire §1.8, §5.3):
 no age limit on s20 ending on custody and no CSC stay-open period after a DTO.
 """
 

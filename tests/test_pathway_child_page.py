@@ -143,7 +143,7 @@ class TestChildPage:
         for text, name in SOCIAL_CARE_ACTIONS.items():
             assert text not in body
             assert reverse(name, args=[world.child.pk]) not in body
-        # CYJS records its own case notes and reads the chronology (000 ¶8.1; joint working §1.6).
+        # CYJS records its own case notes and reads the chronology (000 ¶8.1; somerset-vs-lancashire §1.6).
         for text, name in {**NOTE_ACTIONS, "Chronology": "child-chronology"}.items():
             assert link(name, world.child.pk, text) in body
 

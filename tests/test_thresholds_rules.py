@@ -1,4 +1,4 @@
-"""The suggested level on the worked cases of domain notes §7.6, the consent gate and the decision."""
+"""The suggested level on the worked cases of levels-of-need notes §7.6, the consent gate and the decision."""
 
 import pytest
 from django.core.exceptions import ValidationError

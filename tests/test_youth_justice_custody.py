@@ -1,5 +1,5 @@
 """Police custody, the appropriate adult's form and PACE accommodation (seed 000 ¶10–12; AA screening
-guidance L2489–2633; PACE bed procedures PB1–PB6; Somerset §1.4): the services as the pages and the API
+guidance L2489–2633; PACE bed procedures PB1–PB6; somerset-vs-lancashire §1.4): the services as the pages and the API
 call them, the notices, the per-authority differences, access by section, the pages, the API and the
 chronology."""
 
@@ -251,7 +251,7 @@ class TestScreenToMash:
         assert "Police Safeguarding Report: not completed." in contact.concerns  # L2539
         assert "Known to the child and youth justice service: yes." in contact.concerns
         assert open_deadlines("referral_decision", contact).count() == 1
-        assert open_deadlines("mash_outcome_to_cyjs", contact).count() == 1  # 000 §8.5
+        assert open_deadlines("mash_outcome_to_cyjs", contact).count() == 1  # 000 ¶8.5
         screening.refresh_from_db()
         assert screening.route == "mash" and screening.screened_by == w.duty and screening.contact_id == contact.pk
         assert last_log(what="aa-screening:screen").child_id == w.child.pk

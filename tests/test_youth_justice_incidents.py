@@ -1,5 +1,5 @@
 """Serious incidents (seed 000 ¶7 and its appendix L865–1165; domain notes part A P8–P11, forms F3/F4;
-seed 003 §1.12): who completes the briefing, the steps in order and by role, the clocks (Lancashire's
+seed 003 ¶11): who completes the briefing, the steps in order and by role, the clocks (Lancashire's
 1 working day and Somerset's 24 hours for the YJB), the MASH route, the periodic report and its CSV,
 the PDF, access by section, the pages, the API and the chronology."""
 
@@ -70,7 +70,7 @@ class TestWhoCompletes:
         assert error.value.message_dict == {"known_to": [services.CYJS_COMPLETES]}
 
     def test_recently_closed_cyjs_still_counts(self, w):
-        """Open or recent (6 months, 000 §8.3) CYJS involvement only → CYJS completes."""
+        """Open or recent (6 months, 000 ¶8.3) CYJS involvement only → CYJS completes."""
         w.cyjs_involvement.end = timezone.localdate() - timedelta(days=30)
         w.cyjs_involvement.save()
         assert start(w).known_to == "cyjs_only"
@@ -210,7 +210,7 @@ class TestClocks:
         assert clock.agency.authority.la_code == LANCASHIRE
 
     def test_somerset_yjb_notice_is_due_in_24_hours(self):
-        """003 L235 (§1.12): within 24 hours; the rule's override for LA 933."""
+        """003 L235 (somerset-vs-lancashire §1.12): within 24 hours; the rule's override for LA 933."""
         w = incidents_world(la_code=SOMERSET)
         aware = at(2026, 11, 20, 15)
         incident = start(w, occurred_at=aware - timedelta(hours=2), aware_at=aware, yjb_notifiable=True)

@@ -1,5 +1,5 @@
 """Lead agency for jointly worked children and joint working disagreements (seed 000 ¶2.3, ¶21.1;
-domain notes part A P27, part B PE; seed 003 §2.3–2.7, somerset-vs-lancashire §1.2, §1.3, §1.11,
+domain notes part A P27, part B PE; seed 003 ¶2.3–2.7, somerset-vs-lancashire §1.2, §1.3, §1.11,
 §1.15): the services as the pages and the API call them, the is_lead_agency flags, the
 joint_planning_meeting and escalation_stage_response clocks, who sees disagreements (managers
 only: PE keeps them off the child's record), the per-authority differences (a test per
@@ -297,7 +297,7 @@ class TestPlanningMeetingRefusals:
         assert plan(w, decision, by=w.csc_worker).planning_meeting_on == timezone.localdate()
 
 
-# --- Disagreements (PE stages 1–4; 000 ¶21.1; 003 §2.7) -----------------------------------------------------------------
+# --- Disagreements (PE stages 1–4; 000 ¶21.1; 003 ¶2.7) -----------------------------------------------------------------
 
 
 class TestRaising:

@@ -2,7 +2,7 @@
 
 Every business rule of the thresholds app is here. The rule engine (`suggest_level`) is a
 pure function over a framework snapshot (`snapshot`, plain data) and the answers; its rules
-follow domain notes §7.3 and are configured per framework in `Framework.rules`:
+follow levels-of-need notes §7.3 and are configured per framework in `Framework.rules`:
 
 R0  significant harm suspected (a screening answer) -> the top level, immediately.
 R1  a selected indicator with a sole-trigger flag (`rules.sole_trigger_flags`, e.g. significant

@@ -1,4 +1,4 @@
-"""The single assessment and the child in need plan (seed 001 L1683–1833, L1903–1917; domain notes §1.4).
+"""The single assessment and the child in need plan (seed 001 L1683–1833, L1903–1917; working-together notes §1.4).
 
 Every write here checks that the user may see the child and may record social care
 work, logs the write, and refuses an edit based on an old version of the record.
@@ -44,7 +44,7 @@ TEXT_LIMIT = 20000
 
 
 def _may_write(by, child):
-    """The user must see the child and be a social care worker (domain notes §1.4: CSC leads)."""
+    """The user must see the child and be a social care worker (working-together notes §1.4: CSC leads)."""
     decision = require_access(by, child)
     require(may_record_social_care_work(by), "Only children's social care can change this record")
     return decision
@@ -342,7 +342,7 @@ def _close_cin_involvement(child):
 
 
 def _carry_out(assessment, by):
-    """What the signed-off outcome sets going (domain notes §1.4 outputs; 001 L1907, L1910)."""
+    """What the signed-off outcome sets going (working-together notes §1.4 outputs; 001 L1907, L1910)."""
     child = assessment.child
     outcome = assessment.outcome
     if outcome == Assessment.Outcome.CHILD_IN_NEED_PLAN:
@@ -453,7 +453,7 @@ def update_cin_plan(*, plan, by, expected_version, data: dict) -> ChildInNeedPla
 
 @access_log_last()  # atomic; its access-log rows are appended last
 def end_cin_plan(*, plan, by, expected_version, ended_on: date, end_reason: str) -> ChildInNeedPlan:
-    """End the plan, with the date and the reason (domain notes §1.17 "Plan ended")."""
+    """End the plan, with the date and the reason (working-together notes §1.17 "Plan ended")."""
     decision = _may_write(by, plan.child)
     locked = _lock_plan(plan)
     _check_version(locked, expected_version)

@@ -8,7 +8,7 @@ will add custody, court and orders that way) without touching these.
 Each source is one query (with `select_related`), so the number of queries
 does not grow with the number of entries.
 
-Sources: seed 000 ¶8.1 (case notes); Somerset/Lancashire §1.6 (L130: the YJS
+Sources: seed 000 ¶8.1 (case notes); somerset-vs-lancashire §1.6 (003 L130: the YJS
 "brings a chronology of its involvement" to the strategy meeting, hence the
 filter by agency); Lancashire part A P1 step 8 and F10.
 MASH's working notes (triage, checks, the decision's rationale) are never shown:

@@ -1,4 +1,4 @@
-"""Child protection conferences, plans and core groups (seed 001 L2001–2058; domain notes §1.7–1.10, §1.16–1.17).
+"""Child protection conferences, plans and core groups (seed 001 L2001–2058; working-together notes §1.7–1.10, §1.16–1.17).
 
 Every rule of this part of the pathway lives here. Pages, the API and any task
 call these functions, which check who may write, refuse illegal moves with a

@@ -1,6 +1,6 @@
 """Police custody, the appropriate adult's form and PACE accommodation (seed 000 ¶10–12; the
 Appropriate Adult Screening Practice Guidance, 000 L2489–2633; the PACE Bed Procedures, 000
-L5780–5884; domain notes part A P16–P18, part B PB1–PB6; Somerset §1.4).
+L5780–5884; domain notes part A P16–P18, part B PB1–PB6; somerset-vs-lancashire §1.4).
 
 Every rule of this part lives here. Pages, the API and any task call these functions, which
 check who may write (the child and youth justice service), refuse with plain-English
@@ -284,7 +284,7 @@ def update_custody_episode(*, episode, by, expected_version, data: dict) -> Cust
 
 
 def known_to_csc(child, authority, *, today=None) -> bool:
-    """Open to social care now or within the past 6 months (as `cyjs_known`, 000 §8.3)."""
+    """Open to social care now or within the past 6 months (as `cyjs_known`, 000 ¶8.3)."""
     today = today or timezone.localdate()
     csc = Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CSC)
     if authority is not None:

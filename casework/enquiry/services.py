@@ -32,7 +32,7 @@ MINIMUM_ATTENDANCE = (
     (Capacity.HEALTH, "health"),
 )
 # Seed 000 ¶4.5: CYJS is invited where the alleged abusing child is "over the age of 10".
-# Ten is the age of criminal responsibility (Somerset §1.7 treats 10–17 as one group), so a
+# Ten is the age of criminal responsibility (somerset-vs-lancashire §1.7 treats 10–17 as one group), so a
 # child of 10 or more counts; the warning never blocks.
 HSB_CYJS_AGE = 10
 
@@ -116,7 +116,7 @@ def invitation_prefill(child) -> list[dict]:
     """Who to invite to a strategy discussion, from the child's allocations.
 
     The allocated social worker and their manager (001 L1935), and the allocated CYJS
-    worker when the child is open to CYJS (seed 000 ¶4.4; Somerset §1.6: "the YJS is invited").
+    worker when the child is open to CYJS (seed 000 ¶4.4; somerset-vs-lancashire §1.6: "the YJS is invited").
     Police and health are not users of this system, so the social worker adds them.
     """
     people = []
@@ -143,7 +143,7 @@ def attendance_warnings(*, child, attendees, about_harmful_sexual_behaviour, on_
 
     - The Working Together minimum: a CSC social worker, their manager, police and health (001 L1935).
     - CYJS when the child is open to CYJS (000 ¶4.4: CYJS takes part in the strategy discussion;
-      Somerset §1.6: the YJS is invited).
+      somerset-vs-lancashire §1.6: the YJS is invited).
     - CYJS for harmful sexual behaviour by a child of 10 or over (000 ¶4.5; ¶13.5).
     """
     present = {str(a.get("capacity") or "") for a in attendees}
@@ -551,7 +551,7 @@ def record_section_47_outcome(
     action), the `icpc` clock is cancelled and a CIN plan starts when chosen. Substantiated
     (001 L1999–2001): the `icpc` clock keeps running (the conference slice stops it when the initial
     conference is held) and the lead social worker is told the conference is due. The child's CYJS
-    worker is told the outcome (Somerset §1.6: the YJS is kept informed of progress).
+    worker is told the outcome (somerset-vs-lancashire §1.6: the YJS is kept informed of progress).
     """
     require(
         may_record_social_care_work(by), "Only children's social care can record the outcome of section 47 enquiries"

@@ -27,7 +27,7 @@ Decisions made here (the seed is silent):
   consultation ends it. That involvement does not count as "already open to CYJS".
 - The AIM assessment is refused for a child under 10 on the day of the first meeting (L9259: "not
   recommended" for 8–9s; V-H1 allows a manager override, not built) and at 18 or over (AIM is for
-  10–17, L9357); and while a police investigation is ongoing (L9277; Somerset §1.7 L135 likewise).
+  10–17, L9357); and while a police investigation is ongoing (L9277; somerset-vs-lancashire §1.7 L135 likewise).
 - The 45 working days (T-PH3, L9399, rule `aim_assessment`) count from the first meeting with the
   child. Completing it after the due date needs a reason (the rule itself does not require one).
 - Joint quality assurance (PH4 step 8, L9403): one CYJS manager and one CSC manager each record
@@ -206,7 +206,7 @@ def steps_for(consultation, user) -> list[str]:
 
 
 def aim_blocked_reason(consultation, on: date | None = None) -> str | None:
-    """Why an AIM assessment cannot start (PH0 L9259, L9277; Somerset §1.7), or None."""
+    """Why an AIM assessment cannot start (PH0 L9259, L9277; somerset-vs-lancashire §1.7), or None."""
     if consultation.police_investigation_ongoing:
         return (
             "There is an ongoing police investigation, so CYJS cannot complete an AIM assessment. "
@@ -588,7 +588,7 @@ def start_aim_assessment(
     `aim_assessment` clock: 45 working days from that meeting (T-PH3).
 
     Refused for a child under 10 (or 18 or over) on the day of the meeting (L9259, L9357) and while
-    a police investigation is ongoing (L9277; Somerset §1.7 L135).
+    a police investigation is ongoing (L9277; somerset-vs-lancashire §1.7 L135).
     """
     _hub_writer(by, consultation)
     consultation = _lock(consultation, expected_version)

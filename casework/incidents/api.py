@@ -1,4 +1,4 @@
-"""API for serious incidents (seed 000 ¶7 and its appendix; 003 §1.12): /api/v1/serious-incidents/.
+"""API for serious incidents (seed 000 ¶7 and its appendix; 003 ¶11): /api/v1/serious-incidents/.
 
 Thin: every write calls the same service as the pages. A child the caller may not see answers 404
 (and is logged); a caller who sees the child but not the section (casework.justice.sharing) gets

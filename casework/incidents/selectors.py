@@ -84,7 +84,7 @@ def may_see_report(user) -> bool:
 class Period:
     """A quarter (Q1 = January to March) or a two-month period (B1 = January and February) of a year.
 
-    000 L1001 says quarterly, L1123 bi-monthly (domain notes C1): the report offers both.
+    000 L1001 says quarterly, L1123 bi-monthly (part A C1): the report offers both.
     """
 
     code: str

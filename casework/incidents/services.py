@@ -12,7 +12,7 @@ The steps (P8 steps 1–11; P10 steps 1–9):
    Known to CYJS only → CYJS completes it; known to CSC → the CSC social worker completes it
    (000 ¶7.2; the appendix's "discussion with the allocated CSC social worker ... who is best placed",
    L955, is left to the people: a CYJS user is refused and told to talk to the social worker, who
-   then records it; an override with a recorded rationale would need a model field, see C2);
+   then records it; an override with a recorded rationale would need a model field, see part A C2);
    known to neither → MASH leads (¶7.3): both services are refused and offered `send_to_mash`.
    Starts `serious_incident_briefing` (the same day, ¶7.1, L945); a YJB-notifiable incident
    (criteria at charge, L877, L1035–1051) starts `yjb_serious_incident_notification` (1 working
@@ -105,7 +105,7 @@ def _writes_at_all(user) -> bool:
 
 
 def known_to(child, authority=None, *, today=None) -> str:
-    """000 ¶7.2–7.3: any open CSC involvement → "csc"; else open or recent (6 months, 000 §8.3) CYJS
+    """000 ¶7.2–7.3: any open CSC involvement → "csc"; else open or recent (6 months, 000 ¶8.3) CYJS
     involvement → "cyjs_only"; else "neither"."""
     csc = Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CSC, end__isnull=True)
     if authority is not None:

@@ -1,4 +1,4 @@
-"""URLs for serious incidents (seed 000 ¶7 and its appendix; 003 §1.12)."""
+"""URLs for serious incidents (seed 000 ¶7 and its appendix; 003 ¶11)."""
 
 from django.urls import path
 

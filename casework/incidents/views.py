@@ -314,7 +314,7 @@ def incident_pdf(request, pk):
 
 
 def _report_period(request):
-    """The chosen period (default: the current two months, the stricter cycle, domain notes C1) and the form."""
+    """The chosen period (default: the current two months, the stricter cycle, part A C1) and the form."""
     if "period" in request.GET or "year" in request.GET:
         form = ReportForm(request.GET)
         return form, (form.period_value() if form.is_valid() else None)

@@ -1,5 +1,5 @@
 """API for lead agency decisions (/api/v1/lead-agency-decisions/) and joint working disagreements
-(/api/v1/joint-disagreements/) (seed 000 ¶2.3, ¶21.1; part B PE; 003 §2.3–2.7).
+(/api/v1/joint-disagreements/) (seed 000 ¶2.3, ¶21.1; part B PE; 003 ¶2.3–2.7).
 
 Thin: every write calls the same service as the pages. A child the caller may not see answers 404
 (and is logged); a caller who sees the child but may not read the joint section (police, MASH, CSC

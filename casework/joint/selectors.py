@@ -1,5 +1,5 @@
 """Reads for lead agency decisions and joint working disagreements, scoped by the access policy,
-the joint working protocol (Section.JOINT) and, for disagreements, managers only (PE L9763)."""
+the joint working protocol (Section.JOINT) and, for disagreements, managers only (part B PE, 000 L9763)."""
 
 from accounts import access
 from accounts.models import Agency
@@ -59,7 +59,7 @@ def decision_history(child):
 def household_children(*, child, viewer):
     """Other children living with this child whom the viewer may see, each with the kinds of agency
     (CSC, CYJS) open to them: where CYJS works with one and CSC with another, a household planning
-    meeting is needed (003 §10, somerset-vs-lancashire §1.11). Two queries."""
+    meeting is needed (003 ¶10, somerset-vs-lancashire §1.11). Two queries."""
     ids = list(
         Relationship.objects.filter(child=child, lives_with_child=True, person__child_record__isnull=False)
         .exclude(person__child_record=child)

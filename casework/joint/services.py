@@ -5,7 +5,7 @@ Sources: seed 000 ¶2.3 (lead agency by the presenting needs of the child and fa
 (decided after discussion between professionals; no consensus → line management in both
 services); domain notes part A P27; part B PE (the MASH/CSC/CYJS case escalation process,
 stages 1–4, restorative, "NOT on a child's record unless relevant to the child"); seed 003
-§2.3–2.4 (somerset-vs-lancashire §1.2 rules R1–R14, §1.3 planning meeting, §1.11 children in the
+¶2.3–2.4 (somerset-vs-lancashire §1.2 rules R1–R14, §1.3 planning meeting, §1.11 children in the
 same household, §1.15 dispute resolution).
 
 Every rule lives here; pages, the API and any task call these keyword-only functions.
@@ -201,7 +201,7 @@ def is_current(decision) -> bool:
     return latest == decision.pk
 
 
-# --- Lead agency (000 ¶2.3, ¶21.1; 003 §2.3–2.4) ------------------------------------------------------------------
+# --- Lead agency (000 ¶2.3, ¶21.1; 003 ¶2.3–2.4) ------------------------------------------------------------------
 
 
 @dataclass
@@ -362,7 +362,7 @@ def record_planning_meeting(
     return decision
 
 
-# --- Disagreements (PE; 000 ¶21.1; 003 §2.7) -------------------------------------------------------------------------
+# --- Disagreements (PE; 000 ¶21.1; 003 ¶2.7) -------------------------------------------------------------------------
 
 
 def raising_kind(disagreement) -> str:

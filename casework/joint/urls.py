@@ -1,4 +1,4 @@
-"""URLs for lead agency decisions and joint working disagreements (000 ¶2.3, ¶21.1; part B PE; 003 §2.3–2.7)."""
+"""URLs for lead agency decisions and joint working disagreements (000 ¶2.3, ¶21.1; part B PE; 003 ¶2.3–2.7)."""
 
 from django.urls import path
 

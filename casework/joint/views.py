@@ -58,7 +58,7 @@ def _decision_query():
 
 @login_required
 def lead_agency_new(request, pk):
-    """Record who leads, with the guidance on how to decide (003 §1.2 R1–R14, 000 ¶2.3, ¶21.1)."""
+    """Record who leads, with the guidance on how to decide (somerset-vs-lancashire §1.2 R1–R14, 000 ¶2.3, ¶21.1)."""
     child, decision, refusal = open_child(request, pk, what="page:lead-agency-new", allowed_if=_decider)
     if refusal:
         return refusal

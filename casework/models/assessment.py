@@ -1,6 +1,6 @@
 """The single assessment under section 17, and the child in need plan that can follow it.
 
-Working Together 2013 ch.1 (seed 001 L1683–1833, L1903–1917; domain notes §1.4).
+Working Together 2013 ch.1 (seed 001 L1683–1833, L1903–1917; working-together notes §1.4).
 """
 
 from django.conf import settings
@@ -124,7 +124,7 @@ class ChildInNeedPlan(models.Model):
 
 
 class ChildInNeedMeeting(models.Model):
-    """A child in need review meeting. CYJS attends when the child is open to it (000 §8.7)."""
+    """A child in need review meeting. CYJS attends when the child is open to it (000 ¶8.7)."""
 
     plan = models.ForeignKey(ChildInNeedPlan, on_delete=models.PROTECT, related_name="meetings")
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="cin_meetings")

@@ -1,4 +1,4 @@
-"""Child protection conferences, plans and core groups (seed 001 L2001–2058; domain notes §1.7–1.10)."""
+"""Child protection conferences, plans and core groups (seed 001 L2001–2058; working-together notes §1.7–1.10)."""
 
 from django.conf import settings
 from django.db import models

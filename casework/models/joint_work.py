@@ -1,6 +1,6 @@
 """Prevention and diversion, the harmful sexual behaviour hub, serious incidents and the lead
 agency for jointly worked children (seed 000 ¶2.3, ¶7, ¶13–14, ¶21 and its appendices;
-seed 003 §1.2–1.3, §1.12; domain notes part A P8–P11, P19–P20, P27 and part B PP, PH, PE).
+seed 003 ¶2.3–2.7, ¶11; domain notes part A P8–P11, P19–P20, P27 and part B PP, PH, PE).
 """
 
 from django.conf import settings
@@ -133,7 +133,7 @@ class HsbConsultation(models.Model):
 
 class SeriousIncident(models.Model):
     """A serious incident: the authority's briefing, the YJB notification and MAPPA
-    (000 ¶7 and its appendices, forms F3/F4; 003 §1.12)."""
+    (000 ¶7 and its appendices, forms F3/F4; 003 ¶11)."""
 
     class Category(models.TextChoices):
         # 000 L885–929 (2023 list), "for monitoring purposes"
@@ -206,7 +206,7 @@ class SeriousIncident(models.Model):
 
 
 class LeadAgencyDecision(models.Model):
-    """Which agency leads for a jointly worked child, and why (000 ¶2.3, ¶21.1; 003 §1.2–1.3)."""
+    """Which agency leads for a jointly worked child, and why (000 ¶2.3, ¶21.1; 003 ¶2.3–2.6)."""
 
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="lead_agency_decisions")
     lead_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
@@ -225,7 +225,7 @@ class LeadAgencyDecision(models.Model):
 
 class JointWorkingDisagreement(models.Model):
     """A disagreement between CSC and CYJS, escalated through both line-management chains
-    (000 ¶21.1; part B PE stages 1–4; 003 §1.15)."""
+    (000 ¶21.1; part B PE stages 1–4; 003 ¶2.7)."""
 
     class Stage(models.IntegerChoices):
         # Lancashire's default ladder (JointWorkingProtocol.disagreement_ladder); an authority's own

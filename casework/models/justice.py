@@ -1,5 +1,5 @@
 """Youth justice records: police custody, appropriate adults, PACE accommodation, court,
-remands and orders (seed 000 ¶9–12, ¶15–20 and the PACE appendix; seed 003 §1.4–1.9;
+remands and orders (seed 000 ¶9–12, ¶15–20 and the PACE appendix; seed 003 ¶3–8;
 domain notes lancashire-agreement-part-a.md P15–P26, somerset-vs-lancashire §5.3).
 
 These are the child and youth justice service's records. Who else reads which part is

@@ -97,7 +97,7 @@ ACTION_PARENTS = ("strategy_discussion", "conference", "core_group_meeting", "ci
 
 
 class AgreedAction(models.Model):
-    """Who will do what by when (000 §8.1; 001 L1954–1956)."""
+    """Who will do what by when (000 ¶8.1; 001 L1954–1956)."""
 
     child = models.ForeignKey("casework.Child", on_delete=models.CASCADE, related_name="agreed_actions")
     strategy_discussion = models.ForeignKey(

@@ -1,5 +1,5 @@
-"""Strategy discussions and section 47 enquiries (seed 001 L1925–1997; domain notes §1.5–1.6;
-seed 000 §4.4–4.5 for CYJS's part and harmful sexual behaviour)."""
+"""Strategy discussions and section 47 enquiries (seed 001 L1925–1997; working-together notes §1.5–1.6;
+seed 000 ¶4.4–4.5 for CYJS's part and harmful sexual behaviour)."""
 
 from django.conf import settings
 from django.db import models

@@ -1,5 +1,5 @@
 """In a real browser: a CYJS practitioner records a welfare discussion and brings a chronology
-of the service's involvement to a strategy meeting (seed 000 ¶8.1; joint working §1.6, L130).
+of the service's involvement to a strategy meeting (seed 000 ¶8.1; somerset-vs-lancashire §1.6, 003 L130).
 
 Screenshots: var/screenshots/chronology-*.png
 """
