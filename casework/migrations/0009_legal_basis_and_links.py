@@ -6,11 +6,8 @@ from django.db import migrations, models
 
 REMAND_BASIS = {"local_authority": "remand_la", "bail_to_reside": "bail_to_reside", "youth_detention": "remand_yda"}
 ORDER_INVOLVEMENT = {
-    "community_resolution": "yj_diversion",
-    "youth_caution": "yj_diversion",
-    "youth_conditional_caution": "yj_diversion",
-    "dto": "yj_custody",
-    "s250": "yj_custody",
+    "community_resolution": "yj_diversion", "youth_caution": "yj_diversion", "youth_conditional_caution": "yj_diversion",
+    "dto": "yj_custody", "s250": "yj_custody",
 }
 
 
@@ -30,9 +27,7 @@ def backfill(apps, schema_editor):
     for order in YouthJusticeOrder.objects.filter(involvement__isnull=True):
         kind = ORDER_INVOLVEMENT.get(order.kind, "yj_court_order")
         inv = (
-            Involvement.objects.filter(
-                child_id=order.child_id, agency_id=order.agency_id, kind=kind, start__lte=order.made_on
-            )
+            Involvement.objects.filter(child_id=order.child_id, agency_id=order.agency_id, kind=kind, start__lte=order.made_on)
             .filter(models.Q(end__isnull=True) | models.Q(end__gte=order.made_on))
             .order_by("-start", "-id")
             .first()
@@ -74,22 +69,16 @@ class Migration(migrations.Migration):
             model_name="youthjusticeorder",
             name="involvement",
             field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="youth_justice_orders",
-                to="casework.involvement",
+                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL,
+                related_name="youth_justice_orders", to="casework.involvement",
             ),
         ),
         migrations.AddField(
             model_name="preventionreferral",
             name="involvement",
             field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="prevention_referrals",
-                to="casework.involvement",
+                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL,
+                related_name="prevention_referrals", to="casework.involvement",
             ),
         ),
         migrations.AddField(
@@ -101,10 +90,7 @@ class Migration(migrations.Migration):
             model_name="jointworkingprotocol",
             name="csc_attends_court",
             field=models.CharField(
-                choices=[
-                    ("looked_after", "With any looked-after child"),
-                    ("care_order", "Only under an interim or full care order"),
-                ],
+                choices=[("looked_after", "With any looked-after child"), ("care_order", "Only under an interim or full care order")],
                 default="looked_after",
                 max_length=15,
             ),

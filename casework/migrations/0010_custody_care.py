@@ -48,61 +48,18 @@ class Migration(migrations.Migration):
                 ("next_review_on", models.DateField(blank=True, null=True)),
                 ("version", models.PositiveIntegerField(default=1)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "chair",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="looked_after_reviews",
-                        to="casework.child",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
-                (
-                    "order",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="looked_after_reviews",
-                        to="casework.youthjusticeorder",
-                    ),
-                ),
-                (
-                    "remand",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="looked_after_reviews",
-                        to="casework.remand",
-                    ),
-                ),
+                ("chair", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL)),
+                ("child", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="looked_after_reviews", to="casework.child")),
+                ("created_by", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL)),
+                ("order", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="looked_after_reviews", to="casework.youthjusticeorder")),
+                ("remand", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="looked_after_reviews", to="casework.remand")),
             ],
             options={
                 "ordering": ["-held_on", "-id"],
                 "constraints": [
                     models.CheckConstraint(condition=ONE_CUSTODY, name="lac_review_one_custody"),
                     models.CheckConstraint(
-                        condition=models.Q(
-                            ("next_review_on__isnull", True),
-                            ("next_review_on__gt", models.F("held_on")),
-                            _connector="OR",
-                        ),
+                        condition=models.Q(("next_review_on__isnull", True), ("next_review_on__gt", models.F("held_on")), _connector="OR"),
                         name="lac_review_next_after_held",
                     ),
                 ],
@@ -112,77 +69,26 @@ class Migration(migrations.Migration):
             name="CustodyVisit",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("statutory", "Statutory visit by children's social care"),
-                            ("joint", "Joint visit by children's social care and youth justice"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
+                ("kind", models.CharField(choices=[("statutory", "Statutory visit by children's social care"), ("joint", "Joint visit by children's social care and youth justice")], max_length=10)),
                 ("visited_on", models.DateField()),
-                (
-                    "csc_visitor",
-                    models.CharField(
-                        blank=True, help_text="The social worker (or FIS worker) who visited", max_length=200
-                    ),
-                ),
-                (
-                    "cyjs_visitor",
-                    models.CharField(blank=True, help_text="The youth justice worker who visited", max_length=200),
-                ),
+                ("csc_visitor", models.CharField(blank=True, help_text="The social worker (or FIS worker) who visited", max_length=200)),
+                ("cyjs_visitor", models.CharField(blank=True, help_text="The youth justice worker who visited", max_length=200)),
                 ("child_seen_alone", models.BooleanField(null=True)),
                 ("notes", models.TextField(blank=True)),
                 ("version", models.PositiveIntegerField(default=1)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="custody_visits", to="casework.child"
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
-                (
-                    "order",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="custody_visits",
-                        to="casework.youthjusticeorder",
-                    ),
-                ),
-                (
-                    "remand",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="custody_visits",
-                        to="casework.remand",
-                    ),
-                ),
+                ("child", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="custody_visits", to="casework.child")),
+                ("created_by", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL)),
+                ("order", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="custody_visits", to="casework.youthjusticeorder")),
+                ("remand", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="custody_visits", to="casework.remand")),
             ],
             options={
                 "ordering": ["-visited_on", "-id"],
                 "constraints": [
                     models.CheckConstraint(condition=ONE_CUSTODY, name="custody_visit_one_custody"),
+                    models.CheckConstraint(condition=models.Q(("csc_visitor", ""), _negated=True), name="custody_visit_has_csc_visitor"),
                     models.CheckConstraint(
-                        condition=models.Q(("csc_visitor", ""), _negated=True), name="custody_visit_has_csc_visitor"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("kind", "joint"), _negated=True),
-                            models.Q(("cyjs_visitor", ""), _negated=True),
-                            _connector="OR",
-                        ),
+                        condition=models.Q(models.Q(("kind", "joint"), _negated=True), models.Q(("cyjs_visitor", ""), _negated=True), _connector="OR"),
                         name="joint_visit_has_cyjs_visitor",
                     ),
                 ],
@@ -195,46 +101,20 @@ class Migration(migrations.Migration):
                 ("reviewed_on", models.DateField()),
                 ("bail_could_be_offered", models.BooleanField()),
                 ("package_proposed", models.TextField(blank=True)),
-                (
-                    "csc_consulted",
-                    models.BooleanField(default=False, help_text="Considered with children's social care (000 ¶19.2)"),
-                ),
+                ("csc_consulted", models.BooleanField(default=False, help_text="Considered with children's social care (000 ¶19.2)")),
                 ("next_hearing_on", models.DateField(blank=True, null=True)),
                 ("next_review_on", models.DateField(blank=True, null=True)),
                 ("version", models.PositiveIntegerField(default=1)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="bail_package_reviews",
-                        to="casework.child",
-                    ),
-                ),
-                (
-                    "remand",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="bail_package_reviews",
-                        to="casework.remand",
-                    ),
-                ),
-                (
-                    "reviewed_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
+                ("child", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="bail_package_reviews", to="casework.child")),
+                ("remand", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="bail_package_reviews", to="casework.remand")),
+                ("reviewed_by", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 "ordering": ["-reviewed_on", "-id"],
                 "constraints": [
                     models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("bail_could_be_offered", True), _negated=True),
-                            models.Q(("package_proposed", ""), _negated=True),
-                            _connector="OR",
-                        ),
+                        condition=models.Q(models.Q(("bail_could_be_offered", True), _negated=True), models.Q(("package_proposed", ""), _negated=True), _connector="OR"),
                         name="bail_offered_has_package",
                     ),
                 ],
@@ -249,28 +129,9 @@ class Migration(migrations.Migration):
                 ("decisions", models.TextField(blank=True)),
                 ("version", models.PositiveIntegerField(default=1)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="custody_planning_meetings",
-                        to="casework.child",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
-                (
-                    "order",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="planning_meeting",
-                        to="casework.youthjusticeorder",
-                    ),
-                ),
+                ("child", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="custody_planning_meetings", to="casework.child")),
+                ("created_by", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL)),
+                ("order", models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name="planning_meeting", to="casework.youthjusticeorder")),
             ],
             options={"ordering": ["-held_on", "-id"]},
         ),
