@@ -59,7 +59,6 @@ INSTALLED_APPS = [
     "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "django_filters",
     "guardian",
     "axes",
     "django_otp",
