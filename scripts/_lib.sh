@@ -52,3 +52,19 @@ ensure_venv() {
     printf '%s\n' "$hash" >"$stamp"
 }
 
+# ensure_dotenv: writes .env for local runs when there is none: a new random SECRET_KEY and
+# DEBUG=1. Settings read it, so `.venv/bin/python manage.py ...` works in this checkout with
+# nothing set by hand; a variable set in the environment still wins. Needs .venv (ensure_venv).
+ensure_dotenv() {
+    [ -e .env ] && return 0
+    local key
+    key="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    log "Writing .env (a new SECRET_KEY and DEBUG=1, for this checkout only)"
+    (
+        umask 077
+        printf '%s\n' \
+            "# Local settings for this checkout, written once by make run. Never copy it to a server." \
+            "SECRET_KEY=$key" \
+            "DEBUG=1" >.env
+    )
+}
