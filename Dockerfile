@@ -36,8 +36,9 @@ RUN apt-get update \
 RUN groupadd --system app && useradd --system --gid app --home-dir /app --shell /usr/sbin/nologin app
 
 WORKDIR /app
+# The lock: exact versions, and pip refuses any file whose hash is not in it.
 COPY requirements.txt ./
-RUN pip install -r requirements.txt
+RUN pip install --require-hashes -r requirements.txt
 
 COPY . .
 COPY --from=assets /build/static/dist ./static/dist

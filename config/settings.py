@@ -16,6 +16,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+# Local settings from a file: `make run` writes .env with a generated SECRET_KEY and DEBUG=1, so
+# manage.py works in the checkout with nothing set by hand. A variable set in the environment wins
+# over the file; servers (and the Docker image, which leaves .env out) set the environment only.
+ENV_FILE = Path(env.str("ENV_FILE", default=str(BASE_DIR / ".env")))
+if ENV_FILE.is_file():
+    environ.Env.read_env(ENV_FILE)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -23,7 +29,7 @@ if not SECRET_KEY:
     if not DEBUG and not env.bool("ALLOW_GENERATED_SECRET_KEY", default=False):
         from django.core.exceptions import ImproperlyConfigured
 
-        raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local work).")
+        raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local work; make run writes both to .env).")
     # Local runs only: a key kept under var/ so sessions survive restarts.
     VAR_DIR.mkdir(exist_ok=True)
     key_file = VAR_DIR / "secret_key"
@@ -59,7 +65,6 @@ INSTALLED_APPS = [
     "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "django_filters",
     "guardian",
     "axes",
     "django_otp",
@@ -363,7 +368,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
 else:
     _broker_dir = VAR_DIR / "celery-broker"
-    for sub in ("in", "processed"):
+    for sub in ("in", "processed", "control"):
         (_broker_dir / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -371,6 +376,9 @@ else:
         "data_folder_out": str(_broker_dir / "in"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # Broadcast exchanges (the worker's remote control and its replies): without this kombu
+        # keeps them in ./control, a folder in whatever directory the worker started in.
+        "control_folder": str(_broker_dir / "control"),
     }
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE

@@ -2,19 +2,20 @@
 # Run the app locally: venv, assets, migrations, demo data, then a Celery
 # worker (with embedded beat) in the background and the development server.
 # With no DATABASE_URL/REDIS_URL this uses SQLite and a file broker under var/;
-# when they are set they are used as they are.
+# when they are set they are used as they are. The first run writes .env (a new
+# SECRET_KEY and DEBUG=1), which settings read, for this and any later manage.py command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/_lib.sh
 . scripts/_lib.sh
 
-export DEBUG="${DEBUG:-1}"   # DEBUG=1 lets settings generate a local secret key under var/
 # The development server speaks plain http: no redirect to https and no HTTPS-only cookies,
 # even with DEBUG=0 (production keeps both on).
 export SECURE_SSL_REDIRECT="${SECURE_SSL_REDIRECT:-0}" SECURE_COOKIES="${SECURE_COOKIES:-0}"
 ADDRESS="${RUNSERVER_ADDRESS:-127.0.0.1:8000}"
 
 ensure_venv requirements.txt
+ensure_dotenv
 scripts/assets.sh
 
 PY=.venv/bin/python

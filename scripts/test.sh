@@ -29,11 +29,31 @@ missing=()
 for pkg in "${packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
+# Another apt run (unattended upgrades, a second checkout's test run) may hold apt's locks:
+# wait for them rather than fail. DPkg::Lock::Timeout covers dpkg's lock (install) but not the
+# package lists' lock that `apt-get update` takes, so update is tried again while that is held.
+APT_LOCK_WAIT=300
+apt_update() {
+    local errors waited=0
+    errors="$(mktemp)"
+    until as_root apt-get -o DPkg::Lock::Timeout="$APT_LOCK_WAIT" update -qq 2>"$errors"; do
+        if ! grep -q "Could not get lock" "$errors" || [ "$waited" -ge "$APT_LOCK_WAIT" ]; then
+            cat "$errors" >&2
+            rm -f "$errors"
+            return 1
+        fi
+        sleep 5
+        waited=$((waited + 5))
+    done
+    cat "$errors" >&2
+    rm -f "$errors"
+}
 if [ "${#missing[@]}" -gt 0 ]; then
     log "Installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    as_root apt-get update -qq
-    as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+    apt_update
+    as_root apt-get -o DPkg::Lock::Timeout="$APT_LOCK_WAIT" install -y -qq --no-install-recommends \
+        "${missing[@]}" </dev/null
 fi
 
 # 2. PostgreSQL
@@ -70,8 +90,12 @@ wait_for "Redis" sh -c 'redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG'
 ensure_venv requirements-dev.txt
 scripts/assets.sh
 
-# 5. Tests. pytest-django creates and drops test_<name>; the Redis database is
-#    the tests' own, so start it empty (no lockouts or cache left from a last run).
+# 5. Tests, on one pytest-xdist worker per core (PYTEST_WORKERS to change; -n 0 in the
+#    arguments runs in this process). Each worker has its own PostgreSQL database
+#    (pytest-django's test_<name>_gw0, _gw1, ...) and its own Redis database, counting down
+#    from TEST_REDIS_URL's (tests/redis_per_worker.py); the tests empty theirs around every
+#    test. A whole test file goes to one worker, so its module fixtures (the test identity
+#    provider) start once.
 redis-cli -u "$TEST_REDIS_URL" flushdb >/dev/null
 
 export DATABASE_URL="$TEST_DATABASE_URL"
@@ -85,7 +109,7 @@ export DJANGO_ALLOW_ASYNC_UNSAFE=true
 
 log "Running pytest"
 status=0
-.venv/bin/python -m pytest "$@" || status=$?
+.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" --dist loadfile "$@" || status=$?
 if [ "$status" -eq 5 ]; then
     printf 'error: pytest collected no tests\n' >&2
 fi
