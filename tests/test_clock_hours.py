@@ -236,3 +236,16 @@ def test_a_working_hour_rule_started_in_office_hours_counts_from_then():
     due = compute_due(rule("mash_rag_red"), at(2026, 11, 23, 10), calendar=ENGLAND)
     assert "Started" not in due.explanation
     assert shown(due.due_at) == "Mon 2026-11-23 14:00 GMT"
+
+
+def test_texts_written_by_services_and_pages_say_which_of_the_two_times_they_mean():
+    from casework.custody.services import when_text
+    from casework.history.selectors import _when
+    from referrals.views import _due_label
+
+    first, second = utc(2026, 10, 25, 0, 30), utc(2026, 10, 25, 1, 30)
+    assert when_text(first) == "25 October 2026 at 01:30 (BST)"
+    assert when_text(second) == "25 October 2026 at 01:30 (GMT)"
+    assert _when(second.isoformat()) == "25 October 2026, 01:30 (GMT)"
+    assert _due_label(first, today=first.date()) == "Sun 25 Oct, 01:30 (BST)"
+    assert when_text(utc(2026, 3, 29, 1, 30)) == "29 March 2026 at 02:30"
