@@ -117,7 +117,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_count",
             ],
-            "builtins": ["config.templatetags.govuk"],
+            # uk_time after Django's builtins: its `date` filter says BST or GMT in the hour the clocks repeat.
+            "builtins": ["config.templatetags.govuk", "config.templatetags.uk_time"],
         },
     },
 ]

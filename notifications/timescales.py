@@ -1,10 +1,12 @@
 """Turning a rule and an anchor moment into a due moment, with an explanation a person can read."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
+
+from config.uk_time import time_text
 
 from .calendar import WorkingCalendar, add_working_days, non_working_days
 from .models import TimescaleRule
@@ -45,12 +47,11 @@ def day_text(day: date) -> str:
 
 
 def moment_text(moment: datetime) -> str:
-    moment = local(moment)
-    return f"{day_text(moment.date())} at {moment:%H:%M}"
+    """ "Sat 24 Oct 2026 at 23:00", saying BST or GMT in the hour the clocks repeat."""
+    return f"{day_text(local(moment).date())} at {time_text(moment)}"
 
 
-def _not_counted(start: date, end: date, calendar: WorkingCalendar) -> str:
-    skipped = non_working_days(start, end, calendar=calendar)
+def _not_counted(skipped: list[tuple[date, str]]) -> str:
     weekend = [d for d, _ in skipped if d.weekday() >= 5]
     parts, weekend_said = [], False
     for day, why in skipped:
@@ -62,6 +63,18 @@ def _not_counted(start: date, end: date, calendar: WorkingCalendar) -> str:
     if len(weekend) > 2:
         parts.append(f"{len(weekend)} weekend days")
     return f" Not counted: {', '.join(parts)}." if parts else ""
+
+
+def _skipped_working_days(anchor_day: date, due_day: date, calendar: WorkingCalendar) -> list[tuple[date, str]]:
+    """The non-working days a working-day count stepped over.
+
+    Forwards, the days after the anchor up to the due day; backwards (a date N working days
+    before the anchor), the days between the due day and the anchor. The anchor day is day 0
+    either way, so it is never one of them.
+    """
+    if due_day >= anchor_day:
+        return non_working_days(anchor_day, due_day, calendar=calendar)
+    return non_working_days(due_day, anchor_day - timedelta(days=1), calendar=calendar)
 
 
 def _calendar_text(calendar: WorkingCalendar, start: date, end: date) -> str:
@@ -85,7 +98,7 @@ def compute_due(
         due_day = add_working_days(anchor_day, sign * rule.amount, calendar=calendar, start_counts=rule.start_counts)
         counting = " The start day counts as day 1." if rule.start_counts else ""
         text = f"{lead} {day_text(anchor_day)}. {duration} → {due} {day_text(due_day)}.{counting}" + _not_counted(
-            min(anchor_day, due_day), max(anchor_day, due_day), calendar
+            _skipped_working_days(anchor_day, due_day, calendar)
         )
         return DueMoment(end_of_day(due_day), due_day, text, _calendar_text(calendar, anchor_day, due_day))
 
@@ -101,42 +114,89 @@ def compute_due(
         return DueMoment(end_of_day(due_day), due_day, text, "calendar months")
 
     if rule.unit == Unit.HOURS:
-        # Wall-clock hours in Europe/London: 24 hours from 15:00 is 15:00 the next day, across a clock change too.
-        naive = anchor.replace(tzinfo=None) + timedelta(hours=sign * rule.amount)
-        due_at = timezone.make_aware(naive)
-        text = f"{lead} {moment_text(anchor)}. {duration} → {due} {moment_text(due_at)}."
-        return DueMoment(due_at, None, text, "wall-clock hours, Europe/London")
+        # Elapsed hours, counted in UTC: "no more than 72 hours" in police protection (001 L2811) and
+        # "within 24 hours" (000 ¶4.5, 003 L235) are real hours, so a clock change moves the clock time.
+        due_at = anchor_at.astimezone(UTC) + timedelta(hours=sign * rule.amount)
+        text = f"{lead} {moment_text(anchor)}. {duration} → {due} {moment_text(due_at)}." + _clock_change_note(
+            anchor, due_at, rule.amount
+        )
+        return DueMoment(due_at, None, text, "elapsed hours, shown in UK time")
 
     if rule.unit == Unit.WORKING_HOURS:
         if sign < 0:
             raise ValueError("Working-hour rules count forwards only")
+        begins = add_working_hours(anchor, 0, calendar=calendar, office=office)
         due_at = add_working_hours(anchor, rule.amount, calendar=calendar, office=office)
+        due_day = local(due_at).date()
+        # A start on a non-working day is said first, then counted with the days it stepped over.
+        skipped_from = anchor_day - timedelta(days=0 if calendar.is_working_day(anchor_day) else 1)
         text = (
-            f"{lead} {moment_text(anchor)}. {duration} (office hours {office.start:%H:%M}–{office.end:%H:%M} "
-            f"on working days) → {due} {moment_text(due_at)}."
-            + _not_counted(anchor_day, local(due_at).date(), calendar)
+            f"{lead} {moment_text(anchor)}.{_counting_from(anchor, begins, calendar, office)} {duration} "
+            f"(office hours {office.start:%H:%M}–{office.end:%H:%M} on working days) → {due} {moment_text(due_at)}."
+            + _not_counted(non_working_days(skipped_from, due_day, calendar=calendar))
         )
-        return DueMoment(due_at, None, text, _calendar_text(calendar, anchor_day, local(due_at).date()))
+        return DueMoment(due_at, None, text, _calendar_text(calendar, anchor_day, due_day))
 
     raise ValueError(f"Unknown unit {rule.unit}")
 
 
+def _counting_from(anchor: datetime, begins: datetime, calendar: WorkingCalendar, office: OfficeHours) -> str:
+    """Why counting starts later than the clock did: a non-working day, or outside office hours."""
+    if begins == anchor:
+        return ""
+    day = local(anchor).date()
+    why = calendar.non_working_reason(day)
+    if why:
+        started = f"Started on {why}" if day.weekday() >= 5 else f"Started on {day_text(day)[:-5]} ({why})"
+        started += ", a non-working day"
+    elif local(anchor).time() < office.start:
+        started = "Started before office hours"
+    else:
+        started = "Started after office hours"
+    return f" {started}: counting from {time_text(begins)} on {day_text(local(begins).date())}."
+
+
+def _clock_change_note(anchor: datetime, due_at: datetime, hours: int) -> str:
+    """Says so when the clocks change between the two moments, and which way the due time moved."""
+    earlier, later = sorted((local(anchor), local(due_at)))
+    shift = later.utcoffset() - earlier.utcoffset()
+    if not shift:
+        return ""
+    day = earlier.date()
+    while local(end_of_day(day)).utcoffset() == earlier.utcoffset():
+        day += timedelta(days=1)
+    way = "forward" if shift > timedelta(0) else "back"
+    moved = "later" if shift > timedelta(0) else "earlier"
+    return (
+        f" The clocks go {way} an hour on {day_text(day)}: these are {hours} real hours,"
+        f" so the due time is an hour {moved} on the clock."
+    )
+
+
+def _office_window(day: date, office: OfficeHours) -> tuple[datetime, datetime]:
+    """When the office opens and closes on `day`: local clock times, as UTC moments."""
+    opens, closes = (timezone.make_aware(datetime.combine(day, t)) for t in (office.start, office.end))
+    return opens.astimezone(UTC), closes.astimezone(UTC)
+
+
 def add_working_hours(start: datetime, hours: int, *, calendar: WorkingCalendar, office: OfficeHours) -> datetime:
-    """Count `hours` of office time on working days from `start`."""
+    """Count `hours` of office time on working days from `start` (0 hours: when counting starts).
+
+    Office hours are clock times; the time inside them is counted in UTC, so a working day
+    that contained a clock change would still hold its real number of hours.
+    """
     remaining = timedelta(hours=hours)
-    moment = local(start).replace(tzinfo=None)
+    moment = start.astimezone(UTC)
+    day = local(start).date()
     while True:
-        day = moment.date()
-        opens, closes = datetime.combine(day, office.start), datetime.combine(day, office.end)
-        if not calendar.is_working_day(day) or moment >= closes:
-            moment = datetime.combine(day + timedelta(days=1), office.start)
-            continue
-        moment = max(moment, opens)
-        available = closes - moment
-        if remaining <= available:
-            return timezone.make_aware(moment + remaining)
-        remaining -= available
-        moment = datetime.combine(day + timedelta(days=1), office.start)
+        opens, closes = _office_window(day, office)
+        if calendar.is_working_day(day) and moment < closes:
+            moment = max(moment, opens)
+            available = closes - moment
+            if remaining <= available:
+                return moment + remaining
+            remaining -= available
+        day += timedelta(days=1)
 
 
 def office_opening(day: date, office: OfficeHours) -> datetime:

@@ -29,6 +29,7 @@ from casework.services import find_possible_duplicates
 from casework.validators import normalise_nhs_number
 from casework.views import add_service_errors, refusal_page
 from config.govuk_forms import GovukDateField
+from config.uk_time import time_text
 from notifications.clocks import due_text
 from notifications.models import Deadline
 
@@ -88,7 +89,7 @@ def _due_label(due_at, *, today=None):
     today = today or timezone.localdate()
     day = local.date() - timedelta(days=1) if local.time() == time.min else local.date()
     label = f"{day:%a} {day.day} {day:%b}" + (f" {day.year}" if day.year != today.year else "")
-    return label if local.time() == time.min else f"{label}, {local:%H:%M}"
+    return label if local.time() == time.min else f"{label}, {time_text(local)}"
 
 
 def _open_contact(request, pk, *, what, full=True, action=READ, log=True):

@@ -92,12 +92,12 @@ def test_month_end_is_explained(child, worker):
     assert "last day" in deadline.explanation
 
 
-def test_hours_are_wall_clock_across_the_clock_change(child, worker):
-    # Clocks go back on Sunday 25 October 2026: 24 hours from 15:00 is still 15:00 the next day.
+def test_hours_are_real_hours_across_the_clock_change(child, worker):
+    # Clocks go back on Sunday 25 October 2026: 24 hours from 15:00 BST is 14:00 GMT the next day.
     deadline = start_clock(
         "hsb_strategy_meeting", child, child=child, started_at=at(2026, 10, 24, 15), responsible=worker
     )
-    assert timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M") == "2026-10-25 15:00"
+    assert timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M") == "2026-10-25 14:00"
     assert deadline.due_date is None
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.audit import access_log_last
 from accounts.models import Agency, Role, User
+from config.uk_time import time_text
 from notifications.clocks import calendar_for, office_hours_for
 from notifications.services import notify
 from referrals.models import AgencyCheck, ConcernCategory, Contact
@@ -49,8 +50,8 @@ HAS_ALLOCATED_WORKER = "This child has an allocated social worker: share it with
 
 
 def when_text(moment) -> str:
-    moment = timezone.localtime(moment)
-    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M}"
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%B %Y} at {time_text(moment)}"
 
 
 def _writer(by, child):

@@ -19,6 +19,8 @@ from django.db import models
 from django.utils import dateformat, timezone
 from pghistory.models import EventsQuery, EventsQueryCompiler, EventsQuerySet, MiddlewareEvents
 
+from config.uk_time import zone_note
+
 from ..models import Child
 from .tracked import BY_EVENT_MODEL_LABEL, TRACKED, Tracked
 
@@ -117,7 +119,7 @@ def _when(value: str) -> str:
     moment = datetime.fromisoformat(value)
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
-    return dateformat.format(moment, "j F Y, H:i")
+    return dateformat.format(moment, "j F Y, H:i") + zone_note(moment)
 
 
 def _plain_value(model_field, value, names) -> str:
