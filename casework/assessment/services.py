@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.audit import access_log_last
 from accounts.models import Agency
+from casework.text import day_text, when_text
 from notifications.clocks import due_text, open_deadlines, start_clock, stop_clock
 from notifications.models import Deadline
 from notifications.services import notify
@@ -466,7 +467,7 @@ def end_cin_plan(*, plan, by, expected_version, ended_on: date, end_reason: str)
         errors["ended_on"] = "The end date must be today or in the past"
     elif ended_on < locked.started_on:
         errors["ended_on"] = (
-            f"The end date must be on or after the day the plan started ({locked.started_on:%-d %B %Y})"
+            f"The end date must be on or after the day the plan started ({day_text(locked.started_on)})"
         )
     if not (end_reason or "").strip():
         errors["end_reason"] = "Say why the plan is ending"
@@ -528,7 +529,7 @@ def arrange_cin_meeting(*, plan, by, scheduled_for: datetime, invitees: list[dic
     )
     save_participants(people, cin_meeting=meeting)
     invited_users = {p["user"].pk for p in people if p["user"] is not None}
-    when = f"{timezone.localtime(scheduled_for):%-d %B %Y at %H:%M}"
+    when = when_text(scheduled_for)
     for user, agency in cyjs_invitees(locked.child):
         if user.pk not in invited_users:
             Participant.objects.create(

@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from casework.text import day_text
+
 from ..justice.sharing import protocol_for
 from ..models import LookedAfterReview
 from ..pages import attempt, open_child_record
@@ -157,7 +159,7 @@ def review_edit(request, pk):
         {
             "child": child,
             "form": form,
-            "title": f"Change the looked after review of {review.held_on:%-d %B %Y}",
+            "title": f"Change the looked after review of {day_text(review.held_on)}",
             "button": "Save the review",
         },
     )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Agency
+from casework.text import day_text, when_text
 from notifications.clocks import cancel_clock, due_text, open_deadlines, start_clock, stop_clock
 from notifications.models import Deadline
 from notifications.services import notify
@@ -337,7 +338,7 @@ def record_strategy_discussion(
             raise ValidationError("This discussion is about another child")
         if discussion.status == StrategyDiscussion.Status.HELD:
             raise ValidationError(
-                f"This discussion was already recorded as held on {timezone.localtime(discussion.held_at):%-d %B %Y at %H:%M}. "
+                f"This discussion was already recorded as held on {when_text(discussion.held_at)}. "
                 "Record a new discussion instead."
             )
         if expected_version is not None and discussion.version != expected_version:
@@ -371,7 +372,7 @@ def record_strategy_discussion(
             raise ValidationError(
                 {
                     "initiates_section_47": f"This child already has an open section 47 enquiry, started on "
-                    f"{open_enquiry.started_on:%-d %B %Y}. Record its outcome before starting another."
+                    f"{day_text(open_enquiry.started_on)}. Record its outcome before starting another."
                 }
             )
 
@@ -516,7 +517,7 @@ def update_enquiry(*, enquiry, by, expected_version, data) -> Section47Enquiry:
         if seen and seen < enquiry.started_on:
             raise ValidationError(
                 {
-                    "child_seen_on": f"The enquiries started on {enquiry.started_on:%-d %B %Y}: the child was seen on or after that date"
+                    "child_seen_on": f"The enquiries started on {day_text(enquiry.started_on)}: the child was seen on or after that date"
                 }
             )
         fields["child_seen_on"] = seen
@@ -561,7 +562,7 @@ def record_section_47_outcome(
     child = enquiry.child
     if enquiry.status == Section47Enquiry.Status.CONCLUDED:
         raise ValidationError(
-            f"The outcome was already recorded on {timezone.localtime(enquiry.outcome_recorded_at):%-d %B %Y}: "
+            f"The outcome was already recorded on {day_text(timezone.localtime(enquiry.outcome_recorded_at))}: "
             f"{enquiry.get_outcome_display().lower()}. It cannot be recorded twice."
         )
     _check_version(enquiry, expected_version)
@@ -712,7 +713,7 @@ def respond_to_conference_request(*, request, by, agree: bool, response) -> Conf
     require_access(by, child)
     if request.status != ConferenceRequest.Status.OPEN:
         raise ValidationError(
-            f"This request was already answered on {timezone.localtime(request.responded_at):%-d %B %Y}: "
+            f"This request was already answered on {day_text(timezone.localtime(request.responded_at))}: "
             f"{request.get_status_display().lower()}"
         )
     if agree is None:

@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from casework.text import day_text
+
 from ..models import Involvement
 from ..pages import attempt
 from ..views import open_child
@@ -36,7 +38,7 @@ def involvement_close(request, pk):
         return refusal
     back = redirect(reverse("child-detail", args=[child.pk]) + "#involvements")
     if involvement.end is not None:
-        messages.info(request, f"This involvement closed on {services.day_text(involvement.end)}")
+        messages.info(request, f"This involvement closed on {day_text(involvement.end)}")
         return back
     form = CloseInvolvementForm(
         request.POST or None, initial={"version": involvement.version, "closed_on": timezone.localdate()}

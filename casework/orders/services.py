@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from accounts.access import INVOLVEMENT_RECENCY
 from accounts.models import Agency
+from casework.text import day_text
 from notifications.clocks import cancel_clock, open_deadlines, start_clock, stop_clock
 from notifications.rules import rule_in_force
 from notifications.services import notify
@@ -88,10 +89,6 @@ EDITABLE = (
     "section_23za_visits",
     "post_release_accommodation",
 )
-
-
-def day_text(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def involvement_kind(kind: str) -> str:
