@@ -11,6 +11,7 @@ from accounts import access
 from accounts.audit import record_access, record_search
 from accounts.forms import BreakGlassForm
 from accounts.models import AccessEvent, BreakGlassAccess
+from accounts.services import start_break_glass
 from notifications.selectors import child_deadlines, with_rag
 
 from . import selectors, services
@@ -136,8 +137,6 @@ def child_detail(request, pk):
 @login_required
 @require_http_methods(["POST"])
 def child_break_glass(request, pk):
-    from accounts.services import start_break_glass
-
     child = get_object_or_404(Child, pk=pk)
     decision = access.decide(request.user, child)
     if decision.allowed:

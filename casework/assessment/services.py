@@ -308,7 +308,9 @@ def sign_off_assessment(*, assessment, by, approve: bool, comments="") -> Assess
         stop_clock("assessment", locked.clock_subject, stopped_at=now, reason=locked.lateness_reason)
     except ValidationError as error:
         message = " ".join(error.message_dict.get("reason", error.messages))
-        raise ValidationError({"lateness_reason": f"{message} Return it to the social worker so they can record why."})
+        raise ValidationError(
+            {"lateness_reason": f"{message} Return it to the social worker so they can record why."}
+        ) from error
     save_if_unchanged(
         locked,
         expected_version=None,
@@ -349,6 +351,7 @@ def _carry_out(assessment, by):
     if outcome == Assessment.Outcome.CHILD_IN_NEED_PLAN:
         start_cin_plan(child=child, by=by, assessment=assessment, lead_social_worker=assessment.social_worker)
     elif outcome == Assessment.Outcome.STRATEGY_DISCUSSION:
+        # Not at the top: casework.enquiry.services imports this module (a child in need plan after section 47).
         from casework.enquiry.services import request_strategy_discussion
 
         request_strategy_discussion(child=child, by=by, assessment=assessment, agency=_csc_agency(child, by))

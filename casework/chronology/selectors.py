@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Agency
+from casework.justice.sharing import readable_sections
 from casework.text import one_line
 from notifications.clocks import due_text
 from notifications.models import Deadline
@@ -424,8 +425,6 @@ def chronology(*, child, agency_kinds=None, event_types=None, viewer=None) -> li
     (casework.justice.sharing). One query per source that can match the filters,
     whatever the number of entries.
     """
-    from casework.justice.sharing import readable_sections
-
     kinds = frozenset(agency_kinds) if agency_kinds else None
     types = frozenset(event_types) if event_types else None
     sections = readable_sections(viewer) if viewer is not None else None

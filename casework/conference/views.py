@@ -17,7 +17,7 @@ from ..pdf import pdf_response
 from ..permissions import may_record_social_care_work
 from ..views import open_child
 from . import selectors, services
-from .forms import ArrangeForm, CoreGroupForm, EndPlanForm, PlanEditForm, RecordForm, TransferInForm
+from .forms import ArrangeForm, CoreGroupForm, EndPlanForm, PlanEditForm, RecordForm, TransferInForm, moment
 
 WRITE = AccessEvent.Action.WRITE
 
@@ -103,7 +103,6 @@ def transfer_in_new(request, pk):
     form = TransferInForm(request.POST or None, chairs=selectors.chairs_for(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        from .forms import moment
 
         conference = _attempt(
             form,

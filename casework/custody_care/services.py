@@ -64,13 +64,8 @@ from ..models import (
 from ..permissions import may_record_social_care_work, require
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError
+from .clocks import CLOCKS, FIRST_VISIT, JOINT_VISIT, LAC_REVIEW, NEXT_VISIT, PLANNING_MEETING
 
-LAC_REVIEW = "lac_review_in_custody"
-FIRST_VISIT = "custody_first_statutory_visit"
-NEXT_VISIT = "custody_statutory_visit_next"
-JOINT_VISIT = "custody_joint_visit"
-PLANNING_MEETING = "dto_planning_meeting"
-CLOCKS = (LAC_REVIEW, FIRST_VISIT, NEXT_VISIT, JOINT_VISIT, PLANNING_MEETING)
 VisitKind = CustodyVisit.Kind
 CSC_OPEN_KINDS = (Involvement.Kind.CIN, Involvement.Kind.CP, Involvement.Kind.CLA)
 

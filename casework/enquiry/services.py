@@ -12,13 +12,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Agency
+from casework.assessment.services import start_cin_plan
 from casework.text import day_text, when_text
 from notifications.clocks import cancel_clock, due_text, open_deadlines, start_clock, stop_clock
 from notifications.models import Deadline
 from notifications.services import notify
 
 from ..meetings import action_rows, participant_fields, save_actions, save_participants
-from ..models import Capacity, ConferenceRequest, Involvement, Participant, Section47Enquiry, StrategyDiscussion
+from ..models import (
+    Assessment,
+    Capacity,
+    ConferenceRequest,
+    Involvement,
+    Participant,
+    Section47Enquiry,
+    StrategyDiscussion,
+)
 from ..permissions import may_record_social_care_work, may_sign_off, may_write_case_notes, require
 from ..recording import log_write, require_access, required_text, save_if_unchanged
 from ..selectors import allocated_social_worker
@@ -102,8 +111,6 @@ def _person(user, capacity, role=""):
 def _assessment_worker(child):
     """The social worker of the child's latest assessment: a front-door assessment has one
     before the involvement is allocated."""
-    from ..models import Assessment
-
     assessment = (
         Assessment.objects.filter(child=child, social_worker__isnull=False)
         .select_related("social_worker__line_manager", "social_worker__team__manager", "social_worker__agency")
@@ -594,8 +601,6 @@ def record_section_47_outcome(
     if outcome == Section47Enquiry.Outcome.NOT_SUBSTANTIATED:
         cancel_clock("icpc", enquiry, reason="Concerns not substantiated: no initial conference")
         if next_step == Section47Enquiry.NextStep.CHILD_IN_NEED_PLAN:
-            from casework.assessment.services import start_cin_plan
-
             start_cin_plan(
                 child=child, by=by, section_47_enquiry=enquiry, lead_social_worker=enquiry.lead_social_worker
             )

@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import dateformat, timezone
 from pghistory.models import EventsQuery, EventsQueryCompiler, EventsQuerySet, MiddlewareEvents
 
+from ..justice.sharing import readable_sections
 from ..models import Child
 from .tracked import BY_EVENT_MODEL_LABEL, TRACKED, Tracked
 
@@ -57,8 +58,6 @@ class _ChildEventsQuery(EventsQuery):
 
 def readable_records(viewer) -> list[Tracked]:
     """The kinds of record whose history this viewer may read (youth justice sections by the protocol)."""
-    from ..justice.sharing import readable_sections
-
     sections = readable_sections(viewer)
     return [t for t in TRACKED if t.section is None or t.section in sections]
 

@@ -414,8 +414,6 @@ def release_items_outstanding(order) -> list[tuple[str, str]]:
 def csc_stays_open_for(protocol) -> str:
     """How long CSC stays open after a custodial sentence in the protocol's authority ("3 months"),
     or "" where it has no such period (000 ¶20.5; the length is the timescale rule's)."""
-    from notifications.rules import rule_in_force
-
     if not protocol.csc_stays_open_after_custody:
         return ""
     return rule_in_force(CSC_OPEN, protocol.authority if protocol.authority_id else None).duration_text
