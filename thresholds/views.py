@@ -13,8 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import access
 from accounts.models import AccessEvent
-from casework.pages import attempt
-from casework.views import open_child
+from casework.pages import attempt, open_child
 from referrals.views import journey as referral_journey
 
 from . import selectors, services

@@ -15,8 +15,7 @@ from casework.text import day_text
 
 from ..justice.sharing import protocol_for
 from ..models import LookedAfterReview
-from ..pages import attempt, open_child_record
-from ..views import open_child
+from ..pages import STALE_PAGE, attempt, open_child, open_child_record
 from . import selectors, services
 from .forms import (
     BailPackageReviewForm,
@@ -26,7 +25,6 @@ from .forms import (
     VisitForm,
 )
 
-STALE = " Open the page again to see their changes, then make yours."
 VisitKind = services.VisitKind
 
 
@@ -47,7 +45,7 @@ def _cyjs_writer(user, child):
 
 
 def _attempt(form, call):
-    return attempt(form, call, stale=STALE)
+    return attempt(form, call, stale=STALE_PAGE)
 
 
 def _back(child):

@@ -14,8 +14,7 @@ from casework.text import day_text
 
 from ..justice.sharing import Section, may_read_section
 from ..models import HsbConsultation
-from ..pages import attempt, open_child_record
-from ..views import open_child
+from ..pages import attempt, open_child, open_child_record
 from . import selectors, services
 from .forms import HACKETT_HINTS, STEP_FORMS, AimStartForm, PoliceForm, RequestForm
 

@@ -13,8 +13,7 @@ from django.utils import timezone
 from casework.text import day_text
 
 from ..models import Involvement
-from ..pages import attempt
-from ..views import open_child
+from ..pages import attempt, open_child
 from . import services
 from .forms import CloseInvolvementForm, LegalBasisForm
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from casework.views import add_service_errors
+from casework.pages import add_service_errors
 
 from .. import services
 from ..forms import ChallengeForm, DisagreementResponseForm, ResolveForm

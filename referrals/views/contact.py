@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
-from casework.views import add_service_errors
+from casework.pages import add_service_errors
 from notifications.clocks import due_text
 
 from .. import selectors, services

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from casework.views import add_service_errors
+from casework.pages import add_service_errors
 from notifications.clocks import due_text
 
 from .. import services

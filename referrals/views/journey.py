@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts import access
-from casework.views import add_service_errors
+from casework.pages import add_service_errors
 from config.govuk_forms import GovukDateField
 
 from ..forms import ChildDetailsForm, ConcernsForm, ConsentForm, ReferrerForm

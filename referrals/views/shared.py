@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from accounts import access
 from accounts.audit import record_access
 from accounts.models import AccessEvent
-from casework.views import refusal_page
+from casework.pages import refusal_page
 from notifications.models import Deadline
 
 from .. import selectors, services
