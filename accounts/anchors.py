@@ -47,6 +47,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from casework.text import when_text
+
 from .audit import ChainReport
 from .models import AccessEvent, AccessLogAnchor
 
@@ -171,7 +173,7 @@ def check_anchors(anchor_set: AnchorSet, chain: ChainReport) -> list[str]:
     """
     problems = list(anchor_set.problems)
     for anchor in anchor_set.anchors:
-        made = f"the anchor of {timezone.localtime(anchor.anchored_at):%d %B %Y %H:%M}"
+        made = f"the anchor of {when_text(anchor.anchored_at)}"
         if not signature_is_valid(anchor):
             # Not evidence of anything else: an unsigned claim about the log proves nothing.
             problems.append(f"The signature of {made} (row {anchor.last_event_id}) is not valid.")

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from casework.intake.matching import matches_to_confirm
 from casework.intake.services import INTAKES, may_use_intake
+from casework.pages import add_service_errors, open_child
 from casework.selectors import my_work
-from casework.views import add_service_errors, open_child
 from notifications.selectors import my_deadlines, with_rag
 
 from . import access, services, tokens, two_factor

@@ -11,6 +11,7 @@ from accounts import access
 from accounts.audit import record_access, record_search
 from accounts.forms import BreakGlassForm
 from accounts.models import AccessEvent, BreakGlassAccess
+from accounts.services import start_break_glass
 from notifications.selectors import child_deadlines, with_rag
 
 from . import selectors, services
@@ -20,55 +21,8 @@ from .involvements.services import may_close as may_close_involvement
 from .involvements.services import may_record_legal_basis
 from .justice.sharing import readable_sections
 from .models import Child
+from .pages import add_service_errors, open_child, refusal_page
 from .permissions import may_record_social_care_work, may_write_case_notes
-
-
-def add_service_errors(form, error: ValidationError, field_names=None):
-    """Show a service's ValidationError on the form, field by field where it can.
-
-    `field_names` maps a service's field to the form's name for it, where they differ.
-    """
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            field = (field_names or {}).get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def open_child(request, pk, *, what, action=AccessEvent.Action.READ, allowed_if=None):
-    """Load a child for this request, deciding and logging access exactly once.
-
-    Returns (child, decision, refusal). When refused, `refusal` is the page to
-    send: a restricted child looks like a missing one; any other child offers
-    break-glass where the user may use it. `allowed_if(user, child)` narrows a
-    page to some users (e.g. managers); they are refused with 403, logged as denied.
-    """
-    child = get_object_or_404(Child, pk=pk)
-    decision = access.decide(request.user, child)
-    if decision.allowed and allowed_if is not None and not allowed_if(request.user, child):
-        record_access(
-            user=request.user,
-            child=child,
-            what=what,
-            action=action,
-            decision=access.AccessDecision(False, decision.purpose),
-        )
-        raise PermissionDenied
-    record_access(user=request.user, child=child, what=what, action=action, decision=decision)
-    if decision.allowed:
-        return child, decision, None
-    return child, decision, refusal_page(request, child, decision)
-
-
-def refusal_page(request, child, decision, form=None):
-    if child.restricted or not access.sees_case_content(request.user):
-        return render(request, "errors/404.html", status=404)
-    if not decision.break_glass_offered:
-        form = None  # never show the form, even re-displayed with errors, to someone who may not use it
-    elif form is None:
-        form = BreakGlassForm()
-    return render(request, "children/no_access.html", {"child_id": child.pk, "form": form}, status=403)
 
 
 @login_required
@@ -136,8 +90,6 @@ def child_detail(request, pk):
 @login_required
 @require_http_methods(["POST"])
 def child_break_glass(request, pk):
-    from accounts.services import start_break_glass
-
     child = get_object_or_404(Child, pk=pk)
     decision = access.decide(request.user, child)
     if decision.allowed:

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
+from django.views import defaults
 
 from .api import json_error
 
@@ -25,14 +26,10 @@ def forbidden(request, exception=None):
 def bad_request(request, exception=None):
     if _is_api(request):
         return json_error(400, "Bad request.")
-    from django.views.defaults import bad_request as page
-
-    return page(request, exception)
+    return defaults.bad_request(request, exception)
 
 
 def server_error(request):
     if _is_api(request):
         return json_error(500, "Server error.")
-    from django.views.defaults import server_error as page
-
-    return page(request)
+    return defaults.server_error(request)

@@ -9,6 +9,8 @@ from datetime import date
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from casework.limits import plausible_date
+
 
 class GovukFormRenderer(TemplatesSetting):
     form_template_name = "forms/govuk_form.html"
@@ -60,6 +62,5 @@ class GovukDateField(forms.DateField):
         kwargs.setdefault("input_formats", ["%Y-%m-%d"])
         super().__init__(*args, **kwargs)
         self.error_messages["invalid"] = f"{self.label or 'The date'} must be a real date"
-        from casework.limits import plausible_date  # casework's forms import this module
 
         self.validators.append(plausible_date)

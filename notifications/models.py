@@ -5,6 +5,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from .caches import cached
+
 
 class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
@@ -211,7 +213,6 @@ class Deadline(models.Model):
         """
         if "rule" in self._state.fields_cache:
             return self.rule.is_waiting_period
-        from .caches import cached
 
         ids = cached(
             "rules",

@@ -4,7 +4,10 @@ import tomllib
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
+
+from .caches import cached, invalidate_on_change
+from .models import TimescaleRule
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "timescales.toml"
 
@@ -82,8 +85,6 @@ def sync_rules(rule_model, authority_model, rules: dict | None = None) -> dict[s
             else:
                 counts["unchanged"] += 1
         if counts["created"] or counts["new_versions"]:
-            from .caches import invalidate_on_change
-
             invalidate_on_change()
     return counts
 
@@ -94,8 +95,6 @@ def rule_in_force(code: str, authority=None):
     Kept per process (notifications/caches.py) and reloaded whenever a rule changes.
     Treat the returned row as read-only: it is shared by the process's threads.
     """
-    from .caches import cached
-
     authority_id = authority.pk if authority is not None else None
     rule = cached("rules", (code, authority_id), lambda: _load_rule_in_force(code, authority_id))
     if rule is None:
@@ -105,10 +104,6 @@ def rule_in_force(code: str, authority=None):
 
 def _load_rule_in_force(code, authority_id):
     """One query: the authority's override if there is one, else the default."""
-    from django.db.models import F
-
-    from .models import TimescaleRule
-
     candidates = TimescaleRule.objects.filter(code=code, is_current=True)
     if authority_id is None:
         return candidates.filter(authority__isnull=True).first()
@@ -122,8 +117,6 @@ def _load_rule_in_force(code, authority_id):
 
 def rules_in_force(authority=None):
     """Every rule in force for an authority: its overrides, else the defaults."""
-    from .models import TimescaleRule
-
     current = TimescaleRule.objects.filter(is_current=True).order_by("code")
     overrides = {r.code: r for r in current.filter(authority=authority)} if authority else {}
     return [overrides.get(r.code, r) for r in current.filter(authority__isnull=True)]

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from .rules import rules_in_force
+
 
 @login_required
 def notification_list(request):
@@ -29,6 +31,4 @@ def notification_open(request, pk):
 @login_required
 def timescale_list(request):
     """Every timescale in force for the user's authority, with where it comes from."""
-    from .rules import rules_in_force
-
     return render(request, "notifications/timescales.html", {"rules": rules_in_force(request.user.authority)})

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from casework import limits
 from casework.models import Child
+from casework.text import day_text
 from config.govuk_forms import GovukDateField
 
 from .models import AgencyCheck, ConcernCategory, Contact, Decision
@@ -116,7 +117,7 @@ class MatchForm(forms.Form):
 
 def _born(child):
     when = child.date_of_birth or child.expected_date_of_birth
-    return f"{when.day} {when:%B %Y}" if when else "date not known"
+    return day_text(when) if when else "date not known"
 
 
 class HouseholdMemberForm(forms.Form):
@@ -286,7 +287,7 @@ class TriageFilterForm(forms.Form):
     rag = forms.ChoiceField(
         label="Rating",
         required=False,
-        choices=[("", "All ratings"), *[(v, l) for v, l in Contact.Rag.choices], ("unrated", "Not rated yet")],
+        choices=[("", "All ratings"), *[(v, label) for v, label in Contact.Rag.choices], ("unrated", "Not rated yet")],
     )
     due = forms.ChoiceField(
         label="Decision due",
@@ -328,7 +329,7 @@ class CheckRequestForm(forms.Form):
 
     def __init__(self, *args, asked=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(v, l) for v, l in AgencyCheck.Kind.choices if v not in asked]
+        self.fields["kind"].choices = [(v, label) for v, label in AgencyCheck.Kind.choices if v not in asked]
 
 
 class CheckResponseForm(forms.Form):

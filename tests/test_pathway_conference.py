@@ -19,6 +19,7 @@ from casework.models import (
     Section47Enquiry,
 )
 from casework.services import ConcurrentEditError
+from casework.text import day_text
 from notifications.calendar import add_working_days
 from notifications.clocks import calendar_for, due_text, open_deadlines, start_clock
 from notifications.models import Deadline, Notification
@@ -444,7 +445,7 @@ class TestEndPlan:
         self.end(w, plan)
         with pytest.raises(ValidationError) as error:
             self.end(w, plan)
-        assert error.value.messages == [f"This plan ended on {services.day_text(timezone.localdate())}"]
+        assert error.value.messages == [f"This plan ended on {day_text(timezone.localdate())}"]
 
     def test_moved_away_needs_the_receiving_authority_and_their_conference(self, w):
         _, plan = child_on_plan(w)

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from .models import Framework, Indicator, ThresholdAssessment
+from .models import Framework, Indicator, ThresholdAssessment, TriangleSide
 
 
 def active_frameworks():
@@ -30,8 +30,6 @@ def active_framework(code=None, *, authority=None):
 def checklist(framework):
     """The framework's indicators grouped for the checklist: per triangle side and domain,
     needs (highest level first) and strengths apart."""
-    from .models import TriangleSide
-
     indicators = list(
         framework.indicators.select_related("level", "domain").order_by("domain__order", "-level__number", "order")
     )

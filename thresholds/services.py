@@ -33,6 +33,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from casework.text import day_text
+
 from .models import Domain, Framework, Indicator, Level, ThresholdAssessment
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -441,7 +443,7 @@ def record_decision(
     if locked.decided_at is not None:
         raise ValidationError(
             {
-                "final_level": f"Level {locked.final_level} was recorded on {timezone.localtime(locked.decided_at):%-d %B %Y}. "
+                "final_level": f"Level {locked.final_level} was recorded on {day_text(timezone.localtime(locked.decided_at))}. "
                 "To change it, complete a new checklist."
             }
         )

@@ -13,9 +13,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import access
 from accounts.models import AccessEvent
-from casework.pages import attempt
-from casework.views import open_child
-from referrals import views as referral_views
+from casework.pages import attempt, open_child
+from referrals.views import journey as referral_journey
 
 from . import selectors, services
 from .forms import ChecklistForm, DecisionForm
@@ -174,8 +173,8 @@ def assessment_detail(request, pk):
 @require_POST
 def start_contact(request, pk):
     """Start a contact to MASH prefilled from a decided top-level assessment: the referral
-    journey's own session answers (referrals.views `_keep`), then its concerns page."""
-    referral_views._may_refer(request.user)
+    journey's own session answers (referrals.views.journey `keep_answers`), then its concerns page."""
+    referral_journey.may_refer(request.user)
     assessment, refusal = _open_assessment(request, pk, what="page:threshold-start-contact")
     if refusal:
         return refusal
@@ -183,8 +182,8 @@ def start_contact(request, pk):
         prefill = services.contact_prefill(assessment)
     except ValidationError as error:
         raise Http404 from error
-    referral_views._keep(request, prefill)
-    return redirect(reverse(referral_views.STEP_URL["concerns" if assessment.child_id else "child"]))
+    referral_journey.keep_answers(request, prefill)
+    return redirect(reverse(referral_journey.STEP_URL["concerns" if assessment.child_id else "child"]))
 
 
 @login_not_required

@@ -1,7 +1,8 @@
 """Reads for the assessment and child in need plan, always scoped to children the user may see."""
 
 from accounts.access import visible_children
-from accounts.models import Agency
+from accounts.models import Agency, User
+from referrals.models import Contact
 
 from ..models import Assessment, ChildInNeedPlan
 from ..permissions import CASEWORK_ROLES
@@ -32,8 +33,6 @@ def cin_plan_list(*, fetched_by, child_id=None, status=None):
 
 def social_workers(*, for_user, child=None):
     """People who can hold an assessment or plan: social care caseworkers in the user's authority."""
-    from accounts.models import User
-
     queryset = User.objects.filter(is_active=True, agency__kind=Agency.Kind.CSC, role__in=CASEWORK_ROLES)
     if for_user.agency_id:
         queryset = queryset.filter(agency__authority_id=for_user.agency.authority_id)
@@ -41,6 +40,4 @@ def social_workers(*, for_user, child=None):
 
 
 def latest_contact(child):
-    from referrals.models import Contact
-
     return Contact.objects.filter(child=child).order_by("-received_at").first()

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from .. import limits
 from ..api_common import ColleagueField
 from ..models import AgreedAction, Assessment, Capacity, ChildInNeedMeeting, ChildInNeedPlan, Participant
+from .services import assessment_deadline
 
 
 class AssessmentSerializer(limits.ModelSerializer):
@@ -43,8 +44,6 @@ class AssessmentSerializer(limits.ModelSerializer):
         read_only_fields = fields
 
     def _deadline(self, assessment):
-        from .services import assessment_deadline
-
         if not hasattr(assessment, "_deadline"):
             assessment._deadline = assessment_deadline(assessment)
         return assessment._deadline

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.audit import access_log_last
 from accounts.models import Agency
+from casework.text import day_text, when_text
 from notifications.clocks import due_text, open_deadlines, start_clock, stop_clock
 from notifications.models import Deadline
 from notifications.services import notify
@@ -307,7 +308,9 @@ def sign_off_assessment(*, assessment, by, approve: bool, comments="") -> Assess
         stop_clock("assessment", locked.clock_subject, stopped_at=now, reason=locked.lateness_reason)
     except ValidationError as error:
         message = " ".join(error.message_dict.get("reason", error.messages))
-        raise ValidationError({"lateness_reason": f"{message} Return it to the social worker so they can record why."})
+        raise ValidationError(
+            {"lateness_reason": f"{message} Return it to the social worker so they can record why."}
+        ) from error
     save_if_unchanged(
         locked,
         expected_version=None,
@@ -348,6 +351,7 @@ def _carry_out(assessment, by):
     if outcome == Assessment.Outcome.CHILD_IN_NEED_PLAN:
         start_cin_plan(child=child, by=by, assessment=assessment, lead_social_worker=assessment.social_worker)
     elif outcome == Assessment.Outcome.STRATEGY_DISCUSSION:
+        # Not at the top: casework.enquiry.services imports this module (a child in need plan after section 47).
         from casework.enquiry.services import request_strategy_discussion
 
         request_strategy_discussion(child=child, by=by, assessment=assessment, agency=_csc_agency(child, by))
@@ -466,7 +470,7 @@ def end_cin_plan(*, plan, by, expected_version, ended_on: date, end_reason: str)
         errors["ended_on"] = "The end date must be today or in the past"
     elif ended_on < locked.started_on:
         errors["ended_on"] = (
-            f"The end date must be on or after the day the plan started ({locked.started_on:%-d %B %Y})"
+            f"The end date must be on or after the day the plan started ({day_text(locked.started_on)})"
         )
     if not (end_reason or "").strip():
         errors["end_reason"] = "Say why the plan is ending"
@@ -528,7 +532,7 @@ def arrange_cin_meeting(*, plan, by, scheduled_for: datetime, invitees: list[dic
     )
     save_participants(people, cin_meeting=meeting)
     invited_users = {p["user"].pk for p in people if p["user"] is not None}
-    when = f"{timezone.localtime(scheduled_for):%-d %B %Y at %H:%M}"
+    when = when_text(scheduled_for)
     for user, agency in cyjs_invitees(locked.child):
         if user.pk not in invited_users:
             Participant.objects.create(

@@ -15,9 +15,8 @@ from accounts.models import User
 from notifications.selectors import with_rag
 
 from ..models import Assessment, ChildInNeedMeeting, ChildInNeedPlan
-from ..pages import attempt, open_child_record
+from ..pages import attempt, open_child, open_child_record
 from ..permissions import may_record_social_care_work, may_sign_off
-from ..views import open_child
 from . import selectors, services
 from .forms import (
     ActionFormSet,

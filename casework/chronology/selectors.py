@@ -17,7 +17,6 @@ only that a contact was received and what was decided (README, front door).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -25,9 +24,10 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Case, IntegerField, Q, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
 
 from accounts.models import Agency
+from casework.justice.sharing import readable_sections
+from casework.text import one_line
 from notifications.clocks import due_text
 from notifications.models import Deadline
 from referrals.models import Contact
@@ -46,7 +46,6 @@ from ..models import (
     StrategyDiscussion,
 )
 
-SUMMARY_CHARS = 200
 CSC = Agency.Kind.CSC
 AGENCY_KIND_LABELS = dict(Agency.Kind.choices)
 
@@ -104,10 +103,6 @@ class Source:
     agency_kinds: frozenset[str] | None = field(default=None)
     # A youth justice section (JointWorkingProtocol.Section): shown only to viewers who may read it.
     section: str | None = field(default=None)
-
-
-def _plain(text: str, limit: int = SUMMARY_CHARS) -> str:
-    return Truncator(re.sub(r"\s+", " ", text or "").strip()).chars(limit)
 
 
 def _csc_name(user) -> str:
@@ -303,7 +298,7 @@ def core_group_entries(child, agency_kinds):
             CSC,
             name,
             "Core group meeting",
-            _plain(m.decisions),
+            one_line(m.decisions),
             "cp-plan-detail",
             m.plan_id,
         )
@@ -331,7 +326,7 @@ def cin_plan_entries(child, agency_kinds):
                 CSC,
                 name,
                 "Child in need plan ended",
-                _plain(p.end_reason),
+                one_line(p.end_reason),
                 "cin-plan-detail",
                 p.pk,
             )
@@ -347,7 +342,7 @@ def cin_meeting_entries(child, agency_kinds):
             CSC,
             _csc_name(m.created_by),
             "Child in need meeting held",
-            _plain(m.decisions),
+            one_line(m.decisions),
             "cin-plan-detail",
             m.plan_id,
         )
@@ -365,7 +360,7 @@ def case_note_entries(child, agency_kinds):
             n.agency.kind,
             n.agency.name,
             n.get_kind_display(),
-            _plain(n.summary),
+            one_line(n.summary),
             "case-note-detail",
             n.pk,
         )
@@ -383,7 +378,7 @@ def significant_event_entries(child, agency_kinds):
             e.agency.kind,
             e.agency.name,
             e.title,
-            _plain(e.detail),
+            one_line(e.detail),
         )
 
 
@@ -430,8 +425,6 @@ def chronology(*, child, agency_kinds=None, event_types=None, viewer=None) -> li
     (casework.justice.sharing). One query per source that can match the filters,
     whatever the number of entries.
     """
-    from casework.justice.sharing import readable_sections
-
     kinds = frozenset(agency_kinds) if agency_kinds else None
     types = frozenset(event_types) if event_types else None
     sections = readable_sections(viewer) if viewer is not None else None

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..models import CaseNote
-from ..pages import attempt, open_child_record
+from ..pages import attempt, open_child, open_child_record
+from ..pdf import pdf_response
 from ..permissions import may_write_case_notes
-from ..views import open_child
 from . import selectors, services
 from .forms import CaseNoteForm, ChronologyFilterForm, SignificantEventForm
 
@@ -46,8 +46,6 @@ def chronology_page(request, pk):
 
 @login_required
 def chronology_pdf(request, pk):
-    from ..pdf import pdf_response
-
     child, decision, refusal = open_child(request, pk, what="pdf:chronology")
     if refusal:
         return refusal

@@ -1,7 +1,7 @@
 """Reads for conferences and plans, always scoped by the access policy."""
 
 from accounts import access
-from accounts.models import Agency, Role
+from accounts.models import Agency, Role, User
 from notifications.models import Deadline
 from notifications.selectors import deadlines_of
 
@@ -43,8 +43,6 @@ def next_review(plan):
 
 def chairs_for(user):
     """Independent chairs in the user's authority (the service checks each choice)."""
-    from accounts.models import User
-
     query = User.objects.filter(role=Role.CONFERENCE_CHAIR, is_active=True)
     if user.agency_id:
         query = query.filter(agency__authority_id=user.agency.authority_id)
@@ -52,8 +50,6 @@ def chairs_for(user):
 
 
 def social_workers_for(user):
-    from accounts.models import User
-
     query = User.objects.filter(
         agency__kind=Agency.Kind.CSC, is_active=True, role__in=CASEWORK_ROLES - {Role.CONFERENCE_CHAIR}
     )

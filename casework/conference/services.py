@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Agency
+from casework.text import day_text
 from notifications.clocks import cancel_clock, start_clock, stop_clock
 from notifications.services import notify
 
@@ -43,10 +44,6 @@ REVIEW_CLOCKS = ("cp_review_first", "cp_review_next")
 # The family and the child are told by the social worker, not as "agency representatives" (001 L2057).
 FAMILY_CAPACITIES = (Capacity.PARENT_OR_CARER, Capacity.CHILD)
 PARTICIPANT_FIELDS = ("name", "organisation", "capacity", "role", "user")
-
-
-def day_text(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def _writer(by, child):
@@ -338,7 +335,7 @@ def record_conference(
         try:
             stop_clock("icpc", conference.enquiry, stopped_at=held_at, reason=lateness_reason)
         except ValidationError as error:
-            raise ValidationError({"lateness_reason": error.message_dict.get("reason", error.messages)})
+            raise ValidationError({"lateness_reason": error.message_dict.get("reason", error.messages)}) from error
     elif conference.kind == Kind.TRANSFER_IN:
         stop_clock("transfer_in_conference", conference, stopped_at=held_at, reason=lateness_reason)
     else:

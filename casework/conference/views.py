@@ -12,12 +12,11 @@ from django.utils import timezone
 from accounts.models import AccessEvent
 
 from ..models import ChildProtectionConference, ChildProtectionPlan, Involvement, Section47Enquiry
-from ..pages import attempt, open_child_record
+from ..pages import STALE_PAGE, attempt, open_child, open_child_record
 from ..pdf import pdf_response
 from ..permissions import may_record_social_care_work
-from ..views import open_child
 from . import selectors, services
-from .forms import ArrangeForm, CoreGroupForm, EndPlanForm, PlanEditForm, RecordForm, TransferInForm
+from .forms import ArrangeForm, CoreGroupForm, EndPlanForm, PlanEditForm, RecordForm, TransferInForm, moment
 
 WRITE = AccessEvent.Action.WRITE
 
@@ -31,9 +30,7 @@ def _writer(user, child):
 
 def _attempt(form, call):
     """Run a service call; on a refusal show its message on the form and return None."""
-    return attempt(
-        form, call, stale=" Open the page again to see their changes, then make yours.", field_names=FIELD_NAMES
-    )
+    return attempt(form, call, stale=STALE_PAGE, field_names=FIELD_NAMES)
 
 
 def _clock(subject, code):
@@ -103,7 +100,6 @@ def transfer_in_new(request, pk):
     form = TransferInForm(request.POST or None, chairs=selectors.chairs_for(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        from .forms import moment
 
         conference = _attempt(
             form,

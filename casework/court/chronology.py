@@ -2,8 +2,9 @@
 CYJS's records, shown only to viewers the authority's protocol lets read them."""
 
 from accounts.models import Agency
+from casework.text import one_line
 
-from ..chronology.selectors import AGENCY_KIND_LABELS, Entry, Source, _plain, register_source
+from ..chronology.selectors import AGENCY_KIND_LABELS, Entry, Source, register_source
 from ..justice.sharing import Section
 from ..models import CourtAppearance, Remand
 
@@ -24,7 +25,7 @@ def court_appearance_entries(child, agency_kinds):
             a.agency.kind,
             a.agency.name,
             f"Court hearing at {a.court}",
-            _plain(summary),
+            one_line(summary),
             "court-appearance-detail",
             a.pk,
         )

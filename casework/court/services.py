@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.audit import access_log_last
 from accounts.models import Agency, Role, User
+from casework.text import day_text, when_text
 from notifications.clocks import cancel_clock, open_deadlines, start_clock, stop_clock
 from notifications.services import notify
 
@@ -140,14 +141,6 @@ def _tell_csc(child, authority, *, subject, body, link):
 # --- Dates --------------------------------------------------------------------------------------
 
 
-def _local(moment: datetime) -> str:
-    return f"{timezone.localtime(moment):%-d %B %Y at %H:%M}"
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
 def _as_moment(day: date) -> datetime:
     """A date as a moment for a clock: midday that day, or now if midday is still to come."""
     return min(timezone.make_aware(datetime.combine(day, time(12))), timezone.now())
@@ -159,7 +152,7 @@ def _past_date(value, field, *, what, not_before=None, not_before_text=""):
     if value > timezone.localdate():
         raise ValidationError({field: f"The date {what} must be today or in the past"})
     if not_before is not None and value < not_before:
-        raise ValidationError({field: f"The date {what} must be on or after {not_before_text or _day(not_before)}"})
+        raise ValidationError({field: f"The date {what} must be on or after {not_before_text or day_text(not_before)}"})
     return value
 
 
@@ -234,7 +227,7 @@ def record_court_appearance(*, child, by, hearing_at, court, purpose="", risk_of
         created_by=by,
     )
     link = reverse("court-appearance-detail", args=[appearance.pk])
-    details = f"{court}, {_local(hearing_at)}" + (f" ({purpose})" if purpose else "")
+    details = f"{court}, {when_text(hearing_at)}" + (f" ({purpose})" if purpose else "")
     now = timezone.now()
     fields = {}
     if looked_after:
@@ -298,7 +291,9 @@ def record_court_outcome(
         raise ValidationError({"outcome": "The outcome of this hearing is already recorded"})
     if appearance.hearing_at > timezone.now():
         raise ValidationError(
-            {"outcome": f"You can record the outcome once the hearing has happened ({_local(appearance.hearing_at)})"}
+            {
+                "outcome": f"You can record the outcome once the hearing has happened ({when_text(appearance.hearing_at)})"
+            }
         )
     errors = {}
     if outcome not in Outcome.values:
@@ -475,7 +470,7 @@ def start_remand(
             authority,
             subject=f"Looked after through remand: {child.full_name}",
             body=(
-                f"{remand.get_kind_display()} from {_day(started_on)}. {looked_after_reason(remand)}. "
+                f"{remand.get_kind_display()} from {day_text(started_on)}. {looked_after_reason(remand)}. "
                 + (
                     "Hold the placement planning meeting and send the CLA notifications within 5 working days "
                     "(joint working agreement 18.10, 18.13)."
@@ -498,7 +493,7 @@ def _locked(remand) -> Remand:
 
 def _not_ended(remand, field="__all__"):
     if remand.ended_on is not None:
-        raise ValidationError({field: f"This remand ended on {_day(remand.ended_on)}"})
+        raise ValidationError({field: f"This remand ended on {day_text(remand.ended_on)}"})
 
 
 @access_log_last()
@@ -555,7 +550,7 @@ def record_placement_planning_meeting(*, remand, by, held_on, task_split) -> Rem
     if remand.placement_planning_meeting_on is not None:
         raise ValidationError(
             {
-                "held_on": f"The placement planning meeting was recorded as held on {_day(remand.placement_planning_meeting_on)}"
+                "held_on": f"The placement planning meeting was recorded as held on {day_text(remand.placement_planning_meeting_on)}"
             }
         )
     _past_date(
@@ -617,7 +612,7 @@ def flag_accommodation_only_reason(*, remand, by) -> Remand:
         raise ValidationError("Only a remand to youth detention accommodation is escalated for this reason")
     _not_ended(remand)
     if remand.accommodation_only_reason:
-        raise ValidationError(f"This was escalated on {_local(remand.escalated_at)}")
+        raise ValidationError(f"This was escalated on {when_text(remand.escalated_at)}")
     now = timezone.now()
     save_if_unchanged(remand, expected_version=None, fields={"accommodation_only_reason": True, "escalated_at": now})
     cyjs = cyjs_agency_of(by)
@@ -652,7 +647,7 @@ def end_remand(*, remand, by, expected_version, ended_on) -> Remand:
     _writer(by, child)
     remand = _locked(remand)
     if remand.ended_on is not None:
-        raise ValidationError({"ended_on": f"This remand already ended on {_day(remand.ended_on)}"})
+        raise ValidationError({"ended_on": f"This remand already ended on {day_text(remand.ended_on)}"})
     _past_date(
         ended_on,
         "ended_on",

@@ -15,9 +15,8 @@ from accounts.models import AccessEvent
 
 from ..justice.sharing import Section, may_read_section, may_write_youth_justice
 from ..models import CourtAppearance, Remand
-from ..pages import attempt, open_child_record
+from ..pages import STALE_PAGE, attempt, open_child, open_child_record
 from ..permissions import may_record_social_care_work
-from ..views import open_child
 from . import selectors, services
 from .forms import (
     ClaNotificationsForm,
@@ -59,9 +58,7 @@ def _csc_step(user, child):
 
 
 def _attempt(form, call):
-    return attempt(
-        form, call, stale=" Open the page again to see their changes, then make yours.", field_names=FIELD_NAMES
-    )
+    return attempt(form, call, stale=STALE_PAGE, field_names=FIELD_NAMES)
 
 
 # --- Court appearances --------------------------------------------------------------------------

@@ -5,8 +5,9 @@ authority's joint working protocol lets them read (casework.justice.sharing).
 """
 
 from accounts.models import Agency
+from casework.text import one_line
 
-from ..chronology.selectors import Entry, Source, _plain, register_source
+from ..chronology.selectors import Entry, Source, register_source
 from ..justice.sharing import Section
 from ..models import AppropriateAdultScreening, CustodyEpisode, PaceAccommodationRequest
 
@@ -20,7 +21,7 @@ def custody_episode_entries(child, agency_kinds):
         adult = e.get_appropriate_adult_display() if e.appropriate_adult else "not recorded"
         summary = f"At {e.custody_suite}. Appropriate adult: {adult}."
         if e.offence_summary:
-            summary = f"{summary} {_plain(e.offence_summary, 120)}"
+            summary = f"{summary} {one_line(e.offence_summary, 120)}"
         yield Entry(
             e.arrested_at,
             "custody_episode",
@@ -100,7 +101,7 @@ def pace_request_entries(child, agency_kinds):
                 CYJS,
                 name,
                 f"Accommodation: {p.get_outcome_display().lower()}",
-                _plain(p.reason) if p.held_inappropriately else "",
+                one_line(p.reason) if p.held_inappropriately else "",
                 "pace-request-record",
                 p.pk,
             )

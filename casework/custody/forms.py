@@ -2,6 +2,7 @@
 are in services.py."""
 
 from django import forms
+from django.utils import timezone
 
 from config.govuk_forms import GovukDateField
 from referrals.models import ConcernCategory
@@ -135,8 +136,6 @@ class EpisodeForm(MomentMixin, forms.Form):
 
     @staticmethod
     def initial_for(episode):
-        from django.utils import timezone
-
         arrested = timezone.localtime(episode.arrested_at)
         left = timezone.localtime(episode.left_custody_at) if episode.left_custody_at else None
         return {

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.audit import access_log_last
 from accounts.models import Agency, Role, User
-from config.uk_time import time_text
+from casework.text import when_text
 from notifications.clocks import calendar_for, office_hours_for
 from notifications.services import notify
 from referrals.models import AgencyCheck, ConcernCategory, Contact
@@ -47,11 +47,6 @@ MASH_CONSENTS = (Consent.GIVEN, Consent.REFUSED, Consent.NOT_SOUGHT, Consent.UNC
 # Routes that send nothing to another team and need no consent.
 NO_CONSENT_ROUTES = (Route.ALLOCATED_WORKER, Route.OTHER_AUTHORITY, Route.NONE)
 HAS_ALLOCATED_WORKER = "This child has an allocated social worker: share it with them"
-
-
-def when_text(moment) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%B %Y} at {time_text(moment)}"
 
 
 def _writer(by, child):

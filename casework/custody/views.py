@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from ..justice.sharing import Section, may_read_section, may_write_youth_justice
 from ..models import AppropriateAdultScreening, CustodyEpisode, PaceAccommodationRequest
-from ..pages import attempt, open_child_record
-from ..views import open_child
+from ..pages import STALE_PAGE, attempt, open_child, open_child_record
 from . import selectors, services
 from .forms import EpisodeForm, EscalationForm, PaceOutcomeForm, PaceRequestForm, ReceiveForm, ScreenForm
 
@@ -34,9 +33,7 @@ def _reads(section):
 
 
 def _attempt(form, call):
-    return attempt(
-        form, call, stale=" Open the page again to see their changes, then make yours.", field_names=FIELD_NAMES
-    )
+    return attempt(form, call, stale=STALE_PAGE, field_names=FIELD_NAMES)
 
 
 def _now_parts(prefix):

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import access
+from casework.text import day_text
 from notifications.selectors import deadlines_of
 
 from ..justice.sharing import Section, may_read_section
@@ -90,7 +91,7 @@ class BailStatus:
     def text(self) -> str:
         if self.last_reviewed_on is None:
             return "Bail package not reviewed yet"
-        return f"Bail package last reviewed on {services._day(self.last_reviewed_on)}"
+        return f"Bail package last reviewed on {day_text(self.last_reviewed_on)}"
 
 
 def bail_status(remand, reviews, hearings) -> BailStatus:
@@ -113,7 +114,7 @@ def bail_status(remand, reviews, hearings) -> BailStatus:
         if last is None:
             flag = "No bail package review recorded since the remand began"
         elif last_hearing is not None and last < last_hearing:
-            flag = f"No bail package review since the court hearing on {services._day(last_hearing)}"
+            flag = f"No bail package review since the court hearing on {day_text(last_hearing)}"
     return BailStatus(last, last_hearing, flag)
 
 

@@ -46,6 +46,7 @@ from django.utils import timezone
 
 from accounts.audit import access_log_last
 from accounts.models import Agency
+from casework.text import day_text
 from notifications.clocks import cancel_clock, open_deadlines, start_clock, stop_clock
 from notifications.services import notify
 
@@ -63,13 +64,8 @@ from ..models import (
 from ..permissions import may_record_social_care_work, require
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError
+from .clocks import CLOCKS, FIRST_VISIT, JOINT_VISIT, LAC_REVIEW, NEXT_VISIT, PLANNING_MEETING
 
-LAC_REVIEW = "lac_review_in_custody"
-FIRST_VISIT = "custody_first_statutory_visit"
-NEXT_VISIT = "custody_statutory_visit_next"
-JOINT_VISIT = "custody_joint_visit"
-PLANNING_MEETING = "dto_planning_meeting"
-CLOCKS = (LAC_REVIEW, FIRST_VISIT, NEXT_VISIT, JOINT_VISIT, PLANNING_MEETING)
 VisitKind = CustodyVisit.Kind
 CSC_OPEN_KINDS = (Involvement.Kind.CIN, Involvement.Kind.CP, Involvement.Kind.CLA)
 
@@ -103,8 +99,8 @@ def custody_key(custody) -> str:
 
 def custody_title(custody) -> str:
     if isinstance(custody, Remand):
-        return f"Remanded to youth detention from {_day(custody.started_on)}"
-    return f"{custody.get_kind_display()} from {_day(custody.made_on)}"
+        return f"Remanded to youth detention from {day_text(custody.started_on)}"
+    return f"{custody.get_kind_display()} from {day_text(custody.made_on)}"
 
 
 def _csc_involvements(child):
@@ -163,10 +159,6 @@ def _authority_of(custody):
 # --- Dates ------------------------------------------------------------------------------------------------
 
 
-def _day(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
 def _moment(day: date) -> datetime:
     """A date as a moment for a clock: midday that day, or now if midday is still to come."""
     return min(timezone.make_aware(datetime.combine(day, time(12))), timezone.now())
@@ -180,10 +172,12 @@ def _in_custody_date(value, field, custody, *, what):
         raise ValidationError({field: f"The date {what} must be today or in the past"})
     start = entered_on(custody)
     if value < start:
-        raise ValidationError({field: f"The date {what} must be on or after the child entered custody ({_day(start)})"})
+        raise ValidationError(
+            {field: f"The date {what} must be on or after the child entered custody ({day_text(start)})"}
+        )
     end = left_on(custody)
     if end is not None and value > end:
-        raise ValidationError({field: f"The date {what} must be on or before the child left custody ({_day(end)})"})
+        raise ValidationError({field: f"The date {what} must be on or before the child left custody ({day_text(end)})"})
     return value
 
 
@@ -518,7 +512,7 @@ def record_planning_meeting(
         raise ValidationError({"held_on": "Only a custodial sentence has a custody planning meeting"})
     existing = CustodyPlanningMeeting.objects.filter(order=order).first()
     if existing is not None:
-        raise ValidationError({"held_on": f"The planning meeting was recorded as held on {_day(existing.held_on)}"})
+        raise ValidationError({"held_on": f"The planning meeting was recorded as held on {day_text(existing.held_on)}"})
     errors = {}
     try:
         _in_custody_date(held_on, "held_on", order, what="the meeting was held")
@@ -568,7 +562,7 @@ def record_bail_package_review(
     if remand.kind != Remand.Kind.YOUTH_DETENTION:
         raise ValidationError({"remand": "Only a remand to youth detention accommodation has a bail package review"})
     if remand.ended_on is not None:
-        raise ValidationError({"reviewed_on": f"This remand ended on {_day(remand.ended_on)}"})
+        raise ValidationError({"reviewed_on": f"This remand ended on {day_text(remand.ended_on)}"})
     errors = {}
     try:
         _in_custody_date(reviewed_on, "reviewed_on", remand, what="of the review")
@@ -604,7 +598,7 @@ def record_bail_package_review(
                 recipient=worker,
                 subject=f"A bail package is proposed for {child.full_name}",
                 body=(
-                    f"{by.display_name} (youth justice) reviewed the remand to youth detention on {_day(reviewed_on)} and "
+                    f"{by.display_name} (youth justice) reviewed the remand to youth detention on {day_text(reviewed_on)} and "
                     "proposes a community bail package. Please consider it with them (joint working agreement 19.2)."
                 ),
                 link=_page(child),

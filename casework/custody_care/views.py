@@ -11,10 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from casework.text import day_text
+
 from ..justice.sharing import protocol_for
 from ..models import LookedAfterReview
-from ..pages import attempt, open_child_record
-from ..views import open_child
+from ..pages import STALE_PAGE, attempt, open_child, open_child_record
 from . import selectors, services
 from .forms import (
     BailPackageReviewForm,
@@ -24,7 +25,6 @@ from .forms import (
     VisitForm,
 )
 
-STALE = " Open the page again to see their changes, then make yours."
 VisitKind = services.VisitKind
 
 
@@ -45,7 +45,7 @@ def _cyjs_writer(user, child):
 
 
 def _attempt(form, call):
-    return attempt(form, call, stale=STALE)
+    return attempt(form, call, stale=STALE_PAGE)
 
 
 def _back(child):
@@ -157,7 +157,7 @@ def review_edit(request, pk):
         {
             "child": child,
             "form": form,
-            "title": f"Change the looked after review of {review.held_on:%-d %B %Y}",
+            "title": f"Change the looked after review of {day_text(review.held_on)}",
             "button": "Save the review",
         },
     )

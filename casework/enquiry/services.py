@@ -12,12 +12,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Agency
+from casework.assessment.services import start_cin_plan
+from casework.text import day_text, when_text
 from notifications.clocks import cancel_clock, due_text, open_deadlines, start_clock, stop_clock
 from notifications.models import Deadline
 from notifications.services import notify
 
 from ..meetings import action_rows, participant_fields, save_actions, save_participants
-from ..models import Capacity, ConferenceRequest, Involvement, Participant, Section47Enquiry, StrategyDiscussion
+from ..models import (
+    Assessment,
+    Capacity,
+    ConferenceRequest,
+    Involvement,
+    Participant,
+    Section47Enquiry,
+    StrategyDiscussion,
+)
 from ..permissions import may_record_social_care_work, may_sign_off, may_write_case_notes, require
 from ..recording import log_write, require_access, required_text, save_if_unchanged
 from ..selectors import allocated_social_worker
@@ -101,8 +111,6 @@ def _person(user, capacity, role=""):
 def _assessment_worker(child):
     """The social worker of the child's latest assessment: a front-door assessment has one
     before the involvement is allocated."""
-    from ..models import Assessment
-
     assessment = (
         Assessment.objects.filter(child=child, social_worker__isnull=False)
         .select_related("social_worker__line_manager", "social_worker__team__manager", "social_worker__agency")
@@ -337,7 +345,7 @@ def record_strategy_discussion(
             raise ValidationError("This discussion is about another child")
         if discussion.status == StrategyDiscussion.Status.HELD:
             raise ValidationError(
-                f"This discussion was already recorded as held on {timezone.localtime(discussion.held_at):%-d %B %Y at %H:%M}. "
+                f"This discussion was already recorded as held on {when_text(discussion.held_at)}. "
                 "Record a new discussion instead."
             )
         if expected_version is not None and discussion.version != expected_version:
@@ -371,7 +379,7 @@ def record_strategy_discussion(
             raise ValidationError(
                 {
                     "initiates_section_47": f"This child already has an open section 47 enquiry, started on "
-                    f"{open_enquiry.started_on:%-d %B %Y}. Record its outcome before starting another."
+                    f"{day_text(open_enquiry.started_on)}. Record its outcome before starting another."
                 }
             )
 
@@ -516,7 +524,7 @@ def update_enquiry(*, enquiry, by, expected_version, data) -> Section47Enquiry:
         if seen and seen < enquiry.started_on:
             raise ValidationError(
                 {
-                    "child_seen_on": f"The enquiries started on {enquiry.started_on:%-d %B %Y}: the child was seen on or after that date"
+                    "child_seen_on": f"The enquiries started on {day_text(enquiry.started_on)}: the child was seen on or after that date"
                 }
             )
         fields["child_seen_on"] = seen
@@ -561,7 +569,7 @@ def record_section_47_outcome(
     child = enquiry.child
     if enquiry.status == Section47Enquiry.Status.CONCLUDED:
         raise ValidationError(
-            f"The outcome was already recorded on {timezone.localtime(enquiry.outcome_recorded_at):%-d %B %Y}: "
+            f"The outcome was already recorded on {day_text(timezone.localtime(enquiry.outcome_recorded_at))}: "
             f"{enquiry.get_outcome_display().lower()}. It cannot be recorded twice."
         )
     _check_version(enquiry, expected_version)
@@ -593,8 +601,6 @@ def record_section_47_outcome(
     if outcome == Section47Enquiry.Outcome.NOT_SUBSTANTIATED:
         cancel_clock("icpc", enquiry, reason="Concerns not substantiated: no initial conference")
         if next_step == Section47Enquiry.NextStep.CHILD_IN_NEED_PLAN:
-            from casework.assessment.services import start_cin_plan
-
             start_cin_plan(
                 child=child, by=by, section_47_enquiry=enquiry, lead_social_worker=enquiry.lead_social_worker
             )
@@ -712,7 +718,7 @@ def respond_to_conference_request(*, request, by, agree: bool, response) -> Conf
     require_access(by, child)
     if request.status != ConferenceRequest.Status.OPEN:
         raise ValidationError(
-            f"This request was already answered on {timezone.localtime(request.responded_at):%-d %B %Y}: "
+            f"This request was already answered on {day_text(timezone.localtime(request.responded_at))}: "
             f"{request.get_status_display().lower()}"
         )
     if agree is None:

@@ -19,9 +19,8 @@ from notifications.models import Deadline
 from notifications.selectors import with_rag
 
 from ..models import ConferenceRequest, Section47Enquiry, StrategyDiscussion
-from ..pages import attempt, open_child_record
+from ..pages import attempt, open_child, open_child_record
 from ..permissions import may_record_social_care_work, may_sign_off, may_write_case_notes
-from ..views import open_child
 from . import selectors, services
 from .forms import (
     ArrangeForm,

@@ -21,6 +21,7 @@ from pghistory.models import EventsQuery, EventsQueryCompiler, EventsQuerySet, M
 
 from config.uk_time import zone_note
 
+from ..justice.sharing import readable_sections
 from ..models import Child
 from .tracked import BY_EVENT_MODEL_LABEL, TRACKED, Tracked
 
@@ -59,8 +60,6 @@ class _ChildEventsQuery(EventsQuery):
 
 def readable_records(viewer) -> list[Tracked]:
     """The kinds of record whose history this viewer may read (youth justice sections by the protocol)."""
-    from ..justice.sharing import readable_sections
-
     sections = readable_sections(viewer)
     return [t for t in TRACKED if t.section is None or t.section in sections]
 

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from ..views import open_child
+from ..pages import open_child
 from . import selectors
 from .context import keeps_history
 

@@ -7,6 +7,7 @@ justice service's.
 """
 
 from accounts.models import Agency
+from casework.text import day_text
 
 from ..chronology.selectors import AGENCY_KIND_LABELS, Entry, Source, register_source
 from ..justice.sharing import Section
@@ -105,7 +106,7 @@ def hsb_entries(child, agency_kinds):
                     CYJS,
                     hub,
                     "AIM outcome and planning meeting",
-                    f"Review by {c.review_on.day} {c.review_on:%B %Y}" if c.review_on else "",
+                    f"Review by {day_text(c.review_on)}" if c.review_on else "",
                     URL,
                     c.pk,
                 )

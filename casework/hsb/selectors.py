@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from accounts import access
-from accounts.models import User
+from accounts.models import Agency, User
 from notifications.selectors import deadlines_of
 
 from ..justice.sharing import Section, may_read_section
@@ -44,8 +44,6 @@ def clocks_of(consultation):
 
 def aim_practitioners(user):
     """Active CYJS practitioners and managers of the user's authority, to pick the AIM practitioner from."""
-    from accounts.models import Agency, User
-
     users = User.objects.filter(is_active=True, agency__kind=Agency.Kind.CYJS).select_related("agency")
     if user.authority is not None:
         users = users.filter(agency__authority=user.authority)

@@ -47,6 +47,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Agency, Role, User
+from casework.text import day_text
 from notifications.clocks import cancel_clock, open_deadlines, start_clock, stop_clock
 from notifications.models import Deadline
 from notifications.services import notify
@@ -118,10 +119,6 @@ HACKETT_BAND = {
     Hackett.ABUSIVE: RED,
     Hackett.VIOLENT: RED,
 }
-
-
-def day_text(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def _moment(day: date) -> datetime:

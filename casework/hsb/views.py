@@ -10,10 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from casework.text import day_text
+
 from ..justice.sharing import Section, may_read_section
 from ..models import HsbConsultation
-from ..pages import attempt, open_child_record
-from ..views import open_child
+from ..pages import attempt, open_child, open_child_record
 from . import selectors, services
 from .forms import HACKETT_HINTS, STEP_FORMS, AimStartForm, PoliceForm, RequestForm
 
@@ -117,7 +118,7 @@ def eligibility_rows(consultation):
             age is not None and services.MIN_AGE <= age <= services.MAX_AGE,
         ),
         (f"Lives in {authority}", "Yes" if c.lives_in_authority else "No", c.lives_in_authority),
-        ("Most recent behaviour", services.day_text(c.behaviour_last_on), recent),
+        ("Most recent behaviour", day_text(c.behaviour_last_on), recent),
         (
             "Not already open to the child and youth justice service",
             "Open to CYJS" if open_to_cyjs else "Not open",

@@ -7,8 +7,9 @@ beyond a short extract, and never the learning.
 """
 
 from accounts.models import Agency
+from casework.text import one_line
 
-from ..chronology.selectors import Entry, Source, _plain, register_source
+from ..chronology.selectors import Entry, Source, register_source
 from ..justice.sharing import Section
 from ..models import SeriousIncident
 
@@ -30,7 +31,7 @@ def serious_incident_entries(child, agency_kinds):
             kind,
             name,
             f"Serious incident: {i.get_category_display()}",
-            _plain(i.summary, 120),
+            one_line(i.summary, 120),
             "serious-incident-detail",
             i.pk,
         )

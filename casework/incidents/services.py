@@ -40,6 +40,7 @@ from django.utils import timezone
 from accounts.access import is_administrator
 from accounts.audit import access_log_last
 from accounts.models import Agency, Role, User
+from casework.text import when_text
 from notifications.clocks import start_clock, stop_clock
 from notifications.services import notify
 from referrals.models import AgencyCheck, ConcernCategory, Contact
@@ -86,11 +87,6 @@ NO_CONSENT_REASON = (
     "A serious incident (joint working agreement 7.3): MASH leads the briefing and decides on threshold. "
     "Waiting to ask the family would delay the response."
 )
-
-
-def when_text(moment) -> str:
-    moment = timezone.localtime(moment)
-    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M}"
 
 
 def _kind(user):

@@ -23,9 +23,8 @@ from accounts.models import AccessEvent
 
 from ..justice.sharing import Section, may_read_section
 from ..models import SeriousIncident
-from ..pages import attempt, open_child_record
+from ..pages import STALE_PAGE, attempt, open_child, open_child_record
 from ..pdf import pdf_response
-from ..views import open_child
 from . import selectors, services
 from .forms import ConfirmForm, LearningForm, MashForm, ReportForm, StartForm, WhenForm, now_parts
 
@@ -76,9 +75,7 @@ def _writes(user, child=None):
 
 
 def _attempt(form, call):
-    return attempt(
-        form, call, stale=" Open the page again to see their changes, then make yours.", field_names=FIELD_NAMES
-    )
+    return attempt(form, call, stale=STALE_PAGE, field_names=FIELD_NAMES)
 
 
 def _query():

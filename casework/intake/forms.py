@@ -3,6 +3,7 @@ rules are in services.py."""
 
 from django import forms
 
+from casework.text import day_text
 from config.govuk_forms import GovukDateField
 
 from ..forms_common import textarea
@@ -35,10 +36,6 @@ class ChildIdentityForm(forms.Form):
         return {name: data.get(name) for name in ("first_name", "last_name", "date_of_birth", "address", "postcode")}
 
 
-def _born(day):
-    return f"{day.day} {day:%B %Y}"
-
-
 class MatchForm(forms.Form):
     choice = forms.ChoiceField(
         label="Is this the child?",
@@ -48,7 +45,7 @@ class MatchForm(forms.Form):
 
     def __init__(self, *args, matches, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(str(m.child_id), f"Yes, it is {m.full_name}, born {_born(m.date_of_birth)}") for m in matches]
+        choices = [(str(m.child_id), f"Yes, it is {m.full_name}, born {day_text(m.date_of_birth)}") for m in matches]
         self.fields["choice"].choices = [*choices, ("new", "No, create a new record")]
         if len(matches) > 1:
             self.fields["choice"].label = "Is one of these the child?"

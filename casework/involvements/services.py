@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from casework.text import day_text
 from notifications.clocks import allowed_from_text, due_text, free_from
 from notifications.models import Deadline
 
@@ -25,10 +26,6 @@ IKind = Involvement.Kind
 CSC_KINDS = (IKind.CIN, IKind.CP, IKind.CLA)
 # 000 ¶20.5: the waiting period a DTO/s250 starts (casework/orders/services.py _start_csc_open).
 CSC_OPEN = "csc_open_after_custody"
-
-
-def day_text(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def may_close(user, involvement) -> bool:

@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from casework.text import day_text
+
 from ..models import Involvement
-from ..pages import attempt
-from ..views import open_child
+from ..pages import attempt, open_child
 from . import services
 from .forms import CloseInvolvementForm, LegalBasisForm
 
@@ -36,7 +37,7 @@ def involvement_close(request, pk):
         return refusal
     back = redirect(reverse("child-detail", args=[child.pk]) + "#involvements")
     if involvement.end is not None:
-        messages.info(request, f"This involvement closed on {services.day_text(involvement.end)}")
+        messages.info(request, f"This involvement closed on {day_text(involvement.end)}")
         return back
     form = CloseInvolvementForm(
         request.POST or None, initial={"version": involvement.version, "closed_on": timezone.localdate()}

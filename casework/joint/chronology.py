@@ -9,12 +9,10 @@ are not on the record: part B PE (L9763) keeps the challenge "NOT on a child's r
 relevant to the child"; where one is relevant, the worker records that in a case note.
 """
 
-import re
 from datetime import datetime
 
-from django.utils.text import Truncator
-
 from accounts.models import Agency
+from casework.text import day_text, one_line
 
 from ..chronology.selectors import Entry, Source, register_source
 from ..justice.sharing import Section
@@ -23,14 +21,6 @@ from ..models import JointWorkingDisagreement, LeadAgencyDecision
 EVENT = "lead_agency"
 LABEL = "Lead agency"
 KINDS = frozenset({Agency.Kind.CSC, Agency.Kind.CYJS})
-
-
-def _plain(text, limit=200):
-    return Truncator(re.sub(r"\s+", " ", text or "").strip()).chars(limit)
-
-
-def _day(value):
-    return f"{value.day} {value:%B %Y}"
 
 
 def lead_agency_entries(child, agency_kinds):
@@ -49,14 +39,14 @@ def lead_agency_entries(child, agency_kinds):
             kind,
             name,
             f"Lead agency: {decision.lead_agency.name}",
-            _plain(decision.reasons),
+            one_line(decision.reasons),
             "lead-agency-detail",
             decision.pk,
         )
         if decision.planning_meeting_on:
             summary = decision.task_split
             if decision.review_on:
-                summary = f"{summary} Review {_day(decision.review_on)}."
+                summary = f"{summary} Review {day_text(decision.review_on)}."
             yield Entry(
                 decision.planning_meeting_on,
                 EVENT,
@@ -64,7 +54,7 @@ def lead_agency_entries(child, agency_kinds):
                 kind,
                 name,
                 "Joint planning meeting held",
-                _plain(summary),
+                one_line(summary),
                 "lead-agency-detail",
                 decision.pk,
             )
@@ -96,11 +86,11 @@ def disagreement_entries(child, agency_kinds):
         for h in d.history:
             when = datetime.fromisoformat(h["when"])
             if h["what"] == "raised":
-                title, summary = f"Disagreement raised (stage 1: {_step_label(steps, 1)})", _plain(h.get("text"))
+                title, summary = f"Disagreement raised (stage 1: {_step_label(steps, 1)})", one_line(h.get("text"))
             elif h["what"] == "escalated":
                 title, summary = f"Disagreement escalated to stage {h['stage']}: {_step_label(steps, h['stage'])}", ""
             elif h["what"] == "resolved":
-                title, summary = "Disagreement resolved", _plain(h.get("text"))
+                title, summary = "Disagreement resolved", one_line(h.get("text"))
             else:
                 continue
             yield Entry(

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from casework.text import day_text
 from config.govuk_forms import GovukDateField
 
 from ..forms_common import textarea
@@ -15,7 +16,7 @@ class AgencyChoice(forms.ModelChoiceField):
 
 class DecisionChoice(forms.ModelChoiceField):
     def label_from_instance(self, decision):
-        return f"{decision.lead_agency.name} leads, decided {decision.decided_on.day} {decision.decided_on:%B %Y}"
+        return f"{decision.lead_agency.name} leads, decided {day_text(decision.decided_on)}"
 
 
 class LeadAgencyForm(forms.Form):

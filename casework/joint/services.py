@@ -60,6 +60,7 @@ from django.utils import timezone
 from accounts.access import is_administrator
 from accounts.audit import access_log_last
 from accounts.models import Agency, Role, User
+from casework.text import day_text
 from notifications.clocks import cancel_clock, start_clock, stop_clock
 from notifications.services import notify
 
@@ -77,10 +78,6 @@ MANAGERS = frozenset({Role.TEAM_MANAGER, Role.SENIOR_MANAGER, Role.HEAD_OF_SERVI
 PLANNERS = MANAGERS | {Role.PRACTITIONER}
 Stage = JointWorkingDisagreement.Stage
 Status = JointWorkingDisagreement.Status
-
-
-def day_text(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def _midday(day: date) -> datetime:

@@ -17,12 +17,9 @@ from django.utils import timezone
 from ..justice.people import names_text
 from ..justice.sharing import Section, may_read_section, protocol_for
 from ..models import JointWorkingDisagreement, LeadAgencyDecision
-from ..pages import attempt, open_child_record
-from ..views import open_child
+from ..pages import STALE_PAGE, attempt, open_child, open_child_record
 from . import selectors, services
 from .forms import DisagreementForm, LeadAgencyForm, PlanningMeetingForm, ResolutionForm, ResponseForm
-
-STALE = " Open the page again to see their changes, then make yours."
 
 
 def _reader(user, child):
@@ -46,7 +43,7 @@ def _disagreement_raiser(user, child):
 
 
 def _attempt(form, call):
-    return attempt(form, call, stale=STALE)
+    return attempt(form, call, stale=STALE_PAGE)
 
 
 def _decision_query():

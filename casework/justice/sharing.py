@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from accounts.access import is_administrator
 from accounts.models import Agency, Role
+from casework.custody_care.clocks import CLOCKS as CUSTODY_CARE_CLOCKS
 from casework.models import (
     AppropriateAdultScreening,
     BailPackageReview,
@@ -106,8 +107,6 @@ def unreadable_deadlines(user) -> Q | None:
     are that section's facts. The care-in-custody clocks run on the remand or sentence but are the
     custody care section's too, so they need both.
     """
-    from casework.custody_care.services import CLOCKS as CUSTODY_CARE_CLOCKS  # it imports this module
-
     unreadable = set(Section.values) - readable_sections(user)
     if not unreadable:
         return None

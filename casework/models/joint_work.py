@@ -6,6 +6,8 @@ seed 003 ¶2.3–2.7, ¶11; domain notes part A P8–P11, P19–P20, P27 and par
 from django.conf import settings
 from django.db import models
 
+from .justice import default_disagreement_ladder
+
 
 class PreventionReferral(models.Model):
     """A referral to CYJS prevention or diversion (000 ¶13–14; part B PP1–PP6, form FB4)."""
@@ -262,8 +264,6 @@ class JointWorkingDisagreement(models.Model):
 
     @property
     def ladder_steps(self) -> list[dict]:
-        from .justice import default_disagreement_ladder
-
         return self.steps or default_disagreement_ladder()
 
     @property

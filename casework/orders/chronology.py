@@ -5,6 +5,7 @@ sees its entries only where the joint working protocol lets them read orders.
 """
 
 from accounts.models import Agency
+from casework.text import day_text
 
 from ..chronology.selectors import Entry, Source, register_source
 from ..justice.sharing import Section
@@ -15,21 +16,17 @@ EVENT = "youth_justice_order"
 LABEL = "Youth justice orders"
 
 
-def _day(value):
-    return f"{value.day} {value:%B %Y}"
-
-
 def order_entries(child, agency_kinds):
     """An order made, its resettlement plan completed and its ending: one query."""
     for order in YouthJusticeOrder.objects.filter(child=child).select_related("agency"):
         name = order.agency.name
         kind = order.get_kind_display()
         if order.is_custodial:
-            summary = f"Expected release {_day(order.expected_release_on)}"
+            summary = f"Expected release {day_text(order.expected_release_on)}"
             if order.section_20_ended:
                 summary += ". No longer looked after: duty to visit (section 23ZA)"
         else:
-            summary = f"Ends {_day(order.ends_on)}" if order.ends_on else ""
+            summary = f"Ends {day_text(order.ends_on)}" if order.ends_on else ""
         yield Entry(order.made_on, EVENT, LABEL, CYJS, name, f"{kind} made", summary, "order-detail", order.pk)
         if order.resettlement_plan_completed_on:
             yield Entry(

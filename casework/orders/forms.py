@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from casework.text import day_text
 from config.govuk_forms import GovukDateField
 
 from ..forms_common import YES_NO, as_bool, textarea
@@ -29,7 +30,7 @@ class AppearanceChoice(forms.ModelChoiceField):
     def label_from_instance(self, hearing):
         when = timezone.localtime(hearing.hearing_at)
         outcome = f": {hearing.get_outcome_display().lower()}" if hearing.outcome else ""
-        return f"{when.day} {when:%B %Y}, {hearing.court}{outcome}"
+        return f"{day_text(when)}, {hearing.court}{outcome}"
 
 
 def date_field(label, *, required=False, message="", help_text=""):

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from accounts.access import INVOLVEMENT_RECENCY
 from accounts.models import Agency
+from casework.text import day_text
 from notifications.clocks import cancel_clock, open_deadlines, start_clock, stop_clock
 from notifications.rules import rule_in_force
 from notifications.services import notify
@@ -88,10 +89,6 @@ EDITABLE = (
     "section_23za_visits",
     "post_release_accommodation",
 )
-
-
-def day_text(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def involvement_kind(kind: str) -> str:
@@ -417,8 +414,6 @@ def release_items_outstanding(order) -> list[tuple[str, str]]:
 def csc_stays_open_for(protocol) -> str:
     """How long CSC stays open after a custodial sentence in the protocol's authority ("3 months"),
     or "" where it has no such period (000 ¶20.5; the length is the timescale rule's)."""
-    from notifications.rules import rule_in_force
-
     if not protocol.csc_stays_open_after_custody:
         return ""
     return rule_in_force(CSC_OPEN, protocol.authority if protocol.authority_id else None).duration_text

@@ -15,9 +15,8 @@ from ..joint import services as joint_services
 from ..justice.people import names_text
 from ..justice.sharing import Section, may_read_section, may_write_youth_justice, protocol_for
 from ..models import YouthJusticeOrder
-from ..pages import attempt, open_child_record
+from ..pages import attempt, open_child, open_child_record
 from ..permissions import may_record_social_care_work
-from ..views import open_child
 from . import selectors, services
 from .forms import (
     EndOrderForm,

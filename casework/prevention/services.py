@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from accounts.audit import access_log_last
 from accounts.models import Agency, User
+from casework.text import day_text
 from notifications.clocks import start_clock, stop_clock
 from notifications.models import Deadline
 from notifications.services import notify
@@ -66,10 +67,6 @@ DIVERSION_OUTCOMES = (Outcome.DIVERTED_TO_CSC, Outcome.REQUEST_FOR_SUPPORT)
 # PP6: 6 weeks, then 12 weeks (the 3-month mark), each counted from the decision to divert.
 SIX_WEEKS = timedelta(days=42)
 FUTURE_GRACE = timedelta(minutes=5)
-
-
-def day_text(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def consultation_only(referral) -> bool:

@@ -14,8 +14,7 @@ from django.utils import timezone
 from ..justice.people import names_text
 from ..justice.sharing import Section, may_read_section, may_write_youth_justice
 from ..models import Involvement, PreventionReferral
-from ..pages import attempt, open_child_record
-from ..views import open_child
+from ..pages import attempt, open_child, open_child_record
 from . import selectors, services
 from .forms import CloseForm, FollowUpForm, PreventForm, ReferralForm, ScreenForm, consent_answer
 

@@ -10,15 +10,28 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from casework.assessment.services import start_assessment
+from casework.chronology.services import record_case_note
+from casework.conference.services import arrange_conference, record_conference
+from casework.court import services as court
+from casework.custody.services import record_custody_episode
+from casework.enquiry.services import record_section_47_outcome, record_strategy_discussion
+from casework.joint.services import decide_lead_agency, record_planning_meeting
 from casework.models import (
     Assessment,
     Capacity,
+    CaseNote,
     Child,
+    ChildProtectionConference,
     CourtAppearance,
     CustodyEpisode,
     LeadAgencyDecision,
+    Remand,
+    Section47Enquiry,
     StrategyDiscussion,
+    YouthJusticeOrder,
 )
+from casework.orders.services import record_order
 from notifications.calendar import add_working_days
 from notifications.clocks import calendar_for
 
@@ -75,8 +88,6 @@ def load(users, count):
     # An assessment past its 45 working days, still in progress.
     ruby = _child("Ruby", "Fictional")
     if ruby and not Assessment.objects.filter(child=ruby).exists():
-        from casework.assessment.services import start_assessment
-
         start_assessment(child=ruby, by=worker, referral_received_at=_at(working_days_ago(50)), social_worker=worker)
         count(True)
 
@@ -111,8 +122,6 @@ def load(users, count):
 
 
 def _strategy_discussion(child, users, *, held_on, with_cyjs):
-    from casework.enquiry.services import record_strategy_discussion
-
     return record_strategy_discussion(
         child=child,
         by=users["csc.worker"],
@@ -135,10 +144,6 @@ def _strategy_discussion(child, users, *, held_on, with_cyjs):
 
 
 def _initial_conference(child, users, enquiry, *, held_on):
-    from casework.conference.services import arrange_conference, record_conference
-    from casework.enquiry.services import record_section_47_outcome
-    from casework.models import ChildProtectionConference, Section47Enquiry
-
     worker = users["csc.worker"]
     enquiry = record_section_47_outcome(
         enquiry=enquiry,
@@ -176,9 +181,6 @@ def _initial_conference(child, users, enquiry, *, held_on):
 
 
 def _case_note(child, author, *, when):
-    from casework.chronology.services import record_case_note
-    from casework.models import CaseNote
-
     record_case_note(
         child=child,
         by=author,
@@ -191,9 +193,6 @@ def _case_note(child, author, *, when):
 
 
 def _remand(child, users, *, heard_on):
-    from casework.court import services as court
-    from casework.models import Remand
-
     cyjs_worker, csc_worker = users["cyjs.worker"], users["csc.worker"]
     appearance = court.record_court_appearance(
         child=child,
@@ -225,10 +224,6 @@ def _remand(child, users, *, heard_on):
 
 
 def _custody_and_order(child, users, *, arrested_on):
-    from casework.custody.services import record_custody_episode
-    from casework.models import CustodyEpisode, YouthJusticeOrder
-    from casework.orders.services import record_order
-
     worker = users["cyjs.worker"]
     record_custody_episode(
         child=child,
@@ -253,8 +248,6 @@ def _custody_and_order(child, users, *, arrested_on):
 
 def _lead_agency(child, users, *, decided_on):
     """Worked jointly: youth justice leads while the child is on remand (seed 000 ¶2.3, ¶21.1)."""
-    from casework.joint.services import decide_lead_agency, record_planning_meeting
-
     manager = users["cyjs.manager"]
     decision = decide_lead_agency(
         child=child,

@@ -24,8 +24,10 @@ from django.utils import timezone
 from accounts.management.commands import _demo_pathway as demo_pathway
 from accounts.models import Agency, Authority, Role, Team, User
 from casework.history.context import changes_by_system
-from casework.models import Child, Involvement, Person, Relationship
+from casework.models import Child, Involvement, JointWorkingProtocol, Person, Relationship
+from casework.models.justice import somerset_disagreement_ladder
 from casework.validators import nhs_number_is_valid
+from referrals import services as front_door
 from referrals.models import Contact
 
 AUTHORITIES = [("888", "Lancashire"), ("933", "Somerset")]
@@ -192,9 +194,6 @@ class Command(BaseCommand):
         treats bail to reside as looked after always, ends s20 accommodation on custody at any
         age and keeps no CSC stay-open period after a DTO (somerset-vs-lancashire §5.3); its joint
         working disagreements go practitioners → managers → Operations Manager (003 L97)."""
-        from casework.models import JointWorkingProtocol
-        from casework.models.justice import somerset_disagreement_ladder
-
         somerset = Authority.objects.get(la_code="933")
         protocol, created = JointWorkingProtocol.objects.get_or_create(
             authority=somerset,
@@ -461,8 +460,6 @@ class Command(BaseCommand):
 
     def _contact(self, child, mash_worker, referrer, agency, categories, *, rag):
         """An open contact at the front door about a new child, made through the same service as a real one."""
-        from referrals import services as front_door
-
         if child.get("nhs_number") and not nhs_number_is_valid(child["nhs_number"]):
             raise ValueError("demo NHS number fails the modulus-11 check")  # a mistake in this file
         keys = {k: child[k] for k in ("first_name", "last_name", "date_of_birth")}
