@@ -286,7 +286,7 @@ class TriageFilterForm(forms.Form):
     rag = forms.ChoiceField(
         label="Rating",
         required=False,
-        choices=[("", "All ratings"), *[(v, l) for v, l in Contact.Rag.choices], ("unrated", "Not rated yet")],
+        choices=[("", "All ratings"), *Contact.Rag.choices, ("unrated", "Not rated yet")],
     )
     due = forms.ChoiceField(
         label="Decision due",
@@ -328,7 +328,9 @@ class CheckRequestForm(forms.Form):
 
     def __init__(self, *args, asked=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(v, l) for v, l in AgencyCheck.Kind.choices if v not in asked]
+        self.fields["kind"].choices = [
+            (value, label) for value, label in AgencyCheck.Kind.choices if value not in asked
+        ]
 
 
 class CheckResponseForm(forms.Form):

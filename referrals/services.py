@@ -158,8 +158,10 @@ def _child_for(details: ContactDetails, received_by) -> tuple[Child, bool]:
         return record_new_child(created_by=received_by, data=fields), True
     except ValidationError as error:
         if hasattr(error, "error_dict"):
-            raise ValidationError({f"child.{field}": messages for field, messages in error.message_dict.items()})
-        raise ValidationError({"child": error.messages})
+            raise ValidationError(
+                {f"child.{field}": messages for field, messages in error.message_dict.items()}
+            ) from error
+        raise ValidationError({"child": error.messages}) from error
 
 
 def _is_cyjs(received_by, details) -> bool:

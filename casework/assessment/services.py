@@ -307,7 +307,9 @@ def sign_off_assessment(*, assessment, by, approve: bool, comments="") -> Assess
         stop_clock("assessment", locked.clock_subject, stopped_at=now, reason=locked.lateness_reason)
     except ValidationError as error:
         message = " ".join(error.message_dict.get("reason", error.messages))
-        raise ValidationError({"lateness_reason": f"{message} Return it to the social worker so they can record why."})
+        raise ValidationError(
+            {"lateness_reason": f"{message} Return it to the social worker so they can record why."}
+        ) from error
     save_if_unchanged(
         locked,
         expected_version=None,

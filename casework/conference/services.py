@@ -338,7 +338,7 @@ def record_conference(
         try:
             stop_clock("icpc", conference.enquiry, stopped_at=held_at, reason=lateness_reason)
         except ValidationError as error:
-            raise ValidationError({"lateness_reason": error.message_dict.get("reason", error.messages)})
+            raise ValidationError({"lateness_reason": error.message_dict.get("reason", error.messages)}) from error
     elif conference.kind == Kind.TRANSFER_IN:
         stop_clock("transfer_in_conference", conference, stopped_at=held_at, reason=lateness_reason)
     else:
