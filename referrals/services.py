@@ -39,7 +39,7 @@ from .models import (
 
 CHECK_RESPONSE_HOURS = 24  # partner agencies answer MASH within 24 hours (seed 004 l.130–135)
 KNOWN_RECENTLY = relativedelta(months=6)  # seed 000 §8.3
-RAG_RULES = {
+RAG_RULES: dict[str, str] = {
     Contact.Rag.RED: "mash_rag_red",
     Contact.Rag.AMBER: "mash_rag_amber",
     Contact.Rag.GREEN: "mash_rag_green",
@@ -117,7 +117,7 @@ class ContactDetails:
 # level 4 may go without consent where asking would put someone at risk; L2601: where consent was not
 # obtained, say why, e.g. "unable to contact family"; L3478: where there is a risk of significant harm,
 # do not delay for consent). "Could not contact the family" is treated like "not sought".
-CONSENT_REASON_NEEDED = {
+CONSENT_REASON_NEEDED: dict[str, str] = {
     Contact.Consent.NOT_SOUGHT: "Say why seeking consent would put the child at risk or harm a police investigation",
     Contact.Consent.UNCONTACTABLE: "Say how you tried to contact the family and why the referral cannot wait",
 }
@@ -543,7 +543,7 @@ def send_feedback(*, contact: Contact, by, reasons: str) -> Feedback:
 
 # --- Professional disagreement -------------------------------------------------
 
-STAGE_ROLES = {
+STAGE_ROLES: dict[int, tuple[str, ...]] = {
     Disagreement.Stage.PRACTITIONER: (Role.MASH_WORKER, Role.PRACTITIONER),
     Disagreement.Stage.TEAM_MANAGER: (Role.MASH_MANAGER, Role.TEAM_MANAGER),
     Disagreement.Stage.SENIOR_MANAGER: (Role.SENIOR_MANAGER,),
