@@ -377,7 +377,7 @@ def bench_writes(server, token, count, clients):
     replay_ok = all(status == 200 for status, _, _ in replays) and Contact.objects.count() == before
     ids_match = all(
         json.loads(replay[2])["id"] == json.loads(results[i][2])["id"]
-        for i, replay in zip(sample, replays)
+        for i, replay in zip(sample, replays, strict=True)
         if replay[0] == 200 and results[i][0] == 201
     )
     for conn in connections:

@@ -133,11 +133,11 @@ class PathwayViewSet(viewsets.GenericViewSet):
         try:
             return service(**kwargs)
         except ValidationError as error:
-            raise ServiceFailed(Response(service_errors(error), status=status.HTTP_400_BAD_REQUEST))
+            raise ServiceFailed(Response(service_errors(error), status=status.HTTP_400_BAD_REQUEST)) from error
         except ConcurrentEditError as error:
-            raise ServiceFailed(self.conflict_response(error))
+            raise ServiceFailed(self.conflict_response(error)) from error
         except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error) or None)
+            raise PermissionDenied(str(error) or None) from error
 
     def open_record(self, what, action=READ, queryset=None):
         """The record named in the URL, if the caller may see its child (else 404); the attempt is logged."""

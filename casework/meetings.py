@@ -29,7 +29,7 @@ def clean_meeting_actions(actions) -> tuple[list[dict], str | None]:
 
     Returns (rows, problem): `problem` names the first half-filled row, else None.
     """
-    cleaned = []
+    cleaned: list[dict] = []
     for number, _row, description, owner_name, due_on in action_rows(actions):
         if not description or not owner_name:
             return cleaned, MEETING_ACTION_PROBLEM.format(number=number)

@@ -194,9 +194,9 @@ def record_new_child(*, created_by, data: dict) -> Child:
     child = Child(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS}, created_by=created_by)
     try:
         child.save()  # on an error, save() marks the enclosing transaction for rollback
-    except IntegrityError:
+    except IntegrityError as error:
         # Another person recorded the same NHS number at the same moment; who, we cannot ask here.
-        raise ValidationError({"nhs_number": NHS_NUMBER_REFUSED})
+        raise ValidationError({"nhs_number": NHS_NUMBER_REFUSED}) from error
     duplicates = find_possible_duplicates(child)
     if duplicates:
         child.possible_duplicates.add(*duplicates)
@@ -262,9 +262,9 @@ def _update_child(*, child: Child, updated_by, decision: AccessDecision, expecte
             updated = Child.objects.filter(pk=child.pk, version=expected_version).update(
                 **changes, version=F("version") + 1
             )
-    except IntegrityError:
+    except IntegrityError as error:
         # Someone recorded the same NHS number on another child at the same moment.
-        raise ValidationError({"nhs_number": NHS_NUMBER_REFUSED})
+        raise ValidationError({"nhs_number": NHS_NUMBER_REFUSED}) from error
     if not updated:
         raise ConcurrentEditError(
             "Someone else changed this record while you were editing it. Your changes were not saved."

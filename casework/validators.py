@@ -16,7 +16,7 @@ def nhs_number_is_valid(value: str) -> bool:
     digits = normalise_nhs_number(value)
     if not NHS_NUMBER_RE.match(digits):
         return False
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
     check = 11 - (total % 11)
     if check == 11:
         check = 0

@@ -36,7 +36,8 @@ class JSONParser(DrfJSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError(f"JSON parse error - nested more than {MAX_JSON_DEPTH} levels deep")
+            # The overflow's thousand frames say nothing the message does not.
+            raise ParseError(f"JSON parse error - nested more than {MAX_JSON_DEPTH} levels deep") from None
         if _depth_exceeds(data, MAX_JSON_DEPTH):
             raise ParseError(f"JSON parse error - nested more than {MAX_JSON_DEPTH} levels deep")
         return data

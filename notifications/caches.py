@@ -17,6 +17,7 @@ import logging
 import threading
 import uuid
 from contextlib import contextmanager
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -24,7 +25,7 @@ from django.db import connection, transaction
 GENERATION_KEY = "notifications:timescales:generation"
 logger = logging.getLogger(__name__)
 
-_shared = {"generation": None, "rules": {}, "closures": {}}
+_shared: dict[str, Any] = {"generation": None, "rules": {}, "closures": {}}
 _lock = threading.Lock()
 _local = threading.local()  # .scope: None outside one_generation(); inside, [token read?, tables]
 

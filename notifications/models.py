@@ -20,6 +20,9 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
 
+    def __str__(self):
+        return f"Notification {self.pk} to {self.recipient}"
+
 
 class ClosureDay(models.Model):
     """A day the authority's offices are closed beyond weekends and bank holidays."""
@@ -255,3 +258,7 @@ class DeadlineNotice(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["deadline", "kind", "recipient"], name="deadline_notice_once")]
+
+    def __str__(self):
+        kind = dict(self.Kind.choices).get(self.kind, self.kind)
+        return f"{kind} about deadline {self.deadline_id}, to {self.recipient}"

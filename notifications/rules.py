@@ -36,7 +36,7 @@ def read_rules_file(path: Path = RULES_FILE) -> dict[tuple[str, str | None], dic
     """{(code, la_code or None): field values} for every default rule and override."""
     data = tomllib.loads(path.read_text())
     defaults = {"start_counts": False, "kind": "deadline", **data.get("defaults", {})}
-    rules = {}
+    rules: dict[tuple[str, str | None], dict] = {}
     for code, spec in data["rules"].items():
         overrides = spec.pop("overrides", {})
         base = {**defaults, **spec}

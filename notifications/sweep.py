@@ -153,7 +153,9 @@ def sweep_deadlines(*, now=None, batch_size: int = BATCH_SIZE, max_batches: int 
     """Act on every deadline whose next action has come. Safe to run often and in parallel."""
     now = now or timezone.now()
     result = SweepResult()
-    recipients, calendars = _Recipients(), {}
+    recipients = _Recipients()
+    # One calendar and office hours an authority (None: the defaults), for the whole sweep.
+    calendars: dict[int | None, tuple] = {}
     while max_batches is None or result.batches < max_batches:
         with transaction.atomic():
             batch = list(

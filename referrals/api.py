@@ -175,6 +175,6 @@ class ContactViewSet(
         except ValidationError as error:
             return Response(service_errors(error), status=status.HTTP_400_BAD_REQUEST)
         except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error))
+            raise PermissionDenied(str(error)) from error
         contact.refresh_from_db()
         return Response(ContactSerializer(contact).data)

@@ -287,7 +287,7 @@ class TriageFilterForm(forms.Form):
     rag = forms.ChoiceField(
         label="Rating",
         required=False,
-        choices=[("", "All ratings"), *[(v, label) for v, label in Contact.Rag.choices], ("unrated", "Not rated yet")],
+        choices=[("", "All ratings"), *Contact.Rag.choices, ("unrated", "Not rated yet")],
     )
     due = forms.ChoiceField(
         label="Decision due",
@@ -329,7 +329,9 @@ class CheckRequestForm(forms.Form):
 
     def __init__(self, *args, asked=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(v, label) for v, label in AgencyCheck.Kind.choices if v not in asked]
+        self.fields["kind"].choices = [
+            (value, label) for value, label in AgencyCheck.Kind.choices if value not in asked
+        ]
 
 
 class CheckResponseForm(forms.Form):

@@ -10,6 +10,7 @@ RAG ratings and their working-hour targets are local configuration, not statute
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class ConcernCategory(models.TextChoices):
@@ -120,6 +121,9 @@ class Contact(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"Contact received {timezone.localdate(self.received_at):%-d %b %Y}"
+
     @property
     def is_open(self):
         return self.status == self.Status.OPEN
@@ -137,6 +141,9 @@ class IdempotencyKey(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once")]
 
+    def __str__(self):
+        return f"Idempotency key of contact {self.contact_id}"
+
 
 class RagChange(models.Model):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="rag_changes")
@@ -148,6 +155,10 @@ class RagChange(models.Model):
 
     class Meta:
         ordering = ["changed_at"]
+
+    def __str__(self):
+        rating = dict(Contact.Rag.choices).get(self.to_rag, self.to_rag)
+        return f"RAG changed to {rating} on {timezone.localdate(self.changed_at):%-d %b %Y}"
 
 
 class AgencyCheck(models.Model):
@@ -183,6 +194,9 @@ class AgencyCheck(models.Model):
         ordering = ["requested_at"]
         constraints = [models.UniqueConstraint(fields=["contact", "kind"], name="agency_check_once_per_kind")]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} check requested {timezone.localdate(self.requested_at):%-d %b %Y}"
+
 
 class Decision(models.Model):
     class Outcome(models.TextChoices):
@@ -206,6 +220,9 @@ class Decision(models.Model):
     )
     authorised_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self):
+        return f"Decision of {timezone.localdate(self.decided_at):%-d %b %Y}: {self.get_outcome_display()}"
+
 
 class Feedback(models.Model):
     """What the referrer was told, in plain words."""
@@ -218,6 +235,9 @@ class Feedback(models.Model):
 
     class Meta:
         ordering = ["sent_at"]
+
+    def __str__(self):
+        return f"Feedback to the referrer on {timezone.localdate(self.sent_at):%-d %b %Y}"
 
 
 class Disagreement(models.Model):
@@ -242,6 +262,9 @@ class Disagreement(models.Model):
     resolution = models.TextField(blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self):
+        return f"Challenge to a decision raised {timezone.localdate(self.raised_at):%-d %b %Y}"
+
 
 class DisagreementResponse(models.Model):
     disagreement = models.ForeignKey(Disagreement, on_delete=models.CASCADE, related_name="responses")
@@ -252,3 +275,6 @@ class DisagreementResponse(models.Model):
 
     class Meta:
         ordering = ["responded_at"]
+
+    def __str__(self):
+        return f"{self.get_stage_display()}'s response on {timezone.localdate(self.responded_at):%-d %b %Y}"

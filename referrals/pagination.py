@@ -72,7 +72,7 @@ class CappedPageNumberPagination(PageNumberPagination):
                 raise InvalidPage("That page number is not a whole number from 1 to 1,000,000.")
             self.page = paginator.page(_page_number(number))
         except InvalidPage as exc:
-            raise NotFound(self.invalid_page_message.format(page_number=number, message=str(exc)))
+            raise NotFound(self.invalid_page_message.format(page_number=number, message=str(exc))) from exc
         return list(self.page)
 
     def get_paginated_response(self, data):

@@ -39,7 +39,7 @@ from .models import (
 
 CHECK_RESPONSE_HOURS = 24  # partner agencies answer MASH within 24 hours (seed 004 l.130–135)
 KNOWN_RECENTLY = relativedelta(months=6)  # seed 000 ¶8.3
-RAG_RULES = {
+RAG_RULES: dict[str, str] = {
     Contact.Rag.RED: "mash_rag_red",
     Contact.Rag.AMBER: "mash_rag_amber",
     Contact.Rag.GREEN: "mash_rag_green",
@@ -117,7 +117,7 @@ class ContactDetails:
 # level 4 may go without consent where asking would put someone at risk; L2601: where consent was not
 # obtained, say why, e.g. "unable to contact family"; L3478: where there is a risk of significant harm,
 # do not delay for consent). "Could not contact the family" is treated like "not sought".
-CONSENT_REASON_NEEDED = {
+CONSENT_REASON_NEEDED: dict[str, str] = {
     Contact.Consent.NOT_SOUGHT: "Say why seeking consent would put the child at risk or harm a police investigation",
     Contact.Consent.UNCONTACTABLE: "Say how you tried to contact the family and why the referral cannot wait",
 }
@@ -158,8 +158,10 @@ def _child_for(details: ContactDetails, received_by) -> tuple[Child, bool]:
         return record_new_child(created_by=received_by, data=fields), True
     except ValidationError as error:
         if hasattr(error, "error_dict"):
-            raise ValidationError({f"child.{field}": messages for field, messages in error.message_dict.items()})
-        raise ValidationError({"child": error.messages})
+            raise ValidationError(
+                {f"child.{field}": messages for field, messages in error.message_dict.items()}
+            ) from error
+        raise ValidationError({"child": error.messages}) from error
 
 
 def _is_cyjs(received_by, details) -> bool:
@@ -541,7 +543,7 @@ def send_feedback(*, contact: Contact, by, reasons: str) -> Feedback:
 
 # --- Professional disagreement -------------------------------------------------
 
-STAGE_ROLES = {
+STAGE_ROLES: dict[int, tuple[str, ...]] = {
     Disagreement.Stage.PRACTITIONER: (Role.MASH_WORKER, Role.PRACTITIONER),
     Disagreement.Stage.TEAM_MANAGER: (Role.MASH_MANAGER, Role.TEAM_MANAGER),
     Disagreement.Stage.SENIOR_MANAGER: (Role.SENIOR_MANAGER,),

@@ -107,6 +107,7 @@ unset ALLOW_GENERATED_SECRET_KEY
 # otherwise refuse ORM calls from it in browser tests.
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 
+scripts/lint.sh
 log "Running pytest"
 status=0
 .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" --dist loadfile "$@" || status=$?

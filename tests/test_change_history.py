@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from accounts.models import AccessEvent
 from accounts.tokens import issue_sign_in_token
 from casework.history.context import changes_by_system
-from casework.models import Child, Involvement
+from casework.models import Child, Involvement, PreventionReferral
 from casework.prevention import services as prevention
 from tests.factories import ChildFactory, InvolvementFactory, UserFactory, authority_with_agencies
 from tests.pathway_builders import api_for, client_for, date_parts
@@ -181,6 +181,19 @@ class TestPage:
             decided_at=timezone.now(),
         )
         assert "Decision on a contact" in {e["record"] for e in history_of(w.csc_worker, w.child)}
+
+    def test_a_link_to_another_record_shows_that_records_name(self, w):
+        record = referral(w)
+        involvement = InvolvementFactory(
+            child=w.child, agency=w.cyjs, kind=Involvement.Kind.YJ_PREVENTION, start=date(2026, 3, 2)
+        )
+        with changes_by_system("Deadline checks"):
+            PreventionReferral.objects.filter(pk=record.pk).update(involvement=involvement)
+        latest = history_of(w.cyjs_worker, w.child)[0]
+        assert latest["record"] == "Prevention and diversion referral"
+        assert ("Involvement", "not recorded", "Youth justice prevention from 2 Mar 2026") in {
+            (c["field"], c["before"], c["after"]) for c in latest["changes"]
+        }
 
 
 def test_history_page_is_paginated(w):

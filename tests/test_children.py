@@ -684,7 +684,9 @@ class TestDuplicateSearchInTheDatabase:
     ]
 
     def test_it_finds_what_comparing_every_child_born_that_day_found(self):
-        children = [ChildFactory(first_name=f, last_name=l, date_of_birth=self.BIRTHDAY) for f, l in self.NAMES]
+        children = [
+            ChildFactory(first_name=first, last_name=last, date_of_birth=self.BIRTHDAY) for first, last in self.NAMES
+        ]
         ChildFactory(first_name="Jayden", last_name="Examplechild", date_of_birth=self.BIRTHDAY + timedelta(days=1))
         for child in children:
             found = {other.pk for other in services.find_possible_duplicates(child)}

@@ -339,7 +339,7 @@ class TestTriageQueue:
         deep = CappedPaginator(queue, 2, number=4, cap=3)  # the 4th page: counts to 2 x 4 + 3
         assert deep.count == 9 and not deep.capped and deep.num_pages == 5
         with CaptureQueriesContext(connection) as queries:
-            CappedPaginator(queue, 2, cap=3).count
+            assert CappedPaginator(queue, 2, cap=3).count == 6
         assert "LIMIT 6" in queries.captured_queries[0]["sql"]
 
     def test_below_the_cap_counts_are_exact(self, monkeypatch):

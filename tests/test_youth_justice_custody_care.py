@@ -268,11 +268,14 @@ class TestBailPackage:
 
     def test_status_flags_a_hearing_since_the_last_review(self):
         w = yda_world(days_ago=10)
-        status = lambda: selectors.bail_status(
-            w.remand,
-            BailPackageReview.objects.filter(remand=w.remand),  # noqa: E731
-            CourtAppearance.objects.filter(child=w.child),
-        )
+
+        def status():
+            return selectors.bail_status(
+                w.remand,
+                BailPackageReview.objects.filter(remand=w.remand),
+                CourtAppearance.objects.filter(child=w.child),
+            )
+
         assert status().flag == "No bail package review recorded since the remand began"
         bail_review(w, days_ago=6)
         assert status().flag == "" and status().text.startswith("Bail package last reviewed on")

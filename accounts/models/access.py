@@ -6,6 +6,7 @@ from datetime import UTC
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 
 
@@ -54,6 +55,10 @@ class BreakGlassAccess(models.Model):
                 condition=models.Q(expires_at__gt=models.F("started_at")), name="breakglass_expires_after_start"
             )
         ]
+
+    def __str__(self):
+        when = timezone.localtime(self.started_at)
+        return f"Break-glass by {self.user} to child {self.child_id}, {when:%-d %b %Y %H:%M}"
 
     @property
     def is_reviewed(self):
@@ -108,6 +113,11 @@ class AccessEvent(models.Model):
     class Meta:
         ordering = ["-id"]
         indexes = [models.Index(fields=["child", "-occurred_at"], name="access_child_time_idx")]
+
+    def __str__(self):
+        of_child = f" of child {self.child_id}" if self.child_id else ""
+        when = timezone.localtime(self.occurred_at)
+        return f"{self.get_action_display()}{of_child} by {self.username}, {when:%-d %b %Y %H:%M}"
 
     def canonical_content(self) -> str:
         return json.dumps(

@@ -136,4 +136,4 @@ class SignificantEventForm(forms.Form):
     )
     detail = _textarea("More detail (optional)", rows=4, required=False)
 
-    SERVICE_FIELDS = {}
+    SERVICE_FIELDS: dict[str, str] = {}

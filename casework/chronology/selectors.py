@@ -494,7 +494,7 @@ class PathwaySummary:
 def pathway_summary(*, child) -> PathwaySummary:
     """Where the child is on the child protection and child in need pathway. Seven queries, whatever the history."""
     summary = PathwaySummary()
-    deadlines = {}
+    deadlines: dict[str, Deadline] = {}
     for d in Deadline.objects.filter(
         child=child, status__in=Deadline.OPEN_STATUSES, rule_code__in=SUMMARY_RULES
     ).order_by("due_at"):

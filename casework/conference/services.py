@@ -6,6 +6,7 @@ plain-English ValidationError, start and stop the statutory clocks, and log the
 write in the access log.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime, time
 
 from dateutil.relativedelta import relativedelta
@@ -116,7 +117,7 @@ def open_conference_exists(*, kind, enquiry=None, plan=None, child=None) -> bool
 
 @transaction.atomic
 def arrange_conference(
-    *, child, by, kind, scheduled_for, chair=None, enquiry=None, plan=None, invitees: list[dict] = ()
+    *, child, by, kind, scheduled_for, chair=None, enquiry=None, plan=None, invitees: Sequence[dict] = ()
 ) -> ChildProtectionConference:
     """Arrange an initial or review conference.
 
@@ -260,7 +261,7 @@ def record_conference(
     plan_needed,
     category="",
     lead_social_worker=None,
-    core_group: list[dict] = (),
+    core_group: Sequence[dict] = (),
     decision_reasons="",
     outline_plan="",
     court_proceedings_considered="",

@@ -45,7 +45,8 @@ def clean_clock(value):
 class MomentMixin:
     """Pairs of `<name>_date` and `<name>_time` fields joined into one moment."""
 
-    moments = ()
+    # (field name, message when the time is missing)
+    moments: tuple[tuple[str, str], ...] = ()
 
     def clean(self):
         data = super().clean()

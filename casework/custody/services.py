@@ -207,7 +207,7 @@ def create_custody_episode(
         "custody_suite": custody_suite,
         "appropriate_adult": appropriate_adult or "",
     }
-    errors = {}
+    errors: dict[str, str] = {}
     _check_episode(values, child, errors)
     if errors:
         raise ValidationError(errors)
@@ -261,7 +261,7 @@ def update_custody_episode(*, episode, by, expected_version, data: dict) -> Cust
     if "strip_searched" in data:
         data["strip_searched"] = bool(data["strip_searched"])
     merged = {name: getattr(episode, name) for name in EPISODE_EDITABLE} | data
-    errors = {}
+    errors: dict[str, str] = {}
     _check_episode(merged, episode.child, errors)
     if merged.get("outcome") and merged.get("left_custody_at") is None:
         errors["left_custody_at"] = "Enter when the child left custody"

@@ -71,7 +71,9 @@ def custody_of_key(child, key: str):
     model = {"remand": Remand, "order": YouthJusticeOrder}.get(kind)
     if model is None:
         raise Http404
-    custody = model.objects.filter(child=child, pk=int(pk)).select_related("child", "created_by__agency").first()
+    custody = (
+        model._default_manager.filter(child=child, pk=int(pk)).select_related("child", "created_by__agency").first()
+    )
     if custody is None or not services.is_custody(custody):
         raise Http404
     return custody

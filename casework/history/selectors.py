@@ -162,7 +162,7 @@ def shown_fields(tracked: Tracked) -> dict:
 def history_entries(events) -> list[HistoryEntry]:
     """A page of change events in words."""
     events = list(events)
-    wanted = defaultdict(set)
+    wanted: defaultdict[type[models.Model], set[int]] = defaultdict(set)
     plans = []
     for event in events:
         tracked = BY_EVENT_MODEL_LABEL[event.pgh_model]

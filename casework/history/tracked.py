@@ -17,6 +17,7 @@ joint working protocol: only those who may read that section see its history.
 from dataclasses import dataclass
 
 import pghistory
+from django.db import models
 
 from referrals.models import Contact, Decision
 
@@ -63,7 +64,7 @@ NOT_HISTORY = ("version",)
 
 @dataclass(frozen=True)
 class Tracked:
-    model: type
+    model: type[models.Model]
     label: str
     section: str | None = None
     # When the record has no `child` of its own: (column on this record, parent model with a `child`

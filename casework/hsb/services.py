@@ -341,7 +341,7 @@ def request_consultation(
         raise PermissionDenied(
             "Your authority's agreement does not share the harmful sexual behaviour hub with children's social care"
         )
-    errors = {}
+    errors: dict[str, str] = {}
     if _required_date(errors, "requested_on", requested_on, "Enter the date of the request"):
         _not_future(errors, "requested_on", requested_on, "The date of the request must be today or in the past")
     if _required_date(errors, "behaviour_last_on", behaviour_last_on, "Enter when the most recent behaviour happened"):
@@ -517,7 +517,7 @@ def record_hub_consultation(*, consultation, by, expected_version, held_on, hack
     _hub_writer(by, consultation)
     consultation = _lock(consultation, expected_version)
     _require_step(consultation, CONSULTATION)
-    errors = {}
+    errors: dict[str, str] = {}
     _held_on(
         errors, "held_on", held_on, after=consultation.requested_on, after_label="the request", what="consultation"
     )
@@ -555,7 +555,7 @@ def record_pattern_mapping(*, consultation, by, held_on, expected_version=None) 
     _hub_writer(by, consultation)
     consultation = _lock(consultation, expected_version)
     _require_step(consultation, PATTERN_MAPPING)
-    errors = {}
+    errors: dict[str, str] = {}
     _held_on(
         errors,
         "held_on",
@@ -590,7 +590,7 @@ def start_aim_assessment(
     _hub_writer(by, consultation)
     consultation = _lock(consultation, expected_version)
     _require_step(consultation, AIM_START)
-    errors = {}
+    errors: dict[str, str] = {}
     after = consultation.pattern_mapping_on or consultation.consultation_on
     _held_on(
         errors,
@@ -675,7 +675,7 @@ def complete_aim_assessment(
     _hub_writer(by, consultation)
     consultation = _lock(consultation, expected_version)
     _require_step(consultation, AIM_DONE)
-    errors = {}
+    errors: dict[str, str] = {}
     _held_on(
         errors,
         "completed_on",
@@ -751,7 +751,7 @@ def record_planning_meeting(
     _hub_writer(by, consultation)
     consultation = _lock(consultation, expected_version)
     _require_step(consultation, PLANNING)
-    errors = {}
+    errors: dict[str, str] = {}
     _held_on(
         errors,
         "held_on",
@@ -801,7 +801,7 @@ def close_consultation(*, consultation, by, closed_on, expected_version=None) ->
     _hub_writer(by, consultation)
     consultation = _lock(consultation, expected_version)
     _require_step(consultation, CLOSE)
-    errors = {}
+    errors: dict[str, str] = {}
     last = last_step_on(consultation)
     _held_on(errors, "closed_on", closed_on, after=last, after_label="the last step", what="closure")
     if errors:

@@ -213,7 +213,7 @@ def start_incident(
     if not completer.allowed:
         raise ValidationError({"known_to": completer.refusal})
     summary = (summary or "").strip()
-    errors = {}
+    errors: dict[str, str] = {}
     _check_moments(errors, occurred_at=occurred_at, aware_at=aware_at)
     _check_category(errors, category)
     if not summary:
@@ -283,7 +283,7 @@ def send_to_mash(
             {"known_to": "This child is known to a service that completes the briefing: start it instead"}
         )
     summary = (summary or "").strip()
-    errors = {}
+    errors: dict[str, str] = {}
     _check_moments(errors, occurred_at=occurred_at, check_aware=False)
     _check_category(errors, category)
     if not summary:

@@ -51,7 +51,9 @@ class CustodyNotificationViewSet(PathwayViewSet):
         try:
             identity = services.clean_identity(**data.pop("child"))
         except ValidationError as error:
-            raise ServiceFailed(Response({"child": service_errors(error)}, status=status.HTTP_400_BAD_REQUEST))
+            raise ServiceFailed(
+                Response({"child": service_errors(error)}, status=status.HTTP_400_BAD_REQUEST)
+            ) from error
         episode, created = self.run(services.notify_police_custody, by=request.user, identity=identity, **data)
         return Response(
             CustodyNotificationReceiptSerializer(episode).data,

@@ -5,6 +5,7 @@ Working Together 2013 ch.1 (seed 001 L1683–1833, L1903–1917; working-togethe
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Assessment(models.Model):
@@ -139,3 +140,7 @@ class ChildInNeedMeeting(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-scheduled_for", "-id"]
+
+    def __str__(self):
+        when = self.held_on or (timezone.localdate(self.scheduled_for) if self.scheduled_for else None)
+        return f"Child in need meeting on {when:%-d %b %Y}" if when else "Child in need meeting to be arranged"

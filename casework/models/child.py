@@ -136,6 +136,9 @@ class Relationship(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["child", "person", "kind"], name="relationship_unique")]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} of child {self.child_id}"
+
 
 class Involvement(models.Model):
     """An agency's work with a child, open or closed."""
@@ -207,6 +210,9 @@ class Involvement(models.Model):
                 name="only_looked_after_has_legal_basis",
             ),
         ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.start:%-d %b %Y}"
 
     @property
     def is_open(self):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AbuseCategory(models.TextChoices):
@@ -84,7 +85,7 @@ class ChildProtectionConference(models.Model):
 
     def __str__(self):
         when = self.held_at or self.scheduled_for
-        return f"{self.get_kind_display()} {when:%-d %b %Y}" if when else self.get_kind_display()
+        return f"{self.get_kind_display()} {timezone.localdate(when):%-d %b %Y}" if when else self.get_kind_display()
 
 
 class ChildProtectionPlan(models.Model):
@@ -160,3 +161,6 @@ class CoreGroupMeeting(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"Core group meeting on {self.held_on:%-d %b %Y}"

@@ -5,6 +5,7 @@ seed 003 ¶2.3–2.7, ¶11; domain notes part A P8–P11, P19–P20, P27 and par
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from .justice import default_disagreement_ladder
 
@@ -73,6 +74,9 @@ class PreventionReferral(models.Model):
     class Meta:
         ordering = ["-received_on", "-id"]
 
+    def __str__(self):
+        return f"Prevention and diversion referral received {self.received_on:%-d %b %Y}"
+
 
 class HsbConsultation(models.Model):
     """A request to the CYJS harmful sexual behaviour hub and what follows (part B PH0–PH5)."""
@@ -131,6 +135,9 @@ class HsbConsultation(models.Model):
     class Meta:
         ordering = ["-requested_on", "-id"]
         verbose_name = "harmful sexual behaviour consultation"
+
+    def __str__(self):
+        return f"Harmful sexual behaviour consultation requested {self.requested_on:%-d %b %Y}"
 
 
 class SeriousIncident(models.Model):
@@ -206,6 +213,9 @@ class SeriousIncident(models.Model):
         ordering = ["-occurred_at"]
         indexes = [models.Index(fields=["agency", "occurred_at"], name="serious_incident_period_idx")]
 
+    def __str__(self):
+        return f"Serious incident on {timezone.localdate(self.occurred_at):%-d %b %Y}"
+
 
 class LeadAgencyDecision(models.Model):
     """Which agency leads for a jointly worked child, and why (000 ¶2.3, ¶21.1; 003 ¶2.3–2.6)."""
@@ -223,6 +233,9 @@ class LeadAgencyDecision(models.Model):
 
     class Meta:
         ordering = ["-decided_on", "-id"]
+
+    def __str__(self):
+        return f"Lead agency decision of {self.decided_on:%-d %b %Y}"
 
 
 class JointWorkingDisagreement(models.Model):
@@ -261,6 +274,9 @@ class JointWorkingDisagreement(models.Model):
 
     class Meta:
         ordering = ["-raised_at"]
+
+    def __str__(self):
+        return f"Joint working disagreement raised {timezone.localdate(self.raised_at):%-d %b %Y}"
 
     @property
     def ladder_steps(self) -> list[dict]:

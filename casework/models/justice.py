@@ -9,6 +9,7 @@ the authority's joint working protocol (`JointWorkingProtocol.csc_reads`).
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 # Seed 000 ¶11.3 and ¶12: CSC needs custody, court, remand and order details to do its part,
 # and takes part in prevention, the HSB hub, serious incidents and lead-agency decisions;
@@ -274,7 +275,7 @@ class CustodyEpisode(models.Model):
         ordering = ["-arrested_at"]
 
     def __str__(self):
-        return f"Police custody from {self.arrested_at:%-d %b %Y}"
+        return f"Police custody from {timezone.localdate(self.arrested_at):%-d %b %Y}"
 
 
 class AppropriateAdultScreening(models.Model):
@@ -320,6 +321,9 @@ class AppropriateAdultScreening(models.Model):
     class Meta:
         ordering = ["-form_received_at"]
 
+    def __str__(self):
+        return f"Appropriate adult's form received {timezone.localdate(self.form_received_at):%-d %b %Y}"
+
 
 class PaceAccommodationRequest(models.Model):
     """Accommodation for a charged child denied bail (000 ¶12, PACE bed appendix PB1–PB6;
@@ -355,6 +359,9 @@ class PaceAccommodationRequest(models.Model):
 
     class Meta:
         ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"PACE accommodation request on {timezone.localdate(self.requested_at):%-d %b %Y}"
 
 
 class CourtAppearance(models.Model):
@@ -393,6 +400,9 @@ class CourtAppearance(models.Model):
 
     class Meta:
         ordering = ["-hearing_at"]
+
+    def __str__(self):
+        return f"Court hearing on {timezone.localdate(self.hearing_at):%-d %b %Y}"
 
 
 class Remand(models.Model):
@@ -463,6 +473,9 @@ class Remand(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.started_on:%-d %b %Y}"
+
 
 class YouthJusticeOrder(models.Model):
     """An out-of-court outcome, court order or sentence (000 ¶15–16, ¶20)."""
@@ -530,6 +543,9 @@ class YouthJusticeOrder(models.Model):
                 name="custodial_order_has_release_date",
             )
         ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} made {self.made_on:%-d %b %Y}"
 
     @property
     def is_custodial(self):

@@ -3,6 +3,7 @@ seed 000 ¶4.4–4.5 for CYJS's part and harmful sexual behaviour)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class StrategyDiscussion(models.Model):
@@ -72,7 +73,7 @@ class StrategyDiscussion(models.Model):
         ]
 
     def __str__(self):
-        when = f"{self.held_at:%-d %b %Y}" if self.held_at else "to be held"
+        when = f"{timezone.localdate(self.held_at):%-d %b %Y}" if self.held_at else "to be held"
         return f"Strategy discussion {when}"
 
 
@@ -161,3 +162,6 @@ class ConferenceRequest(models.Model):
 
     class Meta:
         ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"Request for a conference on {timezone.localdate(self.requested_at):%-d %b %Y}"

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class CaseNote(models.Model):
@@ -32,6 +33,9 @@ class CaseNote(models.Model):
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["child", "occurred_at"], name="case_note_child_idx")]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} on {timezone.localdate(self.occurred_at):%-d %b %Y}"
+
 
 class SignificantEvent(models.Model):
     """Something a worker adds to the chronology by hand (a move, a hospital admission)."""
@@ -46,3 +50,6 @@ class SignificantEvent(models.Model):
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
+
+    def __str__(self):
+        return f"Significant event on {self.occurred_on:%-d %b %Y}"

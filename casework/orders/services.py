@@ -613,7 +613,7 @@ def update_order(*, order, by, expected_version, data: dict) -> YouthJusticeOrde
         if name in data and data[name] is None:
             data[name] = ""
     merged = {name: data.get(name, getattr(order, name)) for name in EDITABLE}
-    errors = {}
+    errors: dict[str, str] = {}
     _check_dates(
         errors,
         made_on=order.made_on,

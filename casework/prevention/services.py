@@ -489,7 +489,7 @@ def screen_referral(
     outcome_reasons = (outcome_reasons or "").strip()
     consent = referral.consent_given if consent_given is None else consent_given
     csc_open = open_csc_involvements(child)
-    errors = {}
+    errors: dict[str, str] = {}
     _check_outcome(
         referral,
         outcome=outcome,

@@ -91,7 +91,7 @@ def _contact_details(referral) -> services.ContactDetails:
 
 def _grouped_errors(error: ValidationError) -> dict:
     """{page: {field: [messages]}} from a service's ValidationError."""
-    grouped = {}
+    grouped: dict[str, dict[str, list[str]]] = {}
     items = error.message_dict.items() if hasattr(error, "error_dict") else [("__all__", error.messages)]
     for field, messages_ in items:
         step, name = _error_place(field)
@@ -100,7 +100,7 @@ def _grouped_errors(error: ValidationError) -> dict:
 
 
 def _error_links(grouped) -> list:
-    links = []
+    links: list[dict[str, str]] = []
     for step in ["check", "child", "child_details", *ORDER[1:]]:
         for field, messages_ in (grouped.get(step) or {}).items():
             href = "#main-content" if step == "check" else _step_url(step, change=True, anchor=_anchor(step, field))
