@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
@@ -159,7 +160,8 @@ def _counting_from(anchor: datetime, begins: datetime, calendar: WorkingCalendar
 def _clock_change_note(anchor: datetime, due_at: datetime, hours: int) -> str:
     """Says so when the clocks change between the two moments, and which way the due time moved."""
     earlier, later = sorted((local(anchor), local(due_at)))
-    shift = later.utcoffset() - earlier.utcoffset()
+    # Both are aware (local() converts an aware moment), so each has an offset.
+    shift = cast(timedelta, later.utcoffset()) - cast(timedelta, earlier.utcoffset())
     if not shift:
         return ""
     day = earlier.date()

@@ -65,7 +65,9 @@ SHELL_FENCE = re.compile(r"^```(sh|bash|console)\s*$")
 
 def readme_commands() -> list[str]:
     """The commands in the README's shell blocks, in order; a line ending in a backslash goes on."""
-    commands, in_block, pending = [], False, []
+    commands: list[str] = []
+    pending: list[str] = []
+    in_block = False
     for line in README.read_text(encoding="utf-8").splitlines():
         if not in_block:
             in_block = bool(SHELL_FENCE.match(line))
