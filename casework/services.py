@@ -203,9 +203,15 @@ def record_new_child(*, created_by, data: dict) -> Child:
     return child
 
 
-def open_involvement(*, child, agency, kind, allocated_worker=None, team=None, legal_basis="") -> Involvement:
+def open_involvement(
+    *, child, agency, kind, allocated_worker=None, team=None, legal_basis="", start=None
+) -> Involvement:
     """Open an agency's involvement unless one of the same kind is already open (whose legal basis,
-    for a looked-after involvement, is then left as it is)."""
+    for a looked-after involvement, is then left as it is).
+
+    `start` is the day the involvement began when that is not today: a remand recorded after the
+    hearing makes the child looked after from the remand's start, not from the day it was typed in.
+    """
     existing = Involvement.objects.filter(child=child, agency=agency, kind=kind, end__isnull=True).first()
     if existing:
         return existing
@@ -213,7 +219,7 @@ def open_involvement(*, child, agency, kind, allocated_worker=None, team=None, l
         child=child,
         agency=agency,
         kind=kind,
-        start=timezone.localdate(),
+        start=start or timezone.localdate(),
         allocated_worker=allocated_worker,
         team=team,
         legal_basis=legal_basis,

@@ -16,10 +16,14 @@ class ClosureDayAdmin(admin.ModelAdmin):
 class TimescaleRuleAdmin(admin.ModelAdmin):
     """Saving a change makes a new version, so clocks already running keep their due dates."""
 
-    list_display = ["code", "authority", "version", "is_current", "amount", "unit", "direction", "title"]
-    list_filter = ["is_current", "authority", "unit"]
+    list_display = ["code", "authority", "version", "is_current", "amount", "unit", "direction", "title", "clock"]
+    list_filter = ["is_current", "reference_only", "authority", "unit"]
     search_fields = ["code", "title"]
     readonly_fields = ["version", "is_current", "created_at"]
+
+    @admin.display(description="Clock")
+    def clock(self, rule):
+        return rule.REFERENCE_ONLY_TEXT if rule.reference_only else "Started by its workflow"
 
     def get_readonly_fields(self, request, obj=None):
         # A retired version is history: it cannot be edited at all.

@@ -98,6 +98,8 @@ def plan_clock(
     with one_generation():  # one look at the shared cache for the rule and the calendar
         rule = rule_in_force(rule_code, authority)
         calendar = calendar_for(authority)
+    if rule.reference_only:
+        raise ValueError(f"{rule_code!r} is listed for reference only: nothing here starts its clock")
     office = office_hours_for(authority)
     due = compute_due(rule, anchor_at, calendar=calendar, office=office)
     return ClockPlan(rule, agency, responsible, started_at, anchor_at, calendar, office, due)

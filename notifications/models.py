@@ -93,6 +93,13 @@ class TimescaleRule(models.Model):
     reason_required_if_late = models.BooleanField(default=False)
     strength = models.CharField(max_length=20, choices=Strength.choices, default=Strength.STATUTORY)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DEADLINE)
+    # Kept so the timescale is on record, but nothing here starts it: no page may suggest a clock runs.
+    reference_only = models.BooleanField(
+        default=False, help_text="No workflow in this system starts this clock; it is listed for reference."
+    )
+    reference_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why no workflow starts it, e.g. the work is recorded elsewhere."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -142,11 +149,15 @@ class TimescaleRule(models.Model):
         "reason_required_if_late",
         "strength",
         "kind",
+        "reference_only",
+        "reference_reason",
     )
 
     @property
     def is_waiting_period(self):
         return self.kind == self.Kind.WAITING_PERIOD
+
+    REFERENCE_ONLY_TEXT = "Reference only: no workflow in this system starts this clock"
 
 
 class Deadline(models.Model):

@@ -29,13 +29,22 @@ _FIELD_NAMES = {
     "strength": "strength",
     # deadline (the default) | waiting_period: an earliest date, which ends rather than breaches.
     "kind": "kind",
+    # true for a timescale listed for reference that no workflow here starts (with the reason why).
+    "reference_only": "reference_only",
+    "reference_reason": "reference_reason",
 }
 
 
 def read_rules_file(path: Path = RULES_FILE) -> dict[tuple[str, str | None], dict]:
     """{(code, la_code or None): field values} for every default rule and override."""
     data = tomllib.loads(path.read_text())
-    defaults = {"start_counts": False, "kind": "deadline", **data.get("defaults", {})}
+    defaults = {
+        "start_counts": False,
+        "kind": "deadline",
+        "reference_only": False,
+        "reference_reason": "",
+        **data.get("defaults", {}),
+    }
     rules: dict[tuple[str, str | None], dict] = {}
     for code, spec in data["rules"].items():
         overrides = spec.pop("overrides", {})

@@ -7,6 +7,13 @@ from .models import Deadline, TimescaleRule
 
 
 class TimescaleRuleSerializer(serializers.ModelSerializer):
+    reference_note = serializers.SerializerMethodField(
+        help_text="For a rule no workflow here starts: says so; otherwise empty"
+    )
+
+    def get_reference_note(self, rule) -> str:
+        return f"{rule.REFERENCE_ONLY_TEXT}. {rule.reference_reason}".strip() if rule.reference_only else ""
+
     class Meta:
         model = TimescaleRule
         fields = [
@@ -20,6 +27,8 @@ class TimescaleRuleSerializer(serializers.ModelSerializer):
             "version",
             "anchor_event",
             "stop_event",
+            "reference_only",
+            "reference_note",
         ]
 
 

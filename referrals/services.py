@@ -37,7 +37,6 @@ from .models import (
     RagChange,
 )
 
-CHECK_RESPONSE_HOURS = 24  # partner agencies answer MASH within 24 hours (seed 004 l.130–135)
 KNOWN_RECENTLY = relativedelta(months=6)  # seed 000 ¶8.3
 RAG_RULES: dict[str, str] = {
     Contact.Rag.RED: "mash_rag_red",
@@ -356,12 +355,14 @@ def request_check(*, contact: Contact, by, kind: str) -> AgencyCheck:
     if contact.checks.filter(kind=kind).exists():
         raise ValidationError({"kind": "That agency has already been asked"})
     now = timezone.now()
+    # The partner's answer is owed to MASH, on the contact's agency's calendar (the `agency_check_response` rule).
+    answer_due = plan_clock("agency_check_response", started_at=now, agency=contact.agency or by.agency)
     check = AgencyCheck.objects.create(
         contact=contact,
         kind=kind,
         requested_by=by,
         requested_at=now,
-        due_at=now + timedelta(hours=CHECK_RESPONSE_HOURS),
+        due_at=answer_due.due_at,
     )
     if kind == AgencyCheck.Kind.CYJS:
         authority = contact.agency.authority if contact.agency_id else by.authority

@@ -80,6 +80,8 @@ def start(w, *, by=None, child=None, **overrides):
         summary="Jordan was stabbed in the leg outside a takeaway; treated in hospital and discharged.",
     )
     values.update(overrides)
+    if (values.get("yjb_notifiable") or values.get("open_under_mappa")) and "charged_at" not in overrides:
+        values["charged_at"] = values["aware_at"]  # charged as the service heard of it, unless a test says otherwise
     return services.start_incident(child=child or w.child, by=by or w.cyjs_worker, **values)
 
 

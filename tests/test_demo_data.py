@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.audit import verify_chain
 from casework.models import Assessment, ChildProtectionPlan, Section47Enquiry
@@ -43,6 +44,8 @@ def test_demo_pathway_records_are_made_through_the_services():
 
     remand = Remand.objects.get(child=plan.child)
     assert remand.looked_after and remand.placement == Remand.Placement.FOSTER_CARE
+    # Looked after from the day of the remand, three weeks back, not from the day the demo was loaded.
+    assert remand.cla_involvement.start == remand.started_on < timezone.localdate()
     assert not Deadline.objects.filter(
         child=plan.child,
         rule_code__in=["placement_planning_meeting", "cla_notifications"],

@@ -155,6 +155,22 @@ def months_ago(n):
     return timezone.localdate() - relativedelta(months=n)
 
 
+class TestCheckResponseTime:
+    def test_the_answer_is_due_by_the_agency_check_response_rule(self, world, contact):
+        """004 L135: agencies answer MASH within 24 hours; the time comes from the rule, as every clock's does."""
+        check = services.request_check(contact=contact, by=world.mash_worker, kind="police")
+        assert check.due_at == check.requested_at + timedelta(hours=24)
+
+    def test_a_changed_rule_changes_the_time_given(self, world, contact):
+        from notifications.caches import invalidate_on_change
+        from notifications.models import TimescaleRule
+
+        TimescaleRule.objects.filter(code="agency_check_response").update(amount=48)
+        invalidate_on_change()
+        check = services.request_check(contact=contact, by=world.mash_worker, kind="health")
+        assert check.due_at == check.requested_at + timedelta(hours=48)
+
+
 class TestCyjsCheck:
     def test_open_to_cyjs_is_known_now_and_the_cyjs_worker_is_asked_for_their_section(self, world, contact):
         InvolvementFactory(

@@ -323,6 +323,22 @@ class TestRemandClocks:
             assert deadline.due_date == expected and deadline.is_open
             assert deadline.responsible == w.csc_worker and deadline.agency == w.csc
 
+    @pytest.mark.parametrize("kind", [Kind.LOCAL_AUTHORITY, Kind.YOUTH_DETENTION])
+    def test_a_remand_recorded_late_makes_the_child_looked_after_from_its_start(self, kind, w):
+        """000 ¶9.5, ¶18.6, ¶19.1: the remand itself makes the child looked after, so the involvements
+        and every clock hanging off them run from the remand's start, not from the day it was recorded."""
+        made = remand(w, kind, days_ago=21)
+        started = timezone.localdate() - timedelta(days=21)
+        (cla,) = open_involvements(w.child, Involvement.Kind.CLA)
+        (yj,) = open_involvements(w.child, Involvement.Kind.YJ_REMAND)
+        assert cla.start == started and yj.start == started
+        codes = services.REMAND_CLOCKS if kind == Kind.LOCAL_AUTHORITY else ("lac_review_in_custody",)
+        for code in codes:
+            (deadline,) = clocks(made, code)
+            assert timezone.localdate(deadline.anchor_at) == started
+        if kind == Kind.YOUTH_DETENTION:
+            assert clocks(made, "lac_review_in_custody").get().due_date == started + timedelta(days=28)
+
     def test_the_social_worker_records_the_placement_planning_meeting_which_stops_its_clock(self, w):
         made = remand(w, days_ago=2)
         services.record_placement_planning_meeting(

@@ -17,7 +17,8 @@ from casework.incidents import services
 from casework.incidents.selectors import Period
 from casework.models import SeriousIncident
 from casework.services import ConcurrentEditError
-from notifications.models import Deadline, Notification
+from notifications.caches import invalidate_on_change
+from notifications.models import Deadline, Notification, TimescaleRule
 from referrals.models import Contact
 from tests.factories import ChildFactory, grant
 from tests.incidents_builders import (
@@ -201,22 +202,138 @@ class TestClocks:
         [clock] = open_clock(incident, services.MAPPA)
         assert clock.due_date.isoformat() == "2026-11-25"  # 5 calendar days (L1151)
 
-    def test_lancashire_yjb_notice_is_due_in_one_working_day(self):
+    def test_lancashire_yjb_notice_is_due_the_same_day_as_the_charge(self):
+        """000 L1073: the YJB template is completed the same day."""
         w = incidents_world(la_code=LANCASHIRE)
-        aware = at(2026, 11, 20, 15)  # a Friday
-        incident = start(w, occurred_at=aware - timedelta(hours=2), aware_at=aware, yjb_notifiable=True)
+        charged = at(2026, 11, 20, 15)  # a Friday
+        incident = start(
+            w,
+            occurred_at=charged - timedelta(days=3),
+            aware_at=charged - timedelta(days=2),
+            charged_at=charged,
+            yjb_notifiable=True,
+        )
         [clock] = open_clock(incident, services.YJB)
-        assert clock.due_date.isoformat() == "2026-11-23"  # Monday
+        assert clock.due_date.isoformat() == "2026-11-20" and clock.anchor_at == charged
         assert clock.agency.authority.la_code == LANCASHIRE
 
-    def test_somerset_yjb_notice_is_due_in_24_hours(self):
-        """003 L235 (somerset-vs-lancashire §1.12): within 24 hours; the rule's override for LA 933."""
+    def test_somerset_yjb_notice_is_due_24_hours_after_the_charge(self):
+        """003 L235 (somerset-vs-lancashire §1.12): within 24 hours of the charge, not of the incident or of awareness; the rule's
+        override for LA 933. One working day from awareness (L226) is later here, so it does not apply."""
         w = incidents_world(la_code=SOMERSET)
-        aware = at(2026, 11, 20, 15)
-        incident = start(w, occurred_at=aware - timedelta(hours=2), aware_at=aware, yjb_notifiable=True)
+        charged = at(2026, 11, 20, 15)
+        incident = start(
+            w,
+            occurred_at=charged - timedelta(days=5),
+            aware_at=charged - timedelta(days=4),
+            charged_at=charged,
+            yjb_notifiable=True,
+        )
         [clock] = open_clock(incident, services.YJB)
+        assert not open_clock(incident, services.YJB_WORKING_DAY)
         assert clock.due_date is None
         assert timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M") == "2026-11-21 15:00"
+        [told] = open_clock(incident, services.CSC_TOLD)  # 003 L239: with the notice
+        assert told.due_at == clock.due_at
+
+    def test_somerset_the_earlier_of_the_two_clocks_applies(self):
+        """003 L226 and L235: one working day from awareness, or 24 hours from the charge, whichever is first.
+        With the working-day rule shortened (an authority may change it), it is the earlier and is used."""
+        w = incidents_world(la_code=SOMERSET)
+        TimescaleRule.objects.filter(code=services.YJB_WORKING_DAY).update(amount=0, unit="calendar_days")
+        invalidate_on_change()
+        charged = at(2026, 11, 20, 9)
+        incident = start(w, occurred_at=charged - timedelta(hours=2), aware_at=charged, yjb_notifiable=True)
+        assert not open_clock(incident, services.YJB)
+        [clock] = open_clock(incident, services.YJB_WORKING_DAY)
+        assert clock.due_date.isoformat() == "2026-11-20"
+        services.record_yjb_notified(
+            incident=through_qa(w, incident), by=w.cyjs_senior, at=charged + timedelta(hours=1)
+        )
+        assert clocks(incident, services.YJB_WORKING_DAY).get().status == Deadline.Status.MET
+
+    def test_a_death_counts_from_awareness_with_no_charge(self):
+        """003 L235: for the death of a child, from the date the service became aware of it."""
+        w = incidents_world(la_code=SOMERSET)
+        aware = at(2026, 11, 20, 15)
+        incident = start(
+            w,
+            occurred_at=aware - timedelta(hours=5),
+            aware_at=aware,
+            category=services.Category.UNEXPLAINED_DEATH,
+            yjb_notifiable=True,
+            charged_at=None,
+        )
+        [clock] = open_clock(incident, services.YJB)
+        assert clock.anchor_at == aware
+
+    def test_no_charge_recorded_no_yjb_or_mappa_clock_until_it_is(self):
+        """The notices count from the charge: recording it later starts them from the charge's time."""
+        w = incidents_world(la_code=SOMERSET)
+        aware = timezone.now() - timedelta(days=2)
+        incident = start(
+            w,
+            occurred_at=aware - timedelta(hours=1),
+            aware_at=aware,
+            yjb_notifiable=True,
+            open_under_mappa=True,
+            charged_at=None,
+        )
+        assert not open_clock(incident, services.YJB) and not open_clock(incident, services.MAPPA)
+        assert not open_clock(incident, services.CSC_TOLD)
+        charged = timezone.now() - timedelta(hours=3)
+        services.record_charge(incident=incident, by=w.cyjs_worker, at=charged)
+        incident.refresh_from_db()
+        assert incident.charged_at == charged
+        [yjb] = open_clock(incident, services.YJB)
+        assert yjb.anchor_at == charged and yjb.due_at == charged + timedelta(hours=24)
+        [mappa] = open_clock(incident, services.MAPPA)
+        assert mappa.due_date == timezone.localdate(charged) + timedelta(days=5)  # 5 calendar days (L1151)
+        assert last_log(what="serious-incident:charge").user_id == w.cyjs_worker.pk
+
+    def test_correcting_the_charge_restarts_its_clocks(self):
+        w = incidents_world(la_code=SOMERSET)
+        aware = timezone.now() - timedelta(days=3)
+        first = aware + timedelta(hours=1)
+        incident = start(
+            w, occurred_at=aware - timedelta(hours=1), aware_at=aware, open_under_mappa=True, charged_at=first
+        )
+        corrected = aware + timedelta(days=1)
+        services.record_charge(incident=incident, by=w.cyjs_worker, at=corrected)
+        [old] = clocks(incident, services.MAPPA, status=Deadline.Status.CANCELLED)
+        assert old.anchor_at == first and "corrected" in old.lateness_reason
+        [running] = open_clock(incident, services.MAPPA)
+        assert running.anchor_at == corrected
+
+    def test_the_charge_is_checked(self, w):
+        occurred = timezone.now() - timedelta(hours=5)
+        with pytest.raises(ValidationError) as error:
+            start(w, occurred_at=occurred, yjb_notifiable=True, charged_at=occurred - timedelta(minutes=1))
+        assert list(error.value.message_dict) == ["charged_at"]
+        incident = start(w, occurred_at=occurred, yjb_notifiable=True, charged_at=None)
+        with pytest.raises(ValidationError) as error:
+            services.record_charge(incident=incident, by=w.cyjs_worker, at=timezone.now() + timedelta(hours=1))
+        assert "today or in the past" in error.value.message_dict["charged_at"][0]
+        with pytest.raises(ValidationError) as error:
+            services.record_charge(incident=start(w), by=w.cyjs_worker, at=timezone.now())
+        assert list(error.value.message_dict) == ["charged_at"]  # neither YJB nor MAPPA: no charge to record
+
+    def test_death_or_harm_through_abuse_starts_the_national_panel_notice(self, w):
+        """000 L1005–1019: the local authority notifies the panel within 5 working days of becoming aware."""
+        aware = at(2026, 11, 20, 15)  # a Friday
+        incident = start(
+            w,
+            occurred_at=aware - timedelta(hours=1),
+            aware_at=aware,
+            category=services.Category.DEATH_OR_SERIOUS_HARM_ABUSE,
+        )
+        [clock] = open_clock(incident, services.PANEL)
+        assert clock.due_date.isoformat() == "2026-11-27" and clock.agency == w.cyjs
+        assert not open_clock(start(w), services.PANEL)  # an assault with no abuse or neglect: not notifiable
+        with pytest.raises(PermissionDenied):
+            services.record_panel_notified(incident=incident, by=w.cyjs_manager, at=timezone.now())
+        services.record_panel_notified(incident=incident, by=w.cyjs_senior, at=aware + timedelta(days=1))
+        assert clocks(incident, services.PANEL).get().status == Deadline.Status.MET
 
     def test_submit_stops_the_briefing_clock(self, w):
         incident = submitted(w, start(w))
@@ -646,6 +763,19 @@ class TestPages:
         incident.refresh_from_db()
         assert incident.status == Status.SUBMITTED and incident.yjb_notified_at is not None
 
+    def test_the_charge_is_recorded_on_the_page(self, w):
+        incident = start(w, yjb_notifiable=True, charged_at=None)
+        page = client_for(w.cyjs_worker).get(f"/serious-incidents/{incident.pk}/")
+        assert "When the child was charged" in page.content.decode() and "Not recorded yet" in page.content.decode()
+        charged = timezone.localtime() - timedelta(hours=2)
+        response = client_for(w.cyjs_worker).post(
+            f"/serious-incidents/{incident.pk}/charged/",
+            {**date_parts("charged-at_date", charged.date()), "charged-at_time": f"{charged:%H:%M}"},
+        )
+        assert response.status_code == 302
+        incident.refresh_from_db()
+        assert incident.charged_at is not None and open_clock(incident, services.YJB).exists()
+
     def test_a_step_out_of_turn_is_403(self, w):
         incident = start(w)
         assert client_for(w.cyjs_head).post(f"/serious-incidents/{incident.pk}/submit/").status_code == 403
@@ -731,6 +861,20 @@ class TestApi:
             "status": ["The team manager must check the criteria first"]
         }
         assert api_for(w.cyjs_worker).post(f"/api/v1/serious-incidents/{incident.pk}/verify/").status_code == 403
+
+    def test_the_charge_through_the_api_starts_the_mappa_clock(self, w):
+        incident = start(w, open_under_mappa=True, charged_at=None)
+        charged = timezone.now() - timedelta(hours=1)
+        response = api_for(w.cyjs_worker).post(
+            f"/api/v1/serious-incidents/{incident.pk}/charged/", {"at": charged.isoformat()}, format="json"
+        )
+        assert response.status_code == 200 and response.json()["charged_at"]
+        assert open_clock(incident, services.MAPPA).get().anchor_at == charged
+        future = (timezone.now() + timedelta(days=1)).isoformat()
+        refused = api_for(w.cyjs_worker).post(
+            f"/api/v1/serious-incidents/{incident.pk}/charged/", {"at": future}, format="json"
+        )
+        assert refused.status_code == 400 and "charged_at" in refused.json()
 
     def test_mappa_notified(self, w):
         incident = through_qa(w, start(w, open_under_mappa=True))

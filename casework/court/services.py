@@ -440,6 +440,7 @@ def start_remand(
         kind=Involvement.Kind.YJ_REMAND,
         allocated_worker=by if in_youth_justice(by) else None,
         team=by.team if in_youth_justice(by) else None,
+        start=started_on,
     )
     detail = f"{_cla_opened_marker(remand)} {kind}; looked after: {'yes' if looked_after else 'no'}"
     if looked_after:
@@ -455,6 +456,7 @@ def start_remand(
                 allocated_worker=worker,
                 team=worker.team if worker else None,
                 legal_basis=REMAND_BASIS[kind],
+                start=started_on,  # looked after from the remand's start (000 ¶9.5, ¶18.6)
             )
             remand.cla_involvement = cla
             remand.save(update_fields=["cla_involvement"])

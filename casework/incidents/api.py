@@ -42,6 +42,8 @@ class SeriousIncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
             "yjb_notified": NotifiedSerializer,
             "csc_told": NotifiedSerializer,
             "mappa_notified": NotifiedSerializer,
+            "charged": NotifiedSerializer,
+            "panel_notified": NotifiedSerializer,
             "learning": LearningSerializer,
         }.get(self.action, SeriousIncidentSerializer)
 
@@ -117,6 +119,24 @@ class SeriousIncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
         incident = self._open("api:serious-incidents-mappa-notified", WRITE)
         data = self.valid_data(NotifiedSerializer)
         self.run(services.record_mappa_notified, incident=incident, by=request.user, at=data["at"])
+        return self._fresh(incident)
+
+    @extend_schema(request=NotifiedSerializer, responses=SeriousIncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def charged(self, request, pk=None):
+        """When the child was charged (003 L235, L1151): starts, or restarts, the YJB and MAPPA clocks."""
+        incident = self._open("api:serious-incidents-charged", WRITE)
+        data = self.valid_data(NotifiedSerializer)
+        self.run(services.record_charge, incident=incident, by=request.user, at=data["at"])
+        return self._fresh(incident)
+
+    @extend_schema(request=NotifiedSerializer, responses=SeriousIncidentSerializer)
+    @action(detail=True, methods=["post"], url_path="panel-notified")
+    def panel_notified(self, request, pk=None):
+        """When the national safeguarding panel was notified (L1019). Stops its clock."""
+        incident = self._open("api:serious-incidents-panel-notified", WRITE)
+        data = self.valid_data(NotifiedSerializer)
+        self.run(services.record_panel_notified, incident=incident, by=request.user, at=data["at"])
         return self._fresh(incident)
 
     @extend_schema(request=LearningSerializer, responses=SeriousIncidentSerializer)

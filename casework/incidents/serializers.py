@@ -15,6 +15,7 @@ class SeriousIncidentSerializer(limits.ModelSerializer):
             "agency",
             "occurred_at",
             "aware_at",
+            "charged_at",
             "category",
             "summary",
             "known_to",
@@ -31,6 +32,7 @@ class SeriousIncidentSerializer(limits.ModelSerializer):
             "csc_told_at",
             "open_under_mappa",
             "mappa_notified_at",
+            "panel_notified_at",
             "immediate_actions",
             "learning",
             "version",
@@ -43,6 +45,9 @@ class SeriousIncidentCreateSerializer(limits.Serializer):
     child = serializers.IntegerField()
     occurred_at = serializers.DateTimeField()
     aware_at = serializers.DateTimeField()
+    charged_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text="When the child was charged, if known"
+    )
     category = serializers.ChoiceField(choices=SeriousIncident.Category.choices)
     summary = serializers.CharField(allow_blank=True)
     immediate_actions = serializers.CharField(required=False, allow_blank=True, default="")

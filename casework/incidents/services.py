@@ -14,19 +14,22 @@ The steps (P8 steps 1–11; P10 steps 1–9):
    L955, is left to the people: a CYJS user is refused and told to talk to the social worker, who
    then records it; an override with a recorded rationale would need a model field, see part A C2);
    known to neither → MASH leads (¶7.3): both services are refused and offered `send_to_mash`.
-   Starts `serious_incident_briefing` (the same day, ¶7.1, L945); a YJB-notifiable incident
-   (criteria at charge, L877, L1035–1051) starts `yjb_serious_incident_notification` (1 working
-   day; 24 hours in Somerset, 003 L226/L235, an override of the rule for LA 933) and, where CYJS is
-   the notifying service, `csc_told_of_serious_incident` (003 L239: the notifying YJS tells local
-   CSC whether or not it knows the child). A child open under MAPPA starts
-   `mappa_serious_further_offence` (5 calendar days, L1151).
+   Starts `serious_incident_briefing` (the same day, ¶7.1, L945). The death or serious harm of a
+   child with abuse or neglect known or suspected starts `national_panel_notification` (5 working
+   days from the authority becoming aware, L1005–1019). The YJB and MAPPA clocks count from the
+   charge (see `start_charge_clocks`), so they start when the charge is recorded.
+1a. `record_charge`: when the child was charged. Starts, or restarts from a corrected time, the YJB
+   notice (`yjb_serious_incident_notification`: the same day, L1073; 24 hours in Somerset, 003
+   L235; a death counts from awareness; the earlier of that and one working day from awareness,
+   003 L226, applies), telling local CSC when CYJS notifies (`csc_told_of_serious_incident`, 003
+   L239, the same time) and the MAPPA N form (`mappa_serious_further_offence`, 5 days, L1151).
 2. `verify_criteria`: the team manager of the completing service checks the criteria (L937).
 3. `quality_assure`: a team manager or senior manager, not the completer (L971). The model holds no
    "designated serious incident lead", so any team manager of the completing service counts.
 4. `submit_incident`: a senior manager or head of service submits (L975; P10 step 4); this stops the
    briefing clock and tells the service's head of service and senior managers in the app.
-5. `record_yjb_notified`, `record_csc_told`, `record_mappa_notified`: the external notifications
-   (P10 steps 4–5; 003 L239; P11, L985, L1151), each stopping its clock.
+5. `record_yjb_notified`, `record_csc_told`, `record_mappa_notified`, `record_panel_notified`: the
+   external notifications (P10 steps 4–5; 003 L239; P11, L985, L1151; L1019), each stopping its clock.
 6. `record_learning`: immediate actions and the case audit / learning plan (L993–997).
 """
 
@@ -41,7 +44,7 @@ from accounts.access import is_administrator
 from accounts.audit import access_log_last
 from accounts.models import Agency, Role, User
 from casework.text import when_text
-from notifications.clocks import start_clock, stop_clock
+from notifications.clocks import cancel_clock, plan_clock, start_clock, stop_clock
 from notifications.services import notify
 from referrals.models import AgencyCheck, ConcernCategory, Contact
 from referrals.services import ContactDetails, cyjs_known, receive_contact
@@ -59,8 +62,17 @@ Category = SeriousIncident.Category
 BRIEFING = "serious_incident_briefing"
 YJB = "yjb_serious_incident_notification"
 CSC_TOLD = "csc_told_of_serious_incident"
+YJB_WORKING_DAY = "yjb_serious_incident_working_day"
 MAPPA = "mappa_serious_further_offence"
-CLOCKS = (BRIEFING, YJB, CSC_TOLD, MAPPA)
+PANEL = "national_panel_notification"
+CLOCKS = (BRIEFING, YJB, YJB_WORKING_DAY, CSC_TOLD, MAPPA, PANEL)
+CHARGE_CLOCKS = (YJB, YJB_WORKING_DAY, CSC_TOLD, MAPPA)
+
+# The YJB counts a child's death from when the service became aware of it, not from a charge (003 L235).
+DEATHS = frozenset({Category.LOOKED_AFTER_DEATH, Category.UNEXPLAINED_DEATH})
+# A serious child safeguarding incident the local authority notifies to the national panel (000 L1005–1019):
+# the child died or was seriously harmed, and abuse or neglect is known or suspected.
+PANEL_NOTIFIABLE = frozenset({Category.DEATH_OR_SERIOUS_HARM_ABUSE})
 
 FUTURE_GRACE = timedelta(minutes=5)
 SENIOR_ROLES = (Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR)
@@ -165,6 +177,16 @@ def _cyjs_of(authority):
     return Agency.objects.filter(authority=authority, kind=Agency.Kind.CYJS).order_by("id").first()
 
 
+def _check_charge(errors, *, charged_at, occurred_at):
+    """The charge: not in the future, not before the incident."""
+    if charged_at is None:
+        return
+    if charged_at > timezone.now() + FUTURE_GRACE:
+        errors["charged_at"] = "Enter a time today or in the past for when the child was charged"
+    elif occurred_at is not None and charged_at < occurred_at:
+        errors["charged_at"] = f"The child cannot be charged before the incident ({when_text(occurred_at)})"
+
+
 def _check_moments(errors, *, occurred_at, aware_at=None, check_aware=True):
     now = timezone.now() + FUTURE_GRACE
     if occurred_at is None:
@@ -198,6 +220,7 @@ def start_incident(
     yjb_notifiable=False,
     open_under_mappa=False,
     immediate_actions="",
+    charged_at=None,
 ) -> SeriousIncident:
     """Start the serious incident briefing (000 ¶7.1–7.3; P8 step 3; forms F3/F4 §2 and §5).
 
@@ -215,6 +238,8 @@ def start_incident(
     summary = (summary or "").strip()
     errors: dict[str, str] = {}
     _check_moments(errors, occurred_at=occurred_at, aware_at=aware_at)
+    if "occurred_at" not in errors:
+        _check_charge(errors, charged_at=charged_at, occurred_at=occurred_at)
     _check_category(errors, category)
     if not summary:
         errors["summary"] = "Write a short outline of the incident"
@@ -226,6 +251,7 @@ def start_incident(
         agency=agency,
         occurred_at=occurred_at,
         aware_at=aware_at,
+        charged_at=charged_at,
         category=category,
         summary=summary,
         known_to=completer.known_to,
@@ -249,17 +275,75 @@ def _start_clocks(incident, by):
             BRIEFING, incident, child=child, anchor_at=incident.occurred_at, responsible=by, agency=incident.agency
         )
     ]
+    if incident.category in PANEL_NOTIFIABLE:
+        # L1019: the local authority notifies the panel within 5 working days of becoming aware; the
+        # completing service's senior managers (who can see the child) see to it.
+        clocks.append(start_clock(PANEL, incident, child=child, anchor_at=incident.aware_at, agency=incident.agency))
+    return clocks + start_charge_clocks(incident)
+
+
+def _yjb_anchor(incident):
+    """What the YJB notice counts from: the charge, or for a death the service becoming aware (003 L235)."""
+    return incident.aware_at if incident.category in DEATHS else incident.charged_at
+
+
+def start_charge_clocks(incident) -> list:
+    """Start the clocks that count from the charge, once it is known (a death: from awareness).
+
+    YJB notice (P10): the authority's rule from the charge, or one working day from the service
+    becoming aware of it, whichever is due first (003 L226, L235 give both; the earlier applies).
+    The service cannot be aware of a charge before it is made, nor of it before the incident.
+    """
+    child = incident.child
+    clocks = []
     cyjs = _cyjs_of(incident.agency.authority) or incident.agency
-    if incident.yjb_notifiable:
-        # P10: CYJS notifies the YJB; its authority decides the deadline (Somerset: 24 hours).
-        clocks.append(start_clock(YJB, incident, child=child, anchor_at=incident.aware_at, agency=cyjs))
-        if incident.agency.kind == Agency.Kind.CYJS:
-            # 003 L239 (S-T14): the notifying YJS tells local CSC, known to it or not.
-            clocks.append(start_clock(CSC_TOLD, incident, child=child, anchor_at=incident.aware_at, agency=cyjs))
-    if incident.open_under_mappa:
-        # P11, L985, L1151: the form goes to the MAPPA coordinator (MAPPA N within 5 days of charge).
-        clocks.append(start_clock(MAPPA, incident, child=child, anchor_at=incident.aware_at, agency=incident.agency))
+    anchor = _yjb_anchor(incident)
+    if incident.yjb_notifiable and anchor is not None and not incident.yjb_notified_at:
+        aware_of_it = max(anchor, incident.aware_at)
+        plans = (
+            plan_clock(YJB, anchor_at=anchor, agency=cyjs),
+            plan_clock(YJB_WORKING_DAY, anchor_at=aware_of_it, agency=cyjs),
+        )
+        earlier = min(plans, key=lambda plan: plan.due_at)
+        clocks.append(start_clock(earlier.rule.code, incident, child=child, plan=earlier))
+    if incident.yjb_notifiable and anchor is not None and incident.agency.kind == Agency.Kind.CYJS:
+        if not incident.csc_told_at:
+            # 003 L239 (S-T14): the notifying YJS tells local CSC, known to it or not, with the notice.
+            clocks.append(start_clock(CSC_TOLD, incident, child=child, anchor_at=anchor, agency=cyjs))
+    if incident.open_under_mappa and incident.charged_at is not None and not incident.mappa_notified_at:
+        # P11, L985, L1151: the MAPPA N form goes to the MAPPA coordinator within 5 days of charge.
+        clocks.append(start_clock(MAPPA, incident, child=child, anchor_at=incident.charged_at, agency=incident.agency))
     return clocks
+
+
+@access_log_last()
+def record_charge(*, incident, by, at) -> SeriousIncident:
+    """When the child was charged (003 L235, 000 L1151). The notices that count from it start now,
+    or start again from a corrected time; one already sent is left as it is. The returned incident
+    carries `.clocks` (the deadlines started)."""
+    incident = _lock(incident)
+    require_access(by, incident.child)
+    if not (is_administrator(by) or may_write_youth_justice(by) or by.agency_id == incident.agency_id):
+        raise PermissionDenied("The child and youth justice service records when the child was charged")
+    if not (incident.yjb_notifiable or incident.open_under_mappa):
+        raise ValidationError(
+            {"charged_at": "The charge is needed only for a Youth Justice Board or MAPPA notification"}
+        )
+    errors = {}
+    if at is None:
+        errors["charged_at"] = "Enter when the child was charged"
+    else:
+        _check_charge(errors, charged_at=at, occurred_at=incident.occurred_at)
+    if errors:
+        raise ValidationError(errors)
+    previous = incident.charged_at
+    save_if_unchanged(incident, expected_version=None, fields={"charged_at": at})
+    reason = f"The charge time was corrected from {when_text(previous)}" if previous else "The charge was recorded"
+    for code in CHARGE_CLOCKS:
+        cancel_clock(code, incident, reason=reason)
+    incident.clocks = start_charge_clocks(incident)
+    log_write(by, incident.child, "serious-incident:charge", detail=f"serious incident {incident.pk}")
+    return incident
 
 
 @access_log_last()
@@ -468,7 +552,8 @@ def record_yjb_notified(*, incident, by, at) -> SeriousIncident:
     )
     _check_when(at, incident, "yjb_notified_at", "the Youth Justice Board was notified")
     save_if_unchanged(incident, expected_version=None, fields={"yjb_notified_at": at})
-    stop_clock(YJB, incident, stopped_at=at)
+    for code in (YJB, YJB_WORKING_DAY):
+        stop_clock(code, incident, stopped_at=at)
     log_write(by, incident.child, "serious-incident:yjb-notified", detail=f"serious incident {incident.pk}")
     return incident
 
@@ -519,6 +604,38 @@ def record_mappa_notified(*, incident, by, at) -> SeriousIncident:
     save_if_unchanged(incident, expected_version=None, fields={"mappa_notified_at": at})
     stop_clock(MAPPA, incident, stopped_at=at)
     log_write(by, incident.child, "serious-incident:mappa-notified", detail=f"serious incident {incident.pk}")
+    return incident
+
+
+def _panel_notifier(user, incident) -> bool:
+    if is_administrator(user):
+        return True
+    same_authority = user.agency_id and user.agency.authority_id == incident.agency.authority_id
+    ours = user.agency_id == incident.agency_id or (same_authority and _kind(user) == Agency.Kind.CSC)
+    return bool(ours and user.role in SENIOR_ROLES)
+
+
+@access_log_last()
+def record_panel_notified(*, incident, by, at) -> SeriousIncident:
+    """L1019: the local authority notifies the national child safeguarding practice review panel of a
+    child who died or was seriously harmed where abuse or neglect is known or suspected. A senior
+    manager of the completing service or of children's social care records it; stops that clock."""
+    incident = _lock(incident)
+    require_access(by, incident.child)
+    if not _panel_notifier(by, incident):
+        raise PermissionDenied("A senior manager notifies the national panel for the local authority")
+    if incident.category not in PANEL_NOTIFIABLE:
+        raise ValidationError(
+            {"panel_notified_at": "Only the death or serious harm of a child through abuse or neglect is notified"}
+        )
+    if incident.panel_notified_at:
+        raise ValidationError(
+            {"panel_notified_at": f"The national panel was notified on {when_text(incident.panel_notified_at)}"}
+        )
+    _check_when(at, incident, "panel_notified_at", "the national panel was notified")
+    save_if_unchanged(incident, expected_version=None, fields={"panel_notified_at": at})
+    stop_clock(PANEL, incident, stopped_at=at)
+    log_write(by, incident.child, "serious-incident:panel-notified", detail=f"serious incident {incident.pk}")
     return incident
 
 
@@ -585,6 +702,13 @@ def next_steps(incident, user) -> set[str]:
     mappa_manager = admin or (user.role in MANAGER_ROLES and (own or _kind(user) == Agency.Kind.CYJS))
     if incident.open_under_mappa and not incident.mappa_notified_at and finished and mappa_manager:
         steps.add("mappa-notified")
+    charge_outstanding = (incident.yjb_notifiable and not incident.yjb_notified_at) or (
+        incident.open_under_mappa and not incident.mappa_notified_at
+    )
+    if charge_outstanding and (admin or own or cyjs_writer):
+        steps.add("charged")
+    if incident.category in PANEL_NOTIFIABLE and not incident.panel_notified_at and _panel_notifier(user, incident):
+        steps.add("panel-notified")
     service_writer = (
         may_write_youth_justice(user) if incident.agency.kind == Agency.Kind.CYJS else may_record_social_care_work(user)
     )

@@ -34,6 +34,18 @@ urlpatterns = [
         name="serious-incident-mappa-notified",
     ),
     path(
+        "serious-incidents/<int:pk>/charged/",
+        views.incident_step,
+        {"step": "charged"},
+        name="serious-incident-charged",
+    ),
+    path(
+        "serious-incidents/<int:pk>/panel-notified/",
+        views.incident_step,
+        {"step": "panel-notified"},
+        name="serious-incident-panel-notified",
+    ),
+    path(
         "serious-incidents/<int:pk>/learning/",
         views.incident_step,
         {"step": "learning"},

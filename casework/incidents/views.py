@@ -36,10 +36,18 @@ FIELD_NAMES = {
     "yjb_notified_at": "at_date",
     "csc_told_at": "at_date",
     "mappa_notified_at": "at_date",
+    "charged_at": "at_date",
+    "panel_notified_at": "at_date",
 }
 
 # Each step's route: the service, the form's prefix and its legend, and what to say when done.
 WHEN_STEPS = {
+    "charged": (
+        "charged",
+        "the child was charged",
+        services.record_charge,
+        "Charge recorded: the notices that count from it have started",
+    ),
     "yjb-notified": (
         "yjb",
         "the Youth Justice Board was notified",
@@ -57,6 +65,12 @@ WHEN_STEPS = {
         "the MAPPA coordinator was told",
         services.record_mappa_notified,
         "Recorded that the MAPPA coordinator was told",
+    ),
+    "panel-notified": (
+        "panel",
+        "the national panel was notified",
+        services.record_panel_notified,
+        "Recorded that the national panel was notified",
     ),
 }
 CONFIRM_STEPS = {
@@ -172,6 +186,12 @@ STEP_TEXT = {
         "The head of service and senior managers are told in the app.",
         "Submit the briefing",
     ),
+    "charged": (
+        "When the child was charged",
+        "The Youth Justice Board and MAPPA notices count from the charge. "
+        "Correct it here if it was recorded wrongly: their deadlines start again from the new time.",
+        "Save the charge",
+    ),
     "yjb-notified": (
         "Youth Justice Board",
         "Record when the notification was uploaded and sent to the Youth Justice Board.",
@@ -186,6 +206,11 @@ STEP_TEXT = {
         "MAPPA coordinator",
         "Record when the briefing was sent to the MAPPA coordinator.",
         "Save: MAPPA coordinator told",
+    ),
+    "panel-notified": (
+        "National safeguarding panel",
+        "The local authority notifies the panel within 5 working days of becoming aware of the incident.",
+        "Save: national panel notified",
     ),
     "learning": ("Actions and learning", "", "Save actions and learning"),
 }

@@ -181,6 +181,10 @@ class SeriousIncident(models.Model):
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     occurred_at = models.DateTimeField()
     aware_at = models.DateTimeField(help_text="When the service became aware")
+    # The YJB and MAPPA notices count from the charge (003 L235, 000 L1151): none runs until it is recorded.
+    charged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the child was charged; the YJB and MAPPA notices count from it"
+    )
     category = models.CharField(max_length=25, choices=Category.choices)
     summary = models.TextField()
     known_to = models.CharField(max_length=10, choices=KnownTo.choices)
@@ -204,6 +208,9 @@ class SeriousIncident(models.Model):
     csc_told_at = models.DateTimeField(null=True, blank=True)
     open_under_mappa = models.BooleanField(default=False)
     mappa_notified_at = models.DateTimeField(null=True, blank=True)
+    panel_notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the local authority notified the national safeguarding panel"
+    )
     immediate_actions = models.TextField(blank=True)
     learning = models.TextField(blank=True, help_text="Case audit, action or learning plan (000 L997)")
     version = models.PositiveIntegerField(default=1)
