@@ -4,8 +4,9 @@ Every page, API endpoint, PDF and export asks this module. A user sees a
 child only if one of these holds, checked in this order:
 
 1. they are an administrator (auditors see the access log, never case content);
-2. their agency has an involvement with the child that is open, or closed in
-   the last 6 months (seed 000 ¶8.3 uses six months as "known to" the service);
+2. their agency knows the child: an involvement with the child that is open, or
+   closed in the last 6 months (seed 000 ¶8.3's "known to" the service; the rule
+   is casework.who_works_with's, the same one every service asks);
 3. they hold a MASH role and the child has a contact held by their
    authority's MASH that is open, was decided in the last 30 days, or has a
    challenge to its decision still open. Contacts that went straight to a CSC
@@ -30,16 +31,15 @@ SQL expressions, so a list can never show what a record page would refuse.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from casework.models import Child, Involvement
+from casework.who_works_with import known_on
 from referrals.models import Contact, Disagreement
 
 from .models import AccessEvent, Agency, BreakGlassAccess, ChildUserObjectPermission, Role
 
-INVOLVEMENT_RECENCY = relativedelta(months=6)
 MASH_CONTACT_RECENCY = timedelta(days=30)
 VIEW_CHILD = "view_child"
 
@@ -89,9 +89,8 @@ def front_door_agency_ids(user) -> list[int]:
 
 
 def _open_or_recent_involvements(now, child_ref=None):
-    cutoff = timezone.localdate(now) - INVOLVEMENT_RECENCY
     return Involvement.objects.filter(
-        Q(end__isnull=True) | Q(end__gte=cutoff), child=OuterRef("pk") if child_ref is None else child_ref
+        known_on(timezone.localdate(now)), child=OuterRef("pk") if child_ref is None else child_ref
     )
 
 

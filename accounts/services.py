@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from casework.who_works_with import manager_of
 from notifications.services import notify
 
 from . import access
@@ -25,14 +26,6 @@ def _check_reason(reason: str, field: str = "reason") -> str:
     if len(reason) < MIN_REASON_LENGTH or len(reason.split()) < MIN_REASON_WORDS:
         raise ValidationError({field: "Explain the reason in at least a sentence"})
     return reason
-
-
-def _manager_of(user):
-    if user.line_manager_id:
-        return user.line_manager
-    if user.team_id and user.team.manager_id and user.team.manager_id != user.pk:
-        return user.team.manager
-    return None
 
 
 @transaction.atomic
@@ -60,7 +53,7 @@ def start_break_glass(*, user, child, reason: str) -> BreakGlassAccess:
         action=AccessEvent.Action.WRITE,
         decision=access.AccessDecision(True, AccessEvent.Purpose.BREAK_GLASS),
     )
-    manager = _manager_of(user)
+    manager = manager_of(user)
     if manager:
         notify(
             recipient=manager,

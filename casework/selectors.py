@@ -3,11 +3,10 @@
 import re
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 
 from accounts import access
 from accounts.access import visible_children
-from accounts.models import Agency
 
 from .models import Involvement, Person
 from .validators import normalise_nhs_number
@@ -93,27 +92,3 @@ def household(*, child, viewer) -> list[HouseholdMember]:
             members.append(HouseholdMember(**common, person=r.person, child_id=linked))
     # Hidden children after the named people of the same kind: where they fell among the names would hint at theirs.
     return sorted(members, key=lambda m: (m.kind, m.hidden))
-
-
-def allocated_social_worker(child):
-    """The child's allocated CSC social worker, or None: the one on the looked-after involvement
-    first (their duties follow the child into court and custody), else the lead involvement's,
-    else the most recently opened; only active users."""
-    involvement = (
-        Involvement.objects.filter(
-            child=child,
-            agency__kind=Agency.Kind.CSC,
-            end__isnull=True,
-            allocated_worker__isnull=False,
-            allocated_worker__is_active=True,
-        )
-        .select_related("allocated_worker")
-        .order_by(
-            Case(When(kind=Involvement.Kind.CLA, then=Value(0)), default=Value(1), output_field=IntegerField()),
-            "-is_lead_agency",
-            "-start",
-            "-pk",
-        )
-        .first()
-    )
-    return involvement.allocated_worker if involvement else None

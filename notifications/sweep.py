@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from casework.who_works_with import manager_of
 
 from .clocks import action_times, allowed_from_text, calendar_for, next_action_at, office_hours_for
 from .models import Deadline, DeadlineNotice, Notification
@@ -62,15 +63,6 @@ class _Recipients:
                 else None
             )
         return self._by_role[key]
-
-    def manager_of(self, deadline: Deadline):
-        worker = deadline.responsible
-        if worker is None:
-            return None
-        if worker.line_manager_id:
-            return worker.line_manager
-        team = worker.team
-        return team.manager if team and team.manager_id != worker.pk else None
 
 
 def _subject_line(kind: str, deadline: Deadline) -> str:
@@ -130,7 +122,7 @@ def _process(deadline: Deadline, now, recipients: _Recipients, calendars: dict):
         if deadline.status == Deadline.Status.OPEN and now >= due_at:
             deadline.reminders_sent = len(reminders)  # too late to remind
             deadline.status = Deadline.Status.BREACHED
-            told = {deadline.responsible, recipients.manager_of(deadline)} - {None}
+            told = {deadline.responsible, manager_of(deadline.responsible)} - {None}
             if not told and rule.escalation_chain:
                 # Nobody allocated: the first person in the chain hears of it.
                 told = {recipients.holder_of(rule.escalation_chain[0], deadline)} - {None}

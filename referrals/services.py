@@ -8,7 +8,6 @@ import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F
@@ -22,6 +21,7 @@ from casework.assessment.services import open_assessment
 from casework.enquiry.services import request_strategy_discussion
 from casework.models import Child, Involvement
 from casework.services import check_nhs_number_free, open_involvement, record_new_child
+from casework.who_works_with import Known, allocated_involvement, how_known
 from notifications.clocks import cancel_clock, plan_clock, start_clock, stop_clock
 from notifications.services import notify
 
@@ -37,7 +37,6 @@ from .models import (
     RagChange,
 )
 
-KNOWN_RECENTLY = relativedelta(months=6)  # seed 000 ¶8.3
 RAG_RULES: dict[str, str] = {
     Contact.Rag.RED: "mash_rag_red",
     Contact.Rag.AMBER: "mash_rag_amber",
@@ -51,7 +50,10 @@ def _log(user, child, what, purpose=AccessEvent.Purpose.NORMAL):
 
 
 def front_door_agency(authority) -> Agency:
-    """The authority's MASH, with `front_door_team_id`: its first team (None without one), in one query."""
+    """The authority's MASH, with `front_door_team_id`: its first team (None without one), in one query.
+
+    The same agency as casework.who_works_with.agency_of(MASH, authority), written for speed with the
+    team beside it (tests/test_who_works_with.py compares the two)."""
     with connection.cursor() as cursor:
         # Written out: the ORM's building of this query cost more than the query itself.
         cursor.execute(_front_door_sql(), [authority.pk, Agency.Kind.MASH])
@@ -85,17 +87,18 @@ def _allocated_involvement(child, authority):
     the team of whoever is allocated to the child in any agency when CSC has no
     allocated worker; only a restricted child with no one allocated stays in MASH.
     """
-    allocated = (
+    csc = allocated_involvement(child, Agency.Kind.CSC, authority=authority)
+    if csc or not child.restricted:
+        return csc
+    return (
         Involvement.objects.filter(
             child=child, agency__authority=authority, end__isnull=True, allocated_worker__isnull=False
         )
+        .exclude(agency__kind=Agency.Kind.MASH)
         .select_related("agency__authority", "team", "allocated_worker")
         .order_by("-start", "-id")
+        .first()
     )
-    csc = allocated.filter(agency__kind=Agency.Kind.CSC).first()
-    if csc or not child.restricted:
-        return csc
-    return allocated.exclude(agency__kind=Agency.Kind.MASH).first()
 
 
 @dataclass
@@ -336,15 +339,11 @@ def allocate(*, contact: Contact, by, to: User) -> Contact:
 # --- Agency checks -------------------------------------------------------------
 
 
-def cyjs_known(child, authority, *, today=None):
-    """Known to CYJS now, within the past 6 months, or not at all (000 ¶8.3)."""
-    today = today or timezone.localdate()
-    cyjs = Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CYJS, agency__authority=authority)
-    if cyjs.filter(end__isnull=True).exists():
-        return AgencyCheck.Result.KNOWN_NOW
-    if cyjs.filter(end__gte=today - KNOWN_RECENTLY).exists():
-        return AgencyCheck.Result.KNOWN_RECENTLY
-    return AgencyCheck.Result.NOT_KNOWN
+CHECK_RESULT = {
+    Known.NOW: AgencyCheck.Result.KNOWN_NOW,
+    Known.RECENTLY: AgencyCheck.Result.KNOWN_RECENTLY,
+    Known.NOT_KNOWN: AgencyCheck.Result.NOT_KNOWN,
+}
 
 
 @transaction.atomic
@@ -366,7 +365,7 @@ def request_check(*, contact: Contact, by, kind: str) -> AgencyCheck:
     )
     if kind == AgencyCheck.Kind.CYJS:
         authority = contact.agency.authority if contact.agency_id else by.authority
-        check.result = cyjs_known(contact.child, authority)
+        check.result = CHECK_RESULT[how_known(Agency.Kind.CYJS, contact.child, authority=authority)]
         if check.result == AgencyCheck.Result.NOT_KNOWN:
             check.response, check.responded_at = "Not known to CYJS now or in the past 6 months.", now
         else:

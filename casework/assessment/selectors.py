@@ -6,7 +6,6 @@ from referrals.models import Contact
 
 from ..models import Assessment, ChildInNeedPlan
 from ..permissions import CASEWORK_ROLES
-from ..selectors import allocated_social_worker  # noqa: F401  (used by views as selectors.allocated_social_worker)
 
 
 def assessment_list(*, fetched_by, child_id=None, status=None):

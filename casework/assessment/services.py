@@ -23,6 +23,7 @@ from ..models import Assessment, Capacity, ChildInNeedMeeting, ChildInNeedPlan, 
 from ..permissions import may_record_social_care_work, may_sign_off, require
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError, open_involvement
+from ..who_works_with import acting_agency
 
 # What a social worker records while the assessment is in progress.
 ASSESSMENT_FIELDS = (
@@ -56,21 +57,6 @@ def _check_version(record, expected_version):
         raise ConcurrentEditError(
             "Someone else changed this record while you were working on it. Your changes were not saved."
         )
-
-
-def _csc_agency(child, by):
-    """The social care agency working with the child, else the user's own if it is social care."""
-    involvement = (
-        Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CSC, end__isnull=True)
-        .select_related("agency")
-        .order_by("-start", "-id")
-        .first()
-    )
-    if involvement:
-        return involvement.agency
-    if by.agency_id and by.agency.kind == Agency.Kind.CSC:
-        return by.agency
-    return None
 
 
 def _social_worker_problem(user):
@@ -154,7 +140,7 @@ def start_assessment(*, child, by, referral_received_at: datetime | None = None,
         .exists()
     ):
         raise ValidationError("This child already has an assessment that is not finished. Carry on with that one.")
-    agency = _csc_agency(child, by)
+    agency = acting_agency(Agency.Kind.CSC, child=child, by=by)
     if agency is not None:
         open_involvement(child=child, agency=agency, kind=Involvement.Kind.CIN, allocated_worker=social_worker)
     assessment = open_assessment(
@@ -354,9 +340,11 @@ def _carry_out(assessment, by):
         # Not at the top: casework.enquiry.services imports this module (a child in need plan after section 47).
         from casework.enquiry.services import request_strategy_discussion
 
-        request_strategy_discussion(child=child, by=by, assessment=assessment, agency=_csc_agency(child, by))
+        request_strategy_discussion(
+            child=child, by=by, assessment=assessment, agency=acting_agency(Agency.Kind.CSC, child=child, by=by)
+        )
     elif outcome == Assessment.Outcome.STEP_DOWN_EARLY_HELP:
-        agency = _csc_agency(child, by)
+        agency = acting_agency(Agency.Kind.CSC, child=child, by=by)
         if agency is not None:
             open_involvement(child=child, agency=agency, kind=Involvement.Kind.EARLY_HELP)
         _close_cin_involvement(child)
@@ -407,7 +395,7 @@ def start_cin_plan(
         created_by=by,
         **fields,
     )
-    agency = _csc_agency(child, by)
+    agency = acting_agency(Agency.Kind.CSC, child=child, by=by)
     if agency is not None:
         open_involvement(child=child, agency=agency, kind=Involvement.Kind.CIN, allocated_worker=lead_social_worker)
     log_write(by, child, "cin-plan:start")

@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Agency, User
 from notifications.selectors import with_rag
 
 from ..models import Assessment, ChildInNeedMeeting, ChildInNeedPlan
 from ..pages import attempt, open_child, open_child_record
 from ..permissions import may_record_social_care_work, may_sign_off
+from ..who_works_with import allocated_worker
 from . import selectors, services
 from .forms import (
     ActionFormSet,
@@ -77,7 +78,7 @@ def assessment_start(request, pk):
     contact = selectors.latest_contact(child)
     initial = {
         "referral_received_at": timezone.localtime(contact.received_at).date() if contact else timezone.localdate(),
-        "social_worker": (selectors.allocated_social_worker(child) or request.user).pk,
+        "social_worker": (allocated_worker(child, Agency.Kind.CSC) or request.user).pk,
     }
     form = AssessmentStartForm(request.POST or None, initial=initial, workers=_workers(request))
     if request.method == "POST" and form.is_valid():
@@ -253,7 +254,7 @@ def cin_plan_start(request, pk):
     if active:
         messages.error(request, "This child already has an active child in need plan")
         return redirect("cin-plan-detail", pk=active.pk)
-    worker = selectors.allocated_social_worker(child) or request.user
+    worker = allocated_worker(child, Agency.Kind.CSC) or request.user
     form = CinPlanForm(
         request.POST or None,
         initial={"review_every_weeks": 12, "lead_social_worker": worker.pk},

@@ -36,6 +36,7 @@ from ..models import (
 from ..permissions import chair_problem, in_social_care, may_record_social_care_work, require
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError, open_involvement
+from ..who_works_with import acting_agency
 
 Kind = ChildProtectionConference.Kind
 EndReason = ChildProtectionPlan.EndReason
@@ -209,20 +210,13 @@ def record_transfer_in(
         started_at=timezone.now(),
         anchor_at=timezone.make_aware(datetime.combine(notified_on, time(9))),
         responsible=by if in_social_care(by) else None,
-        agency=by.agency if in_social_care(by) else None,
+        agency=acting_agency(Agency.Kind.CSC, child=child, by=by),
     )
     log_write(by, child, "conference:transfer-in", detail=f"conference {conference.pk}")
     return conference
 
 
 # --- Recording a conference -----------------------------------------------------------------------
-
-
-def _csc_agency(lead, by):
-    for user in (lead, by):
-        if user is not None and in_social_care(user):
-            return user.agency
-    return None
 
 
 def _update_attendance(conference, attendance):
@@ -411,7 +405,7 @@ def _start_plan(conference, *, by, core_group) -> ChildProtectionPlan:
         created_by=by,
     )
     _participants([{k: row.get(k) for k in PARTICIPANT_FIELDS} for row in core_group], core_group_of=plan)
-    agency = _csc_agency(lead, by)
+    agency = acting_agency(Agency.Kind.CSC, child=child, by=lead or by)
     if agency is not None:
         open_involvement(
             child=child,

@@ -30,12 +30,12 @@ from notifications.clocks import cancel_clock, open_deadlines, start_clock, stop
 from notifications.services import notify
 
 from ..custody_care import services as custody_care
-from ..justice.people import allocated_csc_worker
 from ..justice.sharing import in_youth_justice, may_write_youth_justice, protocol_for
 from ..models import CourtAppearance, Involvement, JointWorkingProtocol, Remand
 from ..permissions import may_record_social_care_work, require
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError, open_involvement
+from ..who_works_with import acting_agency, allocated_worker
 
 Outcome = CourtAppearance.Outcome
 Kind = Remand.Kind
@@ -83,21 +83,6 @@ def _csc_or_cyjs(by, child):
     return decision
 
 
-def csc_agency(authority):
-    return (
-        Agency.objects.filter(authority=authority, kind=Agency.Kind.CSC).order_by("pk").first() if authority else None
-    )
-
-
-def cyjs_agency_of(user):
-    if in_youth_justice(user):
-        return user.agency
-    authority = user.authority
-    return (
-        Agency.objects.filter(authority=authority, kind=Agency.Kind.CYJS).order_by("pk").first() if authority else None
-    )
-
-
 def open_cla_involvement(child):
     """The child's open looked-after involvement with children's social care, if any."""
     return (
@@ -131,7 +116,7 @@ def senior_managers(authority, kind):
 
 def _tell_csc(child, authority, *, subject, body, link):
     """Tell the allocated CSC worker; with none allocated, the authority's CSC team managers. Returns who."""
-    worker = allocated_csc_worker(child)
+    worker = allocated_worker(child, Agency.Kind.CSC)
     recipients = [worker] if worker else csc_team_managers(authority)
     for person in recipients:
         notify(recipient=person, subject=subject, body=body, link=link)
@@ -209,7 +194,7 @@ def record_court_appearance(*, child, by, hearing_at, court, purpose="", risk_of
     if errors:
         raise ValidationError(errors)
     purpose = (purpose or "").strip()
-    agency = cyjs_agency_of(by)
+    agency = acting_agency(Agency.Kind.CYJS, child=child, by=by)
     if agency is None:
         raise ValidationError("There is no youth justice service set up for your authority")
     cla = open_cla_involvement(child)
@@ -416,7 +401,7 @@ def start_remand(
         raise ValidationError(
             {"kind": "This child already has a remand that has not ended. End it before starting another"}
         )
-    cyjs = cyjs_agency_of(by)
+    cyjs = acting_agency(Agency.Kind.CYJS, child=child, by=by)
     if cyjs is None:
         raise ValidationError("There is no youth justice service set up for your authority")
     authority = cyjs.authority
@@ -444,11 +429,11 @@ def start_remand(
     )
     detail = f"{_cla_opened_marker(remand)} {kind}; looked after: {'yes' if looked_after else 'no'}"
     if looked_after:
-        csc = csc_agency(authority)
+        csc = acting_agency(Agency.Kind.CSC, child=child, authority=authority)
         if csc is None:
             raise ValidationError("There is no children's social care service set up for your authority")
         if open_cla_involvement(child) is None:
-            worker = allocated_csc_worker(child)
+            worker = allocated_worker(child, Agency.Kind.CSC)
             cla = open_involvement(
                 child=child,
                 agency=csc,
@@ -461,7 +446,7 @@ def start_remand(
             remand.cla_involvement = cla
             remand.save(update_fields=["cla_involvement"])
             detail += f"; opened CSC looked-after involvement {cla.pk}"
-        worker = allocated_csc_worker(child)
+        worker = allocated_worker(child, Agency.Kind.CSC)
         if kind in LA_ACCOMMODATION:
             anchor = _as_moment(started_on)
             for code in REMAND_CLOCKS:
@@ -617,9 +602,9 @@ def flag_accommodation_only_reason(*, remand, by) -> Remand:
         raise ValidationError(f"This was escalated on {when_text(remand.escalated_at)}")
     now = timezone.now()
     save_if_unchanged(remand, expected_version=None, fields={"accommodation_only_reason": True, "escalated_at": now})
-    cyjs = cyjs_agency_of(by)
-    authority = cyjs.authority if cyjs else None
     child = remand.child
+    cyjs = acting_agency(Agency.Kind.CYJS, child=child, by=by)
+    authority = cyjs.authority if cyjs else None
     link = reverse("remand-detail", args=[remand.pk])
     for person in senior_managers(authority, Agency.Kind.CYJS) + senior_managers(authority, Agency.Kind.CSC):
         notify(

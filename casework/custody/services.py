@@ -19,14 +19,21 @@ from accounts.models import Agency, Role, User
 from casework.text import when_text
 from notifications.clocks import calendar_for, office_hours_for
 from notifications.services import notify
-from referrals.models import AgencyCheck, ConcernCategory, Contact
-from referrals.services import KNOWN_RECENTLY, ContactDetails, cyjs_known, receive_contact
+from referrals.models import ConcernCategory, Contact
+from referrals.services import ContactDetails, receive_contact
 
-from ..justice.people import allocated_csc_worker as allocated_social_worker
 from ..justice.sharing import may_write_youth_justice, protocol_for
 from ..models import AppropriateAdultScreening, CustodyEpisode, Involvement, PaceAccommodationRequest
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError
+from ..who_works_with import (
+    acting_agency,
+    allocated_involvement,
+    allocated_worker,
+    is_known,
+    manager_of_work,
+    open_involvements,
+)
 
 AA = CustodyEpisode.AppropriateAdult
 Route = AppropriateAdultScreening.Route
@@ -59,16 +66,10 @@ def _writer(by, child):
 
 
 def _cyjs_agency(by, child) -> Agency:
-    if by.agency_id and by.agency.kind == Agency.Kind.CYJS:
-        return by.agency
-    open_cyjs = (
-        Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CYJS, end__isnull=True)
-        .select_related("agency")
-        .first()
-    )
-    if open_cyjs is not None:
-        return open_cyjs.agency
-    raise ValidationError("Record this as a worker of the child and youth justice service")
+    agency = acting_agency(Agency.Kind.CYJS, child=child, by=by)
+    if agency is None:
+        raise ValidationError("Record this as a worker of the child and youth justice service")
+    return agency
 
 
 def _not_future(value, field, message, errors):
@@ -279,34 +280,14 @@ def update_custody_episode(*, episode, by, expected_version, data: dict) -> Cust
 # --- The appropriate adult's form (000 ¶11.3, L2489–2633, P17) --------------------------------------
 
 
-def known_to_csc(child, authority, *, today=None) -> bool:
-    """Open to social care now or within the past 6 months (as `cyjs_known`, 000 ¶8.3)."""
-    today = today or timezone.localdate()
-    csc = Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CSC)
-    if authority is not None:
-        csc = csc.filter(agency__authority=authority)
-    return csc.filter(end__isnull=True).exists() or csc.filter(end__gte=today - KNOWN_RECENTLY).exists()
-
-
 def _case_manager_and_team_manager(child, authority):
     """Step 1.5 (L2505): the allocated CYJS case manager and their team manager, of an open CYJS involvement."""
-    involvement = (
-        Involvement.objects.filter(
-            child=child, agency__kind=Agency.Kind.CYJS, agency__authority=authority, end__isnull=True
-        )
-        .select_related("allocated_worker__team__manager", "allocated_worker__line_manager", "team__manager")
-        .order_by("-start")
-        .first()
+    involvement = allocated_involvement(child, Agency.Kind.CYJS, authority=authority) or (
+        open_involvements(child, Agency.Kind.CYJS, authority=authority).select_related("team__manager").first()
     )
     if involvement is None:
         return None, None
-    worker = involvement.allocated_worker
-    manager = None
-    if worker is not None:
-        manager = (worker.team.manager if worker.team_id and worker.team.manager_id else None) or worker.line_manager
-    if manager is None and involvement.team_id:
-        manager = involvement.team.manager
-    return worker, manager
+    return involvement.allocated_worker, manager_of_work(involvement)
 
 
 @access_log_last()
@@ -348,8 +329,8 @@ def receive_aa_form(*, episode, by, form_received_at, concern_flagged_by_aa) -> 
         child=child,
         form_received_at=form_received_at,
         concern_flagged_by_aa=bool(concern_flagged_by_aa),
-        known_to_csc=known_to_csc(child, authority),
-        known_to_cyjs=cyjs_known(child, authority) != AgencyCheck.Result.NOT_KNOWN,
+        known_to_csc=is_known(Agency.Kind.CSC, child, authority=authority),
+        known_to_cyjs=is_known(Agency.Kind.CYJS, child, authority=authority),
     )
     told = []
     worker, manager = _case_manager_and_team_manager(child, authority)
@@ -493,7 +474,7 @@ def screen_aa_form(
     unknown = set(categories) - set(ConcernCategory.values)
     if unknown:
         errors["categories"] = "Choose the kinds of concern from the list"
-    social_worker = allocated_social_worker(child)
+    social_worker = allocated_worker(child, Agency.Kind.CSC)
     if route == Route.ALLOCATED_WORKER and social_worker is None:
         errors["route"] = "This child has no allocated social worker. Choose another route"
     elif route == Route.MASH and social_worker is not None:

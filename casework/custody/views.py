@@ -10,9 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.models import Agency
+
 from ..justice.sharing import Section, may_read_section, may_write_youth_justice
 from ..models import AppropriateAdultScreening, CustodyEpisode, PaceAccommodationRequest
 from ..pages import STALE_PAGE, attempt, open_child, open_child_record
+from ..who_works_with import allocated_worker
 from . import selectors, services
 from .forms import EpisodeForm, EscalationForm, PaceOutcomeForm, PaceRequestForm, ReceiveForm, ScreenForm
 
@@ -208,7 +211,7 @@ def aa_screening(request, pk):
                     said += f". Told in the app: {done.shared_with.display_name}"
                 messages.success(request, said)
                 return redirect("custody-detail", pk=episode.pk)
-    social_worker = services.allocated_social_worker(child)
+    social_worker = allocated_worker(child, Agency.Kind.CSC)
     return render(
         request,
         "casework/custody/screening.html",

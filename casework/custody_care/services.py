@@ -50,7 +50,6 @@ from casework.text import day_text
 from notifications.clocks import cancel_clock, open_deadlines, start_clock, stop_clock
 from notifications.services import notify
 
-from ..justice.people import allocated_csc_worker
 from ..justice.sharing import may_write_youth_justice, protocol_for
 from ..models import (
     BailPackageReview,
@@ -64,6 +63,7 @@ from ..models import (
 from ..permissions import may_record_social_care_work, require
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError
+from ..who_works_with import acting_agency, allocated_worker
 from .clocks import CLOCKS, FIRST_VISIT, JOINT_VISIT, LAC_REVIEW, NEXT_VISIT, PLANNING_MEETING
 
 VisitKind = CustodyVisit.Kind
@@ -143,12 +143,6 @@ def duties_of(custody) -> Duties:
     )
 
 
-def _csc_agency(authority):
-    if authority is None:
-        return None
-    return Agency.objects.filter(authority=authority, kind=Agency.Kind.CSC).order_by("pk").first()
-
-
 def _authority_of(custody):
     if isinstance(custody, YouthJusticeOrder):
         return custody.agency.authority
@@ -203,8 +197,8 @@ def custody_started(custody, *, authority=None, cyjs_worker=None) -> list:
     duties = duties_of(custody)
     child = custody.child
     anchor = _moment(entered_on(custody))
-    csc = _csc_agency(authority)
-    worker = allocated_csc_worker(child)
+    csc = acting_agency(Agency.Kind.CSC, child=child, authority=authority)
+    worker = allocated_worker(child, Agency.Kind.CSC)
     started = []
     if duties.looked_after:
         started.append(start_clock(LAC_REVIEW, custody, child=child, anchor_at=anchor, responsible=worker, agency=csc))
@@ -471,8 +465,8 @@ def record_custody_visit(
                     custody,
                     child=child,
                     anchor_at=moment,
-                    responsible=allocated_csc_worker(child),
-                    agency=_csc_agency(_authority_of(custody)),
+                    responsible=allocated_worker(child, Agency.Kind.CSC),
+                    agency=acting_agency(Agency.Kind.CSC, child=child, authority=_authority_of(custody)),
                 )
     log_write(by, child, "custody-visit:create", detail=f"{kind} visit {visit.pk} to {custody_key(custody)}")
     return visit
@@ -592,7 +586,7 @@ def record_bail_package_review(
         next_review_on=next_review_on,
     )
     if bail_could_be_offered:
-        worker = allocated_csc_worker(child)
+        worker = allocated_worker(child, Agency.Kind.CSC)
         if worker is not None:
             notify(
                 recipient=worker,

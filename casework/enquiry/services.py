@@ -23,15 +23,14 @@ from ..models import (
     Assessment,
     Capacity,
     ConferenceRequest,
-    Involvement,
     Participant,
     Section47Enquiry,
     StrategyDiscussion,
 )
 from ..permissions import may_record_social_care_work, may_sign_off, may_write_case_notes, require
 from ..recording import log_write, require_access, required_text, save_if_unchanged
-from ..selectors import allocated_social_worker
 from ..services import ConcurrentEditError
+from ..who_works_with import acting_agency, allocated_worker, manager_of, open_involvements
 
 # The minimum for a strategy discussion: "a local authority social worker and their manager,
 # health professionals and a police representative" (001 L1935).
@@ -52,50 +51,8 @@ ENQUIRY_FIELDS = ("joint_with_police", "child_seen_on", "enquiries_summary")
 # --- Who is who for a child -------------------------------------------------------------------
 
 
-def _open_involvements(child, kind):
-    return (
-        Involvement.objects.filter(child=child, agency__kind=kind, end__isnull=True)
-        .select_related("agency", "allocated_worker__line_manager", "allocated_worker__team__manager", "team__manager")
-        .order_by("-is_lead_agency", "-start", "-id")
-    )
-
-
-def allocated_csc_worker(child):
-    """The child's allocated social worker in an open CSC involvement, or None."""
-    return allocated_social_worker(child)
-
-
-def allocated_cyjs_worker(child):
-    """The child's allocated CYJS worker in an open CYJS involvement, or None."""
-    involvement = _open_involvements(child, Agency.Kind.CYJS).filter(allocated_worker__isnull=False).first()
-    return involvement.allocated_worker if involvement else None
-
-
 def is_open_to_cyjs(child) -> bool:
-    return _open_involvements(child, Agency.Kind.CYJS).exists()
-
-
-def manager_of(user):
-    """A worker's line manager, else their team's manager."""
-    if user is None:
-        return None
-    if user.line_manager_id:
-        return user.line_manager
-    if user.team_id and user.team.manager_id and user.team.manager_id != user.pk:
-        return user.team.manager
-    return None
-
-
-def csc_agency_for(child, by):
-    """The social care agency that acts: the child's open CSC involvement, else the recorder's."""
-    involvement = _open_involvements(child, Agency.Kind.CSC).first()
-    if involvement:
-        return involvement.agency
-    if by.agency_id and by.agency.kind == Agency.Kind.CSC:
-        return by.agency
-    if by.agency_id:
-        return Agency.objects.filter(authority_id=by.agency.authority_id, kind=Agency.Kind.CSC).order_by("id").first()
-    return None
+    return open_involvements(child, Agency.Kind.CYJS).exists()
 
 
 def _person(user, capacity, role=""):
@@ -128,13 +85,13 @@ def invitation_prefill(child) -> list[dict]:
     Police and health are not users of this system, so the social worker adds them.
     """
     people = []
-    worker = allocated_csc_worker(child) or _assessment_worker(child)
+    worker = allocated_worker(child, Agency.Kind.CSC) or _assessment_worker(child)
     if worker:
         people.append(_person(worker, Capacity.SOCIAL_WORKER))
         manager = manager_of(worker)
         if manager:
             people.append(_person(manager, Capacity.CSC_MANAGER))
-    cyjs_worker = allocated_cyjs_worker(child)
+    cyjs_worker = allocated_worker(child, Agency.Kind.CYJS)
     if cyjs_worker:
         people.append(_person(cyjs_worker, Capacity.CYJS))
     return people
@@ -289,7 +246,7 @@ def arrange_strategy_discussion(
         by=by,
         about_harmful_sexual_behaviour=about_harmful_sexual_behaviour,
         disclosed_at=disclosed_at if about_harmful_sexual_behaviour else None,
-        agency=csc_agency_for(child, by),
+        agency=acting_agency(Agency.Kind.CSC, child=child, by=by),
     )
     save_participants([{**person, "invited": True} for person in invitees], strategy_discussion=discussion)
     return discussion
@@ -407,13 +364,13 @@ def record_strategy_discussion(
 
     _save_attendance(discussion, attendees)
     save_actions(child, actions, strategy_discussion=discussion)
-    agency = csc_agency_for(child, by)
+    agency = acting_agency(Agency.Kind.CSC, child=child, by=by)
     if discussion.about_harmful_sexual_behaviour:
         _hsb_clock(discussion, held_at=held_at, agency=agency)
     log_write(by, child, "strategy-discussion:record")
 
     if initiates_section_47:
-        lead = allocated_csc_worker(child) or by
+        lead = allocated_worker(child, Agency.Kind.CSC) or by
         enquiry = Section47Enquiry.objects.create(
             child=child,
             strategy_discussion=discussion,
@@ -613,7 +570,7 @@ def record_section_47_outcome(
             body=f"The section 47 enquiries found the concerns substantiated, so an initial conference is needed.{when}",
             link=link,
         )
-    cyjs_worker = allocated_cyjs_worker(child)
+    cyjs_worker = allocated_worker(child, Agency.Kind.CYJS)
     if cyjs_worker:
         words = enquiry.get_outcome_display()
         if next_step:
@@ -637,7 +594,7 @@ def _csc_managers_for(enquiry):
         manager = manager_of(lead)
         if manager:
             managers.add(manager)
-    for involvement in _open_involvements(enquiry.child, Agency.Kind.CSC):
+    for involvement in open_involvements(enquiry.child, Agency.Kind.CSC).select_related("team__manager"):
         if involvement.team_id and involvement.team.manager_id:
             managers.add(involvement.team.manager)
     return managers
@@ -740,7 +697,7 @@ def respond_to_conference_request(*, request, by, agree: bool, response) -> Conf
             started_at=now,
             anchor_at=now,
             responsible=enquiry.lead_social_worker,
-            agency=csc_agency_for(child, by),
+            agency=acting_agency(Agency.Kind.CSC, child=child, by=by),
         )
         if enquiry.lead_social_worker_id:
             notify(

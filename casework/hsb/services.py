@@ -58,6 +58,7 @@ from ..models import HsbConsultation, Involvement
 from ..permissions import in_social_care, may_record_social_care_work
 from ..recording import log_write, require_access
 from ..services import ConcurrentEditError
+from ..who_works_with import acting_agency, manager_of
 
 Status = HsbConsultation.Status
 Hackett = HsbConsultation.Hackett
@@ -237,26 +238,11 @@ def qa_problem(consultation, user) -> str | None:
 # --- The people told --------------------------------------------------------------------------------------------
 
 
-def hub_agency(by) -> Agency | None:
-    """The CYJS of the requester's authority: its HSB hub takes the request."""
-    if by.authority is None:
-        return None
-    return Agency.objects.filter(authority=by.authority, kind=Agency.Kind.CYJS).order_by("pk").first()
-
-
 def hub_managers(agency) -> list:
     """The hub: the CYJS agency's team managers (the CYJS Manager / Consultant Social Worker, L9391)."""
     if agency is None:
         return []
     return list(User.objects.filter(agency=agency, role=Role.TEAM_MANAGER, is_active=True).order_by("pk"))
-
-
-def csc_manager_of(user):
-    """The requester's manager (PH1 step 5: the rationale goes to the referrer and their manager)."""
-    manager = user.line_manager or (user.team.manager if user.team_id else None)
-    if manager is not None and manager.is_active and manager.pk != user.pk:
-        return manager
-    return None
 
 
 def _tell(people, *, subject, body, consultation):
@@ -270,7 +256,7 @@ def _tell(people, *, subject, body, consultation):
 
 
 def _csc_side(consultation):
-    return [consultation.requested_by, csc_manager_of(consultation.requested_by)]
+    return [consultation.requested_by, manager_of(consultation.requested_by)]
 
 
 def open_cyjs_work(child):
@@ -362,7 +348,8 @@ def request_consultation(
     if errors:
         raise ValidationError(errors)
 
-    agency = hub_agency(by)
+    # The hub is the youth justice service of the requester's authority (PH1).
+    agency = acting_agency(Agency.Kind.CYJS, child=child, by=by)
     reasons = eligibility_reasons(
         child=child,
         requested_on=requested_on,
@@ -386,7 +373,7 @@ def request_consultation(
     )
     if reasons:
         _tell(
-            [csc_manager_of(by)],
+            [manager_of(by)],
             subject=f"The HSB hub cannot take the request for {child.full_name}",
             body=(
                 f"{by.display_name} asked the harmful sexual behaviour hub for a consultation about {child.full_name} "
@@ -702,7 +689,7 @@ def complete_aim_assessment(
     stop_clock(AIM_CLOCK, consultation, stopped_at=_moment(completed_on), reason=reason)
     cyjs = hub_managers(consultation.aim_practitioner.agency) if consultation.aim_practitioner_id else []
     _tell(
-        [*cyjs, csc_manager_of(consultation.requested_by)],
+        [*cyjs, manager_of(consultation.requested_by)],
         subject=f"Quality assure the AIM assessment for {consultation.child.full_name}",
         body=(
             f"The AIM assessment was completed on {day_text(completed_on)}. A CYJS manager and a children's social care "

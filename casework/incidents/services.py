@@ -46,14 +46,15 @@ from accounts.models import Agency, Role, User
 from casework.text import when_text
 from notifications.clocks import cancel_clock, plan_clock, start_clock, stop_clock
 from notifications.services import notify
-from referrals.models import AgencyCheck, ConcernCategory, Contact
-from referrals.services import ContactDetails, cyjs_known, receive_contact
+from referrals.models import ConcernCategory, Contact
+from referrals.services import ContactDetails, receive_contact
 
 from ..justice.sharing import may_write_youth_justice
 from ..models import Involvement, SeriousIncident
 from ..permissions import may_record_social_care_work
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError
+from ..who_works_with import is_known
 
 KnownTo = SeriousIncident.KnownTo
 Status = SeriousIncident.Status
@@ -121,7 +122,7 @@ def known_to(child, authority=None, *, today=None) -> str:
     if csc.exists():
         return KnownTo.CSC
     if authority is not None:
-        known = cyjs_known(child, authority, today=today) != AgencyCheck.Result.NOT_KNOWN
+        known = is_known(Agency.Kind.CYJS, child, authority=authority, on=today)
     else:
         known = Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CYJS, end__isnull=True).exists()
     return KnownTo.CYJS_ONLY if known else KnownTo.NEITHER

@@ -33,6 +33,7 @@ from ..justice.sharing import in_youth_justice, may_write_youth_justice
 from ..models import AppropriateAdultScreening, IdentityMatchRequest, Involvement
 from ..recording import log_write
 from ..services import ConcurrentEditError, record_new_child
+from ..who_works_with import known_on
 
 Source = IdentityMatchRequest.Source
 Status = IdentityMatchRequest.Status
@@ -79,9 +80,8 @@ def may_follow(user, request: IdentityMatchRequest) -> bool:
 def people_to_confirm(request: IdentityMatchRequest) -> list[User]:
     """Who is asked to confirm (see the module's docstring), in a stable order."""
     child = request.child
-    cutoff = timezone.localdate() - access.INVOLVEMENT_RECENCY
     involvements = list(
-        Involvement.objects.filter(Q(end__isnull=True) | Q(end__gte=cutoff), child=child)
+        Involvement.objects.filter(known_on(timezone.localdate()), child=child)
         .exclude(agency_id=request.agency_id)
         .select_related("allocated_worker__line_manager", "team__manager")
     )

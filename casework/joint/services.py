@@ -68,6 +68,7 @@ from ..justice.sharing import Section, may_read_section, protocol_for
 from ..models import Child, Involvement, JointWorkingDisagreement, JointWorkingProtocol, LeadAgencyDecision
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError
+from ..who_works_with import manager_of_work
 
 PLANNING = "joint_planning_meeting"
 STAGE_CLOCK = "escalation_stage_response"
@@ -148,7 +149,7 @@ def open_joint_involvements(child, authority):
         Involvement.objects.filter(
             child=child, end__isnull=True, agency__kind__in=JOINT_KINDS, agency__authority=authority
         )
-        .select_related("agency", "allocated_worker__line_manager", "team__manager")
+        .select_related("agency", "allocated_worker__line_manager", "allocated_worker__team__manager", "team__manager")
         .order_by("start", "id")
     )
     for inv in rows:
@@ -177,15 +178,6 @@ def _people_of(involvements, *, exclude=None) -> list:
                 seen.add(person.pk)
                 people.append(person)
     return people
-
-
-def _manager_of(involvements):
-    for inv in involvements:
-        if inv.team_id and inv.team.manager_id:
-            return inv.team.manager
-        if inv.allocated_worker_id and inv.allocated_worker.line_manager_id:
-            return inv.allocated_worker.line_manager
-    return None
 
 
 def current_decision(child) -> LeadAgencyDecision | None:
@@ -282,7 +274,7 @@ def decide_lead_agency(*, child, by, lead_agency, reasons, decided_on) -> LeadAg
         child=child,
         started_at=timezone.now(),
         anchor_at=anchor,
-        responsible=_manager_of(lead_involvements) or by,
+        responsible=next(filter(None, map(manager_of_work, lead_involvements)), None) or by,
         agency=lead_agency,
     )
 

@@ -5,19 +5,12 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from casework.selectors import allocated_social_worker
-
 
 def age_on(child, day: date) -> int | None:
     """Whole years on `day` (somerset-vs-lancashire §6.1: age on the date of the event)."""
     if child.date_of_birth is None or day is None:
         return None
     return relativedelta(day, child.date_of_birth).years
-
-
-def allocated_csc_worker(child):
-    """The child's allocated CSC social worker (casework.selectors.allocated_social_worker)."""
-    return allocated_social_worker(child)
 
 
 def csc_people_to_tell(involvements) -> list:

@@ -31,7 +31,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.access import INVOLVEMENT_RECENCY
 from accounts.models import Agency
 from casework.text import day_text
 from notifications.clocks import cancel_clock, open_deadlines, start_clock, stop_clock
@@ -40,10 +39,11 @@ from notifications.services import notify
 
 from ..custody_care import services as custody_care
 from ..justice.people import age_on, csc_people_to_tell
-from ..justice.sharing import in_youth_justice, may_write_youth_justice, protocol_for
+from ..justice.sharing import may_write_youth_justice, protocol_for
 from ..models import CourtAppearance, Involvement, YouthJusticeOrder
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError
+from ..who_works_with import acting_agency, is_known, known_on
 
 Kind = YouthJusticeOrder.Kind
 IKind = Involvement.Kind
@@ -118,12 +118,6 @@ def csc_involvements(child):
     return Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CSC).select_related(
         "agency", "allocated_worker", "team__manager"
     )
-
-
-def known_to_csc(child, on: date) -> bool:
-    """Open to CSC, or closed in the 6 months before `on` (000 ¶8.3's "known to" window)."""
-    cutoff = on - INVOLVEMENT_RECENCY
-    return csc_involvements(child).filter(Q(end__isnull=True) | Q(end__gte=cutoff)).exists()
 
 
 def open_to_csc(child) -> list[Involvement]:
@@ -244,16 +238,10 @@ section_20_outcome = looked_after_outcome
 
 
 def _cyjs_agency(by, child):
-    if by.agency_id and in_youth_justice(by):
-        return by.agency
-    inv = (
-        Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CYJS, end__isnull=True)
-        .select_related("agency")
-        .first()
-    )
-    if inv is None:
+    agency = acting_agency(Agency.Kind.CYJS, child=child, by=by)
+    if agency is None:
         raise ValidationError("Record this order as someone in the child and youth justice service")
-    return inv.agency
+    return agency
 
 
 def _open_cyjs_involvement(*, child, agency, kind, by, start: date) -> Involvement:
@@ -339,7 +327,7 @@ def _check_dates(errors, *, made_on, ends_on, expected_release_on, custodial):
             errors["expected_release_on"] = f"The release date must be after the sentence ({day_text(made_on)})"
 
 
-def _check_consultation(errors, *, child, kind, made_on, police_consulted_cyjs_on, mash_consulted_on):
+def _check_consultation(errors, *, child, authority, kind, made_on, police_consulted_cyjs_on, mash_consulted_on):
     """000 ¶16.1 (P22): police consult CYJS before applying for a CBO, SRO or SHPO; for a child
     not known to CSC, CYJS asks MASH for a consultation too."""
     if kind not in YouthJusticeOrder.CONSULTED_BEFORE_APPLYING:
@@ -351,7 +339,7 @@ def _check_consultation(errors, *, child, kind, made_on, police_consulted_cyjs_o
         )
     elif made_on is not None and police_consulted_cyjs_on > made_on:
         errors["police_consulted_cyjs_on"] = "The police consultation must be on or before the date the order was made"
-    if made_on is not None and not known_to_csc(child, made_on):
+    if made_on is not None and not is_known(Agency.Kind.CSC, child, authority=authority, on=made_on):
         if mash_consulted_on is None:
             errors["mash_consulted_on"] = (
                 "The child is not known to children's social care: enter the date CYJS asked MASH for a consultation"
@@ -511,9 +499,11 @@ def record_order(
         errors["made_on"] = "The date the order was made must be today or in the past"
     custodial = kind in YouthJusticeOrder.CUSTODIAL
     _check_dates(errors, made_on=made_on, ends_on=ends_on, expected_release_on=expected_release_on, custodial=custodial)
+    agency = _cyjs_agency(by, child)
     _check_consultation(
         errors,
         child=child,
+        authority=agency.authority,
         kind=kind,
         made_on=made_on,
         police_consulted_cyjs_on=police_consulted_cyjs_on,
@@ -528,7 +518,6 @@ def record_order(
     if not custodial:
         expected_release_on, establishment_name, csc_significantly_involved, section_23za_visits = None, "", False, ""
 
-    agency = _cyjs_agency(by, child)
     protocol = protocol_for(agency.authority)
     status = looked_after_outcome(child, made_on, protocol) if custodial else None
     ends_s20 = bool(status and status.ends)
@@ -562,7 +551,7 @@ def record_order(
         _start_release_information(order, responsible=cyjs_worker, protocol=protocol)  # 003 L189 (Somerset)
         recent_csc = csc_now or list(
             csc_involvements(child)
-            .filter(Q(end__isnull=True) | Q(end__gte=made_on - INVOLVEMENT_RECENCY))
+            .filter(known_on(made_on), agency__authority=agency.authority)
             .order_by("-start", "-id")
         )
         _start_csc_open(order, protocol=protocol, csc_involvements_now=recent_csc)
@@ -624,6 +613,7 @@ def update_order(*, order, by, expected_version, data: dict) -> YouthJusticeOrde
     _check_consultation(
         errors,
         child=order.child,
+        authority=order.agency.authority,
         kind=order.kind,
         made_on=order.made_on,
         police_consulted_cyjs_on=merged["police_consulted_cyjs_on"],

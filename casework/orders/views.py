@@ -11,12 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.models import Agency
+
 from ..joint import services as joint_services
 from ..justice.people import names_text
 from ..justice.sharing import Section, may_read_section, may_write_youth_justice, protocol_for
 from ..models import YouthJusticeOrder
 from ..pages import attempt, open_child, open_child_record
 from ..permissions import may_record_social_care_work
+from ..who_works_with import acting_agency, is_known
 from . import selectors, services
 from .forms import (
     EndOrderForm,
@@ -113,7 +116,8 @@ def order_new(request, pk):
                 note += " Remember to tell the virtual school."
             messages.success(request, f"{order.get_kind_display()} recorded.{note}")
             return redirect("order-detail", pk=order.pk)
-    known = services.known_to_csc(child, timezone.localdate())
+    cyjs = acting_agency(Agency.Kind.CYJS, child=child, by=request.user)
+    known = cyjs is not None and is_known(Agency.Kind.CSC, child, authority=cyjs.authority)
     protocol = protocol_for(request.user.authority)
     return render(
         request,

@@ -43,10 +43,11 @@ from referrals.models import Contact
 from referrals.services import ContactDetails, receive_contact
 
 from ..justice.people import age_on, csc_people_to_tell
-from ..justice.sharing import in_youth_justice, may_write_youth_justice
+from ..justice.sharing import may_write_youth_justice
 from ..models import Involvement, PreventionReferral
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError
+from ..who_works_with import acting_agency, manager_of
 
 Route = PreventionReferral.Route
 Source = PreventionReferral.Source
@@ -89,16 +90,10 @@ def _writer(by, child):
 
 
 def _cyjs_agency(by, child) -> Agency:
-    if by.agency_id and in_youth_justice(by):
-        return by.agency
-    inv = (
-        Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CYJS, end__isnull=True)
-        .select_related("agency")
-        .first()
-    )
-    if inv is None:
+    agency = acting_agency(Agency.Kind.CYJS, child=child, by=by)
+    if agency is None:
         raise ValidationError("Record this referral as someone in the child and youth justice service")
-    return inv.agency
+    return agency
 
 
 # --- What CSC knows of the child ------------------------------------------------------------------------
@@ -112,12 +107,6 @@ def open_csc_involvements(child) -> list[Involvement]:
         .select_related("agency", "allocated_worker", "team__manager")
         .order_by("-start", "-id")
     )
-
-
-def _team_manager(user):
-    if user.team_id and user.team.manager_id and user.team.manager.is_active:
-        return user.team.manager
-    return user.line_manager if user.line_manager_id and user.line_manager.is_active else None
 
 
 # --- Who holds case responsibility (P19 table, ¶13.3–13.4, ¶14.2–14.3) --------------------------------
@@ -599,8 +588,8 @@ def record_follow_up(*, referral, by, on, notes) -> PreventionReferral:
     stop_clock(FOLLOW_UP, referral, stopped_at=_moment(on))
     if len(clocks) == 1:
         _start_follow_up(referral, anchor_day=decided + SIX_WEEKS, responsible=referral.screened_by or by, second=True)
-    manager = _team_manager(by)
-    if manager is not None and manager.pk != by.pk:
+    manager = manager_of(by)
+    if manager is not None:
         notify(
             recipient=manager,
             subject=f"Diversion follow-up recorded for {child.full_name}",
