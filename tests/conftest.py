@@ -67,8 +67,9 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
-def _timescale_rules(request):
-    """Rules come from a data migration; a transactional test's flush removes them, so reload."""
+def _data_from_migrations(request):
+    """Timescale rules and threshold frameworks come from data migrations; a transactional test's
+    flush removes them, and with xdist any test may follow one in the same worker, so reload."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None:
         return
@@ -76,6 +77,10 @@ def _timescale_rules(request):
     from accounts.models import Authority
     from notifications.models import TimescaleRule
     from notifications.rules import sync_rules
+    from thresholds.models import Framework
+    from thresholds.services import sync_frameworks
 
     if not TimescaleRule.objects.exists():
         sync_rules(TimescaleRule, Authority)
+    if not Framework.objects.exists():
+        sync_frameworks()

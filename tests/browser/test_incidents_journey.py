@@ -42,6 +42,11 @@ def test_serious_incident_briefing(browser_page, live_server, screenshot, screen
     no_serious_axe_violations(page, "incidents-new", screenshot_dir)
     page.get_by_role("button", name="Start the briefing").click()
     expect(page.get_by_text("Serious incident briefing started")).to_be_visible()
+    # The YJB notice counts from the charge, so no clock runs for it until the charge is recorded.
+    expect(page.get_by_role("cell", name="Notify the Youth Justice Board")).to_have_count(0)
+    expect(page.get_by_label("Time the child was charged")).not_to_be_empty()
+    page.get_by_role("button", name="Save the charge").click()
+    expect(page.get_by_text("Charge recorded: the notices that count from it have started")).to_be_visible()
     expect(page.get_by_role("cell", name="Notify the Youth Justice Board")).to_be_visible()
     incident = SeriousIncident.objects.get()
     screenshot("incidents-detail-started")
