@@ -19,6 +19,7 @@ from casework.who_works_with import (
     is_known,
     manager_of,
     manager_of_work,
+    who_answers,
 )
 from referrals.services import front_door_agency
 from tests.factories import (
@@ -201,3 +202,32 @@ class TestManagers:
         unallocated = InvolvementFactory(child=child, agency=cyjs, team=other_team)
         assert manager_of_work(allocated) == worker_manager
         assert manager_of_work(unallocated) == other_team.manager
+
+
+class TestWhoAnswers:
+    def test_the_allocated_worker_before_a_newer_unallocated_involvement(self, two):
+        (_, _, cyjs), _, child = two
+        worker, team, _ = worker_in_new_team(cyjs)
+        InvolvementFactory(child=child, agency=cyjs, allocated_worker=worker, team=team)
+        InvolvementFactory(child=child, agency=cyjs, team=TeamFactory(agency=cyjs), start=timezone.localdate())
+        assert who_answers(child, CYJS, authority=cyjs.authority) == worker
+
+    def test_an_inactive_workers_manager_answers_for_them(self, two):
+        (_, _, cyjs), _, child = two
+        worker, team, manager = worker_in_new_team(cyjs)
+        InvolvementFactory(child=child, agency=cyjs, allocated_worker=worker, team=team)
+        worker.is_active = False
+        worker.save(update_fields=["is_active"])
+        assert who_answers(child, CYJS, authority=cyjs.authority) == manager
+
+    def test_the_worker_of_work_that_ended_in_the_last_six_months(self, two):
+        (_, _, cyjs), (_, _, other_cyjs), child = two
+        worker, team, _ = worker_in_new_team(cyjs)
+        today = timezone.localdate()
+        _ended(
+            child, cyjs, today - relativedelta(months=6) - timedelta(days=1), allocated_worker=UserFactory(agency=cyjs)
+        )
+        _ended(child, cyjs, today - timedelta(days=30), allocated_worker=worker, team=team)
+        InvolvementFactory(child=child, agency=other_cyjs, allocated_worker=UserFactory(agency=other_cyjs))
+        assert who_answers(child, CYJS, authority=cyjs.authority) == worker
+        assert who_answers(child, CYJS, authority=cyjs.authority, on=today + relativedelta(months=7)) is None
