@@ -10,6 +10,7 @@ from accounts import access
 from accounts.models import Agency, Role
 from casework.assessment.services import start_assessment
 from casework.court.services import looked_after_at_hearing, open_cla_involvement
+from casework.custody.services import is_looked_after
 from casework.custody_care.services import duties_of
 from casework.incidents.services import known_to
 from casework.models import Involvement, SeriousIncident
@@ -290,3 +291,9 @@ class TestOpenToAServiceNow:
         w.csc_involvement.agency = other_csc
         w.csc_involvement.save(update_fields=["agency"])
         assert duties_of(w.order).looked_after is False
+
+    def test_police_custody_warns_for_a_child_looked_after_by_any_authority(self, two):
+        _, (other_csc, _, _), child = two
+        assert is_looked_after(child) is False
+        InvolvementFactory(child=child, agency=other_csc, kind=Involvement.Kind.CLA)
+        assert is_looked_after(child) is True
