@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.access import is_administrator
 from accounts.models import Agency, Role
-from casework.models import Involvement
+from casework.who_works_with import open_involvements
 
 CASEWORK_ROLES = frozenset(
     {
@@ -45,12 +45,13 @@ def may_write_case_notes(user) -> bool:
     )
 
 
-def case_line_managers(child):
-    """The managers of the child's open social care involvements: they may not chair its conferences."""
+def case_line_managers(child, *, authority):
+    """The managers of the child's open involvements with the authority's social care: they may not chair
+    its conferences."""
     managers = set()
-    for involvement in Involvement.objects.filter(
-        child=child, agency__kind=Agency.Kind.CSC, end__isnull=True
-    ).select_related("allocated_worker", "team"):
+    for involvement in open_involvements(child, Agency.Kind.CSC, authority=authority).select_related(
+        "allocated_worker", "team"
+    ):
         if involvement.allocated_worker_id:
             managers.add(involvement.allocated_worker_id)
             if involvement.allocated_worker.line_manager_id:
@@ -66,7 +67,7 @@ def chair_problem(user, child) -> str | None:
         return "Choose who will chair the conference"
     if user.role != Role.CONFERENCE_CHAIR:
         return "The chair must be an independent conference chair"
-    if user.pk in case_line_managers(child):
+    if user.pk in case_line_managers(child, authority=user.authority):
         return "The chair must not be the social worker or manage the child's case"
     return None
 

@@ -28,13 +28,18 @@ conferences, orders, custody, incidents, the deadline sweep and the access polic
    and never someone whose account is no longer active (nobody would read what is sent to them).
    The manager of an agency's work with the child (`manager_of_work`): the allocated worker's
    manager, else the manager of the team the involvement is with.
+
+6. Who answers for a service that knows a child (`who_answers`): the allocated worker (rule 4), else
+   the worker of the involvement that ended last within the six months; when that involvement has no
+   active worker, the manager of its work (rule 5). Seed 000 ¶8.3: CYJS completes the CYJS section of
+   the MASH assessment for a child it knows now or knew in the past six months.
 """
 
 import enum
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.models import Agency
@@ -147,3 +152,22 @@ def manager_of_work(involvement):
     if manager is None and involvement.team_id and involvement.team.manager_id and involvement.team.manager.is_active:
         manager = involvement.team.manager
     return manager
+
+
+def who_answers(child, kind: str, *, authority, on: date | None = None):
+    """Who in the authority's service of `kind` answers for a child it knows on `on` (rule 6), or None."""
+    involvement = allocated_involvement(child, kind, authority=authority)
+    if involvement is None:
+        involvement = (
+            Involvement.objects.filter(
+                known_on(on or timezone.localdate()), child=child, agency__kind=kind, agency__authority=authority
+            )
+            .select_related("team__manager", "allocated_worker__line_manager", "allocated_worker__team__manager")
+            .order_by(F("end").desc(nulls_first=True), "-start", "-id")
+            .first()
+        )
+    if involvement is None:
+        return None
+    if involvement.allocated_worker_id and involvement.allocated_worker.is_active:
+        return involvement.allocated_worker
+    return manager_of_work(involvement)

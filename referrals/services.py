@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +20,7 @@ from casework.assessment.services import open_assessment
 from casework.enquiry.services import request_strategy_discussion
 from casework.models import Child, Involvement
 from casework.services import check_nhs_number_free, open_involvement, record_new_child
-from casework.who_works_with import Known, allocated_involvement, how_known
+from casework.who_works_with import Known, allocated_involvement, how_known, who_answers
 from notifications.clocks import cancel_clock, plan_clock, start_clock, stop_clock
 from notifications.services import notify
 
@@ -376,13 +375,7 @@ def request_check(*, contact: Contact, by, kind: str) -> AgencyCheck:
 
 
 def _ask_cyjs_for_its_section(contact, authority):
-    involvement = (
-        Involvement.objects.filter(child=contact.child, agency__kind=Agency.Kind.CYJS, agency__authority=authority)
-        .select_related("allocated_worker", "team__manager")
-        .order_by(F("end").desc(nulls_first=True), "-start")  # the open involvement, else the latest to end
-        .first()
-    )
-    who = involvement.allocated_worker or (involvement.team.manager if involvement.team else None)
+    who = who_answers(contact.child, Agency.Kind.CYJS, authority=authority)
     if who:
         notify(
             recipient=who,

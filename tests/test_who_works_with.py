@@ -9,7 +9,13 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import Agency, Role
 from casework.assessment.services import start_assessment
-from casework.models import Involvement
+from casework.court.services import looked_after_at_hearing, open_cla_involvement
+from casework.custody.services import is_looked_after
+from casework.custody_care.services import duties_of
+from casework.incidents.services import known_to
+from casework.models import Involvement, SeriousIncident
+from casework.permissions import case_line_managers
+from casework.prevention.services import open_csc_involvements
 from casework.who_works_with import (
     Known,
     acting_agency,
@@ -19,8 +25,10 @@ from casework.who_works_with import (
     is_known,
     manager_of,
     manager_of_work,
+    who_answers,
 )
 from referrals.services import front_door_agency
+from tests.custody_care_builders import sentence_world
 from tests.factories import (
     AgencyFactory,
     ChildFactory,
@@ -201,3 +209,91 @@ class TestManagers:
         unallocated = InvolvementFactory(child=child, agency=cyjs, team=other_team)
         assert manager_of_work(allocated) == worker_manager
         assert manager_of_work(unallocated) == other_team.manager
+
+
+class TestWhoAnswers:
+    def test_the_allocated_worker_before_a_newer_unallocated_involvement(self, two):
+        (_, _, cyjs), _, child = two
+        worker, team, _ = worker_in_new_team(cyjs)
+        InvolvementFactory(child=child, agency=cyjs, allocated_worker=worker, team=team)
+        InvolvementFactory(child=child, agency=cyjs, team=TeamFactory(agency=cyjs), start=timezone.localdate())
+        assert who_answers(child, CYJS, authority=cyjs.authority) == worker
+
+    def test_an_inactive_workers_manager_answers_for_them(self, two):
+        (_, _, cyjs), _, child = two
+        worker, team, manager = worker_in_new_team(cyjs)
+        InvolvementFactory(child=child, agency=cyjs, allocated_worker=worker, team=team)
+        worker.is_active = False
+        worker.save(update_fields=["is_active"])
+        assert who_answers(child, CYJS, authority=cyjs.authority) == manager
+
+    def test_the_worker_of_work_that_ended_in_the_last_six_months(self, two):
+        (_, _, cyjs), (_, _, other_cyjs), child = two
+        worker, team, _ = worker_in_new_team(cyjs)
+        today = timezone.localdate()
+        _ended(
+            child, cyjs, today - relativedelta(months=6) - timedelta(days=1), allocated_worker=UserFactory(agency=cyjs)
+        )
+        _ended(child, cyjs, today - timedelta(days=30), allocated_worker=worker, team=team)
+        InvolvementFactory(child=child, agency=other_cyjs, allocated_worker=UserFactory(agency=other_cyjs))
+        assert who_answers(child, CYJS, authority=cyjs.authority) == worker
+        assert who_answers(child, CYJS, authority=cyjs.authority, on=today + relativedelta(months=7)) is None
+
+
+class TestOpenToAServiceNow:
+    """The services' "open to CSC now" questions count only the authority's own social care."""
+
+    def test_a_serious_incident_is_not_csc_s_for_another_authoritys_social_care(self, two):
+        (csc, _, cyjs), (other_csc, _, _), child = two
+        InvolvementFactory(child=child, agency=other_csc)
+        InvolvementFactory(child=child, agency=cyjs, kind=Involvement.Kind.YJ_COURT_ORDER)
+        assert known_to(child, csc.authority) == SeriousIncident.KnownTo.CYJS_ONLY
+        assert known_to(child, other_csc.authority) == SeriousIncident.KnownTo.CSC
+
+    def test_an_administrator_counts_only_open_work_not_recent(self, two):
+        (_, _, cyjs), _, child = two
+        _ended(child, cyjs, timezone.localdate() - timedelta(days=10))
+        assert known_to(child, None) == SeriousIncident.KnownTo.NEITHER
+        assert known_to(child, cyjs.authority) == SeriousIncident.KnownTo.CYJS_ONLY
+
+    def test_prevention_oversight_is_the_referring_authoritys_social_care(self, two):
+        (csc, _, _), (other_csc, _, _), child = two
+        InvolvementFactory(child=child, agency=other_csc)
+        assert open_csc_involvements(child, authority=csc.authority) == []
+        here = InvolvementFactory(child=child, agency=csc)
+        InvolvementFactory(child=child, agency=csc, kind=Involvement.Kind.MASH_CONTACT)
+        assert open_csc_involvements(child, authority=csc.authority) == [here]
+
+    def test_another_authoritys_looked_after_child_is_not_looked_after_at_a_hearing_here(self, two):
+        (csc, _, cyjs), (other_csc, _, _), child = two
+        cyjs_worker = UserFactory(agency=cyjs)
+        InvolvementFactory(child=child, agency=other_csc, kind=Involvement.Kind.CLA)
+        assert open_cla_involvement(child, authority=csc.authority) is None
+        assert looked_after_at_hearing(child, by=cyjs_worker) is False
+        cla = InvolvementFactory(child=child, agency=csc, kind=Involvement.Kind.CLA)
+        assert open_cla_involvement(child, authority=csc.authority) == cla
+        assert looked_after_at_hearing(child, by=cyjs_worker) is True
+
+    def test_a_chair_is_not_kept_out_by_another_authoritys_social_worker(self, two):
+        (csc, _, _), (other_csc, _, _), child = two
+        worker, team, manager = worker_in_new_team(csc)
+        other_worker, _, _ = worker_in_new_team(other_csc)
+        InvolvementFactory(child=child, agency=csc, allocated_worker=worker, team=team)
+        InvolvementFactory(child=child, agency=other_csc, allocated_worker=other_worker)
+        managers = case_line_managers(child, authority=csc.authority)
+        assert {worker.pk, manager.pk} <= managers
+        assert other_worker.pk not in managers
+
+    def test_custody_duties_follow_the_sentencing_authoritys_looked_after_work(self):
+        w = sentence_world(age=16)  # Lancashire: a 16-year-old stays looked after in custody
+        assert duties_of(w.order).looked_after is True
+        (other_csc, _, _) = authority_with_agencies()
+        w.csc_involvement.agency = other_csc
+        w.csc_involvement.save(update_fields=["agency"])
+        assert duties_of(w.order).looked_after is False
+
+    def test_police_custody_warns_for_a_child_looked_after_by_any_authority(self, two):
+        _, (other_csc, _, _), child = two
+        assert is_looked_after(child) is False
+        InvolvementFactory(child=child, agency=other_csc, kind=Involvement.Kind.CLA)
+        assert is_looked_after(child) is True

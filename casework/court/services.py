@@ -35,7 +35,7 @@ from ..models import CourtAppearance, Involvement, JointWorkingProtocol, Remand
 from ..permissions import may_record_social_care_work, require
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError, open_involvement
-from ..who_works_with import acting_agency, allocated_worker
+from ..who_works_with import acting_agency, allocated_worker, open_involvements
 
 Outcome = CourtAppearance.Outcome
 Kind = Remand.Kind
@@ -83,16 +83,21 @@ def _csc_or_cyjs(by, child):
     return decision
 
 
-def open_cla_involvement(child):
-    """The child's open looked-after involvement with children's social care, if any."""
+def open_cla_involvement(child, *, authority):
+    """The child's open looked-after involvement with the authority's children's social care, if any."""
     return (
-        Involvement.objects.filter(
-            child=child, agency__kind=Agency.Kind.CSC, kind=Involvement.Kind.CLA, end__isnull=True
-        )
+        open_involvements(child, Agency.Kind.CSC, authority=authority)
+        .filter(kind=Involvement.Kind.CLA)
         .select_related("allocated_worker", "agency")
         .order_by("-start", "-pk")
         .first()
     )
+
+
+def looked_after_at_hearing(child, *, by) -> bool:
+    """Whether a hearing `by` records would find the child looked after (as `record_court_appearance` does)."""
+    agency = acting_agency(Agency.Kind.CYJS, child=child, by=by)
+    return agency is not None and open_cla_involvement(child, authority=agency.authority) is not None
 
 
 def _managers(authority, kind, roles):
@@ -116,7 +121,7 @@ def senior_managers(authority, kind):
 
 def _tell_csc(child, authority, *, subject, body, link):
     """Tell the allocated CSC worker; with none allocated, the authority's CSC team managers. Returns who."""
-    worker = allocated_worker(child, Agency.Kind.CSC)
+    worker = allocated_worker(child, Agency.Kind.CSC, authority=authority)
     recipients = [worker] if worker else csc_team_managers(authority)
     for person in recipients:
         notify(recipient=person, subject=subject, body=body, link=link)
@@ -197,7 +202,7 @@ def record_court_appearance(*, child, by, hearing_at, court, purpose="", risk_of
     agency = acting_agency(Agency.Kind.CYJS, child=child, by=by)
     if agency is None:
         raise ValidationError("There is no youth justice service set up for your authority")
-    cla = open_cla_involvement(child)
+    cla = open_cla_involvement(child, authority=agency.authority)
     looked_after = cla is not None
     expected = csc_attendance_expected(cla, protocol_for(agency.authority))
     appearance = CourtAppearance.objects.create(
@@ -432,8 +437,8 @@ def start_remand(
         csc = acting_agency(Agency.Kind.CSC, child=child, authority=authority)
         if csc is None:
             raise ValidationError("There is no children's social care service set up for your authority")
-        if open_cla_involvement(child) is None:
-            worker = allocated_worker(child, Agency.Kind.CSC)
+        if open_cla_involvement(child, authority=authority) is None:
+            worker = allocated_worker(child, Agency.Kind.CSC, authority=authority)
             cla = open_involvement(
                 child=child,
                 agency=csc,
@@ -446,7 +451,7 @@ def start_remand(
             remand.cla_involvement = cla
             remand.save(update_fields=["cla_involvement"])
             detail += f"; opened CSC looked-after involvement {cla.pk}"
-        worker = allocated_worker(child, Agency.Kind.CSC)
+        worker = allocated_worker(child, Agency.Kind.CSC, authority=authority)
         if kind in LA_ACCOMMODATION:
             anchor = _as_moment(started_on)
             for code in REMAND_CLOCKS:

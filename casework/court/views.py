@@ -89,7 +89,7 @@ def court_appearance_new(request, pk):
     return render(
         request,
         "casework/court/appearance_new.html",
-        {"child": child, "form": form, "looked_after": services.open_cla_involvement(child) is not None},
+        {"child": child, "form": form, "looked_after": services.looked_after_at_hearing(child, by=request.user)},
     )
 
 

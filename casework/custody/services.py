@@ -83,12 +83,10 @@ def _age_on(child, moment) -> int | None:
     return relativedelta(timezone.localdate(moment), child.date_of_birth).years
 
 
-def _open_csc(child):
-    return Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CSC, end__isnull=True)
-
-
 def is_looked_after(child) -> bool:
-    return _open_csc(child).filter(kind=Involvement.Kind.CLA).exists()
+    """Looked after by any authority's social care: the appropriate adult a looked-after child in police custody
+    needs (000 ¶11.1) does not depend on which authority looks after them."""
+    return open_involvements(child, Agency.Kind.CSC).filter(kind=Involvement.Kind.CLA).exists()
 
 
 def _senior_managers(agency):

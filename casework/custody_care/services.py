@@ -63,7 +63,7 @@ from ..models import (
 from ..permissions import may_record_social_care_work, require
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError
-from ..who_works_with import acting_agency, allocated_worker
+from ..who_works_with import acting_agency, allocated_worker, open_involvements
 from .clocks import CLOCKS, FIRST_VISIT, JOINT_VISIT, LAC_REVIEW, NEXT_VISIT, PLANNING_MEETING
 
 VisitKind = CustodyVisit.Kind
@@ -103,10 +103,6 @@ def custody_title(custody) -> str:
     return f"{custody.get_kind_display()} from {day_text(custody.made_on)}"
 
 
-def _csc_involvements(child):
-    return Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CSC, end__isnull=True)
-
-
 @dataclass(frozen=True)
 class Duties:
     """What CSC owes a child in this period in custody (000 ¶19.1, ¶20.2–20.4; 003 L156–158, L164)."""
@@ -134,7 +130,8 @@ def duties_of(custody) -> Duties:
     000 ¶20.4), and has a s23ZA duty to visit if s20 accommodation ended on it (000 ¶20.2)."""
     if isinstance(custody, Remand):
         return Duties(looked_after=custody.looked_after, section_23za=False, csc_involved=True)
-    kinds = set(_csc_involvements(custody.child).values_list("kind", flat=True))
+    csc = open_involvements(custody.child, Agency.Kind.CSC, authority=_authority_of(custody))
+    kinds = set(csc.values_list("kind", flat=True))
     looked_after = Involvement.Kind.CLA in kinds and not custody.section_20_ended
     return Duties(
         looked_after=looked_after,
@@ -198,7 +195,7 @@ def custody_started(custody, *, authority=None, cyjs_worker=None) -> list:
     child = custody.child
     anchor = _moment(entered_on(custody))
     csc = acting_agency(Agency.Kind.CSC, child=child, authority=authority)
-    worker = allocated_worker(child, Agency.Kind.CSC)
+    worker = allocated_worker(child, Agency.Kind.CSC, authority=authority)
     started = []
     if duties.looked_after:
         started.append(start_clock(LAC_REVIEW, custody, child=child, anchor_at=anchor, responsible=worker, agency=csc))
@@ -465,7 +462,7 @@ def record_custody_visit(
                     custody,
                     child=child,
                     anchor_at=moment,
-                    responsible=allocated_worker(child, Agency.Kind.CSC),
+                    responsible=allocated_worker(child, Agency.Kind.CSC, authority=_authority_of(custody)),
                     agency=acting_agency(Agency.Kind.CSC, child=child, authority=_authority_of(custody)),
                 )
     log_write(by, child, "custody-visit:create", detail=f"{kind} visit {visit.pk} to {custody_key(custody)}")
@@ -586,7 +583,7 @@ def record_bail_package_review(
         next_review_on=next_review_on,
     )
     if bail_could_be_offered:
-        worker = allocated_worker(child, Agency.Kind.CSC)
+        worker = allocated_worker(child, Agency.Kind.CSC, authority=_authority_of(remand))
         if worker is not None:
             notify(
                 recipient=worker,

@@ -54,7 +54,7 @@ from ..models import Involvement, SeriousIncident
 from ..permissions import may_record_social_care_work
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError
-from ..who_works_with import is_known
+from ..who_works_with import is_known, open_involvements
 
 KnownTo = SeriousIncident.KnownTo
 Status = SeriousIncident.Status
@@ -116,15 +116,13 @@ def _writes_at_all(user) -> bool:
 def known_to(child, authority=None, *, today=None) -> str:
     """000 ¶7.2–7.3: any open CSC involvement → "csc"; else open or recent (6 months, 000 ¶8.3) CYJS
     involvement → "cyjs_only"; else "neither"."""
-    csc = Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CSC, end__isnull=True)
-    if authority is not None:
-        csc = csc.filter(agency__authority=authority)
-    if csc.exists():
+    if open_involvements(child, Agency.Kind.CSC, authority=authority).exists():
         return KnownTo.CSC
     if authority is not None:
         known = is_known(Agency.Kind.CYJS, child, authority=authority, on=today)
     else:
-        known = Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CYJS, end__isnull=True).exists()
+        # Someone with no agency acts for the authority of the child's open involvement (who_works_with rule 1).
+        known = open_involvements(child, Agency.Kind.CYJS).exists()
     return KnownTo.CYJS_ONLY if known else KnownTo.NEITHER
 
 

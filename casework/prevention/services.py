@@ -47,7 +47,7 @@ from ..justice.sharing import may_write_youth_justice
 from ..models import Involvement, PreventionReferral
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError
-from ..who_works_with import acting_agency, manager_of
+from ..who_works_with import acting_agency, manager_of, open_involvements
 
 Route = PreventionReferral.Route
 Source = PreventionReferral.Source
@@ -99,10 +99,11 @@ def _cyjs_agency(by, child) -> Agency:
 # --- What CSC knows of the child ------------------------------------------------------------------------
 
 
-def open_csc_involvements(child) -> list[Involvement]:
-    """The child's open children's social care involvements: CSC has case management oversight (¶13.3)."""
+def open_csc_involvements(child, *, authority) -> list[Involvement]:
+    """The child's open involvements with the authority's children's social care: CSC has case management
+    oversight (¶13.3)."""
     return list(
-        Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CSC, end__isnull=True)
+        open_involvements(child, Agency.Kind.CSC, authority=authority)
         .exclude(kind=Involvement.Kind.MASH_CONTACT)
         .select_related("agency", "allocated_worker", "team__manager")
         .order_by("-start", "-id")
@@ -477,7 +478,7 @@ def screen_referral(
         )
     outcome_reasons = (outcome_reasons or "").strip()
     consent = referral.consent_given if consent_given is None else consent_given
-    csc_open = open_csc_involvements(child)
+    csc_open = open_csc_involvements(child, authority=referral.agency.authority)
     errors: dict[str, str] = {}
     _check_outcome(
         referral,
@@ -629,7 +630,7 @@ def record_prevent_referral(*, referral, by, on) -> PreventionReferral:
         referral, expected_version=None, fields={"prevent_referral_on": on, "radicalisation_concern": True}
     )
     told = []
-    for person in csc_people_to_tell(open_csc_involvements(child)):
+    for person in csc_people_to_tell(open_csc_involvements(child, authority=referral.agency.authority)):
         notify(
             recipient=person,
             subject=f"A Prevent referral was made for {child.full_name}",

@@ -86,7 +86,7 @@ def referral_detail(request, pk):
     )
     if refusal:
         return refusal
-    csc_open = services.open_csc_involvements(child)
+    csc_open = services.open_csc_involvements(child, authority=referral.agency.authority)
     clocks = selectors.clocks_of(referral)
     return render(
         request,
@@ -139,7 +139,7 @@ def referral_screen(request, pk):
                 said += f". Told in the app: {names_text(done.told)}"
             messages.success(request, said)
             return redirect("prevention-referral-detail", pk=referral.pk)
-    csc_open = services.open_csc_involvements(child)
+    csc_open = services.open_csc_involvements(child, authority=referral.agency.authority)
     return render(
         request,
         "casework/prevention/screen.html",
