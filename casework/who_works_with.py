@@ -168,6 +168,7 @@ def who_answers(child, kind: str, *, authority, on: date | None = None):
         )
     if involvement is None:
         return None
-    if involvement.allocated_worker_id and involvement.allocated_worker.is_active:
-        return involvement.allocated_worker
+    worker = involvement.allocated_worker
+    if worker is not None and worker.is_active:
+        return worker
     return manager_of_work(involvement)
