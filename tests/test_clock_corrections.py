@@ -70,7 +70,8 @@ def test_the_timescales_page_and_the_api_say_a_reference_rule_runs_no_clock():
     page = client_for(user).get("/timescales/").content.decode()
     row = page[page.index("End police protection") :]
     row = row[: row.index("</tr>")]
-    assert "Reference only: no workflow in this system starts this clock" in row
+    assert '<strong class="govuk-tag govuk-tag--grey">Reference only</strong>' in row
+    assert "No workflow in this system starts this clock. Police protection is the police&#x27;s power" in row
     started = page[page.index("Hold the initial child protection conference") :]
     assert "Reference only" not in started[: started.index("</tr>")]
 
