@@ -8,12 +8,14 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import Agency, Role
-from casework.assessment.services import start_assessment
+from casework.assessment.services import cyjs_invitees, start_assessment
+from casework.conference.selectors import lead_social_worker
 from casework.court.services import looked_after_at_hearing, open_cla_involvement
 from casework.custody.services import is_looked_after
 from casework.custody_care.services import duties_of
+from casework.hsb.services import open_cyjs_work
 from casework.incidents.services import known_to
-from casework.models import Involvement, SeriousIncident
+from casework.models import ChildProtectionConference, Involvement, SeriousIncident
 from casework.permissions import case_line_managers
 from casework.prevention.services import open_csc_involvements
 from casework.who_works_with import (
@@ -297,3 +299,35 @@ class TestOpenToAServiceNow:
         assert is_looked_after(child) is False
         InvolvementFactory(child=child, agency=other_csc, kind=Involvement.Kind.CLA)
         assert is_looked_after(child) is True
+
+
+class TestOpenCyjsWorkInTheAuthority:
+    """The HSB hub and child in need meetings ask about the authority's own youth justice service."""
+
+    def test_the_hub_is_not_turned_away_by_another_authoritys_youth_justice_work(self, two):
+        (_, _, cyjs), (_, _, other_cyjs), child = two
+        InvolvementFactory(child=child, agency=other_cyjs, kind=Involvement.Kind.YJ_COURT_ORDER)
+        assert open_cyjs_work(child, cyjs.authority) == []
+        here = InvolvementFactory(child=child, agency=cyjs, kind=Involvement.Kind.YJ_COURT_ORDER)
+        InvolvementFactory(child=child, agency=cyjs, kind=Involvement.Kind.HSB_HUB)
+        assert open_cyjs_work(child, cyjs.authority) == [here]
+
+    def test_a_child_in_need_meeting_invites_the_authoritys_youth_justice_worker_only(self, two):
+        (_, _, cyjs), (_, _, other_cyjs), child = two
+        worker, _, manager = worker_in_new_team(cyjs)
+        InvolvementFactory(child=child, agency=cyjs, allocated_worker=worker)
+        elsewhere, _, _ = worker_in_new_team(other_cyjs)
+        InvolvementFactory(child=child, agency=other_cyjs, allocated_worker=elsewhere)
+        assert cyjs_invitees(child, cyjs.authority) == [(worker, cyjs)]
+
+    def test_a_conferences_lead_is_the_authoritys_allocated_social_worker(self, two):
+        (csc, _, _), (other_csc, _, _), child = two
+        theirs, _, _ = worker_in_new_team(other_csc)
+        InvolvementFactory(child=child, agency=other_csc, allocated_worker=theirs)
+        conference = ChildProtectionConference.objects.create(
+            child=child, kind=ChildProtectionConference.Kind.INITIAL, created_by=UserFactory()
+        )
+        assert lead_social_worker(conference, authority=csc.authority) is None
+        ours, _, _ = worker_in_new_team(csc)
+        InvolvementFactory(child=child, agency=csc, allocated_worker=ours)
+        assert lead_social_worker(conference, authority=csc.authority) == ours

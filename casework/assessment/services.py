@@ -23,7 +23,7 @@ from ..models import Assessment, Capacity, ChildInNeedMeeting, ChildInNeedPlan, 
 from ..permissions import may_record_social_care_work, may_sign_off, require
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError, open_involvement
-from ..who_works_with import acting_agency
+from ..who_works_with import acting_agency, open_involvements
 
 # What a social worker records while the assessment is in progress.
 ASSESSMENT_FIELDS = (
@@ -473,15 +473,15 @@ def end_cin_plan(*, plan, by, expected_version, ended_on: date, end_reason: str)
     return locked
 
 
-def cyjs_invitees(child):
+def cyjs_invitees(child, authority):
     """The CYJS workers to invite: CYJS attends all child in need meetings (000 ¶8.7, ¶15.1).
 
-    Each open CYJS involvement's allocated worker; without one, its team manager.
+    Each of the authority's open CYJS involvements: its allocated worker; without one, its team manager.
     """
     people = []
-    for involvement in Involvement.objects.filter(
-        child=child, agency__kind=Agency.Kind.CYJS, end__isnull=True
-    ).select_related("agency", "allocated_worker", "team__manager"):
+    for involvement in open_involvements(child, Agency.Kind.CYJS, authority=authority).select_related(
+        "agency", "allocated_worker", "team__manager"
+    ):
         user = involvement.allocated_worker or (involvement.team.manager if involvement.team_id else None)
         if user is not None and user not in [p[0] for p in people]:
             people.append((user, involvement.agency))
@@ -521,7 +521,7 @@ def arrange_cin_meeting(*, plan, by, scheduled_for: datetime, invitees: list[dic
     save_participants(people, cin_meeting=meeting)
     invited_users = {p["user"].pk for p in people if p["user"] is not None}
     when = when_text(scheduled_for)
-    for user, agency in cyjs_invitees(locked.child):
+    for user, agency in cyjs_invitees(locked.child, by.authority):
         if user.pk not in invited_users:
             Participant.objects.create(
                 cin_meeting=meeting,

@@ -391,7 +391,13 @@ def cin_meeting_new(request, pk):
             count = meeting.participants.count()
             messages.success(request, f"Meeting arranged. {count} {'person' if count == 1 else 'people'} invited.")
             return redirect("cin-plan-detail", pk=plan.pk)
-    context = {"child": child, "plan": plan, "form": form, "invitees": invitees, "cyjs": services.cyjs_invitees(child)}
+    context = {
+        "child": child,
+        "plan": plan,
+        "form": form,
+        "invitees": invitees,
+        "cyjs": services.cyjs_invitees(child, request.user.authority),
+    }
     return _render(request, "casework/assessment/cin_meeting_new.html", context, form, invitees)
 
 

@@ -7,6 +7,7 @@ from notifications.selectors import deadlines_of
 
 from ..models import ChildProtectionConference, ChildProtectionPlan
 from ..permissions import CASEWORK_ROLES
+from ..who_works_with import allocated_worker
 
 CLOCK_TITLES = {
     "core_group_first": "First core group meeting",
@@ -56,3 +57,13 @@ def social_workers_for(user):
     if user.agency_id:
         query = query.filter(agency__authority_id=user.agency.authority_id)
     return query.order_by("last_name", "first_name")
+
+
+def lead_social_worker(conference, *, authority):
+    """Who the conference is likely to name as lead social worker: the plan's, else the enquiry's,
+    else the child's allocated social worker in the authority's social care."""
+    if conference.plan_id:
+        return conference.plan.lead_social_worker
+    if conference.enquiry_id and conference.enquiry.lead_social_worker_id:
+        return conference.enquiry.lead_social_worker
+    return allocated_worker(conference.child, Agency.Kind.CSC, authority=authority)

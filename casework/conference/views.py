@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import AccessEvent
 
-from ..models import ChildProtectionConference, ChildProtectionPlan, Involvement, Section47Enquiry
+from ..models import ChildProtectionConference, ChildProtectionPlan, Section47Enquiry
 from ..pages import STALE_PAGE, attempt, open_child, open_child_record
 from ..pdf import pdf_response
 from ..permissions import may_record_social_care_work
@@ -172,16 +172,7 @@ def conference_record(request, pk):
     workers = selectors.social_workers_for(request.user)
     plan = conference.plan
     scheduled = timezone.localtime(conference.scheduled_for) if conference.scheduled_for else None
-    lead = None
-    if plan:
-        lead = plan.lead_social_worker
-    elif conference.enquiry_id and conference.enquiry.lead_social_worker_id:
-        lead = conference.enquiry.lead_social_worker
-    else:
-        allocation = Involvement.objects.filter(
-            child=child, kind__in=["cin", "cp"], end__isnull=True, allocated_worker__isnull=False
-        ).first()
-        lead = allocation.allocated_worker if allocation else None
+    lead = selectors.lead_social_worker(conference, authority=request.user.authority)
     initial = {
         "version": conference.version,
         "chair": conference.chair,

@@ -58,7 +58,7 @@ from ..models import HsbConsultation, Involvement
 from ..permissions import in_social_care, may_record_social_care_work
 from ..recording import log_write, require_access
 from ..services import ConcurrentEditError
-from ..who_works_with import acting_agency, manager_of
+from ..who_works_with import acting_agency, manager_of, open_involvements
 
 Status = HsbConsultation.Status
 Hackett = HsbConsultation.Hackett
@@ -259,13 +259,12 @@ def _csc_side(consultation):
     return [consultation.requested_by, manager_of(consultation.requested_by)]
 
 
-def open_cyjs_work(child):
-    """Open CYJS work with the child, other than the hub's own (PH0 L9275)."""
+def open_cyjs_work(child, authority):
+    """The authority's open CYJS work with the child, other than the hub's own (PH0 L9275)."""
     return list(
-        Involvement.objects.filter(child=child, agency__kind=Agency.Kind.CYJS, end__isnull=True)
+        open_involvements(child, Agency.Kind.CYJS, authority=authority)
         .exclude(kind=IKind.HSB_HUB)
         .select_related("allocated_worker__line_manager", "team__manager")
-        .order_by("-start", "-id")
     )
 
 
@@ -303,7 +302,7 @@ def eligibility_reasons(*, child, requested_on, behaviour_last_on, lives_in_auth
             f"The most recent behaviour was on {day_text(behaviour_last_on)}, more than 12 months ago. "
             "The hub does not take historic behaviour"
         )
-    open_cyjs = open_cyjs_work(child)
+    open_cyjs = open_cyjs_work(child, authority)
     if open_cyjs:
         reasons.append(open_to_cyjs_reason(open_cyjs))
     return reasons

@@ -85,7 +85,7 @@ def consultation_new(request, pk):
             else:
                 messages.success(request, "Request sent to the HSB hub. The hub's managers have been told.")
             return redirect("hsb-consultation-detail", pk=consultation.pk)
-    open_cyjs = services.open_cyjs_work(child)
+    open_cyjs = services.open_cyjs_work(child, authority)
     return render(
         request,
         "casework/hsb/new.html",
