@@ -700,6 +700,26 @@ class TestPages:
         assert response.status_code == 302 and response.url == f"/serious-incidents/{incident.pk}/"
         assert incident.yjb_notifiable and incident.immediate_actions == "Strategy discussion requested."
 
+    def test_a_charge_given_on_the_new_page_starts_the_yjb_notice_from_it(self, w):
+        charged = (timezone.localtime() - timedelta(hours=1)).replace(second=0, microsecond=0)
+        post = start_post(**date_parts("charged_date", charged.date()), charged_time=f"{charged:%H:%M}")
+        client_for(w.cyjs_worker).post(f"/children/{w.child.pk}/serious-incidents/new/", post)
+        incident = SeriousIncident.objects.get()
+        assert incident.charged_at == charged
+        assert open_clock(incident, services.YJB).get().anchor_at == charged
+
+    def test_a_charge_with_no_time_or_before_the_incident_is_refused_on_the_page(self, w):
+        client = client_for(w.cyjs_worker)
+        url = f"/children/{w.child.pk}/serious-incidents/new/"
+        response = client.post(url, start_post(**date_parts("charged_date", timezone.localdate())))
+        assert "Enter the time the child was charged" in response.content.decode()
+        before = timezone.localtime() - timedelta(days=3)
+        response = client.post(
+            url, start_post(**date_parts("charged_date", before.date()), charged_time=f"{before:%H:%M}")
+        )
+        assert response.status_code == 200 and "charged_date" in response.context["start_form"].errors
+        assert not SeriousIncident.objects.exists()
+
     def test_new_page_shows_errors(self, w):
         response = client_for(w.cyjs_worker).post(
             f"/children/{w.child.pk}/serious-incidents/new/", start_post(summary="", category="")

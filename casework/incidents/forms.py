@@ -31,11 +31,20 @@ class IncidentMomentsMixin(MomentMixin):
     def clean_aware_time(self):
         return clean_clock(self.cleaned_data.get("aware_time"))
 
+    def clean_charged_time(self):
+        return clean_clock(self.cleaned_data.get("charged_time"))
+
 
 class StartForm(IncidentMomentsMixin, forms.Form):
     """The briefing's incident details (F4 §2 and §5, F3 §2 and §5) and the YJB and MAPPA questions."""
 
-    moments = (("occurred", "Enter the time of the incident"), ("aware", "Enter the time the service became aware"))
+    moments = (
+        ("occurred", "Enter the time of the incident"),
+        ("aware", "Enter the time the service became aware"),
+        ("charged", "Enter the time the child was charged"),
+    )
+    # The service checks the charge as `charged_at`; this form shows it on its own date field.
+    service_field_names = {"charged_at": "charged_date"}
 
     occurred_date = GovukDateField(
         label="Date of the incident",
@@ -47,6 +56,12 @@ class StartForm(IncidentMomentsMixin, forms.Form):
         label="Date the service became aware", error_messages={"required": "Enter the date the service became aware"}
     )
     aware_time = time_field("Time the service became aware", message="Enter the time the service became aware")
+    charged_date = GovukDateField(
+        label="Date the child was charged (if they have been)",
+        required=False,
+        help_text="The Youth Justice Board and MAPPA notices count from the charge. You can add it later",
+    )
+    charged_time = time_field("Time the child was charged", required=False)
     category = radios(
         "Reason for the briefing",
         SeriousIncident.Category.choices,
@@ -85,6 +100,7 @@ class StartForm(IncidentMomentsMixin, forms.Form):
         return {
             "occurred_at": self.moment("occurred"),
             "aware_at": self.moment("aware"),
+            "charged_at": self.moment("charged"),
             "category": data["category"],
             "summary": data["summary"],
             "immediate_actions": data["immediate_actions"],

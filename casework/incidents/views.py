@@ -89,7 +89,8 @@ def _writes(user, child=None):
 
 
 def _attempt(form, call):
-    return attempt(form, call, stale=STALE_PAGE, field_names=FIELD_NAMES)
+    field_names = {**FIELD_NAMES, **getattr(form, "service_field_names", {})}
+    return attempt(form, call, stale=STALE_PAGE, field_names=field_names)
 
 
 def _query():
