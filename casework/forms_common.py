@@ -52,6 +52,12 @@ def parse_clock(value):
     return time(int(match[1]), int(match[2]))
 
 
+def now_parts(prefix):
+    """Initial values for a `<prefix>_date` / `<prefix>_time` pair: now, in the service's time zone."""
+    now = timezone.localtime()
+    return {f"{prefix}_date": now.date(), f"{prefix}_time": f"{now:%H:%M}"}
+
+
 def moment(day, clock):
     """A date and a time, in the service's time zone."""
     return timezone.make_aware(datetime.combine(day, clock))

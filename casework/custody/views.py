@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Agency
 
+from ..forms_common import now_parts
 from ..justice.sharing import Section, may_read_section, may_write_youth_justice
 from ..models import AppropriateAdultScreening, CustodyEpisode, PaceAccommodationRequest
 from ..pages import STALE_PAGE, attempt, open_child, open_child_record
@@ -37,11 +38,6 @@ def _reads(section):
 
 def _attempt(form, call):
     return attempt(form, call, stale=STALE_PAGE, field_names=FIELD_NAMES)
-
-
-def _now_parts(prefix):
-    now = timezone.localtime()
-    return {f"{prefix}_date": now.date(), f"{prefix}_time": f"{now:%H:%M}"}
 
 
 def _say(request, record, done):
@@ -165,7 +161,7 @@ def aa_screening(request, pk):
     posted = request.POST if request.method == "POST" else None
     receive_form = screen_form = None
     if screening is None:
-        receive_form = ReceiveForm(posted, initial=_now_parts("received"))
+        receive_form = ReceiveForm(posted, initial=now_parts("received"))
         if posted is not None and receive_form.is_valid():
             done = _attempt(
                 receive_form,
@@ -238,7 +234,7 @@ def pace_request_new(request, pk):
     )
     if refusal:
         return refusal
-    form = PaceRequestForm(request.POST or None, initial={**_now_parts("requested"), "secure_requested": "no"})
+    form = PaceRequestForm(request.POST or None, initial={**now_parts("requested"), "secure_requested": "no"})
     if request.method == "POST" and form.is_valid():
         done = _attempt(
             form,

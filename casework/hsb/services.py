@@ -58,7 +58,7 @@ from ..models import HsbConsultation, Involvement
 from ..permissions import in_social_care, may_record_social_care_work
 from ..recording import log_write, require_access
 from ..services import ConcurrentEditError
-from ..who_works_with import acting_agency, manager_of, open_involvements
+from ..who_works_with import acting_agency, manager_of, manager_of_work, open_involvements
 
 Status = HsbConsultation.Status
 Hackett = HsbConsultation.Hackett
@@ -269,12 +269,9 @@ def open_cyjs_work(child, authority):
 
 
 def open_to_cyjs_reason(involvements) -> str:
-    worker = next((inv.allocated_worker for inv in involvements if inv.allocated_worker_id), None)
-    manager = None
-    if worker is not None:
-        manager = worker.line_manager
-    if manager is None:
-        manager = next((inv.team.manager for inv in involvements if inv.team_id and inv.team.manager_id), None)
+    allocated = next((inv for inv in involvements if inv.allocated_worker_id), None)
+    worker = allocated.allocated_worker if allocated else None
+    manager = next(filter(None, (manager_of_work(inv) for inv in ([allocated] if allocated else involvements))), None)
     who = f" ({worker.display_name})" if worker else ""
     boss = f" ({manager.display_name})" if manager else ""
     return (

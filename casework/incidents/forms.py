@@ -1,7 +1,6 @@
 """Forms for the serious incident pages. They shape the pages; the rules are in services.py."""
 
 from django import forms
-from django.utils import timezone
 
 from config.govuk_forms import GovukDateField
 from referrals.models import Contact
@@ -17,11 +16,6 @@ YJB_HELP = (
     "supervision ended"
 )
 MAPPA_HELP = "Managed under MAPPA at level 1, 2 or 3 when the incident happened"
-
-
-def now_parts(prefix):
-    now = timezone.localtime()
-    return {f"{prefix}_date": now.date(), f"{prefix}_time": f"{now:%H:%M}"}
 
 
 class IncidentMomentsMixin(MomentMixin):

@@ -21,12 +21,13 @@ from django.views.decorators.http import require_POST
 from accounts.audit import record_search
 from accounts.models import AccessEvent
 
+from ..forms_common import now_parts
 from ..justice.sharing import Section, may_read_section
 from ..models import SeriousIncident
 from ..pages import STALE_PAGE, attempt, open_child, open_child_record
 from ..pdf import pdf_response
 from . import selectors, services
-from .forms import ConfirmForm, LearningForm, MashForm, ReportForm, StartForm, WhenForm, now_parts
+from .forms import ConfirmForm, LearningForm, MashForm, ReportForm, StartForm, WhenForm
 
 WRITE = AccessEvent.Action.WRITE
 
