@@ -1,5 +1,6 @@
 """The casework app's records, one module a concept."""
 
+from .allocation import Allocation
 from .assessment import Assessment, ChildInNeedMeeting, ChildInNeedPlan
 from .child import Child, Involvement, Person, Relationship
 from .conference import AbuseCategory, ChildProtectionConference, ChildProtectionPlan, CoreGroupMeeting
@@ -28,6 +29,7 @@ from .records import CaseNote, SignificantEvent
 __all__ = [
     "AbuseCategory",
     "AgreedAction",
+    "Allocation",
     "AppropriateAdultScreening",
     "Assessment",
     "BailPackageReview",
