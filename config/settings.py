@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "referrals",
     "notifications",
     "thresholds",
+    "workload",
+    "performance",
 ]
 
 MIDDLEWARE = [

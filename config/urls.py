@@ -76,6 +76,8 @@ api_patterns = [
     path("timescale-rules/", TimescaleRuleList.as_view(), name="api-timescale-rules"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", signed_in_unless_public(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
+    path("", include("workload.api_urls")),
+    path("", include("performance.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -156,6 +158,8 @@ urlpatterns = [
     path("", include("casework.involvements.urls")),
     path("", include("casework.intake.urls")),
     path("", include("thresholds.urls")),
+    path("", include("workload.urls")),
+    path("", include("performance.urls")),
     path("api/v1/", include(api_patterns)),
     path("admin/login/", account_views.admin_sign_in),
     path("admin/", admin.site.urls),

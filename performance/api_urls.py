@@ -1,0 +1,3 @@
+"""API of the performance measures: paths under /api/v1/."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the performance dashboard."""
+
+urlpatterns: list = []

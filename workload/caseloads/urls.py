@@ -1,0 +1,3 @@
+"""Pages of workload.caseloads."""
+
+urlpatterns: list = []

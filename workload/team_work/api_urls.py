@@ -1,0 +1,3 @@
+"""API of workload.team_work: paths under /api/v1/."""
+
+api_urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of workload.team_work."""
+
+urlpatterns: list = []

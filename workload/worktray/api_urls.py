@@ -1,0 +1,3 @@
+"""API of workload.worktray: paths under /api/v1/."""
+
+api_urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of workload.worktray."""
+
+urlpatterns: list = []
