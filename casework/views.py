@@ -17,6 +17,7 @@ from notifications.selectors import child_deadlines, with_rag
 from . import selectors, services
 from .chronology.selectors import pathway_summary
 from .forms import ChildSearchForm, EditChildForm, NewChildForm
+from .involvements.allocation import allocatable_involvements, allocation_history
 from .involvements.services import may_close as may_close_involvement
 from .involvements.services import may_record_legal_basis
 from .justice.sharing import readable_sections
@@ -68,6 +69,9 @@ def child_detail(request, pk):
             inv.pk for inv in involvements if inv.is_open and may_close_involvement(request.user, inv)
         },
         "legal_basis_involvements": {inv.pk for inv in involvements if may_record_legal_basis(request.user, inv)},
+        # Open involvements of a team this user runs: an "Allocate" or "Reassign" link on the row.
+        "allocatable_involvements": allocatable_involvements(request.user, involvements),
+        "allocations": list(allocation_history(child=child)),
         "household": household,
         "visible_duplicates": list(visible_duplicates),
         "hidden_duplicate_count": len(duplicates) - len(visible_duplicates),

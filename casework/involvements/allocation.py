@@ -15,7 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.line_management import leads_team
+from accounts.line_management import leads_team, teams_led_by
 from notifications.models import Deadline
 from notifications.services import notify
 
@@ -50,6 +50,22 @@ class AllocationResult:
 def may_allocate(user, involvement) -> bool:
     """Only a manager who runs the involvement's team (its team manager or someone above in the line)."""
     return involvement.end is None and involvement.team_id is not None and leads_team(user, involvement.team)
+
+
+def allocatable_involvements(user, involvements) -> set[int]:
+    """The ids of those of `involvements` that `user` may allocate (`may_allocate`), in one query."""
+    candidates = [inv for inv in involvements if inv.end is None and inv.team_id is not None]
+    if not candidates or not user.is_manager:
+        return set()
+    led = set(teams_led_by(user).filter(pk__in={inv.team_id for inv in candidates}).values_list("pk", flat=True))
+    return {inv.pk for inv in candidates if inv.team_id in led}
+
+
+def allocation_history(*, child):
+    """The child's allocations and reassignments, newest first, with the names the record shows."""
+    return Allocation.objects.filter(child=child).select_related(
+        "involvement__agency", "team", "from_worker", "to_worker", "allocated_by"
+    )
 
 
 def _move_open_work(involvement, previous, to) -> tuple[int, int]:

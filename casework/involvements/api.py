@@ -4,19 +4,32 @@ Thin: the write calls the same service as the page. A child the caller may not s
 (and is logged); a caller who may not close it gets 403; a service refusal is 400 with field
 errors (a CSC involvement held open after custody: `closed_on` names the first day it may close);
 a stale `version` is 409.
+
+/api/v1/allocations/ allocates or reassigns an involvement (the team's managers only: 403 for anyone
+else, practitioners included; 400 for a worker outside the team or no reason) and lists the
+allocation history of the children the caller may see (`?child=<id>` for one child).
 """
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import access
+from accounts.models import User
 
 from ..api_common import WRITE, PathwayViewSet
-from ..models import Involvement
+from ..models import Allocation, Involvement
 from . import services
-from .serializers import InvolvementCloseSerializer, InvolvementDetailSerializer, LegalBasisSerializer
+from .allocation import allocate_involvement
+from .serializers import (
+    AllocateSerializer,
+    AllocationSerializer,
+    InvolvementCloseSerializer,
+    InvolvementDetailSerializer,
+    LegalBasisSerializer,
+)
 
 
 class InvolvementViewSet(mixins.RetrieveModelMixin, PathwayViewSet):
@@ -72,6 +85,42 @@ class InvolvementViewSet(mixins.RetrieveModelMixin, PathwayViewSet):
         return Response(InvolvementDetailSerializer(self.record_queryset().get(pk=involvement.pk)).data)
 
 
+class AllocationViewSet(mixins.ListModelMixin, PathwayViewSet):
+    """Allocations and reassignments of involvements, newest first."""
+
+    serializer_class = AllocationSerializer
+
+    def get_queryset(self):
+        return Allocation.objects.filter(child__in=access.visible_children(self.request.user)).select_related(
+            "team", "from_worker", "to_worker", "allocated_by"
+        )
+
+    def get_serializer_class(self):
+        return AllocateSerializer if self.action == "create" else AllocationSerializer
+
+    def list(self, request, *args, **kwargs):
+        return self.logged_list("api:allocations-list", serializer_class=AllocationSerializer)
+
+    @extend_schema(request=AllocateSerializer, responses={201: AllocationSerializer})
+    def create(self, request, *args, **kwargs):
+        """Give an open involvement, and the open work under it, to a member of its team, with a reason.
+        The new and the previous worker are told; their running clocks move with the work."""
+        data = self.valid_data(AllocateSerializer)
+        involvement = get_object_or_404(Involvement.objects.select_related("child", "team"), pk=data["involvement"])
+        self.open_child_for_write(involvement.child_id, "api:allocations-create")
+        result = self.run(
+            allocate_involvement,
+            involvement=involvement,
+            to=User.objects.filter(pk=data["to"]).first(),
+            by=request.user,
+            reason=data["reason"],
+            expected_version=data.get("version"),
+        )
+        allocation = self.get_queryset().get(pk=result.allocation.pk)
+        return Response(AllocationSerializer(allocation).data, status=status.HTTP_201_CREATED)
+
+
 def register(router):
     """Add this part's API viewsets to the /api/v1/ router."""
     router.register("involvements", InvolvementViewSet, basename="api-involvement")
+    router.register("allocations", AllocationViewSet, basename="api-allocation")

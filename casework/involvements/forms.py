@@ -2,6 +2,7 @@
 
 from django import forms
 
+from accounts.models import User
 from config.govuk_forms import GovukDateField
 
 from ..forms_common import textarea
@@ -33,3 +34,43 @@ class LegalBasisForm(forms.Form):
         error_messages={"required": "Choose why the child is looked after"},
         help_text="A remand sets its own basis on the court pages.",
     )
+
+
+class AllocateForm(forms.Form):
+    """Choose a member of the involvement's team and say why. The rules are in allocation.py."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    to = forms.ModelChoiceField(
+        label="Who should have this work?",
+        queryset=User.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose who should have this work",
+            "invalid_choice": "Choose someone in the team",
+        },
+    )
+    reason = textarea(
+        "Why are you allocating this work?",
+        required=True,
+        message="Enter why you are allocating this work",
+        max_length=2000,
+        help_text="For example, leave cover, caseload balance, or a worker with youth justice experience",
+    )
+
+    def __init__(self, *args, members, current_worker=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = list(members)
+        self.current_worker = current_worker
+        self.fields["to"].queryset = members
+        self.fields["to"].label_from_instance = lambda user: user.display_name
+
+    def to_choices(self):
+        """(radio, hint) pairs: each member's job title, and who has the work now."""
+        hints = {}
+        for member in self.members:
+            hint = member.job_title or member.get_role_display()
+            if self.current_worker is not None and member.pk == self.current_worker.pk:
+                hint += ". Has this work now"
+            hints[str(member.pk)] = hint
+        return [(radio, hints.get(str(radio.data["value"]), "")) for radio in self["to"]]

@@ -1,4 +1,5 @@
-"""The "Close this involvement" page (seed 000 ¶20.5 for CSC after custody). Rules live in services.py.
+"""The involvement pages: close it (seed 000 ¶20.5 for CSC after custody), record a looked-after
+legal basis, allocate or reassign it. Rules live in services.py and allocation.py.
 
 The page read is logged by `open_child` (someone who may not close it gets 403, logged as
 denied); the write by the service.
@@ -10,14 +11,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.line_management import team_members
 from casework.text import day_text
 
 from ..models import Involvement
 from ..pages import attempt, open_child
 from . import services
-from .forms import CloseInvolvementForm, LegalBasisForm
+from .allocation import allocate_involvement, may_allocate
+from .forms import AllocateForm, CloseInvolvementForm, LegalBasisForm
 
 STALE = " Open the child's record again to see their changes."
+ALLOCATION_STALE = " This page now shows who has the work: check your choice and allocate again."
 
 
 def _open_involvement(request, pk, *, what, may):
@@ -102,3 +106,59 @@ def involvement_legal_basis(request, pk):
         "casework/involvements/legal_basis.html",
         {"involvement": involvement, "child": child, "form": form, "title": "Record why the child is looked after"},
     )
+
+
+@login_required
+def involvement_allocate(request, pk):
+    """Give an open involvement, and the open work under it, to a member of its team (the team's managers only)."""
+    involvement, child, refusal = _open_involvement(request, pk, what="page:involvement-allocate", may=may_allocate)
+    if refusal:
+        return refusal
+    back = reverse("child-detail", args=[child.pk]) + "#involvements"
+    previous = involvement.allocated_worker
+    form = AllocateForm(
+        request.POST or None,
+        initial={"version": involvement.version},
+        members=team_members(involvement.team),
+        current_worker=previous,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = attempt(
+            form,
+            lambda: allocate_involvement(
+                involvement=involvement,
+                to=data["to"],
+                by=request.user,
+                reason=data["reason"],
+                expected_version=data["version"],
+            ),
+            stale=ALLOCATION_STALE,
+        )
+        if done:
+            what = involvement.get_kind_display().lower()
+            messages.success(request, f"{data['to'].display_name} now has the {what} work")
+            return redirect(back)
+        _show_current_version(form, involvement)
+    return render(
+        request,
+        "casework/involvements/allocate.html",
+        {
+            "involvement": involvement,
+            "child": child,
+            "form": form,
+            "title": "Reassign this work" if previous else "Allocate this work",
+            "back": back,
+        },
+    )
+
+
+def _show_current_version(form, involvement):
+    """After a refused allocation, show who has the work now and keep what was typed, so sending
+    again is a deliberate choice made on the current state, not a lost page."""
+    involvement.refresh_from_db(fields=["allocated_worker", "version"])
+    if str(form.data.get("version")) != str(involvement.version):
+        data = form.data.copy()
+        data["version"] = involvement.version
+        form.data = data
+        form.current_worker = involvement.allocated_worker
