@@ -64,6 +64,19 @@ def test_demo_pathway_records_are_made_through_the_services():
     assert verify_chain().intact
 
 
+def test_each_csc_and_cyjs_team_has_three_practitioners_and_mash_two_workers():
+    """Allocation and caseloads need someone to move work to."""
+    from accounts.models import Role, Team
+
+    load()
+    for team in Team.objects.filter(agency__authority__la_code="888"):
+        members = team.members.filter(is_active=True)
+        if team.agency.kind == "mash":
+            assert members.filter(role=Role.MASH_WORKER).count() >= 2, team
+        else:
+            assert members.filter(role=Role.PRACTITIONER, line_manager=team.manager).count() >= 3, team
+
+
 def test_loading_twice_changes_nothing():
     load()
     counts = (
