@@ -33,8 +33,8 @@ class TeamCaseloads(APIView):
     """Each worker of the team with the children open to them by status, and their overdue deadlines."""
 
     @extend_schema(responses=WorkerCaseloadSerializer(many=True))
-    def get(self, request, team_id):
-        team = selectors.team_for(fetched_by=_manager(request), team_id=team_id)
+    def get(self, request, pk):
+        team = selectors.team_for(fetched_by=_manager(request), team_id=pk)
         if team is None:
             raise Http404
         return Response(WorkerCaseloadSerializer(selectors.team_caseloads(team=team), many=True).data)

@@ -8,5 +8,5 @@ from .api import TeamCaseloads, TeamList
 
 api_urlpatterns: list = [
     path("teams/", TeamList.as_view(), name="api-team-list"),
-    path("teams/<record_id:team_id>/caseloads/", TeamCaseloads.as_view(), name="api-team-caseloads"),
+    path("teams/<record_id:pk>/caseloads/", TeamCaseloads.as_view(), name="api-team-caseloads"),
 ]
