@@ -215,7 +215,7 @@ def fill_lookup_tables(cursor, world):
 # --- set-based inserts ---------------------------------------------------------------------------
 
 
-def insert_select(cursor, table, columns, source):
+def insert_select(cursor, table, columns, source, label=""):
     """INSERT INTO table (columns) SELECT ... FROM source; NOT NULL columns not given get the
     models' blank defaults ('' / false / 0 / [] / version 1 / now), so the rows match what
     the ORM would write without naming every blank text field."""
@@ -247,7 +247,7 @@ def insert_select(cursor, table, columns, source):
     names = ", ".join(f'"{name}"' for name in filled)
     started = time.perf_counter()
     cursor.execute(f"INSERT INTO {table} ({names}) SELECT {', '.join(filled.values())} FROM {source}")
-    print(f"  {table}: {cursor.rowcount:,} rows in {time.perf_counter() - started:.1f} s", flush=True)
+    print(f"  {table}{label}: {cursor.rowcount:,} rows in {time.perf_counter() - started:.1f} s", flush=True)
     return cursor.rowcount
 
 
@@ -786,6 +786,7 @@ def load_clocks(cursor, world, quotas):
                 "escalation_level": "CASE WHEN d.status = 'breached' THEN 1 ELSE 0 END",
             },
             f"({level3}) d JOIN bench_rule r ON r.code = d.code",
+            label=f" ({rule})",
         )
 
 
@@ -984,6 +985,10 @@ def bench_paths(world):
             (who, user, "Measures API", f"{api}?{period}"),
             (who, user, "Measures API team", f"{api}?{period}&team={typical['team'].pk}"),
         ]
+    # Not asked for, but where a head of service's authority-wide figure meets the access policy.
+    last_month = f"{(today.replace(day=1) - timedelta(days=1)):%Y-%m}"
+    for who, user in (("team manager", typical["manager"]), ("head of service", head)):
+        paths.append((who, user, "Drill-down", f"/performance/assessment_in_time/{last_month}/"))
     mash = world["teams"]["mash"][0]["manager"]
     paths += [
         ("team manager", typical["manager"], "My work", "/"),
