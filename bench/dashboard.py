@@ -1009,6 +1009,19 @@ def bench_paths(world):
     return paths, pairs, small, large
 
 
+def explain(sql, lines=45):
+    from django.db import DatabaseError, connection, transaction
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            plan = [row[0] for row in cursor.fetchall()]
+    except DatabaseError as error:  # e.g. a statement that is not a SELECT
+        return f"        (no plan: {error})"
+    cut = plan[:lines] + ([f"... {len(plan) - lines} more lines"] if len(plan) > lines else [])
+    return "\n".join("        " + line for line in cut)
+
+
 def exists(path):
     from django.urls import Resolver404, resolve
 
@@ -1040,8 +1053,12 @@ def bench_requests(world, requests, profile, budget_seconds):
             f" {'MET' if p95 <= GOAL_P95_MS else 'MISSED'}  {path}"
         )
         if p95 > GOAL_P95_MS or profile:
-            for q in sorted(captured, key=lambda q: float(q["time"]), reverse=True)[:2]:
+            slowest = sorted(captured, key=lambda q: float(q["time"]), reverse=True)
+            for q in slowest[:2]:
                 print(f"      slowest: {float(q['time']) * 1000:.1f} ms  {q['sql'][:300]}")
+            if slowest and p95 > GOAL_P95_MS:
+                print("      EXPLAIN (ANALYZE, BUFFERS) of the slowest:")
+                print(explain(slowest[0]["sql"]))
     counts = {}
     print("\nquery counts, smallest team vs largest team:")
     for label, template in pairs:
