@@ -905,10 +905,19 @@ def time_refresh(world):
                 starts.append(month)
                 month = (month - timedelta(days=1)).replace(day=1)
             kwargs["months"] = starts
-    started = time.perf_counter()
-    result = refresh(**kwargs)
-    seconds = time.perf_counter() - started
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        result = refresh(**kwargs)
+        seconds = time.perf_counter() - started
     print(f"refresh: refresh_monthly_figures({', '.join(kwargs)}) over 13 months in {seconds:.1f} s → {result!r}")
+    timed = sorted(queries.captured_queries, key=lambda q: float(q["time"]), reverse=True)
+    sql = sum(float(q["time"]) for q in timed)
+    print(f"  {len(timed)} queries, {sql:.1f} s in SQL; the slowest:")
+    for q in timed[:3]:
+        print(f"    {float(q['time']):.2f} s  {q['sql'][:400]}")
     return seconds
 
 
