@@ -968,10 +968,8 @@ def shown_total(response):
     if response.get("Content-Type", "").startswith("application/json"):
         body = json.loads(response.content)
         return body.get("count") if isinstance(body, dict) else len(body)
-    match = re.search(rb"of\s*<[^>]*>?\s*([\d,]+)|of ([\d,]+)", response.content)
-    if match:
-        return int((match.group(1) or match.group(2)).replace(b",", b""))
-    return None
+    match = re.search(rb"Showing[^.]{0,200}?of\s*(?:<[^>]+>\s*)*([\d,]+)", response.content)
+    return int(match.group(1).replace(b",", b"")) if match else None
 
 
 def bench_paths(world):
@@ -1061,7 +1059,7 @@ def bench_requests(world, requests, profile, budget_seconds):
         results.append({"who": who, "label": label, "path": path, "queries": n, "p95": p95})
         print(
             f"  {who:15} {label:28} {response.status_code} p50 {p50:6.1f}  p95 {p95:6.1f}  p99 {p99:6.1f} ms,"
-            f" {n:3} queries ({sql_ms:.0f} ms SQL of {ms:.0f} ms){f', of {total:,}' if total else ''}"
+            f" {n:3} queries ({sql_ms:.0f} ms SQL of {ms:.0f} ms){f', {total:,} rows' if total else ''}"
             f"{f' (n={len(samples)})' if len(samples) < requests else ''}"
             f" {'MET' if p95 <= GOAL_P95_MS else 'MISSED'}  {path}"
         )
