@@ -1033,6 +1033,17 @@ def explain(sql, lines=45):
     return "\n".join("        " + line for line in cut)
 
 
+def landing_page(client, path):
+    """Where a GET ends up: a team manager's /team-work/ sends them to their own team's page."""
+    response = client.get(path)
+    if response.status_code in (301, 302) and response["Location"].startswith("/"):
+        landing = response["Location"]
+        if "?" in path and "?" not in landing:
+            landing += "?" + path.split("?", 1)[1]
+        return landing
+    return path
+
+
 def exists(path):
     from django.urls import Resolver404, resolve
 
@@ -1052,6 +1063,10 @@ def bench_requests(world, requests, profile, budget_seconds):
             print(f"  {who:15} {label:28} not in this build ({path})")
             continue
         client = clients.setdefault(user.pk, signed_in(user))
+        landing = landing_page(client, path)
+        if landing != path:
+            print(f"  {who:15} {label:28} {path} redirects to {landing}")
+            path = landing
         response, n, sql_ms, ms, captured = one_request(client, path)
         total = shown_total(response) if response.status_code == 200 else None
         samples = time_path(client, path, requests, budget_seconds)
@@ -1079,7 +1094,8 @@ def bench_requests(world, requests, profile, budget_seconds):
         row = []
         for entry in (small, large):
             path = template.format(team=entry["team"].pk)
-            response, n, _, _, _ = one_request(signed_in(entry["manager"]), path)
+            client = signed_in(entry["manager"])
+            response, n, _, _, _ = one_request(client, landing_page(client, path))
             row.append((response.status_code, n))
         counts[label] = row[1][1]
         same = row[0][1] == row[1][1]
