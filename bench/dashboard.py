@@ -395,7 +395,7 @@ def csc_worker_of(child_expr, c0):
 
 
 def load_casework(cursor, c0):
-    """What MASH's decisions lead to: assessments, strategy discussions, enquiries, conferences, plans."""
+    """What MASH's decisions lead to: assessments and strategy discussions, then child protection."""
     insert_select(
         cursor,
         "casework_assessment",
@@ -441,6 +441,11 @@ def load_casework(cursor, c0):
         "(SELECT c.*, random() r FROM referrals_contact c) c JOIN referrals_decision d ON d.contact_id = c.id"
         " AND d.outcome IN ('strategy_discussion', 'immediate_protection')" + csc_worker_of("c.child_id", c0),
     )
+    load_child_protection(cursor)
+
+
+def load_child_protection(cursor):
+    """Section 47 enquiries, initial conferences, and the child protection and child in need plans after them."""
     concluded = "s.held_at < now() - interval '20 days'"
     insert_select(
         cursor,
