@@ -1,7 +1,8 @@
 """Benchmark: Team work, the performance dashboard and the measures API at national scale.
 
     .venv/bin/python bench/dashboard.py [--children 1000000] [--contacts 3000000] [--deadlines 5000000]
-                                        [--scale 1.0] [--reload] [--requests 200] [--profile]
+                                        [--scale 1.0] [--reload] [--requests 200] [--budget 60]
+                                        [--no-refresh] [--profile]
 
 1. Load: one Lancashire-like authority (CSC, CYJS and MASH; 50 teams of 3 to 16 practitioners
    with team managers, senior managers, heads of service and a director above them) and, in
@@ -26,8 +27,10 @@
 3. Time: signed in as a team manager of a typical team, a senior manager and a head of
    service, --requests GETs each of Team work (/team-work/, unfiltered and filtered, page 1
    and a later page), the dashboard (/performance/) and the measures API (with and without
-   &team=), printing p50/p95/p99 and the SQL queries of one request. Pages this build does
-   not have are reported as missing. Query counts are compared between the smallest and the
+   &team=), printing p50/p95/p99 and the SQL queries of one request; also a month's drill-down,
+   My work and the MASH queue for comparison. A page that misses the goal gets the plan
+   (EXPLAIN ANALYZE) of its slowest query, and fewer GETs once it has used --budget seconds.
+   Pages this build does not have are reported as missing. Query counts are compared between the smallest and the
    largest team, and with the last run at another data size (var/bench-dashboard-queries.json).
 
 Requests run in-process through Django's test Client on the benchmark database, not through
