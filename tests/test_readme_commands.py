@@ -45,6 +45,8 @@ NOT_RUN = {
     ".venv/bin/python bench/front_door.py   # contacts/s through gunicorn, triage latency at 100,000 open contacts": (
         "a benchmark: starts gunicorn and loads 100,000 contacts"
     ),
+    ".venv/bin/python bench/dashboard.py   # Team work, dashboard and measures API: 1,000,000 children,"
+    " 3,000,000 contacts, 5,000,000 clocks": "a benchmark: bulk-loads millions of rows, minutes of work",
     "docker compose run --rm worker python manage.py audit_verify   # the Docker deployment": (
         "needs a Docker engine and the deployment's containers"
     ),
