@@ -1,0 +1,102 @@
+"""Counting and paging a team's work in SQL: the sources (workload.team_work.sources) joined by UNION ALL.
+
+The ORM cannot filter, group or order a union by an expression, so the outer query is written
+here, once. Each source already filters by team, and PostgreSQL pushes the outer conditions
+(worker, due, visible) down into every branch, so a page costs a fixed number of queries whatever
+the size of the team or the authority: one to count, one for the page.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from .sources import COLUMNS
+
+NOT_ALLOCATED = "none"
+OVERDUE, DUE_THIS_WEEK, AWAITING_ME = "overdue", "due_this_week", "awaiting_me"
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """The outer filters: a worker (a user id, or NOT_ALLOCATED), and states, any of which may hold."""
+
+    worker: int | str | None = None
+    states: frozenset = field(default_factory=frozenset)
+    now: object = None
+    week_ends: object = None
+
+    def sql(self, *, visible_only: bool) -> tuple[str, list]:
+        clauses, params = (["w_visible"] if visible_only else []), []
+        if self.worker == NOT_ALLOCATED:
+            clauses.append("w_worker IS NULL")
+        elif self.worker is not None:
+            clauses.append("w_worker = %s")
+            params.append(self.worker)
+        either, either_params = [], []
+        if OVERDUE in self.states:
+            either.append("w_due < %s")
+            either_params.append(self.now)
+        if DUE_THIS_WEEK in self.states:
+            either.append("(w_due >= %s AND w_due <= %s)")
+            either_params += [self.now, self.week_ends]
+        if AWAITING_ME in self.states:
+            either.append("w_awaiting")
+        if either:
+            clauses.append("(" + " OR ".join(either) + ")")
+            params += either_params
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def union_of(queries) -> tuple[str, list]:
+    parts, params = [], []
+    for query in queries:
+        sql, query_params = query.order_by().query.sql_with_params()
+        parts.append(sql)
+        params += query_params
+    return " UNION ALL ".join(parts), params
+
+
+def _fetch(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def count_work(queries, conditions: Conditions) -> tuple[int, int]:
+    """(rows the viewer may see, rows they may not) matching the conditions, in one query."""
+    if not queries:
+        return 0, 0
+    union, params = union_of(queries)
+    where, where_params = conditions.sql(visible_only=False)
+    sql = f"SELECT COUNT(*) FILTER (WHERE w_visible), COUNT(*) FROM ({union}) AS work{where}"
+    shown, total = _fetch(sql, params + where_params)[0]
+    return shown, total - shown
+
+
+def page_of_work(queries, conditions: Conditions, *, offset: int, limit: int) -> list[dict]:
+    """The visible rows matching the conditions: not allocated first, then soonest due."""
+    if not queries:
+        return []
+    union, params = union_of(queries)
+    where, where_params = conditions.sql(visible_only=True)
+    sql = (
+        f"SELECT {', '.join(COLUMNS)} FROM ({union}) AS work{where}"
+        " ORDER BY (w_worker IS NULL) DESC, w_due ASC NULLS LAST, w_kind, w_id LIMIT %s OFFSET %s"
+    )
+    return [dict(zip(COLUMNS, row, strict=True)) for row in _fetch(sql, params + where_params + [limit, offset])]
+
+
+def counts_by_team(queries, *, now) -> dict[int, dict[str, int]]:
+    """Open, not allocated, overdue and waiting-for-sign-off counts of each team, in one query."""
+    if not queries:
+        return {}
+    union, params = union_of(queries)
+    sql = (
+        "SELECT w_team, COUNT(*), COUNT(*) FILTER (WHERE w_worker IS NULL), COUNT(*) FILTER (WHERE w_due < %s),"
+        " COUNT(*) FILTER (WHERE w_kind = 'assessment' AND w_detail = 'awaiting_sign_off')"
+        f" FROM ({union}) AS work GROUP BY w_team"
+    )
+    return {
+        team: {"open": open_, "not_allocated": unallocated, "overdue": overdue, "awaiting_sign_off": sign_off}
+        for team, open_, unallocated, overdue, sign_off in _fetch(sql, [now] + params)
+    }
