@@ -164,7 +164,7 @@ def test_pages_practitioners_get_403_and_another_teams_manager_404(client, world
     assert page.status_code == 200
     assert b"Showing 1 to 7 of 7 items" in page.content
     assert b"Hidden" not in page.content
-    assert "1 item of this team's work is about a child you cannot see".encode() in page.content
+    assert b"1 item of this team's work is about a child you cannot see" in page.content
 
 
 def test_the_api_answers_the_same_rows(client, world):

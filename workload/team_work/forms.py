@@ -1,6 +1,9 @@
 """Forms of Team work: the filter panel and bulk allocation."""
 
+from typing import cast
+
 from django import forms
+from django.http import QueryDict
 
 from accounts.line_management import team_members
 
@@ -37,7 +40,7 @@ class TeamWorkFilterForm(forms.Form):
 
 
 class BulkAllocationForm(forms.Form):
-    to = forms.ModelChoiceField(
+    to: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Allocate to",
         queryset=None,
         empty_label="Choose a worker",
@@ -60,7 +63,7 @@ class BulkAllocationForm(forms.Form):
         if not self.is_bound:
             return {}
         selection: dict[int, int | None] = {}
-        for value in self.data.getlist("involvement"):
+        for value in cast(QueryDict, self.data).getlist("involvement"):
             if value.isdigit():
                 version = self.data.get(f"version-{value}", "")
                 selection[int(value)] = int(version) if version.isdigit() else None

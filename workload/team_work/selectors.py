@@ -7,6 +7,7 @@ the page can say how many it cannot show without saying anything about them.
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -219,4 +220,5 @@ def _rows(rows, *, now) -> list[WorkRow]:
 def team_work_page(*, team, viewer, filters: WorkFilters, page_number=1, per_page=PER_PAGE, now=None):
     """A page of the team's work and the work it cannot show (`page.paginator.object_list.hidden`)."""
     work = TeamWork(team=team, viewer=viewer, filters=filters, now=now)
-    return Paginator(work, per_page).get_page(page_number)
+    # TeamWork counts and slices like a queryset, which is all Paginator asks of it.
+    return Paginator(cast(Any, work), per_page).get_page(page_number)

@@ -26,13 +26,15 @@ class Conditions:
     week_ends: object = None
 
     def sql(self, *, visible_only: bool) -> tuple[str, list]:
-        clauses, params = (["w_visible"] if visible_only else []), []
+        clauses: list[str] = ["w_visible"] if visible_only else []
+        params: list[object] = []
         if self.worker == NOT_ALLOCATED:
             clauses.append("w_worker IS NULL")
         elif self.worker is not None:
             clauses.append("w_worker = %s")
             params.append(self.worker)
-        either, either_params = [], []
+        either: list[str] = []
+        either_params: list[object] = []
         if OVERDUE in self.states:
             either.append("w_due < %s")
             either_params.append(self.now)
