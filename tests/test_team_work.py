@@ -22,7 +22,8 @@ from tests.factories import (
     worker_in_new_team,
 )
 from workload.team_work.selectors import WorkFilters, team_work_page
-from workload.team_work.sql import AWAITING_ME, DUE_THIS_WEEK, NOT_ALLOCATED, OVERDUE
+from workload.team_work.sources import work_sources
+from workload.team_work.sql import AWAITING_ME, DUE_THIS_WEEK, NOT_ALLOCATED, OVERDUE, Conditions, count_work
 
 pytestmark = pytest.mark.django_db
 
@@ -274,3 +275,10 @@ def test_the_query_count_does_not_grow_with_the_team(client, world):
         response = client.get(url)
     assert response.context["page"].paginator.count > 50
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_union_counts_what_each_source_counts_on_its_own(world):
+    queries = work_sources([world.team], viewer=world.manager)
+    shown, hidden = count_work(queries, Conditions())
+    assert shown + hidden == sum(query.count() for query in queries)
+    assert shown == sum(query.filter(w_visible=True).count() for query in queries)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.line_management import teams_led_by
 from accounts.models import User
 from casework.models import Assessment, Child, Involvement, Remand, YouthJusticeOrder
+from notifications.clocks import due_text
 from notifications.models import Deadline
 from notifications.selectors import AMBER, RED, with_rag
 
@@ -69,9 +70,16 @@ CONTACT_STATES = {
 }
 
 
+def _kind_words(kind, detail) -> str:
+    """An involvement is named by what it is (child in need, court order); other work by its record."""
+    if kind == sources.INVOLVEMENT and detail in Involvement.Kind.values:
+        return Involvement.Kind(detail).label
+    return KIND_LABELS[kind]
+
+
 def _state_words(kind, detail) -> str:
     if kind == sources.INVOLVEMENT:
-        return f"{Involvement.Kind(detail).label} (open)" if detail in Involvement.Kind.values else "Open"
+        return "Open"
     if kind == sources.CONTACT:
         return CONTACT_STATES.get(detail, "Open")
     if kind == sources.ASSESSMENT:
@@ -106,6 +114,7 @@ class WorkFilters:
 @dataclass
 class WorkRow:
     kind: str
+    kind_label: str
     record_id: int
     child: Child
     worker: User | None
@@ -115,8 +124,8 @@ class WorkRow:
     awaiting_me: bool
 
     @property
-    def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+    def due(self) -> str:
+        return due_text(self.deadline) if self.deadline is not None else ""
 
     @property
     def link(self) -> str:
@@ -205,6 +214,7 @@ def _rows(rows, *, now) -> list[WorkRow]:
     return [
         WorkRow(
             kind=row["w_kind"],
+            kind_label=_kind_words(row["w_kind"], row["w_detail"]),
             record_id=row["w_id"],
             child=children[row["w_child"]],
             worker=workers.get(row["w_worker"]),

@@ -5,17 +5,23 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import Role
+
 from .forms import BulkAllocationForm, TeamWorkFilterForm
 from .overview import escalations_reaching, teams_side_by_side
 from .selectors import team_of, team_work_page, teams_of
 from .services import allocate_children
 
+# Those above a team see their teams side by side, and what escalated to them, even with one team.
+OVERSEEING_ROLES = (Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR)
+
 
 def team_work(request):
     """A team manager lands on their team; someone running several teams sees them side by side."""
     teams = teams_of(request.user)
-    if len(teams) == 1:
-        return redirect("team-work-team", team_id=teams[0].pk)
+    if len(teams) == 1 and request.user.role not in OVERSEEING_ROLES:
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(reverse("team-work-team", args=[teams[0].pk]) + (f"?{query}" if query else ""))
     return render(
         request,
         "workload/team_work_teams.html",
@@ -49,7 +55,7 @@ def team_work_team(request, team_id):
         "workload/team_work.html",
         {
             "team": team,
-            "several_teams": len(teams_of(request.user)) > 1,
+            "several_teams": request.user.role in OVERSEEING_ROLES or len(teams_of(request.user)) > 1,
             "filter_form": filter_form,
             "filters": filters,
             "page": page,
@@ -58,6 +64,7 @@ def team_work_team(request, team_id):
             "refusals": refusals,
             "has_errors": bool(refusals or allocation_form.errors),
             "selected": set(allocation_form.selection),
+            "allocatable": any(row.is_involvement for row in page.object_list),
             "clear_url": reverse("team-work-team", args=[team.pk]),
         },
     )
