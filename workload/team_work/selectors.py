@@ -15,6 +15,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.access import visible_child_ids
 from accounts.line_management import teams_led_by
 from accounts.models import User
 from casework.models import Assessment, Child, Involvement, Remand, YouthJusticeOrder
@@ -23,7 +24,7 @@ from notifications.models import Deadline
 from notifications.selectors import AMBER, RED, with_rag
 
 from . import sources
-from .sql import AWAITING_ME, DUE_THIS_WEEK, OVERDUE, Conditions, count_work, page_of_work
+from .sql import AWAITING_ME, DUE_THIS_WEEK, OVERDUE, Conditions, children_of, count_work, page_of_work
 
 PER_PAGE = 25
 
@@ -177,10 +178,18 @@ class TeamWork:
             worker=filters.worker, states=filters.states, now=self.now, week_ends=end_of_week(self.now)
         )
         self._counts: tuple[int, int] | None = None
+        self._visible: list[int] | None = None
+
+    @property
+    def visible(self) -> list[int]:
+        """The children of the team's work the viewer may see (accounts.access), asked once."""
+        if self._visible is None:
+            self._visible = sorted(visible_child_ids(self.viewer, children_of(self.queries)))
+        return self._visible
 
     def _count_both(self) -> tuple[int, int]:
         if self._counts is None:
-            self._counts = count_work(self.queries, self.conditions)
+            self._counts = count_work(self.queries, self.conditions, visible=self.visible)
         return self._counts
 
     def count(self) -> int:
@@ -198,7 +207,11 @@ class TeamWork:
         if not isinstance(window, slice):
             raise TypeError("Team work is read a page at a time")
         rows = page_of_work(
-            self.queries, self.conditions, offset=window.start or 0, limit=window.stop - (window.start or 0)
+            self.queries,
+            self.conditions,
+            visible=self.visible,
+            offset=window.start or 0,
+            limit=window.stop - (window.start or 0),
         )
         return _rows(rows, now=self.now)
 

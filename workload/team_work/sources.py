@@ -1,7 +1,7 @@
 """Where a team's open work comes from: one query a kind of record, all with the same columns.
 
 Each source answers rows of (team, kind, record, child, worker, detail, due, deadline, version,
-awaiting me, visible) for a set of teams, filtered by team first so that its cost follows the
+awaiting me) for a set of teams, filtered by team first so that its cost follows the
 team's size, not the authority's. `workload.team_work.sql` joins them with UNION ALL to count
 and page them in a fixed number of queries.
 
@@ -34,7 +34,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from accounts.access import visible_children
 from accounts.models import Agency
 from casework.models import (
     Assessment,
@@ -61,7 +60,6 @@ COLUMNS = (
     "w_deadline",
     "w_version",
     "w_awaiting",
-    "w_visible",
 )
 
 INVOLVEMENT, CONTACT, ASSESSMENT, ENQUIRY = "involvement", "contact", "assessment", "enquiry"
@@ -94,10 +92,6 @@ def _due(model, subject_ref="pk"):
 
 def _columns(query, *, team, kind, worker, detail, due=None, deadline=None, awaiting=None, viewer=None):
     """The common columns, in `COLUMNS` order, so every source can be joined with UNION ALL."""
-    if viewer is None:
-        visible = Value(True)
-    else:
-        visible = Exists(visible_children(viewer).filter(pk=OuterRef("child_id")))
     query = query.annotate(
         w_team=team,
         w_kind=Value(kind, output_field=TextField()),
@@ -109,7 +103,6 @@ def _columns(query, *, team, kind, worker, detail, due=None, deadline=None, awai
         w_deadline=Cast(deadline, IntegerField()) if deadline is not None else Value(None, IntegerField()),
         w_version=Cast(F("version"), IntegerField()),
         w_awaiting=awaiting if awaiting is not None else Value(False, output_field=BooleanField()),
-        w_visible=visible,
     )
     return query.values(*COLUMNS)
 
@@ -311,8 +304,8 @@ KIND_SOURCES = {
 def work_sources(teams, *, viewer=None, kinds=None) -> list[QuerySet]:
     """The queries of the teams' open work (only of `kinds`, if given), ready for a UNION ALL.
 
-    With `viewer`, each row says whether they may see its child (accounts.access) and whether it
-    waits for them; without, every row counts (for counts across teams that name no child)."""
+    With `viewer`, each row says whether it waits for them (an assessment to sign off, a decision to
+    authorise). Which children they may see is asked once for the whole list (`sql.children_of`)."""
     team_ids = [team.pk for team in teams]
     wanted = set(kinds) if kinds else None
     queries: list[QuerySet] = []

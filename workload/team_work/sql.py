@@ -2,8 +2,8 @@
 
 The ORM cannot filter, group or order a union by an expression, so the outer query is written
 here, once. Each source already filters by team, and PostgreSQL pushes the outer conditions
-(worker, due, visible) down into every branch, so a page costs a fixed number of queries whatever
-the size of the team or the authority: one to count, one for the page.
+(worker, due, child) down into every branch, so a page costs a fixed number of queries whatever
+the size of the team or the authority: one for the children it is about, one to count, one for the page.
 """
 
 from dataclasses import dataclass, field
@@ -25,9 +25,12 @@ class Conditions:
     now: object = None
     week_ends: object = None
 
-    def sql(self, *, visible_only: bool) -> tuple[str, list]:
-        clauses: list[str] = ["w_visible"] if visible_only else []
+    def sql(self, *, visible: list[int] | None = None) -> tuple[str, list]:
+        clauses: list[str] = []
         params: list[object] = []
+        if visible is not None:
+            clauses.append("w_child = ANY(%s)")
+            params.append(visible)
         if self.worker == NOT_ALLOCATED:
             clauses.append("w_worker IS NULL")
         elif self.worker is not None:
@@ -64,23 +67,34 @@ def _fetch(sql, params):
         return cursor.fetchall()
 
 
-def count_work(queries, conditions: Conditions) -> tuple[int, int]:
-    """(rows the viewer may see, rows they may not) matching the conditions, in one query."""
-    if not queries:
-        return 0, 0
-    union, params = union_of(queries)
-    where, where_params = conditions.sql(visible_only=False)
-    sql = f"SELECT COUNT(*) FILTER (WHERE w_visible), COUNT(*) FROM ({union}) AS work{where}"
-    shown, total = _fetch(sql, params + where_params)[0]
-    return shown, total - shown
+def children_of(queries) -> list[int]:
+    """Every child the teams' open work is about: asked about once, by the caller, for the whole list.
 
-
-def page_of_work(queries, conditions: Conditions, *, offset: int, limit: int) -> list[dict]:
-    """The visible rows matching the conditions: not allocated first, then soonest due."""
+    Putting the access policy into each source instead made PostgreSQL plan it once a source,
+    about 200 ms before the first row."""
     if not queries:
         return []
     union, params = union_of(queries)
-    where, where_params = conditions.sql(visible_only=True)
+    return [row[0] for row in _fetch(f"SELECT DISTINCT w_child FROM ({union}) AS work", params)]
+
+
+def count_work(queries, conditions: Conditions, *, visible: list[int]) -> tuple[int, int]:
+    """(rows about the `visible` children, rows about others) matching the conditions, in one query."""
+    if not queries:
+        return 0, 0
+    union, params = union_of(queries)
+    where, where_params = conditions.sql()
+    sql = f"SELECT COUNT(*) FILTER (WHERE w_child = ANY(%s)), COUNT(*) FROM ({union}) AS work{where}"
+    shown, total = _fetch(sql, [visible] + params + where_params)[0]
+    return shown, total - shown
+
+
+def page_of_work(queries, conditions: Conditions, *, visible: list[int], offset: int, limit: int) -> list[dict]:
+    """The rows about the `visible` children matching the conditions: not allocated first, then soonest due."""
+    if not queries:
+        return []
+    union, params = union_of(queries)
+    where, where_params = conditions.sql(visible=visible)
     sql = (
         f"SELECT {', '.join(COLUMNS)} FROM ({union}) AS work{where}"
         " ORDER BY (w_worker IS NULL) DESC, w_due ASC NULLS LAST, w_kind, w_id LIMIT %s OFFSET %s"
