@@ -22,6 +22,7 @@ from tests.factories import (
     authority_with_agencies,
     worker_in_new_team,
 )
+from workload.team_work.overview import escalations_reaching
 from workload.team_work.selectors import WorkFilters, team_work_page
 from workload.team_work.sources import work_sources
 from workload.team_work.sql import (
@@ -293,3 +294,29 @@ def test_the_union_counts_what_each_source_counts_on_its_own(world):
     assert shown + hidden == sum(query.count() for query in queries)
     assert shown == sum(query.filter(child_id__in=visible).count() for query in queries)
     assert world.restricted.pk not in visible
+
+
+def test_a_challenge_at_the_senior_managers_stage_reaches_them_and_not_the_team_manager(world):
+    from referrals.models import Contact, Disagreement
+
+    decided = ContactFactory(
+        child=world.child, agency=world.csc, status=Contact.Status.DECIDED, decided_at=timezone.now()
+    )
+    Disagreement.objects.create(
+        contact=decided,
+        raised_by=world.worker,
+        raised_at=timezone.now(),
+        reason="The family needs an assessment",
+        stage=Disagreement.Stage.SENIOR_MANAGER,
+    )
+    reached = escalations_reaching(user=world.senior)
+    assert [(row.what, row.child) for row in reached] == [("Challenge to a MASH decision", world.child)]
+    assert escalations_reaching(user=world.manager) == []
+
+
+def test_a_worker_outside_the_team_cannot_be_chosen(client, world):
+    client.force_login(world.manager)
+    response = _allocate(client, world, [world.unallocated], world.other_worker)
+    assert response.status_code == 200
+    assert b"Choose someone in the team" in response.content
+    assert not Allocation.objects.exists()

@@ -44,7 +44,10 @@ class BulkAllocationForm(forms.Form):
         label="Allocate to",
         queryset=None,
         empty_label="Choose a worker",
-        error_messages={"required": "Choose who to allocate the children to"},
+        error_messages={
+            "required": "Choose who to allocate the children to",
+            "invalid_choice": "Choose someone in the team",
+        },
     )
     reason = forms.CharField(
         label="Reason",
