@@ -1,3 +1,9 @@
 """API of workload.team_work: paths under /api/v1/."""
 
-api_urlpatterns: list = []
+from django.urls import path
+
+from .api import TeamWorkView
+
+api_urlpatterns: list = [
+    path("teams/<int:pk>/work/", TeamWorkView.as_view(), name="api-team-work"),
+]

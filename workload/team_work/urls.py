@@ -1,3 +1,10 @@
 """Pages of workload.team_work."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns: list = [
+    path("team-work/", views.team_work, name="team-work"),
+    path("team-work/<int:team_id>/", views.team_work_team, name="team-work-team"),
+]
