@@ -12,8 +12,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .definitions import Measure
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 48, 8, 24, 44
+WIDTH, HEIGHT = 480, 260
+LEFT, RIGHT, TOP, BOTTOM = 44, 4, 24, 44
 BAR = "#1d70b8"
 TEXT = "#0b0c0c"
 GRID = "#b1b4b6"
@@ -64,7 +64,7 @@ def _grid(measure: Measure, top: int, plot_height: float) -> list[str]:
         y = TOP + plot_height - plot_height * step / 4
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}" />')
         parts.append(
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="{TEXT}">'
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="14" fill="{TEXT}">'
             f"{escape(_label(measure, value))}</text>"
         )
     return parts
@@ -88,15 +88,16 @@ def trend_svg(measure: Measure, points, *, chart_id: str) -> SafeString:
             )
         parts.append(
             f'<text x="{middle:.1f}" y="{TOP + plot_height - height - 4:.1f}" text-anchor="middle" '
-            f'font-size="11" fill="{TEXT}">{escape(_label(measure, value))}</text>'
+            f'font-size="13" fill="{TEXT}">{escape(_label(measure, value))}</text>'
         )
         parts.append(
-            f'<text x="{middle:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="12" '
+            f'<text x="{middle:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" font-size="14" '
             f'fill="{TEXT}">{point.month:%b}</text>'
         )
-        if index == 0 or point.month.month == 1:
+        # The year under each January, and under the first month unless a January follows at once.
+        if point.month.month == 1 or (index == 0 and point.month.month != 12):
             parts.append(
-                f'<text x="{middle:.1f}" y="{HEIGHT - BOTTOM + 32}" text-anchor="middle" font-size="12" '
+                f'<text x="{middle:.1f}" y="{HEIGHT - BOTTOM + 36}" text-anchor="middle" font-size="14" '
                 f'fill="{TEXT}">{point.month:%Y}</text>'
             )
     head = format_html(

@@ -46,7 +46,6 @@ class PeriodForm(forms.Form):
         self.fields["team"] = forms.ChoiceField(
             label="Team",
             required=False,
-            help_text="A team shows that team's figures, whatever the agency.",
             choices=[("", "All teams")] + [(str(t.pk), f"{t.name} ({t.agency.name})") for t in teams],
         )
 
