@@ -34,7 +34,7 @@ def _id(request, name):
     return int(value)
 
 
-class Request:
+class Filters:
     """What every page of the dashboard reads from the query string: whose figures, which months."""
 
     def __init__(self, request):
@@ -79,7 +79,7 @@ def _card(series, query):
 
 @login_required
 def dashboard(request):
-    page = Request(request)
+    page = Filters(request)
     cards, computed_at = [], None
     if page.months:
         series, computed_at = selectors.monthly_series(scope=page.scope, months=page.months)
@@ -91,7 +91,7 @@ def dashboard(request):
 @login_required
 def measure_page(request, code):
     chosen = _measure_or_404(code)
-    page = Request(request)
+    page = Filters(request)
     context = {"page": page, "form": page.form, "measure": chosen, "section": "performance"}
     if page.months:
         series, computed_at = selectors.monthly_series(scope=page.scope, months=page.months, measures=[chosen])
@@ -132,7 +132,7 @@ def _figure_header(chosen, first):
 @login_required
 def months_csv(request, code):
     chosen = _measure_or_404(code)
-    page = Request(request)
+    page = Filters(request)
     if not page.months:
         raise Http404
     series, _ = selectors.monthly_series(scope=page.scope, months=page.months, measures=[chosen])
@@ -143,7 +143,7 @@ def months_csv(request, code):
 @login_required
 def breakdown_csv(request, code):
     chosen = _measure_or_404(code)
-    page = Request(request)
+    page = Filters(request)
     if not page.months:
         raise Http404
     if request.GET.get("by") == "worker":
@@ -161,7 +161,7 @@ def _drilldown(request, code, month_text):
     month = parse_month(month_text)
     if month is None:
         raise Http404
-    page = Request(request)
+    page = Filters(request)
     found = selectors.drilldown(user=request.user, measure=chosen, scope=page.scope, month=month)
     return chosen, month, page, found
 

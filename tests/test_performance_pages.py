@@ -166,3 +166,18 @@ def test_a_manager_of_another_agency_sees_the_authoritys_figures_but_runs_none_o
     assert client.get(reverse("performance-dashboard") + f"?team={w.team.pk}").status_code == 200
     url = reverse("performance-breakdown-csv", args=["assessment_in_time"]) + f"?by=worker&team={w.team.pk}"
     assert client.get(url).status_code == 404
+
+
+def test_the_measures_api_answers_in_the_same_number_of_queries_with_one_or_twelve_months_of_data(client, w):
+    signed_in(client, w.head)
+    url = reverse("api-performance-measures") + f"?from={months.add_months(last_month(), -11)}&to={last_month()}"
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    child = new_child()
+    for back in range(1, 12):
+        month = months.add_months(last_month(), -back)
+        clock("icpc", child=child, responsible=w.worker, due_at=end_of(month + timedelta(days=3)), status=S.BREACHED)
+    refresh(w)
+    with CaptureQueriesContext(connection) as twelve:
+        assert client.get(url).json()
+    assert len(one) == len(twelve)
