@@ -399,6 +399,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.anchor_access_log",
         "schedule": env.int("AUDIT_ANCHOR_SECONDS", default=600),
     },
+    # The dashboard's monthly figures: recent months every 15 minutes, all of them nightly (performance.tasks).
+    "refresh-performance-figures": {
+        "task": "performance.refresh_figures",
+        "schedule": env.int("PERFORMANCE_REFRESH_SECONDS", default=900),
+    },
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -1,0 +1,39 @@
+"""Monthly figures of the performance measures, kept current by a Celery task.
+
+The dashboard and the API read only these rows, so they answer in a fixed number of
+queries whatever the size of the case records (see services.refresh_monthly_figures).
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class MonthlyFigure(models.Model):
+    """One measure's numerator and denominator for one month and one agency, team and worker.
+
+    The finest breakdown is stored; the authority, an agency or a team is a sum of rows.
+    A count's denominator is 0 (the measure's kind says it has none).
+    """
+
+    measure = models.SlugField(max_length=60)
+    month = models.DateField(help_text="The month's first day.")
+    authority = models.ForeignKey("accounts.Authority", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("accounts.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    numerator = models.PositiveIntegerField(default=0)
+    denominator = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["measure", "month"]
+        indexes = [
+            models.Index(fields=["authority", "month", "measure"], name="figure_authority_idx"),
+            models.Index(fields=["team", "month", "measure"], name="figure_team_idx"),
+            models.Index(fields=["agency", "month", "measure"], name="figure_agency_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.measure} {self.month:%b %Y}: {self.numerator}/{self.denominator}"
