@@ -41,6 +41,7 @@ class FrontDoor:
         self.referred_before: list = []
         # Contacts decided as needing a strategy discussion: (contact, decided_at, CP involvement).
         self.for_strategy: list = []
+        self.waiting = 0
 
     def load(self):
         for first, last in self.w.months():
@@ -210,7 +211,9 @@ class FrontDoor:
         """The 45-working-day assessment: its clock runs from the referral, on the contact."""
         w, rng = self.w, self.w.rng
         child, day = contact.child, timezone.localtime(decided).date()
-        unallocated = decided > w.now - timedelta(days=21) and rng.random() < 0.35
+        # Recent work still waiting for a worker (at least one, for Team work to put first).
+        unallocated = decided > w.now - timedelta(days=21) and (rng.random() < 0.35 or not self.waiting)
+        self.waiting += int(unallocated)
         worker = None if unallocated else w.pick(w.csc)
         involvement = w.add(
             Involvement(
