@@ -56,6 +56,8 @@ class FrontDoor:
         known = [child for child, free_from in self.referred_before if free_from < day]
         again = known and rng.random() < 0.15
         child = rng.choice(known) if again else self.children.new(by=w.mash.manager)
+        if again:  # open to the front door again: free for another referral only once this one ends
+            self.referred_before = [(c, free) for c, free in self.referred_before if c is not child]
         referrer, agency, role = rng.choice(REFERRERS)
         worker = w.pick(w.mash)
         decision_due = w.due("referral_decision", received)
@@ -82,8 +84,11 @@ class FrontDoor:
         w.add(Involvement(child=child, agency=w.mash.agency, kind=Kind.MASH_CONTACT, start=day, team=w.mash.team))
         mash_involvement = w._rows["Involvement"][-1]
         rag_clock = self.rate(contact, received, worker)
-        target = min(decision_due.due_at, rag_clock[1]) if rag_clock else decision_due.due_at
-        decided = w.finish("referral_decision", received, target, late=0.1, overdue=0.15)
+        # Decided by whichever is due first: the rating's screening target or the decision itself.
+        first_due = ("referral_decision", decision_due.due_at)
+        if rag_clock and rag_clock[1] < decision_due.due_at:
+            first_due = rag_clock[:2]
+        decided = w.finish(first_due[0], received, first_due[1], late=0.1, overdue=0.15)
         w.clock(
             "referral_decision",
             contact,

@@ -19,20 +19,19 @@ class Justice:
     def __init__(self, writer: HistoryWriter, children: Children):
         self.w = writer
         self.children = children
-        self.known_to_cyjs: list = []
+        self.sentenced: list = []
 
     def load(self):
         self.in_care()
-        for first, last in self.w.months():
+        months = self.w.months()
+        for n, (first, last) in enumerate(months):
             self.remand(self.w.working_day_in(first, last))
             for _ in range(2):
                 self.community_order(self.w.working_day_in(first, last))
+            # An incident is about a child serving a sentence from an earlier month (open to CYJS).
+            self.serious_incident(first, last, newest=n == len(months) - 1)
             self.custodial_order(self.w.working_day_in(first, last))
             self.hsb(self.w.working_day_in(first, last))
-        months = self.w.months()
-        for n, (first, last) in enumerate(months):
-            # The newest: charged this morning, its notice still to send today.
-            self.serious_incident(first, last, newest=n == len(months) - 1)
 
     def involvement(self, child, service, kind, start, *, end=None, **extra):
         return self.w.add(
@@ -63,7 +62,6 @@ class Justice:
         involvement, and the placement planning meeting and CLA notices due in 5 working days."""
         w, rng = self.w, self.w.rng
         child = self.children.new(youngest=12, oldest=17, by=w.cyjs.manager)
-        self.known_to_cyjs.append(child)
         end = day + timedelta(days=rng.randint(14, 70))
         self.involvement(child, w.cyjs, Kind.YJ_REMAND, day, end=end, is_lead_agency=True)
         cla = self.involvement(child, w.csc, Kind.CLA, day, end=end, legal_basis=Involvement.LegalBasis.REMAND_LA)
@@ -91,7 +89,6 @@ class Justice:
     def community_order(self, day):
         w, rng = self.w, self.w.rng
         child = self.children.new(youngest=11, oldest=17, by=w.cyjs.manager)
-        self.known_to_cyjs.append(child)
         kind = rng.choice([YouthJusticeOrder.Kind.REFERRAL_ORDER, YouthJusticeOrder.Kind.YOUTH_REHABILITATION_ORDER])
         ends = day + timedelta(days=rng.randint(90, 365))
         involvement = self.involvement(child, w.cyjs, Kind.YJ_COURT_ORDER, day, end=ends, is_lead_agency=True)
@@ -113,7 +110,7 @@ class Justice:
         """A detention and training order: the resettlement plan is due 21 days before release."""
         w, rng = self.w, self.w.rng
         child = self.children.new(youngest=14, oldest=17, by=w.cyjs.manager)
-        self.known_to_cyjs.append(child)
+        self.sentenced.append(child)
         release = day + timedelta(days=rng.randint(60, 180))
         involvement = self.involvement(child, w.cyjs, Kind.YJ_CUSTODY, day, is_lead_agency=True)
         order = w.add(
@@ -149,7 +146,9 @@ class Justice:
     def serious_incident(self, first, last, *, newest: bool):
         """A very serious offence: the YJB is told on the day of the charge (yjb_serious_incident_notification)."""
         w, rng = self.w, self.w.rng
-        child = rng.choice(self.known_to_cyjs) if self.known_to_cyjs else self.children.new(youngest=12)
+        if not self.sentenced:
+            self.custodial_order(first)
+        child = rng.choice(self.sentenced)
         if newest:
             charged = w.now - timedelta(minutes=5) if w.now.hour < 9 else w.moment(w.today, 9)
             occurred = charged - timedelta(hours=20)
@@ -161,7 +160,8 @@ class Justice:
         worker = w.pick(w.cyjs)
         due_at = w.due("yjb_serious_incident_notification", charged).due_at
         told = None if newest else w.finish("yjb_serious_incident_notification", charged, due_at, late=0.2, overdue=0.3)
-        submitted = told is not None and told < w.now - timedelta(days=3)
+        submitted_at = told + timedelta(days=2) if told is not None and told < w.now - timedelta(days=3) else None
+        submitted = submitted_at is not None
         incident = w.add(
             SeriousIncident(
                 child=child,
@@ -175,7 +175,7 @@ class Justice:
                 status=SeriousIncident.Status.SUBMITTED if submitted else SeriousIncident.Status.DRAFT,
                 completed_by=worker,
                 submitted_by=w.cyjs.manager if submitted else None,
-                submitted_at=told + timedelta(days=2) if submitted else None,
+                submitted_at=submitted_at,
                 yjb_notifiable=True,
                 yjb_notified_at=told,
                 csc_told_at=told,

@@ -5,7 +5,7 @@ real person; NHS numbers are in the 999 test range (valid check digit) or left b
 address is on an invented street in the postcode district ZZ9, which does not exist.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from casework.models import Child
 
@@ -65,7 +65,3 @@ class Children:
             created_by=by,
         )
         return self.w.add(child)
-
-
-def age_on(child: Child, day: date) -> int:
-    return (day - child.date_of_birth).days // 365

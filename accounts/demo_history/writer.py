@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
 from django.utils import timezone
 
 from accounts.line_management import team_members
@@ -53,10 +54,10 @@ SAVE_ORDER = [
 class Service:
     """One agency of the demo authority, its demo team, the team's manager and its workers."""
 
-    agency: Agency
+    agency: Agency | None
     team: Team | None
     manager: User | None
-    workers: list[User]
+    workers: list[User | None]
 
 
 class HistoryWriter:
@@ -70,12 +71,12 @@ class HistoryWriter:
         self.office = office_hours_for(authority)
         self._rules: dict = {}
         self._types: dict = {}
-        self._clocks: list[tuple[Deadline, object]] = []
+        self._clocks: list[tuple[Deadline, Model]] = []
         self._rows: dict[str, list] = defaultdict(list)
         self._past: Counter = Counter()
         self._overdue_shown: set[str] = set()
         self.services = {kind: self._service(kind) for kind in (Agency.Kind.CSC, Agency.Kind.CYJS, Agency.Kind.MASH)}
-        self.chairs = list(
+        self.chairs: list[User | None] = list(
             User.objects.filter(agency__authority=authority, role=Role.CONFERENCE_CHAIR, is_active=True).order_by(
                 "username"
             )
@@ -86,9 +87,9 @@ class HistoryWriter:
         team = Team.objects.filter(agency=agency).select_related("manager").order_by("id").first()
         members = list(team_members(team)) if team else []
         doers = {Role.PRACTITIONER, Role.MASH_WORKER}
-        workers = [m for m in members if m.role in doers] or [m for m in members if m.pk != team.manager_id]
         manager = team.manager if team else None
-        return Service(agency, team, manager, workers or ([manager] if manager else []))
+        workers: list[User | None] = [m for m in members if m.role in doers] or [m for m in members if m != manager]
+        return Service(agency, team, manager, workers or [manager])
 
     @property
     def csc(self) -> Service:
@@ -172,7 +173,7 @@ class HistoryWriter:
         roll, recent = self.rng.random(), due_at > self.now - timedelta(days=28)
         if due_at > self.now:
             if roll < 0.3 and begun < self.now - timedelta(hours=2):
-                return begun + (self.now - begun) * self.rng.uniform(0.3, 0.9)
+                return self._in_office_hours(code, begun, begun + (self.now - begun) * self.rng.uniform(0.3, 0.9))
             return None
         if recent and (roll < overdue or code not in self._overdue_shown):
             self._overdue_shown.add(code)
@@ -180,9 +181,16 @@ class HistoryWriter:
         self._past[code] += 1
         if self._past[code] % 6 == 3 or self.rng.random() < late:
             done = due_at + timedelta(days=self.rng.randint(3, 12), hours=self.rng.randint(0, 6))
-            return done if done < self.now else None
+            return self._in_office_hours(code, begun, done) if done < self.now else None
         span = max((due_at - begun).total_seconds(), 60)
-        return begun + timedelta(seconds=span * self.rng.uniform(0.25, 0.98))
+        return self._in_office_hours(code, begun, begun + timedelta(seconds=span * self.rng.uniform(0.25, 0.98)))
+
+    def _in_office_hours(self, code: str, begun: datetime, done: datetime) -> datetime:
+        """Meetings and decisions timed in days happen in office hours on the day chosen."""
+        if self.rule(code).unit in ("hours", "working_hours"):
+            return done
+        moment = timezone.localtime(done).replace(hour=self.rng.randint(9, 16), minute=self.rng.choice((0, 30)))
+        return moment if begun <= moment <= self.now else done
 
     def clock(
         self,
