@@ -235,6 +235,7 @@ class FrontDoor:
                 created_by=w.mash.manager,
             )
         )
+        w.backdate(assessment, decided)
         due_at = w.due("assessment", contact.received_at).due_at
         done = None if unallocated else w.finish("assessment", decided, due_at, late=0.18, overdue=0.25)
         late_reason = "The family were away for three weeks." if done and done > due_at else ""

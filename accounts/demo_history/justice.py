@@ -174,6 +174,10 @@ class Justice:
                 known_to=SeriousIncident.KnownTo.CYJS_ONLY,
                 status=SeriousIncident.Status.SUBMITTED if submitted else SeriousIncident.Status.DRAFT,
                 completed_by=worker,
+                verified_by=w.cyjs.manager if submitted else None,
+                verified_at=told - timedelta(hours=3) if submitted_at and told else None,
+                quality_assured_by=w.cyjs.manager if submitted else None,
+                quality_assured_at=told - timedelta(hours=1) if submitted_at and told else None,
                 submitted_by=w.cyjs.manager if submitted else None,
                 submitted_at=submitted_at,
                 yjb_notifiable=True,
@@ -181,6 +185,7 @@ class Justice:
                 csc_told_at=told,
             )
         )
+        w.backdate(incident, aware + timedelta(minutes=30))
         w.clock(
             "yjb_serious_incident_notification",
             incident,

@@ -118,6 +118,11 @@ class Protection:
 
     def initial_conference(self, child, held_at, lead, *, enquiry=None, plan_needed=True):
         chair = self.w.rng.choice(self.w.chairs)
+        return self.w.backdate(
+            self._initial_conference(child, held_at, lead, chair, enquiry, plan_needed), held_at - timedelta(days=7)
+        )
+
+    def _initial_conference(self, child, held_at, lead, chair, enquiry, plan_needed):
         return self.w.add(
             Conference(
                 child=child,
@@ -157,6 +162,7 @@ class Protection:
                 created_by=conference.chair,
             )
         )
+        w.backdate(plan, held_at)
         if involvement is None:
             involvement = w.add(
                 Involvement(
@@ -203,7 +209,7 @@ class Protection:
 
     def review(self, plan, held_at, lead, *, continues: bool):
         chair = self.w.rng.choice(self.w.chairs)
-        self.w.add(
+        review = self.w.add(
             Conference(
                 child=plan.child,
                 kind=Conference.Kind.REVIEW,
@@ -224,6 +230,7 @@ class Protection:
             ),
             "review_conference",
         )
+        self.w.backdate(review, held_at - timedelta(days=14))
 
     def end(self, plan, involvement, at: datetime):
         plan.status, plan.ended_on = ChildProtectionPlan.Status.ENDED, timezone.localtime(at).date()

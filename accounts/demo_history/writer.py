@@ -74,6 +74,7 @@ class HistoryWriter:
         self._clocks: list[tuple[Deadline, Model]] = []
         self._rows: dict[str, list] = defaultdict(list)
         self._past: Counter = Counter()
+        self._made_at: list[tuple[Model, datetime]] = []
         self._overdue_shown: set[str] = set()
         self.services = {kind: self._service(kind) for kind in (Agency.Kind.CSC, Agency.Kind.CYJS, Agency.Kind.MASH)}
         self.chairs: list[User | None] = list(
@@ -141,6 +142,12 @@ class HistoryWriter:
         self._rows[group or type(row).__name__].append(row)
         return row
 
+    def backdate(self, row, moment: datetime):
+        """Record when the row was made: created_at is set on insert (auto_now_add), so it is
+        put back to the moment in the history afterwards."""
+        self._made_at.append((row, moment))
+        return row
+
     def write_rows(self) -> dict[str, int]:
         counts = {}
         for group in SAVE_ORDER:
@@ -151,6 +158,12 @@ class HistoryWriter:
         if self._rows:
             raise ValueError(f"No save order for {sorted(self._rows)}")  # a mistake in this package
         counts["Deadline"] = self._write_clocks()
+        made: dict[type[Model], list] = defaultdict(list)
+        for row, moment in self._made_at:
+            setattr(row, "created_at", moment)  # noqa: B010 (every backdated model has it; Model does not say so)
+            made[type(row)].append(row)
+        for model, rows in made.items():
+            model._default_manager.bulk_update(rows, ["created_at"], batch_size=BATCH)
         return counts
 
     # Clocks ---------------------------------------------------------------------------------------
