@@ -68,7 +68,7 @@ def tokens(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            call_command("load_demo", quiet=True, allow_without_debug=True)
+            call_command("load_demo", quiet=True, allow_without_debug=True, no_history=True)
             client = Client()
             found = {}
             for username in ROLES:

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def load():
-    call_command("load_demo", quiet=True, allow_without_debug=True)
+    call_command("load_demo", quiet=True, allow_without_debug=True, no_history=True)
 
 
 def test_refuses_with_debug_off_unless_told():

@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo_history import load_history
 from accounts.management.commands import _demo_pathway as demo_pathway
 from accounts.models import Agency, Authority, Role, Team, User
 from casework.history.context import changes_by_system
@@ -188,8 +189,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Load even with DEBUG off (a demo server). Never on a live system: the passwords are public.",
         )
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="Skip the year of generated history for Lancashire (quicker; for tests that do not need it).",
+        )
 
-    def handle(self, *args, quiet=False, allow_without_debug=False, **options):
+    def handle(self, *args, quiet=False, allow_without_debug=False, no_history=False, **options):
         if not settings.DEBUG and not allow_without_debug:
             raise CommandError(
                 "Demo users have a published password: refusing with DEBUG off. "
@@ -207,6 +213,9 @@ class Command(BaseCommand):
             # Assessments, strategy discussions, an enquiry and a plan, through the services.
             with transaction.atomic():
                 demo_pathway.load(users, self._count)
+            if not no_history:
+                # A year of contacts, plans and youth justice work, so dashboards have trends.
+                self._count(bool(load_history()))
         if not quiet:
             self._report()
 
