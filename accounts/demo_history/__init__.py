@@ -10,13 +10,13 @@ back from today, so the history stays current whenever it is loaded. Seeded, so 
 same day make the same history; loaded once (its children's postcode district marks it).
 """
 
-from importlib import import_module
-
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Authority
 from casework.models import Child
+from performance.months import recent
+from performance.services import refresh_monthly_figures
 
 from .front_door import FrontDoor
 from .justice import Justice
@@ -44,16 +44,10 @@ def load_history(*, today=None) -> dict[str, int]:
     Protection(writer, children).load(front_door.for_strategy)
     Justice(writer, children).load()
     counts = writer.write_rows()
-    refresh_figures()
+    refresh_figures(authority=authority, today=writer.today)
     return counts
 
 
-def refresh_figures():
-    """Bring the performance dashboard's monthly figures up to date, where that app keeps them."""
-    try:
-        services = import_module("performance.services")
-    except ImportError:
-        return
-    refresh = getattr(services, "refresh_monthly_figures", None)
-    if refresh is not None:
-        refresh()
+def refresh_figures(*, authority, today):
+    """Work out the performance dashboard's monthly figures for the year just written."""
+    refresh_monthly_figures(months=recent(today, 13), authority=authority)
