@@ -81,7 +81,7 @@ def sign_off_items(user, *, now=None) -> list[WorkItem]:
                 child_id=a.child_id,
                 child_name=a.child.full_name,
                 due_at=a.clock_due,
-                detail=f"Completed by {a.completed_by.display_name}" if a.completed_by_id else "",
+                detail=f"Completed by {a.completed_by.display_name}" if a.completed_by is not None else "",
                 since=a.completed_at,
             ),
             now,

@@ -87,6 +87,7 @@ def _looked_after_review_items(user, visible, now) -> list[WorkItem]:
     )
     items = []
     for r in reviews:
+        assert r.next_review_on is not None  # filtered above
         due_at = timezone.make_aware(datetime.combine(r.next_review_on, time.max))
         items.append(
             WorkItem(

@@ -15,7 +15,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "escalation": ("escalated deadline", "escalated deadlines"),
     "conference": ("conference or review you chair", "conferences and reviews you chair"),
     "break_glass": ("emergency access to review", "emergency accesses to review"),
-    "identity_match": ("identity match to confirm", "identity matches to confirm"),
+    "identity_match": ("match to confirm", "matches to confirm"),
     "allocation": ("newly allocated child", "newly allocated children"),
     "notice": ("unread notice", "unread notices"),
 }
@@ -37,6 +37,9 @@ class WorkItem:
     due_date: date | None = None
     overdue: bool = False
     due_soon: bool = False
+    # A waiting period (an earliest date) is never overdue and reads "Stays open until ..." (notifications.clocks).
+    waiting: bool = False
+    due_text: str = ""
     detail: str = ""
     since: datetime | None = None
     open_by_post: bool = False

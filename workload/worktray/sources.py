@@ -19,7 +19,8 @@ from accounts.services import break_glass_to_review
 from casework.intake.matching import matches_to_confirm
 from casework.models import Allocation
 from notifications.models import Deadline, DeadlineNotice
-from notifications.selectors import AMBER, RED, deadlines_visible_to, with_rag
+from notifications.clocks import date_label
+from notifications.selectors import AMBER, RED, WAITING, deadlines_visible_to, with_rag
 from referrals import selectors as contact_selectors
 
 from .items import WorkItem
@@ -80,6 +81,8 @@ def _deadline_item(deadline, kind="deadline", detail="") -> WorkItem:
         due_date=deadline.due_date,
         overdue=deadline.rag == RED,
         due_soon=deadline.rag == AMBER,
+        waiting=deadline.rag == WAITING,
+        due_text=date_label(deadline),
         detail=detail or (worker.display_name if worker is not None else "Not allocated"),
         since=deadline.started_at,
     )
