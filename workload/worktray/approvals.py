@@ -5,6 +5,8 @@ Each asks the rule its own service applies (named beside each source), in one or
 lists only records about children the user may open (accounts.access).
 """
 
+from datetime import timedelta
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
@@ -47,6 +49,7 @@ def _open_clock_due(model, rule_code, subject_ref="pk"):
 
 def _due_flags(item: WorkItem, now) -> WorkItem:
     item.overdue = item.due_at is not None and item.due_at <= now
+    item.due_soon = item.due_at is not None and not item.overdue and item.due_at <= now + timedelta(days=1)
     return item
 
 

@@ -16,8 +16,9 @@ from django.utils import timezone
 from accounts import access
 from casework.models import ChildProtectionConference, ChildProtectionPlan, LookedAfterReview, Section47Enquiry
 from notifications.models import Deadline
+from notifications.timescales import moment_text
 
-from .items import WorkItem
+from .items import WorkItem, due_label
 
 REVIEW_CLOCKS = ("cp_review_first", "cp_review_next")
 
@@ -57,13 +58,9 @@ def conference_items(user, *, now=None) -> list[WorkItem]:
 def _conference_item(conference, now) -> WorkItem:
     """Listed by the date it is arranged for (a chair's diary), else the date it is due by."""
     due = conference.clock_due
-    when = (
-        f"Arranged for {timezone.localtime(conference.scheduled_for):%-d %b %Y, %H:%M}"
-        if conference.scheduled_for
-        else "No date set yet"
-    )
+    when = f"Arranged for {moment_text(conference.scheduled_for)}" if conference.scheduled_for else "No date set yet"
     if due is not None:
-        when += f"; due by {timezone.localtime(due):%-d %b %Y}"
+        when += f"; due by {due_label(None, due)}"
     return WorkItem(
         kind="conference",
         title=f"Chair the {conference.get_kind_display().lower()}",

@@ -1,7 +1,11 @@
 """One row of a worktray, and the kinds of row in the order the summary lists them."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from notifications.timescales import day_text, moment_text
 
 # Code -> (one, many): the summary says "3 deadlines, 1 sign-off".
 KINDS: dict[str, tuple[str, str]] = {
@@ -45,6 +49,10 @@ class WorkItem:
     open_by_post: bool = False
     extra: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        if not self.due_text:
+            self.due_text = due_label(self.due_date, self.due_at)
+
     @property
     def kind_label(self) -> str:
         return KINDS[self.kind][0]
@@ -54,6 +62,19 @@ class WorkItem:
         due = self.due_at.timestamp() if self.due_at else float("inf")
         since = -self.since.timestamp() if self.since else 0.0
         return (not self.overdue, self.due_at is None, due, since)
+
+
+def due_label(due_date: date | None, due_at: datetime | None) -> str:
+    """As deadlines read elsewhere: "Thu 10 Dec 2026", or "... at 16:15" for a moment in the day.
+    A moment at midnight is the end of the day before (a day rule's end), so that day is said."""
+    if due_date is not None:
+        return day_text(due_date)
+    if due_at is None:
+        return ""
+    local = timezone.localtime(due_at)
+    if local.time() == time.min:
+        return day_text(local.date() - timedelta(days=1))
+    return moment_text(due_at)
 
 
 def summary_text(counts: dict[str, int]) -> list[tuple[str, int, str]]:

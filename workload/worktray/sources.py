@@ -18,8 +18,8 @@ from accounts.models import MASH_ROLES
 from accounts.services import break_glass_to_review
 from casework.intake.matching import matches_to_confirm
 from casework.models import Allocation
-from notifications.models import Deadline, DeadlineNotice
 from notifications.clocks import date_label
+from notifications.models import Deadline, DeadlineNotice
 from notifications.selectors import AMBER, RED, WAITING, deadlines_visible_to, with_rag
 from referrals import selectors as contact_selectors
 
