@@ -68,9 +68,10 @@ def deadlines_watched_by(user, prefix="") -> Q:
     return mine
 
 
-def _deadline_item(deadline, kind="deadline", detail="") -> WorkItem:
+def _deadline_item(deadline, kind="deadline", show_worker=True) -> WorkItem:
     title = deadline.rule.title
     worker = deadline.responsible
+    detail = "" if not show_worker else worker.display_name if worker is not None else "Not allocated"
     return WorkItem(
         kind=kind,
         title=title,
@@ -83,7 +84,7 @@ def _deadline_item(deadline, kind="deadline", detail="") -> WorkItem:
         due_soon=deadline.rag == AMBER,
         waiting=deadline.rag == WAITING,
         due_text=date_label(deadline),
-        detail=detail or (worker.display_name if worker is not None else "Not allocated"),
+        detail=detail,
         since=deadline.started_at,
     )
 
@@ -92,7 +93,8 @@ def deadline_items(user, *, now=None) -> list[WorkItem]:
     deadlines = deadlines_visible_to(
         user, Deadline.objects.filter(deadlines_watched_by(user), status__in=Deadline.OPEN_STATUSES)
     ).select_related("rule", "responsible", "child", "agency__authority")
-    return [_deadline_item(d) for d in with_rag(deadlines, now=now)]
+    # A practitioner's own deadlines need no name; a manager's tray says whose each one is.
+    return [_deadline_item(d, show_worker=user.is_manager) for d in with_rag(deadlines, now=now)]
 
 
 def escalation_items(user, *, now=None) -> list[WorkItem]:
