@@ -12,11 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from casework.intake.matching import matches_to_confirm
-from casework.intake.services import INTAKES, may_use_intake
 from casework.pages import add_service_errors, open_child
-from casework.selectors import my_work
-from notifications.selectors import my_deadlines, with_rag
 
 from . import access, services, tokens, two_factor
 from .forms import GrantForm, ReviewForm, SignInForm
@@ -44,25 +40,6 @@ def admin_sign_in(request):
     """The admin site's own sign-in would skip the second step: everyone signs in here."""
     next_url = request.GET.get("next", "/admin/")
     return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
-
-
-@login_required
-def home(request):
-    user = request.user
-    sees = access.sees_case_content(user)
-    context = {
-        "involvements": my_work(user=user) if sees else [],
-        "deadlines": with_rag(my_deadlines(user=user)) if sees else [],
-        # A child new to the child and youth justice service (casework.intake).
-        "cyjs_intakes": list(INTAKES.values()) if may_use_intake(user) else [],
-        # Other services' matches to a child this user works with, waiting for them (casework.intake.matching).
-        "identity_matches_waiting": len(matches_to_confirm(fetched_by=user)) if sees else 0,
-    }
-    if user.is_manager or access.is_administrator(user):
-        context["break_glass_waiting"] = (
-            services.break_glass_to_review(manager=user).filter(reviewed_at__isnull=True).count()
-        )
-    return render(request, "accounts/home.html", context)
 
 
 @login_required

@@ -30,6 +30,7 @@ from notifications.api import TimescaleRuleList
 from referrals import views as referral_views
 from referrals.api import ContactViewSet
 from thresholds import api as thresholds_api
+from workload.worktray import views as worktray_views
 
 from .api import ApiRouter
 
@@ -82,7 +83,7 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", worktray_views.my_work, name="home"),
     path("sign-in/", account_views.SignInView.as_view(), name="login"),
     path("sign-in/security-code/", two_factor_views.verify, name="two-factor-verify"),
     path("sign-in/council-account/", sso.StartSignIn.as_view(), name="oidc_authentication_init"),

@@ -431,7 +431,7 @@ def record_decision(*, contact: Contact, by, outcome: str, rationale: str) -> De
     contact = _lock(contact)
     if not contact.is_open:
         raise ValidationError("This contact has already been decided")
-    decision, _ = Decision.objects.update_or_create(
+    decision, created = Decision.objects.update_or_create(
         contact=contact,
         defaults={
             "outcome": outcome,
@@ -445,7 +445,27 @@ def record_decision(*, contact: Contact, by, outcome: str, rationale: str) -> De
     _log(by, contact.child, "contact:decision")
     if by.is_manager:
         return authorise_decision(contact=contact, by=by)
+    if created:
+        _ask_for_authorisation(decision, contact, by)
     return decision
+
+
+def _ask_for_authorisation(decision: Decision, contact: Contact, by):
+    """Tell each MASH manager who may authorise the decision (`_decides_for`): one notice a decision,
+    not one each time the worker changes the proposal before it is authorised."""
+    if contact.agency is None or contact.agency.kind != Agency.Kind.MASH:
+        return
+    managers = User.objects.filter(
+        role=Role.MASH_MANAGER, is_active=True, agency__authority_id=contact.agency.authority_id
+    ).exclude(pk=by.pk)
+    link = reverse("contact-authorise", args=[contact.pk])
+    for manager in managers:
+        notify(
+            recipient=manager,
+            subject="A MASH decision is waiting for your authorisation",
+            body=f"{by.display_name} proposed: {decision.get_outcome_display()}.",
+            link=link,
+        )
 
 
 @access_log_last()  # atomic; its access-log rows are appended last

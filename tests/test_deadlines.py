@@ -238,7 +238,7 @@ def test_rag_tags_on_the_child_page_and_home(client, child, worker):
     page = client.get(f"/children/{child.pk}/").content.decode()
     assert "Overdue" in page and "On track" in page and 'id="deadlines"' in page
     home = client.get("/").content.decode()
-    assert "My deadlines" in home and "Overdue" in home
+    assert "2 deadlines" in home and "Overdue" in home
     assert home.index("Decide what happens to a contact") < home.index("Complete the assessment")  # soonest first
 
 
