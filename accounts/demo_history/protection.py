@@ -3,7 +3,7 @@ conferences, plans and core groups, with their clocks as casework.enquiry.servic
 casework.conference.services start and stop them. Also plans that began before the year (some more
 than two years ago) and children on a second plan."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -103,8 +103,10 @@ class Protection:
                 ),
                 "initial_conference",
             )
+            # Every conference waiting to be held has its chair, so the chair's tray shows it.
+            arranged.chair = w.rng.choice(w.chairs)
             if due_at > w.now:
-                arranged.scheduled_for, arranged.chair = due_at - timedelta(hours=5), w.rng.choice(w.chairs)
+                arranged.scheduled_for = due_at - timedelta(hours=5)
             return
         if rng.random() < 0.12:
             self.initial_conference(enquiry.child, conference_at, lead, enquiry=enquiry, plan_needed=False)
@@ -200,12 +202,31 @@ class Protection:
                 ending = ending or rng.random() < 0.3
             w.clock(code, plan, anchor_at=previous, started_at=previous, done_at=review_at, **on_plan)
             if review_at is None:
+                self.arrange_review(plan, due_at, lead)
                 return plan
             self.review(plan, review_at, lead, continues=not ending)
             if ending:
                 self.end(plan, involvement, review_at)
                 return plan
             code, previous = "cp_review_next", review_at
+
+    def arrange_review(self, plan, due_at: datetime, lead):
+        """The next review, arranged with its chair: on a date before it is due, or not yet dated if overdue."""
+        w = self.w
+        arranged = w.add(
+            Conference(
+                child=plan.child,
+                kind=Conference.Kind.REVIEW,
+                plan=plan,
+                chair=w.rng.choice(w.chairs),
+                created_by=lead or w.csc.manager,
+            ),
+            "review_conference",
+        )
+        if due_at > w.now:
+            last = timezone.localtime(due_at).date() - timedelta(days=1)
+            day = w.working_day_in(max(last - timedelta(days=7), timezone.localdate(w.now)), last)
+            arranged.scheduled_for = timezone.make_aware(datetime.combine(day, time(w.rng.choice((10, 14)))))
 
     def review(self, plan, held_at, lead, *, continues: bool):
         chair = self.w.rng.choice(self.w.chairs)
