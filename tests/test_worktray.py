@@ -191,6 +191,8 @@ def test_the_api_answers_the_same_rows_with_a_count(w):
     assert set(row) == {"kind", "title", "child_id", "due_at", "overdue", "url"}
     assert row["kind"] == "deadline" and row["overdue"] is True
     assert client.get("/api/v1/worktray/?page=2").json()["count"] == 30
+    refused = client.get("/api/v1/worktray/?kind=everything")
+    assert refused.status_code == 400 and "kind" in refused.json()
 
 
 def test_an_auditor_sees_no_children_and_the_access_log_link(w):

@@ -3,6 +3,7 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from .items import KINDS
@@ -27,5 +28,7 @@ class WorktrayList(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        kind = self.request.query_params.get("kind")
-        return worktray(user=self.request.user, kind=kind if kind in KINDS else None).items
+        kind = self.request.query_params.get("kind") or None
+        if kind is not None and kind not in KINDS:
+            raise ValidationError({"kind": [f"Choose one of: {', '.join(KINDS)}"]})
+        return worktray(user=self.request.user, kind=kind).items
