@@ -5,29 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0007_api_tokens'),
-        ('casework', '0016_allocation'),
-        ('referrals', '0006_change_history'),
+        ("accounts", "0007_api_tokens"),
+        ("casework", "0016_allocation"),
+        ("referrals", "0006_change_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(condition=models.Q(('status__in', ['in_progress', 'awaiting_sign_off'])), fields=['social_worker'], name='assessment_open_worker_idx'),
+            model_name="assessment",
+            index=models.Index(
+                condition=models.Q(("status__in", ["in_progress", "awaiting_sign_off"])),
+                fields=["social_worker"],
+                name="assessment_open_worker_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='childinneedplan',
-            index=models.Index(condition=models.Q(('status', 'active')), fields=['lead_social_worker'], name='cin_plan_active_worker_idx'),
+            model_name="childinneedplan",
+            index=models.Index(
+                condition=models.Q(("status", "active")),
+                fields=["lead_social_worker"],
+                name="cin_plan_active_worker_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='childprotectionplan',
-            index=models.Index(condition=models.Q(('status', 'active')), fields=['lead_social_worker'], name='cp_plan_active_worker_idx'),
+            model_name="childprotectionplan",
+            index=models.Index(
+                condition=models.Q(("status", "active")),
+                fields=["lead_social_worker"],
+                name="cp_plan_active_worker_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='involvement',
-            index=models.Index(condition=models.Q(('end__isnull', True)), fields=['team'], name='involvement_team_open_idx'),
+            model_name="involvement",
+            index=models.Index(
+                condition=models.Q(("end__isnull", True)), fields=["team"], name="involvement_team_open_idx"
+            ),
         ),
     ]

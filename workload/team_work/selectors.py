@@ -19,7 +19,7 @@ from accounts.line_management import teams_led_by
 from accounts.models import User
 from casework.models import Assessment, Child, Involvement, Remand, YouthJusticeOrder
 from notifications.clocks import due_text
-from notifications.models import Deadline
+from notifications.models import Deadline, TimescaleRule
 from notifications.selectors import AMBER, RED, with_rag
 from referrals.pagination import CappedPaginator
 from referrals.selectors import COUNT_CAP
@@ -220,13 +220,31 @@ class TeamWorkPaginator(CappedPaginator):
         return self.object_list.count_up_to(self.count_limit + 1)
 
 
+def _clocks_of(rows) -> dict:
+    """The running clock each row is due by, keyed (child, due): the clock of that child due at that moment.
+
+    The page query says when each row is due; reading which clock that is only for the page's rows
+    spares a second lookup for every row of the team."""
+    due = [row for row in rows if row["w_due"] is not None]
+    if not due:
+        return {}
+    clocks = Deadline.objects.filter(
+        child_id__in={row["w_child"] for row in due},
+        due_at__in={row["w_due"] for row in due},
+        status__in=Deadline.OPEN_STATUSES,
+        rule__kind=TimescaleRule.Kind.DEADLINE,
+    ).select_related("agency__authority")
+    found: dict = {}
+    for clock in clocks.order_by("id"):
+        found.setdefault((clock.child_id, clock.due_at), clock)
+    return found
+
+
 def _rows(rows, *, now) -> list[WorkRow]:
     """Children, workers and clocks of a page: one query each, whatever the page holds."""
     children = Child.objects.in_bulk({row["w_child"] for row in rows})
     workers = User.objects.in_bulk({row["w_worker"] for row in rows if row["w_worker"]})
-    clocks = Deadline.objects.select_related("agency__authority").in_bulk(
-        {row["w_deadline"] for row in rows if row["w_deadline"]}
-    )
+    clocks = _clocks_of(rows)
     with_rag(clocks.values(), now=now)
     return [
         WorkRow(
@@ -236,7 +254,7 @@ def _rows(rows, *, now) -> list[WorkRow]:
             child=children[row["w_child"]],
             worker=workers.get(row["w_worker"]),
             state=_state_words(row["w_kind"], row["w_detail"]),
-            deadline=clocks.get(row["w_deadline"]),
+            deadline=clocks.get((row["w_child"], row["w_due"])),
             version=row["w_version"],
             awaiting_me=bool(row["w_awaiting"]),
         )
