@@ -858,8 +858,10 @@ def load(world, sizes, reload):
         )
     with connection.cursor() as cursor:
         analyze = time.perf_counter()
-        cursor.execute("ANALYZE")
-        print(f"  ANALYZE in {time.perf_counter() - analyze:.1f} s")
+        # As autovacuum would in service: without the visibility map every index-only scan
+        # (the access policy's involvement lookups) reads the table too.
+        cursor.execute("VACUUM (ANALYZE)")
+        print(f"  VACUUM (ANALYZE) in {time.perf_counter() - analyze:.1f} s")
     seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute("UPDATE bench_dashboard_load SET seconds = %s", [seconds])

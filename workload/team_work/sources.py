@@ -12,7 +12,7 @@ Which records are a team's:
 - assessments in progress or waiting for sign-off, open section 47 enquiries and active child in
   need and child protection plans whose worker is in the team, or, with no worker, of a child whose
   open involvement the team holds;
-- open youth justice orders of an involvement the team holds, and open remands and police custody
+- open youth justice orders of an open involvement the team holds, and open remands and police custody
   episodes of a child whose open youth justice involvement the team holds.
 """
 
@@ -264,7 +264,10 @@ def cp_plans(team_ids, viewer=None):
 def youth_justice(team_ids, viewer=None):
     """Open orders of the team's involvements; open remands and custody of its youth justice children."""
     order_due, order_deadline = _due(YouthJusticeOrder)
-    orders = YouthJusticeOrder.objects.filter(ended_on__isnull=True, involvement__team_id__in=team_ids)
+    # Orders of the team's open involvements, found through those (involvement_team_open_idx): asked of
+    # all its involvements, PostgreSQL read every involvement of the authority to find a team's few orders.
+    held = Involvement.objects.filter(team_id__in=team_ids, end__isnull=True).values("pk")
+    orders = YouthJusticeOrder.objects.filter(ended_on__isnull=True, involvement__in=held)
     held = _held_team(team_ids, YOUTH_JUSTICE_INVOLVEMENTS)
     rows = [
         _columns(
