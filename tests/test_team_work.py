@@ -31,8 +31,8 @@ from workload.team_work.sql import (
     NOT_ALLOCATED,
     OVERDUE,
     Conditions,
-    children_of,
     count_work,
+    seen_by,
 )
 
 pytestmark = pytest.mark.django_db
@@ -289,8 +289,10 @@ def test_the_query_count_does_not_grow_with_the_team(client, world):
 
 def test_the_union_counts_what_each_source_counts_on_its_own(world):
     queries = work_sources([world.team], viewer=world.manager)
-    visible = sorted(visible_child_ids(world.manager, children_of(queries)))
-    shown, hidden = count_work(queries, Conditions(), visible=visible)
+    children = {row["w_child"] for query in queries for row in query}
+    visible = sorted(visible_child_ids(world.manager, children))
+    shown = count_work(queries, Conditions(), seen=seen_by(world.manager), limit=1000)
+    hidden = count_work(queries, Conditions(), seen=seen_by(world.manager, seen=False), limit=1000)
     assert shown + hidden == sum(query.count() for query in queries)
     assert shown == sum(query.filter(child_id__in=visible).count() for query in queries)
     assert world.restricted.pk not in visible
@@ -320,3 +322,29 @@ def test_a_worker_outside_the_team_cannot_be_chosen(client, world):
     assert response.status_code == 200
     assert b"Choose someone in the team" in response.content
     assert not Allocation.objects.exists()
+
+
+def test_counts_stop_past_the_cap_and_say_more_than(client, world, monkeypatch):
+    """At national scale the counts are exact up to a cap past the page, then "more than"; paging goes on."""
+    from workload.team_work import selectors
+
+    _grow(world, 6)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    monkeypatch.setattr("referrals.selectors.COUNT_CAP", 2)
+    page = team_work_page(team=world.team, viewer=world.manager, filters=WorkFilters(), per_page=2)
+    assert page.paginator.capped and page.paginator.shown_count == 2 and page.has_next()
+    later = team_work_page(team=world.team, viewer=world.manager, filters=WorkFilters(), per_page=2, page_number=4)
+    assert later.number == 4 and len(later.object_list) == 2
+    client.force_login(world.manager)
+    response = client.get(reverse("team-work-team", args=[world.team.pk]))
+    assert response.status_code == 200
+
+
+def test_the_page_says_more_than_when_the_hidden_work_passes_the_cap(client, world, monkeypatch):
+    from workload.team_work import selectors, views
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 0)
+    monkeypatch.setattr(views, "COUNT_CAP", 0)
+    client.force_login(world.manager)
+    response = client.get(reverse("team-work-team", args=[world.team.pk]))
+    assert b"More than 0 items of this team" in response.content

@@ -67,6 +67,14 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["-started_on", "-id"]
+        # A team's open assessments by worker (Team work, caseloads): the completed ones are most of the table.
+        indexes = [
+            models.Index(
+                fields=["social_worker"],
+                condition=models.Q(status__in=["in_progress", "awaiting_sign_off"]),
+                name="assessment_open_worker_idx",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="completed")
@@ -114,6 +122,11 @@ class ChildInNeedPlan(models.Model):
 
     class Meta:
         ordering = ["-started_on", "-id"]
+        indexes = [
+            models.Index(
+                fields=["lead_social_worker"], condition=models.Q(status="active"), name="cin_plan_active_worker_idx"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["child"], condition=models.Q(status="active"), name="one_active_cin_plan_per_child"

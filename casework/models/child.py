@@ -199,6 +199,8 @@ class Involvement(models.Model):
         indexes = [
             models.Index(fields=["agency", "child", "end"], name="involvement_access_idx"),
             models.Index(fields=["allocated_worker", "end"], name="involvement_worker_idx"),
+            # A team's open involvements (Team work) without reading the closed ones that far outnumber them.
+            models.Index(fields=["team"], condition=models.Q(end__isnull=True), name="involvement_team_open_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -132,6 +132,11 @@ class ChildProtectionPlan(models.Model):
     class Meta:
         ordering = ["-started_on", "-id"]
         verbose_name = "child protection plan"
+        indexes = [
+            models.Index(
+                fields=["lead_social_worker"], condition=models.Q(status="active"), name="cp_plan_active_worker_idx"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["child"], condition=models.Q(status="active"), name="one_active_cp_plan_per_child"

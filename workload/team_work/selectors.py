@@ -10,21 +10,22 @@ from datetime import datetime, time, timedelta
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
-from accounts.access import visible_child_ids
 from accounts.line_management import teams_led_by
 from accounts.models import User
 from casework.models import Assessment, Child, Involvement, Remand, YouthJusticeOrder
 from notifications.clocks import due_text
-from notifications.models import Deadline
+from notifications.models import Deadline, TimescaleRule
 from notifications.selectors import AMBER, RED, with_rag
+from referrals.pagination import CappedPaginator
+from referrals.selectors import COUNT_CAP
 
 from . import sources
-from .sql import AWAITING_ME, DUE_THIS_WEEK, OVERDUE, Conditions, children_of, count_work, page_of_work
+from .sql import AWAITING_ME, DUE_THIS_WEEK, OVERDUE, Conditions, count_work, page_of_work, seen_by
 
 PER_PAGE = 25
 
@@ -168,7 +169,10 @@ def end_of_week(now) -> datetime:
 
 
 class TeamWork:
-    """A team's open work as the viewer may see it: counted once, read a page at a time."""
+    """A team's open work as the viewer may see it: counted as far as the page needs, read a page at a time.
+
+    Rows about children the viewer may not see are left out of the pages and counted (`hidden`),
+    up to COUNT_CAP: beyond it the page says "more than 1,000"."""
 
     def __init__(self, *, team, viewer, filters: WorkFilters, now=None):
         self.team, self.viewer, self.filters = team, viewer, filters
@@ -177,31 +181,23 @@ class TeamWork:
         self.conditions = Conditions(
             worker=filters.worker, states=filters.states, now=self.now, week_ends=end_of_week(self.now)
         )
-        self._counts: tuple[int, int] | None = None
-        self._visible: list[int] | None = None
+        self._hidden: int | None = None
 
-    @property
-    def visible(self) -> list[int]:
-        """The children of the team's work the viewer may see (accounts.access), asked once."""
-        if self._visible is None:
-            self._visible = sorted(visible_child_ids(self.viewer, children_of(self.queries)))
-        return self._visible
-
-    def _count_both(self) -> tuple[int, int]:
-        if self._counts is None:
-            self._counts = count_work(self.queries, self.conditions, visible=self.visible)
-        return self._counts
-
-    def count(self) -> int:
-        return self._count_both()[0]
+    def count_up_to(self, limit: int) -> int:
+        """The rows the viewer may see, counted no further than `limit`."""
+        return count_work(self.queries, self.conditions, seen=seen_by(self.viewer), limit=limit)
 
     @property
     def hidden(self) -> int:
-        """Rows matching the filters whose child the viewer may not see."""
-        return self._count_both()[1]
+        """Rows matching the filters whose child the viewer may not see; COUNT_CAP + 1 means "more than"."""
+        if self._hidden is None:
+            unseen = seen_by(self.viewer, seen=False)
+            self._hidden = count_work(self.queries, self.conditions, seen=unseen, limit=COUNT_CAP + 1)
+        return self._hidden
 
-    def __len__(self):
-        return self.count()
+    @property
+    def hidden_capped(self) -> bool:
+        return self.hidden > COUNT_CAP
 
     def __getitem__(self, window):
         if not isinstance(window, slice):
@@ -209,20 +205,46 @@ class TeamWork:
         rows = page_of_work(
             self.queries,
             self.conditions,
-            visible=self.visible,
+            seen=seen_by(self.viewer),
             offset=window.start or 0,
             limit=window.stop - (window.start or 0),
         )
         return _rows(rows, now=self.now)
 
 
+class TeamWorkPaginator(CappedPaginator):
+    """The triage queue's paging (exact up to 1,000 rows past the page, then "more than"), over Team work."""
+
+    @cached_property
+    def count(self):
+        return self.object_list.count_up_to(self.count_limit + 1)
+
+
+def _clocks_of(rows) -> dict:
+    """The running clock each row is due by, keyed (child, due): the clock of that child due at that moment.
+
+    The page query says when each row is due; reading which clock that is only for the page's rows
+    spares a second lookup for every row of the team."""
+    due = [row for row in rows if row["w_due"] is not None]
+    if not due:
+        return {}
+    clocks = Deadline.objects.filter(
+        child_id__in={row["w_child"] for row in due},
+        due_at__in={row["w_due"] for row in due},
+        status__in=Deadline.OPEN_STATUSES,
+        rule__kind=TimescaleRule.Kind.DEADLINE,
+    ).select_related("agency__authority")
+    found: dict = {}
+    for clock in clocks.order_by("id"):
+        found.setdefault((clock.child_id, clock.due_at), clock)
+    return found
+
+
 def _rows(rows, *, now) -> list[WorkRow]:
     """Children, workers and clocks of a page: one query each, whatever the page holds."""
     children = Child.objects.in_bulk({row["w_child"] for row in rows})
     workers = User.objects.in_bulk({row["w_worker"] for row in rows if row["w_worker"]})
-    clocks = Deadline.objects.select_related("agency__authority").in_bulk(
-        {row["w_deadline"] for row in rows if row["w_deadline"]}
-    )
+    clocks = _clocks_of(rows)
     with_rag(clocks.values(), now=now)
     return [
         WorkRow(
@@ -232,7 +254,7 @@ def _rows(rows, *, now) -> list[WorkRow]:
             child=children[row["w_child"]],
             worker=workers.get(row["w_worker"]),
             state=_state_words(row["w_kind"], row["w_detail"]),
-            deadline=clocks.get(row["w_deadline"]),
+            deadline=clocks.get((row["w_child"], row["w_due"])),
             version=row["w_version"],
             awaiting_me=bool(row["w_awaiting"]),
         )
@@ -241,7 +263,9 @@ def _rows(rows, *, now) -> list[WorkRow]:
 
 
 def team_work_page(*, team, viewer, filters: WorkFilters, page_number=1, per_page=PER_PAGE, now=None):
-    """A page of the team's work and the work it cannot show (`page.paginator.object_list.hidden`)."""
+    """A page of the team's work and the work it cannot show (`page.paginator.object_list.hidden`).
+
+    `page.paginator.capped` says the count is a lower bound ("more than `shown_count`")."""
     work = TeamWork(team=team, viewer=viewer, filters=filters, now=now)
-    # TeamWork counts and slices like a queryset, which is all Paginator asks of it.
-    return Paginator(cast(Any, work), per_page).get_page(page_number)
+    # TeamWork counts and slices as far as a paginator asks of it.
+    return TeamWorkPaginator(cast(Any, work), per_page, number=page_number).get_page(page_number)

@@ -12,7 +12,7 @@ Which records are a team's:
 - assessments in progress or waiting for sign-off, open section 47 enquiries and active child in
   need and child protection plans whose worker is in the team, or, with no worker, of a child whose
   open involvement the team holds;
-- open youth justice orders of an involvement the team holds, and open remands and police custody
+- open youth justice orders of an open involvement the team holds, and open remands and police custody
   episodes of a child whose open youth justice involvement the team holds.
 """
 
@@ -73,16 +73,23 @@ YOUTH_JUSTICE_INVOLVEMENTS = (
     Involvement.Kind.YJ_CUSTODY,
 )
 AWAITING_AUTHORISATION, NOT_RATED = "awaiting_authorisation", "not_rated"
+DEADLINE_RULES = f"rule_id = ANY(ARRAY(SELECT id FROM {TimescaleRule._meta.db_table} WHERE kind = %s))"
 
 
 def _open_clocks(model, subject_ref) -> QuerySet:
-    """The record's running clocks (not waiting periods, which are never due), soonest first."""
-    return Deadline.objects.filter(
-        subject_type=ContentType.objects.get_for_model(model),
-        subject_id=subject_ref,
-        status__in=Deadline.OPEN_STATUSES,
-        rule__kind=TimescaleRule.Kind.DEADLINE,
-    ).order_by("due_at")
+    """The record's running clocks (not waiting periods, which are never due), soonest first.
+
+    The rules that are deadlines are read once a query (ARRAY makes it an InitPlan): joined to the
+    rules instead, PostgreSQL read all of them again for every row of the team's work."""
+    return (
+        Deadline.objects.filter(
+            subject_type=ContentType.objects.get_for_model(model),
+            subject_id=subject_ref,
+            status__in=Deadline.OPEN_STATUSES,
+        )
+        .extra(where=[DEADLINE_RULES], params=[TimescaleRule.Kind.DEADLINE])
+        .order_by("due_at")
+    )
 
 
 def _due(model, subject_ref="pk"):
@@ -257,7 +264,10 @@ def cp_plans(team_ids, viewer=None):
 def youth_justice(team_ids, viewer=None):
     """Open orders of the team's involvements; open remands and custody of its youth justice children."""
     order_due, order_deadline = _due(YouthJusticeOrder)
-    orders = YouthJusticeOrder.objects.filter(ended_on__isnull=True, involvement__team_id__in=team_ids)
+    # Orders of the team's open involvements, found through those (involvement_team_open_idx): asked of
+    # all its involvements, PostgreSQL read every involvement of the authority to find a team's few orders.
+    held = Involvement.objects.filter(team_id__in=team_ids, end__isnull=True).values("pk")
+    orders = YouthJusticeOrder.objects.filter(ended_on__isnull=True, involvement__in=held)
     held = _held_team(team_ids, YOUTH_JUSTICE_INVOLVEMENTS)
     rows = [
         _columns(
@@ -305,7 +315,7 @@ def work_sources(teams, *, viewer=None, kinds=None) -> list[QuerySet]:
     """The queries of the teams' open work (only of `kinds`, if given), ready for a UNION ALL.
 
     With `viewer`, each row says whether it waits for them (an assessment to sign off, a decision to
-    authorise). Which children they may see is asked once for the whole list (`sql.children_of`)."""
+    authorise). Which children they may see is asked on the outer query (`sql.seen_by`)."""
     team_ids = [team.pk for team in teams]
     wanted = set(kinds) if kinds else None
     queries: list[QuerySet] = []

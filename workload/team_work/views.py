@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
+from referrals.selectors import COUNT_CAP
 
 from .forms import BulkAllocationForm, TeamWorkFilterForm
 from .overview import escalations_reaching, teams_side_by_side
@@ -59,7 +60,8 @@ def team_work_team(request, team_id):
             "filter_form": filter_form,
             "filters": filters,
             "page": page,
-            "hidden": page.paginator.object_list.hidden,
+            "hidden": min(page.paginator.object_list.hidden, COUNT_CAP),
+            "hidden_capped": page.paginator.object_list.hidden_capped,
             "form": allocation_form,
             "refusals": refusals,
             "has_errors": bool(refusals or allocation_form.errors),
