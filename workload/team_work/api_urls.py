@@ -5,5 +5,5 @@ from django.urls import path
 from .api import TeamWorkView
 
 api_urlpatterns: list = [
-    path("teams/<int:pk>/work/", TeamWorkView.as_view(), name="api-team-work"),
+    path("teams/<record_id:pk>/work/", TeamWorkView.as_view(), name="api-team-work"),
 ]

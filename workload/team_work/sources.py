@@ -17,6 +17,7 @@ Which records are a team's:
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -73,7 +74,15 @@ YOUTH_JUSTICE_INVOLVEMENTS = (
     Involvement.Kind.YJ_CUSTODY,
 )
 AWAITING_AUTHORISATION, NOT_RATED = "awaiting_authorisation", "not_rated"
-DEADLINE_RULES = f"rule_id = ANY(ARRAY(SELECT id FROM {TimescaleRule._meta.db_table} WHERE kind = %s))"
+RULES_OF_KIND = f"SELECT id FROM {TimescaleRule._meta.db_table} WHERE kind = %s"
+
+
+def _deadline_rules() -> str:
+    """The rules that are deadlines, read once a query on PostgreSQL (ARRAY makes it an InitPlan);
+    SQLite, the zero-setup local database, has no arrays and plans a plain IN well enough."""
+    if connection.vendor == "postgresql":
+        return f"rule_id = ANY(ARRAY({RULES_OF_KIND}))"
+    return f"rule_id IN ({RULES_OF_KIND})"
 
 
 def _open_clocks(model, subject_ref) -> QuerySet:
@@ -87,7 +96,7 @@ def _open_clocks(model, subject_ref) -> QuerySet:
             subject_id=subject_ref,
             status__in=Deadline.OPEN_STATUSES,
         )
-        .extra(where=[DEADLINE_RULES], params=[TimescaleRule.Kind.DEADLINE])
+        .extra(where=[_deadline_rules()], params=[TimescaleRule.Kind.DEADLINE])
         .order_by("due_at")
     )
 

@@ -6,5 +6,5 @@ from . import views
 
 urlpatterns: list = [
     path("team-work/", views.team_work, name="team-work"),
-    path("team-work/<int:team_id>/", views.team_work_team, name="team-work-team"),
+    path("team-work/<record_id:team_id>/", views.team_work_team, name="team-work-team"),
 ]
