@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/dashboard.py [--children 1000000] [--contacts 3000000] [--deadlines 5000000]
                                         [--scale 1.0] [--reload] [--requests 200] [--budget 60]
-                                        [--no-refresh] [--profile]
+                                        [--no-refresh] [--profile] [--only team-work|dashboard]
 
 1. Load: one Lancashire-like authority (CSC, CYJS and MASH; 50 teams of 3 to 16 practitioners
    with team managers, senior managers, heads of service and a director above them) and, in
@@ -1062,8 +1062,18 @@ def exists(path):
     return True
 
 
-def bench_requests(world, requests, profile, budget_seconds):
+# --only: the pages of one part, to time a change to it without waiting for the others.
+ONLY = {
+    "team-work": lambda label: label.startswith("Team"),
+    "dashboard": lambda label: label in ("Dashboard", "Measures API", "Measures API team", "Drill-down"),
+}
+
+
+def bench_requests(world, requests, profile, budget_seconds, only=None):
     paths, pairs, small, large = bench_paths(world)
+    if only:
+        paths = [path for path in paths if ONLY[only](path[2])]
+        pairs = [pair for pair in pairs if ONLY[only](pair[0])]
     clients, results = {}, []
     print(f"\ntiming in-process (Django test Client), {requests} GETs each:")
     for who, user, label, path in paths:
@@ -1150,6 +1160,7 @@ def main():
     )
     parser.add_argument("--no-refresh", action="store_true", help="skip timing the monthly figures' refresh")
     parser.add_argument("--profile", action="store_true", help="print the slowest SQL of every request")
+    parser.add_argument("--only", choices=sorted(ONLY), help="time only the pages of one part")
     args = parser.parse_args()
     sizes = tuple(max(100, round(n * args.scale)) for n in (args.children, args.contacts, args.deadlines))
     requests = max(1, min(args.requests, 2000))
@@ -1174,7 +1185,7 @@ def main():
     refresh_seconds = None
     if not args.no_refresh:
         refresh_seconds = time_refresh(world)
-    results, counts = bench_requests(world, requests, args.profile, args.budget)
+    results, counts = bench_requests(world, requests, args.profile, args.budget, args.only)
     print("\nquery counts against the last run at another size:")
     independent = compare_with_last_run(sizes, counts)
 
