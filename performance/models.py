@@ -11,7 +11,8 @@ from django.db import models
 class MonthlyFigure(models.Model):
     """One measure's numerator and denominator for one month and one agency, team and worker.
 
-    The finest breakdown is stored; the authority, an agency or a team is a sum of rows.
+    The finest breakdown is stored; the authority's, an agency's and a team's sums are kept
+    beside it (MonthlyTotal), written by the same refresh.
     A count's denominator is 0 (the measure's kind says it has none).
     """
 

@@ -8,7 +8,9 @@ last every 15 minutes, and all 13 months each night (performance.tasks), and the
 the figures were worked out. The drill-down lists the live records behind a figure.
 
 Each measure for one month is one GROUP BY query over its records (sources.py), so the work
-grows with the records of that month, not with the history.
+grows with the records of that month, not with the history. The same refresh writes the sums
+for the authority, each agency and each team (MonthlyTotal): a national authority has tens of
+thousands of per-worker rows a month, and the dashboard of the whole authority should read one.
 """
 
 from dataclasses import dataclass
