@@ -209,6 +209,9 @@ class Deadline(models.Model):
             models.Index(fields=["child", "due_at"], name="deadline_child_idx"),
             models.Index(fields=["responsible", "status", "due_at"], name="deadline_worker_idx"),
             models.Index(fields=["subject_type", "subject_id", "rule_code"], name="deadline_subject_idx"),
+            # The performance drill-down lists a rule's clocks due in a month a page at a time, in due order and
+            # then id (clocks due the same day share a due_at), so a page reads no more than it lists.
+            models.Index(fields=["rule_code", "due_at", "id"], name="deadline_rule_due_idx"),
         ]
 
     def __str__(self):

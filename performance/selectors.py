@@ -18,7 +18,7 @@ from accounts.line_management import teams_led_by
 from accounts.models import Agency, Team, User
 
 from .definitions import LATEST, Measure, all_measures
-from .models import MonthlyFigure
+from .models import MonthlyFigure, MonthlyTotal
 from .sources import records_for, related
 
 
@@ -35,7 +35,26 @@ class Scope:
     def agency_ids(self) -> list[int]:
         return [self.agency.pk] if self.agency else [a.pk for a in self.agencies]
 
+    def totals(self):
+        """The scope's own sums: one row per measure and month (the refresh writes them)."""
+        totals = MonthlyTotal.objects.filter(authority_id=self.authority_id)
+        if self.team:
+            return totals.filter(level=MonthlyTotal.Level.TEAM, team=self.team)
+        if self.agency:
+            return totals.filter(level=MonthlyTotal.Level.AGENCY, agency=self.agency)
+        return totals.filter(level=MonthlyTotal.Level.AUTHORITY)
+
+    def team_totals(self):
+        """Each team's sums within the scope."""
+        totals = MonthlyTotal.objects.filter(authority_id=self.authority_id, level=MonthlyTotal.Level.TEAM)
+        if self.team:
+            return totals.filter(team=self.team)
+        if self.agency:
+            return totals.filter(agency=self.agency)
+        return totals
+
     def figures(self):
+        """The per-worker rows within the scope."""
         figures = MonthlyFigure.objects.filter(authority_id=self.authority_id)
         if self.team:
             return figures.filter(team=self.team)
@@ -110,7 +129,7 @@ def monthly_series(*, scope: Scope, months: list[date], measures=None) -> tuple[
     """Each measure's figures month by month, and when they were worked out: one query."""
     measures = measures or list(all_measures().values())
     rows = (
-        scope.figures()
+        scope.totals()
         .filter(month__gte=months[0], month__lte=months[-1], measure__in=[m.code for m in measures])
         .values("measure", "month")
         .annotate(numerator=Sum("numerator"), denominator=Sum("denominator"), computed_at=Max("computed_at"))
@@ -156,7 +175,7 @@ def _breakdown(measure: Measure, figures, key: str, months: list[date]) -> dict:
 
 def team_breakdown(*, measure: Measure, scope: Scope, months: list[date]) -> list[BreakdownRow]:
     """The period's figure for each team in the scope; records with no team are shown as such."""
-    totals = _breakdown(measure, scope.figures(), "team", months)
+    totals = _breakdown(measure, scope.team_totals(), "team", months)
     names = dict(Team.objects.filter(pk__in=[k for k in totals if k]).values_list("pk", "name"))
     rows = [BreakdownRow(names.get(k, "No team recorded") if k else "No team recorded", *v) for k, v in totals.items()]
     return sorted(rows, key=lambda r: r.name)
@@ -178,22 +197,51 @@ def leads(user, team) -> bool:
     return team is not None and teams_led_by(user).filter(pk=team.pk).exists()
 
 
+# Up to this many records behind a figure, the drill-down counts them live and says exactly how
+# many it cannot show. Past it, checking every record against the access policy would cost
+# seconds (tens of thousands of clocks in an authority's month), so the total comes from the
+# summary table and only the records listed on the page are checked.
+EXACT_UP_TO = 1000
+
+
 @dataclass(frozen=True)
 class Drilldown:
     records: object  # the queryset of records the user may open, in order
     total: int
-    hidden: int
+    hidden: int | None  # None: too many records to count those the user cannot open
     columns: tuple[str, ...]
+    computed_at: datetime | None = None  # when the total was worked out, if it is the summary's
+
+    @property
+    def counted_live(self) -> bool:
+        return self.hidden is not None
+
+
+def _summary_total(measure: Measure, scope: Scope, month: date) -> tuple[int, datetime | None]:
+    row = scope.totals().filter(measure=measure.code, month=month).values("numerator", "denominator", "computed_at")
+    found = row.first()
+    if found is None:
+        return 0, None
+    return (found["denominator"] if measure.is_rate else found["numerator"]), found["computed_at"]
 
 
 def drilldown(*, user, measure: Measure, scope: Scope, month: date, now=None) -> Drilldown:
-    """The records behind a month's figure, live: only those about children the user may open."""
+    """The records behind a month's figure, live: only those about children the user may open.
+
+    A fixed number of queries, each reading at most a page or EXACT_UP_TO records in index
+    order, whatever the number of records behind the figure.
+    """
     records = records_for(measure, agency_ids=scope.agency_ids, month=month, now=now)
     queryset = records.queryset
     if scope.team:
         queryset = queryset.filter(f_team=scope.team.pk)
-    total = queryset.count()
     visible = queryset.filter(child_id__in=visible_children(user).values("pk"))
-    shown = visible.count()
     ordered = visible.select_related(*related(measure)).order_by(*records.order_by)
-    return Drilldown(records=ordered, total=total, hidden=total - shown, columns=records.columns)
+    total, computed_at = _summary_total(measure, scope, month)
+    if total <= EXACT_UP_TO:
+        # Few enough when last worked out: count them now (stopping if they have since grown).
+        live = queryset.order_by()[: EXACT_UP_TO + 1].count()
+        if live <= EXACT_UP_TO:
+            hidden = live - visible.order_by().count()
+            return Drilldown(records=ordered, total=live, hidden=hidden, columns=records.columns)
+    return Drilldown(records=ordered, total=total, hidden=None, columns=records.columns, computed_at=computed_at)

@@ -6,19 +6,23 @@ only those about children the user may open, and its reads are logged like other
 """
 
 import csv
+import hashlib
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from accounts.audit import record_search
 
 from . import charts, selectors
 from .definitions import measure
 from .forms import PeriodForm, parse_month
+from .paging import NextPage, counted_page
 from .sources import cells
 
 FILTERS = ("from", "to", "agency", "team")
@@ -77,14 +81,50 @@ def _card(series, query):
     }
 
 
+# Drawing 17 charts and tables costs more than reading their figures, and they change only when
+# the figures are worked out again: the drawn cards are kept, keyed by whose figures, which
+# months and when they were worked out, so a refresh brings new ones. They name no child.
+CARDS_KEPT_SECONDS = 24 * 60 * 60
+
+
+def _cards_html(page):
+    series, computed_at = selectors.monthly_series(scope=page.scope, months=page.months)
+    scope = page.scope
+    key = ":".join(
+        [
+            "performance-cards-v1",
+            str(scope.authority_id),
+            str(scope.agency.pk if scope.agency else ""),
+            str(scope.team.pk if scope.team else ""),
+            f"{page.months[0]:%Y-%m}",
+            f"{page.months[-1]:%Y-%m}",
+            computed_at.isoformat() if computed_at else "never",
+            hashlib.sha256(page.query.encode()).hexdigest()[:16],
+        ]
+    )
+    # Nothing worked out yet: drawn each time, as a refresh may bring figures without a new key.
+    html = cache.get(key) if computed_at else None
+    if html is None:
+        cards = [_card(each, page.query) for each in series.values()]
+        html = render_to_string("performance/_cards.html", {"cards": cards, "page": page})
+        if computed_at:
+            cache.set(key, html, CARDS_KEPT_SECONDS)
+    return mark_safe(html), computed_at  # noqa: S308 - rendered by our own template, autoescaped
+
+
 @login_required
 def dashboard(request):
     page = Filters(request)
-    cards, computed_at = [], None
+    cards_html, computed_at = ("", None)
     if page.months:
-        series, computed_at = selectors.monthly_series(scope=page.scope, months=page.months)
-        cards = [_card(each, page.query) for each in series.values()]
-    context = {"page": page, "form": page.form, "cards": cards, "computed_at": computed_at, "section": "performance"}
+        cards_html, computed_at = _cards_html(page)
+    context = {
+        "page": page,
+        "form": page.form,
+        "cards_html": cards_html,
+        "computed_at": computed_at,
+        "section": "performance",
+    }
     return render(request, "performance/dashboard.html", context)
 
 
@@ -169,7 +209,12 @@ def _drilldown(request, code, month_text):
 @login_required
 def drilldown(request, code, month):
     chosen, month, page, found = _drilldown(request, code, month)
-    records = Paginator(found.records, PAGE_SIZE).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    if found.counted_live:
+        records = counted_page(found.records, PAGE_SIZE, number)
+    else:
+        # Only the rows of this page and one more, to know whether another follows.
+        records = NextPage(found.records, PAGE_SIZE, number)
     rows = [{"record": r, "cells": cells(chosen, r)} for r in records]
     record_search(
         user=request.user,
@@ -184,6 +229,7 @@ def drilldown(request, code, month):
         "found": found,
         "records": records,
         "rows": rows,
+        "exact_up_to": selectors.EXACT_UP_TO,
         "section": "performance",
     }
     return render(request, "performance/drilldown.html", context)
