@@ -5,19 +5,19 @@ Figures come from the monthly summary table (selectors); the drill-down lists li
 only those about children the user may open, and its reads are logged like other lists.
 """
 
-import csv
 import hashlib
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from accounts.audit import record_search
+from config.spreadsheet import csv_download
 
 from . import charts, selectors
 from .definitions import measure
@@ -144,18 +144,6 @@ def measure_page(request, code):
     return render(request, "performance/measure.html", context)
 
 
-def _csv(filename, header, rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        # A spreadsheet would run a cell that starts like a formula.
-        writer.writerow(["'" + c if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
-    return response
-
-
 def _figure_row(chosen, numerator, denominator):
     if chosen.is_rate:
         value = round(numerator / denominator, 4) if denominator else ""
@@ -177,7 +165,7 @@ def months_csv(request, code):
         raise Http404
     series, _ = selectors.monthly_series(scope=page.scope, months=page.months, measures=[chosen])
     rows = [[f"{p.month:%Y-%m}", *_figure_row(chosen, p.numerator, p.denominator)] for p in series[code].points]
-    return _csv(f"{code}-by-month.csv", _figure_header(chosen, "Month"), rows)
+    return csv_download(f"{code}-by-month.csv", _figure_header(chosen, "Month"), rows)
 
 
 @login_required
@@ -193,7 +181,7 @@ def breakdown_csv(request, code):
         found = selectors.team_breakdown(measure=chosen, scope=page.scope, months=page.months)
         first = "Team"
     rows = [[row.name, *_figure_row(chosen, row.numerator, row.denominator)] for row in found]
-    return _csv(f"{code}-by-{first.lower()}.csv", _figure_header(chosen, first), rows)
+    return csv_download(f"{code}-by-{first.lower()}.csv", _figure_header(chosen, first), rows)
 
 
 def _drilldown(request, code, month_text):
@@ -246,4 +234,4 @@ def drilldown_csv(request, code, month):
         child_ids=sorted({r.child_id for r in records}),
     )
     rows = [[r.child.full_name, *cells(chosen, r)] for r in records]
-    return _csv(f"{code}-{month:%Y-%m}-records.csv", ["Child", *found.columns], rows)
+    return csv_download(f"{code}-{month:%Y-%m}-records.csv", ["Child", *found.columns], rows)

@@ -207,15 +207,8 @@ def _when(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def _cell(value):
-    """A spreadsheet must not run a typed name as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def csv_row(row) -> list:
-    return [_cell(value) for value in _csv_values(row)]
+    return list(_csv_values(row))
 
 
 def _csv_values(row) -> list:

@@ -7,12 +7,10 @@ not the section gets 403, logged as denied); the report and its CSV are reads of
 logged with `record_search`. Every write is logged by the service.
 """
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import record_search
 from accounts.models import AccessEvent
+from config.spreadsheet import csv_download
 
 from ..forms_common import now_parts
 from ..justice.sharing import Section, may_read_section
@@ -393,11 +392,6 @@ def report_csv(request):
         query=request.GET.urlencode(),
         child_ids=sorted({row.child_id for row in rows}),
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="serious-incidents-{period.slug}.csv"'
-    response["Cache-Control"] = "no-store"
-    writer = csv.writer(response)
-    writer.writerow(selectors.CSV_HEADER)
-    for row in rows:
-        writer.writerow(selectors.csv_row(row))
-    return response
+    return csv_download(
+        f"serious-incidents-{period.slug}.csv", selectors.CSV_HEADER, (selectors.csv_row(row) for row in rows)
+    )

@@ -5,17 +5,16 @@ exist. The figures are counts; the list of a worker's children goes through the 
 is logged as a search.
 """
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 
 from accounts.audit import record_search
 from casework.models import Involvement
+from config.spreadsheet import csv_download
 
 from . import selectors
 
@@ -41,30 +40,19 @@ def team_list(request):
     return render(request, "workload/teams.html", {"teams": teams, "title": "Your teams"})
 
 
-def _spreadsheet_cell(value):
-    """A spreadsheet must not run a typed name as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _caseloads_csv(team, caseloads):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="caseloads-team-{team.pk}.csv"'
-    response["Cache-Control"] = "no-store"
-    writer = csv.writer(response)
-    writer.writerow(["Worker", "Job title", "Children", *(h for _, h in selectors.STATUSES), "Overdue"])
-    for row in caseloads:
-        writer.writerow(
-            [
-                _spreadsheet_cell(row.worker.display_name),
-                _spreadsheet_cell(row.worker.job_title),
-                row.children,
-                *(count for _, count in row.by_status()),
-                row.overdue,
-            ]
-        )
-    return response
+    header = ["Worker", "Job title", "Children", *(h for _, h in selectors.STATUSES), "Overdue"]
+    rows = (
+        [
+            row.worker.display_name,
+            row.worker.job_title,
+            row.children,
+            *(count for _, count in row.by_status()),
+            row.overdue,
+        ]
+        for row in caseloads
+    )
+    return csv_download(f"caseloads-team-{team.pk}.csv", header, rows)
 
 
 @login_required
