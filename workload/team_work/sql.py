@@ -119,7 +119,9 @@ def page_of_work(queries, conditions: Conditions, *, seen: tuple[str, list], off
     columns = ", ".join(column for column in COLUMNS if column != "w_deadline")
     ordered = (
         f"SELECT {columns} FROM ({union}) AS work{_where(clauses)}"
-        " ORDER BY (w_worker IS NULL) DESC, w_due ASC NULLS LAST, w_kind, w_id OFFSET 0"
+        " ORDER BY (w_worker IS NULL) DESC, w_due ASC NULLS LAST, w_kind, w_id"
+        # SQLite (the zero-setup local database) takes no bare OFFSET and needs no fence.
+        + (" OFFSET 0" if connection.vendor == "postgresql" else "")
     )
     sql = f"SELECT {columns}, NULL AS w_deadline FROM ({ordered}) AS work WHERE {seen[0]} LIMIT %s OFFSET %s"
     rows = _fetch(sql, params + where_params + seen[1] + [limit, offset])
