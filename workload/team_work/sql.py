@@ -8,10 +8,12 @@ viewer may not see) and one for the page.
 """
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models.expressions import RawSQL
+from django.utils.dateparse import parse_datetime
 
 from accounts.access import visible_children
 
@@ -126,7 +128,20 @@ def page_of_work(queries, conditions: Conditions, *, seen: tuple[str, list], off
     sql = f"SELECT {columns}, NULL AS w_deadline FROM ({ordered}) AS work WHERE {seen[0]} LIMIT %s OFFSET %s"
     rows = _fetch(sql, params + where_params + seen[1] + [limit, offset])
     names = [column for column in COLUMNS if column != "w_deadline"] + ["w_deadline"]
-    return [dict(zip(names, row, strict=True)) for row in rows]
+    found = [dict(zip(names, row, strict=True)) for row in rows]
+    for row in found:
+        row["w_due"] = _moment(row["w_due"])
+    return found
+
+
+def _moment(value):
+    """A due moment as PostgreSQL returns it (aware); SQLite hands raw SQL its stored UTC value,
+    as text or as a naive datetime."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
 
 
 def counts_by_team(queries) -> dict[int, dict[str, int]]:
