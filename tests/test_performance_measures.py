@@ -191,4 +191,4 @@ def test_a_refresh_replaces_the_months_figures_and_the_command_says_what_it_did(
     assert figure(w, "icpc_in_time", FEB) == (0, 1)
     call_command("refresh_performance", "--months", "2", "--authority", w.authority.la_code)
     out = capsys.readouterr().out
-    assert out.startswith("Worked out ") and "1 authorities" in out
+    assert out.startswith("Worked out ") and "1 authority," in out

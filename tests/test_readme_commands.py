@@ -25,6 +25,9 @@ RUN = {
     ".venv/bin/python manage.py working_days add 2026-12-24 1                            # 2026-12-29": r"2026-12-29",
     ".venv/bin/python manage.py working_days count 2026-12-24 2026-12-29                 # 1": r"1",
     ".venv/bin/python manage.py working_days count 2026-12-24 2026-12-29 --authority 888 # 1, with Lancashire's closure days": r"1",
+    ".venv/bin/python manage.py refresh_performance --months 2 --authority 888   # this month and last, for Lancashire": (
+        r"Worked out \d+ figures for 1 authority, \w+ \d{4} to \w+ \d{4}\."
+    ),
     ".venv/bin/python manage.py load_thresholds": r"unchanged: \d+, new versions: \d+, indicators loaded: \d+",
     ".venv/bin/python manage.py audit_verify                        # a local checkout": r"Access log intact: \d+ rows checked\.",
     ".venv/bin/python manage.py create_service_token --user police-system \\\n"

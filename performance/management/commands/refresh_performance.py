@@ -30,6 +30,7 @@ class Command(BaseCommand):
         chosen = months.recent(timezone.localdate(), options["months"])
         result = refresh_monthly_figures(months=chosen, authority=authority)
         self.stdout.write(
-            f"Worked out {result.rows} figures for {result.authorities} authorities, "
+            f"Worked out {result.rows} figures for {result.authorities} "
+            f"{'authority' if result.authorities == 1 else 'authorities'}, "
             f"{chosen[0]:%B %Y} to {chosen[-1]:%B %Y}."
         )
