@@ -57,8 +57,11 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from measuring import ensure_database, percentiles  # bench/, the folder of this script
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safeguarding_bench_dash")
 os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/11"
@@ -98,25 +101,6 @@ DEADLINE_MIX = {
     "yjb_serious_incident_notification": 0.015,
     "aim_assessment": 0.015,
 }
-
-
-def ensure_database():
-    import psycopg
-
-    name = DATABASE_URL.rsplit("/", 1)[1]
-    server = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(server, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def percentiles(samples_ms):
-    ordered = sorted(samples_ms)
-
-    def at(p):
-        return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
-
-    return at(50), at(95), at(99)
 
 
 # --- the organisation ---------------------------------------------------------------------------
@@ -1167,7 +1151,7 @@ def main():
     sizes = tuple(max(100, round(n * args.scale)) for n in (args.children, args.contacts, args.deadlines))
     requests = max(1, min(args.requests, 2000))
 
-    ensure_database()
+    ensure_database(DATABASE_URL)
     import django
 
     django.setup()

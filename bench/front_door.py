@@ -49,8 +49,11 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
+from measuring import ensure_database, percentiles  # bench/, the folder of this script
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safeguarding_bench_fd")
 REDIS_URL = "redis://127.0.0.1:6379/10"
 SECRET_KEY = "bench-only-not-a-secret"
@@ -67,25 +70,6 @@ os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBa
 
 GOAL_WRITES_PER_SECOND = 300
 GOAL_TRIAGE_P95_MS = 150
-
-
-def ensure_database():
-    import psycopg
-
-    name = DATABASE_URL.rsplit("/", 1)[1]
-    server = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(server, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def percentiles(samples_ms):
-    ordered = sorted(samples_ms)
-
-    def at(p):
-        return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
-
-    return at(50), at(95), at(99)
 
 
 def latency_line(samples_ms):
@@ -631,7 +615,7 @@ def main():
     args.requests = min(args.requests, 2000)
     args.queue = min(args.queue, 500_000)
 
-    ensure_database()
+    ensure_database(DATABASE_URL)
     import django
 
     django.setup()
