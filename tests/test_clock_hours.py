@@ -92,7 +92,7 @@ def test_hours_away_from_a_clock_change_keep_the_clock_time_and_say_nothing_of_i
 
 
 def test_every_hour_rule_counts_elapsed_hours_across_both_changes():
-    Authority.objects.create(name="Somerset test", la_code="933")
+    Authority.objects.get_or_create(la_code="933", defaults={"name": "Somerset test"})
     sync_rules(TimescaleRule, Authority)
     hour_rules = TimescaleRule.objects.filter(is_current=True, unit=TimescaleRule.Unit.HOURS)
     assert {r.code for r in hour_rules} >= {"police_protection_end", "hsb_strategy_meeting"}

@@ -131,8 +131,9 @@ def test_authority_closure_days_move_the_due_date(child, worker):
 
 
 def test_per_authority_override(child):
-    somerset = Authority.objects.create(name="Somerset test", la_code="933")
-    lancashire = Authority.objects.create(name="Lancashire test", la_code="888")
+    # get_or_create: a transactional test earlier in the same worker may have left the two behind.
+    somerset, _ = Authority.objects.get_or_create(la_code="933", defaults={"name": "Somerset test"})
+    lancashire, _ = Authority.objects.get_or_create(la_code="888", defaults={"name": "Lancashire test"})
     sync_rules(TimescaleRule, Authority)
     s_worker = UserFactory(agency=AgencyFactory(authority=somerset))
     l_worker = UserFactory(agency=AgencyFactory(authority=lancashire))
