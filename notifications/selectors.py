@@ -1,7 +1,7 @@
 """Reads of deadlines, with the traffic-light status people see."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.access import visible_children
@@ -103,3 +103,18 @@ def deadlines_of(subject, titles=None, codes=None, ordering=("-started_at", "-id
     if codes:
         query = query.filter(rule_code__in=codes)
     return label_deadlines(list(query.select_related("rule").order_by(*ordering)), titles)
+
+
+def next_open_clock_due(model, codes, subject_ref="pk") -> Subquery:
+    """The due moment of a record's soonest open clock of the rules `codes`, read in the same
+    query as the record (`subject_ref` names the column that holds the record's id)."""
+    return Subquery(
+        Deadline.objects.filter(
+            subject_type=ContentType.objects.get_for_model(model),
+            subject_id=OuterRef(subject_ref),
+            rule_code__in=codes,
+            status__in=Deadline.OPEN_STATUSES,
+        )
+        .order_by("due_at")
+        .values("due_at")[:1]
+    )

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -417,6 +418,16 @@ def _decides_for(user, contact: Contact) -> bool:
     if user.role in MASH_ROLES:
         return held_by_users_mash(user, contact)
     return contact.agency_id is not None and contact.agency_id == user.agency_id and user.is_manager
+
+
+def contacts_decided_for_by(user, path: str = "") -> Q:
+    """`_decides_for` as a filter, for lists: contacts (or records reaching one through `path`,
+    e.g. "contact__") whose decision this user's service makes."""
+    if user.role in MASH_ROLES:
+        return Q(**{f"{path}agency_id__in": access.front_door_agency_ids(user)})
+    if not (user.is_manager and user.agency_id):
+        return Q(pk__in=[])
+    return Q(**{f"{path}agency_id": user.agency_id})
 
 
 @access_log_last()  # atomic; its access-log rows are appended last

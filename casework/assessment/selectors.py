@@ -1,11 +1,21 @@
 """Reads for the assessment and child in need plan, always scoped to children the user may see."""
 
+from django.db.models import Q
+
 from accounts.access import visible_children
 from accounts.models import Agency, User
 from referrals.models import Contact
 
 from ..models import Assessment, ChildInNeedPlan
-from ..permissions import CASEWORK_ROLES
+from ..permissions import CASEWORK_ROLES, may_sign_off
+
+
+def waiting_for_sign_off_by(user) -> Q:
+    """Assessments that wait for this user's sign-off, as sign_off_assessment decides it: a social
+    care manager who did not complete it (001 L1775). None for anyone who may not sign off."""
+    if not may_sign_off(user):
+        return Q(pk__in=[])
+    return Q(status=Assessment.Status.AWAITING_SIGN_OFF) & ~Q(completed_by_id=user.pk)
 
 
 def assessment_list(*, fetched_by, child_id=None, status=None):

@@ -26,7 +26,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     TextField,
@@ -36,6 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from accounts.models import Agency
+from casework.assessment.selectors import waiting_for_sign_off_by
 from casework.models import (
     Assessment,
     ChildInNeedPlan,
@@ -216,8 +216,7 @@ def assessments(team_ids, viewer=None):
     due = (Coalesce(contact_due, own_due), Coalesce(contact_deadline, own_deadline))
     awaiting = Value(False, output_field=BooleanField())
     if viewer is not None and may_sign_off(viewer):
-        # 001 L1775: a manager who did not complete it signs it off.
-        awaiting = Q(status=Assessment.Status.AWAITING_SIGN_OFF) & ~Q(completed_by_id=viewer.pk)
+        awaiting = waiting_for_sign_off_by(viewer)
     return _worked_records(
         Assessment,
         "social_worker",

@@ -7,22 +7,22 @@ lists only records about children the user may open (accounts.access).
 
 from datetime import timedelta
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import access
 from accounts.line_management import teams_led_by
-from accounts.models import MASH_ROLES
+from casework.assessment.selectors import waiting_for_sign_off_by
 from casework.hsb.services import is_csc_manager, is_cyjs_manager
 from casework.incidents.services import QA_ROLES
 from casework.joint.services import answers_stage
 from casework.models import Assessment, HsbConsultation, JointWorkingDisagreement, SeriousIncident
 from casework.permissions import may_sign_off
 from notifications.models import Deadline
+from notifications.selectors import next_open_clock_due
 from referrals.models import Contact, Decision, Disagreement
-from referrals.services import STAGE_ROLES
+from referrals.services import STAGE_ROLES, contacts_decided_for_by
 
 from .items import WorkItem
 
@@ -31,20 +31,6 @@ STAGE_CLOCK = "escalation_stage_response"
 
 def _visible(user, prefix="child"):
     return Q(**{f"{prefix}__in": access.visible_children(user).values("pk")})
-
-
-def _open_clock_due(model, rule_code, subject_ref="pk"):
-    """The due moment of the record's own open clock, read in the same query as the record."""
-    return Subquery(
-        Deadline.objects.filter(
-            subject_type=ContentType.objects.get_for_model(model),
-            subject_id=OuterRef(subject_ref),
-            rule_code=rule_code,
-            status__in=Deadline.OPEN_STATUSES,
-        )
-        .order_by("due_at")
-        .values("due_at")[:1]
-    )
 
 
 def _due_flags(item: WorkItem, now) -> WorkItem:
@@ -62,8 +48,7 @@ def sign_off_items(user, *, now=None) -> list[WorkItem]:
     teams = teams_led_by(user).values("pk")
     worker_in_my_teams = Q(social_worker__team__in=teams) | Q(social_worker__isnull=True, completed_by__team__in=teams)
     assessments = (
-        Assessment.objects.filter(worker_in_my_teams, _visible(user), status=Assessment.Status.AWAITING_SIGN_OFF)
-        .exclude(completed_by=user)
+        Assessment.objects.filter(worker_in_my_teams, _visible(user), waiting_for_sign_off_by(user))
         .annotate(
             clock_due=Subquery(
                 Deadline.objects.filter(
@@ -99,12 +84,8 @@ def authorisation_items(user, *, now=None) -> list[WorkItem]:
     if not user.is_manager or not user.agency_id:
         return []
     now = now or timezone.now()
-    if user.role in MASH_ROLES:
-        held = Q(contact__agency_id__in=access.front_door_agency_ids(user))
-    else:
-        held = Q(contact__agency_id=user.agency_id)
     decisions = Decision.objects.filter(
-        held,
+        contacts_decided_for_by(user, "contact__"),
         _visible(user, "contact__child"),
         authorised_at__isnull=True,
         contact__status=Contact.Status.OPEN,
@@ -198,7 +179,7 @@ def disagreement_items(user, *, now=None) -> list[WorkItem]:
                 stage__in=stages,
                 contact__agency_id=user.agency_id,
             )
-            .annotate(clock_due=_open_clock_due(Disagreement, STAGE_CLOCK))
+            .annotate(clock_due=next_open_clock_due(Disagreement, (STAGE_CLOCK,)))
             .select_related("contact__child", "raised_by")
         )
         items += [
@@ -225,7 +206,7 @@ def disagreement_items(user, *, now=None) -> list[WorkItem]:
 def _joint_disagreement_items(user, now) -> list[WorkItem]:
     joint = (
         JointWorkingDisagreement.objects.filter(_visible(user), status=JointWorkingDisagreement.Status.OPEN)
-        .annotate(clock_due=_open_clock_due(JointWorkingDisagreement, STAGE_CLOCK))
+        .annotate(clock_due=next_open_clock_due(JointWorkingDisagreement, (STAGE_CLOCK,)))
         .select_related("child", "raised_by__agency")
     )
     return [

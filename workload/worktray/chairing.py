@@ -7,33 +7,19 @@ review of a child in custody is due on the date the last one set (`next_review_o
 
 from datetime import datetime, time
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import access
 from casework.models import ChildProtectionConference, ChildProtectionPlan, LookedAfterReview, Section47Enquiry
-from notifications.models import Deadline
+from notifications.selectors import next_open_clock_due
 from notifications.timescales import moment_text
 
 from .items import WorkItem, due_label
 
 REVIEW_CLOCKS = ("cp_review_first", "cp_review_next")
-
-
-def _clock_due(model, subject_ref, codes):
-    return Subquery(
-        Deadline.objects.filter(
-            subject_type=ContentType.objects.get_for_model(model),
-            subject_id=OuterRef(subject_ref),
-            rule_code__in=codes,
-            status__in=Deadline.OPEN_STATUSES,
-        )
-        .order_by("due_at")
-        .values("due_at")[:1]
-    )
 
 
 def conference_items(user, *, now=None) -> list[WorkItem]:
@@ -45,9 +31,9 @@ def conference_items(user, *, now=None) -> list[WorkItem]:
         )
         .annotate(
             clock_due=Coalesce(
-                _clock_due(Section47Enquiry, "enquiry_id", ("icpc",)),
-                _clock_due(ChildProtectionPlan, "plan_id", REVIEW_CLOCKS),
-                _clock_due(ChildProtectionConference, "pk", ("transfer_in_conference",)),
+                next_open_clock_due(Section47Enquiry, ("icpc",), subject_ref="enquiry_id"),
+                next_open_clock_due(ChildProtectionPlan, REVIEW_CLOCKS, subject_ref="plan_id"),
+                next_open_clock_due(ChildProtectionConference, ("transfer_in_conference",)),
             )
         )
         .select_related("child")
