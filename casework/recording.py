@@ -6,6 +6,7 @@ the access log and optimistic locking work one way everywhere.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
+from django.db.models.signals import post_save
 
 from accounts import access
 from accounts.audit import record_access
@@ -47,6 +48,10 @@ def save_if_unchanged(record, *, expected_version: int | None, fields: dict):
     for name, value in fields.items():
         setattr(record, name, value)
     record.version = (expected_version or record.version) + 1
+    # A queryset update sends no post_save; what keeps copies of records (the Team work ledger) listens for one.
+    post_save.send(
+        sender=model, instance=record, created=False, update_fields=frozenset(fields), raw=False, using=query.db
+    )
     return record
 
 

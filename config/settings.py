@@ -241,7 +241,9 @@ ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 # Grants are checked by accounts.access (which knows about expiry), not by
 # guardian's backend, so user.has_perm can never open a child on its own.
-SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
+# models.W040: Team work's covering index (workload.OpenWorkItem) is for PostgreSQL; SQLite, the
+# zero-setup local database, keeps its key columns and leaves out the rest.
+SILENCED_SYSTEM_CHECKS = ["guardian.W001", "models.W040"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -403,6 +405,12 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-performance-figures": {
         "task": "performance.refresh_figures",
         "schedule": env.int("PERFORMANCE_REFRESH_SECONDS", default=900),
+    },
+    # Team work's copy of the teams' open work is kept as the services write; this puts right anything
+    # changed round them (workload.team_work.ledger). Idempotent.
+    "reconcile-team-work": {
+        "task": "workload.reconcile_team_work",
+        "schedule": env.int("TEAM_WORK_RECONCILE_SECONDS", default=3600),
     },
 }
 

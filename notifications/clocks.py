@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from casework.signals import records_changed
+
 from .caches import cached, one_generation
 from .calendar import WorkingCalendar, add_working_days
 from .models import ClosureDay, Deadline, TimescaleRule
@@ -226,6 +228,8 @@ def stop_clock(rule_code: str, subject, *, stopped_at: datetime | None = None, r
 @transaction.atomic
 def cancel_clock(rule_code: str, subject, *, reason: str) -> int:
     """The step is no longer needed (for example the child moved away)."""
-    return open_deadlines(rule_code, subject).update(
-        status=Deadline.Status.CANCELLED, next_action_at=None, lateness_reason=reason
-    )
+    clocks = open_deadlines(rule_code, subject)
+    children = set(clocks.values_list("child_id", flat=True))
+    cancelled = clocks.update(status=Deadline.Status.CANCELLED, next_action_at=None, lateness_reason=reason)
+    records_changed.send(sender=Deadline, child_ids=children)
+    return cancelled

@@ -21,6 +21,7 @@ from casework.assessment.services import open_assessment
 from casework.enquiry.services import request_strategy_discussion
 from casework.models import Child, Involvement
 from casework.services import check_nhs_number_free, open_involvement, record_new_child
+from casework.signals import records_changed
 from casework.who_works_with import Known, allocated_involvement, how_known, who_answers
 from notifications.clocks import cancel_clock, plan_clock, start_clock, stop_clock
 from notifications.services import notify
@@ -509,6 +510,7 @@ def _carry_out(decision: Decision, contact: Contact, by):
     Involvement.objects.filter(
         child=child, agency__kind=Agency.Kind.MASH, kind=Involvement.Kind.MASH_CONTACT, end__isnull=True
     ).update(end=timezone.localdate())
+    records_changed.send(sender=Involvement, child_ids=[child.pk])
     csc = Agency.objects.filter(authority=authority, kind=Agency.Kind.CSC).order_by("id").first()
     outcome = decision.outcome
     if outcome == Decision.Outcome.ASSESSMENT and csc:

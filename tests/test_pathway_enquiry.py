@@ -752,6 +752,14 @@ class TestApi:
         )
         assert again.status_code == 400
 
+    def test_the_list_filters_by_a_status_it_knows_and_refuses_any_other(self, world, child, enquiry):
+        api = api_for(world.csc_worker)
+        listed = api.get("/api/v1/section-47-enquiries/", {"status": "open"})
+        assert listed.status_code == 200 and [row["id"] for row in listed.json()["results"]] == [enquiry.pk]
+        for wrong in ("opened", ""):
+            refused = api.get("/api/v1/section-47-enquiries/", {"status": wrong})
+            assert refused.status_code == 400 and "status" in refused.json()
+
     def test_a_cyjs_user_reads_an_enquiry_but_gets_403_writing(self, world, child, enquiry):
         open_to_cyjs(world, child)
         api = api_for(world.cyjs_worker)

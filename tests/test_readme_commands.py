@@ -28,6 +28,7 @@ RUN = {
     ".venv/bin/python manage.py refresh_performance --months 2 --authority 888   # this month and last, for Lancashire": (
         r"Worked out \d+ figures for 1 authority, \w+ \d{4} to \w+ \d{4}\."
     ),
+    ".venv/bin/python manage.py reconcile_team_work": r"Wrote \d+ items of open work in [\d.]+ seconds\.",
     ".venv/bin/python manage.py load_thresholds": r"unchanged: \d+, new versions: \d+, indicators loaded: \d+",
     ".venv/bin/python manage.py audit_verify                        # a local checkout": r"Access log intact: \d+ rows checked\.",
     ".venv/bin/python manage.py create_service_token --user police-system \\\n"

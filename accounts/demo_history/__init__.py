@@ -17,6 +17,7 @@ from accounts.models import Authority
 from casework.models import Child
 from performance.months import recent
 from performance.services import refresh_monthly_figures
+from workload.team_work.ledger import reconcile as reconcile_team_work
 
 from .front_door import FrontDoor
 from .justice import Justice
@@ -44,6 +45,8 @@ def load_history(*, today=None) -> dict[str, int]:
     Protection(writer, children).load(front_door.for_strategy)
     Justice(writer, children).load()
     counts = writer.write_rows()
+    # The history is written in bulk, round the services that keep Team work's copy of open work.
+    reconcile_team_work()
     refresh_figures(authority=authority, today=writer.today)
     return counts
 

@@ -23,6 +23,7 @@ from ..models import Assessment, Capacity, ChildInNeedMeeting, ChildInNeedPlan, 
 from ..permissions import may_record_social_care_work, may_sign_off, require
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError, open_involvement
+from ..signals import records_changed
 from ..who_works_with import acting_agency, open_involvements
 
 # What a social worker records while the assessment is in progress.
@@ -157,6 +158,7 @@ def _allocate_if_unallocated(child, worker):
     Involvement.objects.filter(
         child=child, agency=worker.agency, end__isnull=True, allocated_worker__isnull=True
     ).update(allocated_worker=worker, team=worker.team)
+    records_changed.send(sender=Involvement, child_ids=[child.pk])
 
 
 def _lock_assessment(assessment) -> Assessment:

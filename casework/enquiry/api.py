@@ -5,7 +5,7 @@ but not write gets 403; a service refusal is 400 with field errors; a stale `ver
 """
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -94,6 +94,10 @@ class Section47EnquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
     @extend_schema(parameters=[OpenApiParameter("status", str, enum=Section47Enquiry.Status.values)])
     def list(self, request, *args, **kwargs):
+        if "status" in request.query_params and request.query_params["status"] not in Section47Enquiry.Status.values:
+            raise serializers.ValidationError(
+                {"status": [f"Choose one of: {', '.join(Section47Enquiry.Status.values)}"]}
+            )
         return self.logged_list("api:section-47-enquiries-list")
 
     def retrieve(self, request, *args, **kwargs):

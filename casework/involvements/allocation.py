@@ -29,6 +29,7 @@ from ..models import (
     Section47Enquiry,
 )
 from ..recording import log_write, save_if_unchanged
+from ..signals import records_changed
 
 # Open records under an involvement that carry their own worker: (model, worker field, open filter).
 OPEN_WORK = (
@@ -80,6 +81,7 @@ def _move_open_work(involvement, previous, to) -> tuple[int, int]:
         status__in=Deadline.OPEN_STATUSES,
         responsible=previous,
     ).update(responsible=to)
+    records_changed.send(sender=Involvement, child_ids=[involvement.child_id])
     return records, clocks
 
 

@@ -8,7 +8,7 @@ from django.http import QueryDict
 from accounts.line_management import team_members
 
 from .selectors import KIND_CHOICES, STATE_CHOICES, WorkFilters
-from .sql import NOT_ALLOCATED
+from .work_items import NOT_ALLOCATED
 
 
 class TeamWorkFilterForm(forms.Form):

@@ -11,54 +11,32 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import visible_children, visible_contacts
 from casework.joint.services import answers_stage
 from casework.models import Child, JointWorkingDisagreement
-from notifications.models import Deadline, DeadlineNotice, TimescaleRule
+from notifications.models import Deadline, DeadlineNotice
 from notifications.selectors import deadlines_visible_to
 from referrals.models import Disagreement
 from referrals.services import STAGE_ROLES
 
-from .sources import work_sources
-from .sql import counts_by_team
+from .work_items import counts_by_team
 
 # A manager's own escalations are few; a page this long is never cut short in practice, and if it were
 # the heading says how many there are.
 ESCALATIONS_SHOWN = 100
 
 
-def overdue_by_team(*, teams, now) -> dict[int, int]:
-    """Missed statutory clocks still running, of each team's workers (`Deadline.responsible`).
-
-    Read by the workers' deadline index (responsible, status, due_at), in one aggregate query: a
-    due date looked up for every row of the teams' work cost a head of service about 4 seconds."""
-    overdue = (
-        Deadline.objects.filter(
-            responsible__team__in=teams,
-            status__in=Deadline.OPEN_STATUSES,
-            due_at__lt=now,
-            rule__kind=TimescaleRule.Kind.DEADLINE,
-        )
-        .values("responsible__team_id")
-        .annotate(missed=Count("id"))
-    )
-    return {row["responsible__team_id"]: row["missed"] for row in overdue}
-
-
 def teams_side_by_side(*, teams, now=None) -> list[dict]:
     """One row a team: open work, not allocated, overdue and assessments waiting for sign-off.
 
     Counts name no child, so every row counts (as on the performance dashboard); each team's own
-    page lists only the children the manager may see. Overdue counts the team's workers' missed
-    clocks (`overdue_by_team`)."""
-    counts = counts_by_team(work_sources(teams))
-    overdue = overdue_by_team(teams=teams, now=now or timezone.now())
-    empty = {"open": 0, "not_allocated": 0, "awaiting_sign_off": 0}
-    return [{"team": team, **counts.get(team.pk, empty), "overdue": overdue.get(team.pk, 0)} for team in teams]
+    page lists only the children the manager may see."""
+    counts = counts_by_team([team.pk for team in teams], now=now or timezone.now())
+    return [{"team": team, **counts[team.pk]} for team in teams]
 
 
 @dataclass(frozen=True)

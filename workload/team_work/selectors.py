@@ -19,13 +19,13 @@ from accounts.line_management import teams_led_by
 from accounts.models import User
 from casework.models import Assessment, Child, Involvement, Remand, YouthJusticeOrder
 from notifications.clocks import due_text
-from notifications.models import Deadline, TimescaleRule
+from notifications.models import Deadline
 from notifications.selectors import AMBER, RED, with_rag
 from referrals.pagination import CappedPaginator
 from referrals.selectors import COUNT_CAP
 
 from . import sources
-from .sql import AWAITING_ME, DUE_THIS_WEEK, OVERDUE, Conditions, count_work, page_of_work, seen_by
+from .work_items import AWAITING_ME, DUE_THIS_WEEK, OVERDUE, Conditions, count_items, page_of_items
 
 PER_PAGE = 25
 
@@ -177,23 +177,22 @@ class TeamWork:
     def __init__(self, *, team, viewer, filters: WorkFilters, now=None):
         self.team, self.viewer, self.filters = team, viewer, filters
         self.now = now or timezone.now()
-        self.queries = sources.work_sources([team], viewer=viewer, kinds=filters.source_kinds or None)
         self.conditions = Conditions(
-            worker=filters.worker, states=filters.states, now=self.now, week_ends=end_of_week(self.now)
+            worker=filters.worker,
+            kinds=filters.source_kinds,
+            states=filters.states,
+            now=self.now,
+            week_ends=end_of_week(self.now),
         )
-        self._hidden: int | None = None
 
     def count_up_to(self, limit: int) -> int:
         """The rows the viewer may see, counted no further than `limit`."""
-        return count_work(self.queries, self.conditions, seen=seen_by(self.viewer), limit=limit)
+        return count_items([self.team.pk], self.conditions, viewer=self.viewer, limit=limit)
 
-    @property
+    @cached_property
     def hidden(self) -> int:
         """Rows matching the filters whose child the viewer may not see; COUNT_CAP + 1 means "more than"."""
-        if self._hidden is None:
-            unseen = seen_by(self.viewer, seen=False)
-            self._hidden = count_work(self.queries, self.conditions, seen=unseen, limit=COUNT_CAP + 1)
-        return self._hidden
+        return count_items([self.team.pk], self.conditions, viewer=self.viewer, seen=False, limit=COUNT_CAP + 1)
 
     @property
     def hidden_capped(self) -> bool:
@@ -202,14 +201,14 @@ class TeamWork:
     def __getitem__(self, window):
         if not isinstance(window, slice):
             raise TypeError("Team work is read a page at a time")
-        rows = page_of_work(
-            self.queries,
+        items = page_of_items(
+            [self.team.pk],
             self.conditions,
-            seen=seen_by(self.viewer),
+            viewer=self.viewer,
             offset=window.start or 0,
             limit=window.stop - (window.start or 0),
         )
-        return _rows(rows, now=self.now)
+        return _rows(items, now=self.now)
 
 
 class TeamWorkPaginator(CappedPaginator):
@@ -220,45 +219,27 @@ class TeamWorkPaginator(CappedPaginator):
         return self.object_list.count_up_to(self.count_limit + 1)
 
 
-def _clocks_of(rows) -> dict:
-    """The running clock each row is due by, keyed (child, due): the clock of that child due at that moment.
-
-    The page query says when each row is due; reading which clock that is only for the page's rows
-    spares a second lookup for every row of the team."""
-    due = [row for row in rows if row["w_due"] is not None]
-    if not due:
-        return {}
-    clocks = Deadline.objects.filter(
-        child_id__in={row["w_child"] for row in due},
-        due_at__in={row["w_due"] for row in due},
-        status__in=Deadline.OPEN_STATUSES,
-        rule__kind=TimescaleRule.Kind.DEADLINE,
-    ).select_related("agency__authority")
-    found: dict = {}
-    for clock in clocks.order_by("id"):
-        found.setdefault((clock.child_id, clock.due_at), clock)
-    return found
-
-
-def _rows(rows, *, now) -> list[WorkRow]:
+def _rows(items, *, now) -> list[WorkRow]:
     """Children, workers and clocks of a page: one query each, whatever the page holds."""
-    children = Child.objects.in_bulk({row["w_child"] for row in rows})
-    workers = User.objects.in_bulk({row["w_worker"] for row in rows if row["w_worker"]})
-    clocks = _clocks_of(rows)
+    children = Child.objects.in_bulk({item.child_id for item in items})
+    workers = User.objects.in_bulk({item.worker_id for item in items if item.worker_id})
+    clocks = Deadline.objects.select_related("agency__authority").in_bulk(
+        {item.deadline_id for item in items if item.deadline_id}
+    )
     with_rag(clocks.values(), now=now)
     return [
         WorkRow(
-            kind=row["w_kind"],
-            kind_label=_kind_words(row["w_kind"], row["w_detail"]),
-            record_id=row["w_id"],
-            child=children[row["w_child"]],
-            worker=workers.get(row["w_worker"]),
-            state=_state_words(row["w_kind"], row["w_detail"]),
-            deadline=clocks.get((row["w_child"], row["w_due"])),
-            version=row["w_version"],
-            awaiting_me=bool(row["w_awaiting"]),
+            kind=item.kind,
+            kind_label=_kind_words(item.kind, item.detail),
+            record_id=item.record_id,
+            child=children[item.child_id],
+            worker=workers.get(item.worker_id),
+            state=_state_words(item.kind, item.detail),
+            deadline=clocks.get(item.deadline_id),
+            version=item.version,
+            awaiting_me=item.awaiting_me,
         )
-        for row in rows
+        for item in items
     ]
 
 

@@ -1,9 +1,9 @@
 """Where a team's open work comes from: one query a kind of record, all with the same columns.
 
-Each source answers rows of (team, kind, record, child, worker, detail, due, deadline, version,
-awaiting me) for a set of teams, filtered by team first so that its cost follows the
-team's size, not the authority's. `workload.team_work.sql` joins them with UNION ALL to count
-and page them in a fixed number of queries.
+Each source answers rows of (team, kind, record, child, worker, detail, due, deadline, version)
+for a set of teams. The ledger (`workload.team_work.ledger`) joins them with UNION ALL, for every
+team and the children that changed, to write their rows of `workload.OpenWorkItem`, which the
+pages read.
 
 Which records are a team's:
 - its open involvements (`Involvement.team`);
@@ -19,7 +19,6 @@ Which records are a team's:
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     Case,
     DateTimeField,
     Exists,
@@ -35,7 +34,6 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from accounts.models import Agency
-from casework.assessment.selectors import waiting_for_sign_off_by
 from casework.models import (
     Assessment,
     ChildInNeedPlan,
@@ -46,7 +44,6 @@ from casework.models import (
     Section47Enquiry,
     YouthJusticeOrder,
 )
-from casework.permissions import may_sign_off
 from notifications.models import Deadline, TimescaleRule
 from referrals.models import Contact, Decision
 
@@ -60,7 +57,6 @@ COLUMNS = (
     "w_due",
     "w_deadline",
     "w_version",
-    "w_awaiting",
 )
 
 INVOLVEMENT, CONTACT, ASSESSMENT, ENQUIRY = "involvement", "contact", "assessment", "enquiry"
@@ -85,6 +81,19 @@ def _deadline_rules() -> str:
     return f"rule_id IN ({RULES_OF_KIND})"
 
 
+# The records listed as work besides involvements, whose clocks the sources read (by content type).
+CLOCK_SUBJECTS = (
+    Contact,
+    Assessment,
+    Section47Enquiry,
+    ChildInNeedPlan,
+    ChildProtectionPlan,
+    YouthJusticeOrder,
+    Remand,
+    CustodyEpisode,
+)
+
+
 def _open_clocks(model, subject_ref) -> QuerySet:
     """The record's running clocks (not waiting periods, which are never due), soonest first.
 
@@ -106,7 +115,7 @@ def _due(model, subject_ref="pk"):
     return Subquery(clocks.values("due_at")[:1]), Subquery(clocks.values("id")[:1])
 
 
-def _columns(query, *, team, kind, worker, detail, due=None, deadline=None, awaiting=None, viewer=None):
+def _columns(query, *, team, kind, worker, detail, due=None, deadline=None):
     """The common columns, in `COLUMNS` order, so every source can be joined with UNION ALL."""
     query = query.annotate(
         w_team=team,
@@ -118,7 +127,6 @@ def _columns(query, *, team, kind, worker, detail, due=None, deadline=None, awai
         w_due=due if due is not None else Value(None, output_field=DateTimeField()),
         w_deadline=Cast(deadline, IntegerField()) if deadline is not None else Value(None, IntegerField()),
         w_version=Cast(F("version"), IntegerField()),
-        w_awaiting=awaiting if awaiting is not None else Value(False, output_field=BooleanField()),
     )
     return query.values(*COLUMNS)
 
@@ -131,16 +139,12 @@ def _held_team(team_ids, kinds=None):
     return involvements.order_by("id")
 
 
-def involvements(team_ids, viewer=None):
+def involvements(team_ids):
     query = Involvement.objects.filter(team_id__in=team_ids, end__isnull=True)
-    return [
-        _columns(
-            query, team=F("team_id"), kind=INVOLVEMENT, worker=F("allocated_worker_id"), detail=F("kind"), viewer=viewer
-        )
-    ]
+    return [_columns(query, team=F("team_id"), kind=INVOLVEMENT, worker=F("allocated_worker_id"), detail=F("kind"))]
 
 
-def contacts(teams, viewer=None):
+def contacts(teams):
     team_ids = [team.pk for team in teams]
     awaiting_authorisation = Exists(Decision.objects.filter(contact_id=OuterRef("pk"), authorised_at__isnull=True))
     detail = Case(
@@ -148,11 +152,6 @@ def contacts(teams, viewer=None):
         When(rag="", then=Value(NOT_RATED)),
         default=F("rag"),
         output_field=TextField(),
-    )
-    awaiting_me = (
-        awaiting_authorisation
-        if viewer is not None and viewer.is_manager
-        else Value(False, output_field=BooleanField())
     )
     due, deadline = _due(Contact)
     open_contacts = Contact.objects.filter(status=Contact.Status.OPEN)
@@ -173,25 +172,26 @@ def contacts(teams, viewer=None):
             detail=detail,
             due=due,
             deadline=deadline,
-            awaiting=awaiting_me,
-            viewer=viewer,
         )
         for query, team in branches
     ]
 
 
-def _worked_records(model, worker_field, open_filter, kind, team_ids, viewer, *, detail, due, awaiting=None):
-    """Two branches: records of the team's workers, and records without a worker of the team's children."""
+def _worked_records(model, worker_field, open_filter, kind, team_ids, *, detail, due):
+    """Two branches: records of the team's workers, and records without a worker of the team's children.
+
+    A record without a worker is every holding team's: joined to the child's open involvements, it
+    is a row for each team (and a row again for a second involvement with the same team, which the
+    ledger's unique constraint folds into one)."""
     records = model.objects.filter(**open_filter)
-    held = Subquery(_held_team(team_ids).values("team_id")[:1])
+    held = records.filter(
+        **{f"{worker_field}__isnull": True},
+        child__involvements__end__isnull=True,
+        child__involvements__team_id__in=team_ids,
+    )
     branches = (
         (records.filter(**{f"{worker_field}__team_id__in": team_ids}), F(f"{worker_field}__team_id")),
-        (
-            records.filter(**{f"{worker_field}__isnull": True}).filter(
-                Exists(_held_team(team_ids).filter(child_id=OuterRef("child_id")))
-            ),
-            held,
-        ),
+        (held, F("child__involvements__team_id")),
     )
     return [
         _columns(
@@ -202,74 +202,64 @@ def _worked_records(model, worker_field, open_filter, kind, team_ids, viewer, *,
             detail=detail,
             due=due[0],
             deadline=due[1],
-            awaiting=awaiting,
-            viewer=viewer,
         )
         for query, team in branches
     ]
 
 
-def assessments(team_ids, viewer=None):
+def assessments(team_ids):
     contact_due, contact_deadline = _due(Contact, "contact_id")
     own_due, own_deadline = _due(Assessment)
     # The 45-working-day clock belongs to the contact the assessment came from, when there is one.
     due = (Coalesce(contact_due, own_due), Coalesce(contact_deadline, own_deadline))
-    awaiting = Value(False, output_field=BooleanField())
-    if viewer is not None and may_sign_off(viewer):
-        awaiting = waiting_for_sign_off_by(viewer)
     return _worked_records(
         Assessment,
         "social_worker",
         {"status__in": (Assessment.Status.IN_PROGRESS, Assessment.Status.AWAITING_SIGN_OFF)},
         ASSESSMENT,
         team_ids,
-        viewer,
         detail=F("status"),
         due=due,
-        awaiting=awaiting,
     )
 
 
-def enquiries(team_ids, viewer=None):
+def enquiries(team_ids):
     return _worked_records(
         Section47Enquiry,
         "lead_social_worker",
         {"status": Section47Enquiry.Status.OPEN},
         ENQUIRY,
         team_ids,
-        viewer,
         detail=F("status"),
         due=_due(Section47Enquiry),
     )
 
 
-def cin_plans(team_ids, viewer=None):
+def cin_plans(team_ids):
     return _worked_records(
         ChildInNeedPlan,
         "lead_social_worker",
         {"status": ChildInNeedPlan.Status.ACTIVE},
         CIN_PLAN,
         team_ids,
-        viewer,
         detail=F("status"),
         due=_due(ChildInNeedPlan),
     )
 
 
-def cp_plans(team_ids, viewer=None):
+def cp_plans(team_ids):
     return _worked_records(
         ChildProtectionPlan,
         "lead_social_worker",
         {"status": ChildProtectionPlan.Status.ACTIVE},
         CP_PLAN,
         team_ids,
-        viewer,
         detail=F("status"),
         due=_due(ChildProtectionPlan),
     )
 
 
-def youth_justice(team_ids, viewer=None):
+def youth_justice(team_ids):
     """Open orders of the team's involvements; open remands and custody of its youth justice children."""
     order_due, order_deadline = _due(YouthJusticeOrder)
     # Orders of the team's open involvements, found through those (involvement_team_open_idx): asked of
@@ -286,7 +276,6 @@ def youth_justice(team_ids, viewer=None):
             detail=F("kind"),
             due=order_due,
             deadline=order_deadline,
-            viewer=viewer,
         )
     ]
     for model, kind, open_filter, detail in (
@@ -304,38 +293,16 @@ def youth_justice(team_ids, viewer=None):
                 detail=detail,
                 due=due,
                 deadline=deadline,
-                viewer=viewer,
             )
         )
     return rows
 
 
-KIND_SOURCES = {
-    INVOLVEMENT: involvements,
-    ASSESSMENT: assessments,
-    ENQUIRY: enquiries,
-    CIN_PLAN: cin_plans,
-    CP_PLAN: cp_plans,
-}
-
-
-def work_sources(teams, *, viewer=None, kinds=None) -> list[QuerySet]:
-    """The queries of the teams' open work (only of `kinds`, if given), ready for a UNION ALL.
-
-    With `viewer`, each row says whether it waits for them (an assessment to sign off, a decision to
-    authorise). Which children they may see is asked on the outer query (`sql.seen_by`)."""
+def work_sources(teams) -> list[QuerySet]:
+    """The queries of the teams' open work, ready for a UNION ALL."""
     team_ids = [team.pk for team in teams]
-    wanted = set(kinds) if kinds else None
     queries: list[QuerySet] = []
-    for kind, source in KIND_SOURCES.items():
-        if wanted is None or kind in wanted:
-            queries += source(team_ids, viewer)
-    if wanted is None or CONTACT in wanted:
-        queries += contacts(teams, viewer)
-    if wanted is None or wanted & set(YOUTH_JUSTICE_KINDS):
-        queries += [q for q in youth_justice(team_ids, viewer) if wanted is None or _kind_of(q) in wanted]
+    for source in (involvements, assessments, enquiries, cin_plans, cp_plans, youth_justice):
+        queries += source(team_ids)
+    queries += contacts(teams)
     return queries
-
-
-def _kind_of(query) -> str:
-    return query.query.annotations["w_kind"].value
