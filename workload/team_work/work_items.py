@@ -8,7 +8,9 @@ The counts ask the access policy of every row they count, the costliest part of 
 large team, so they are kept in the cache under the team's generation (`ledger.generations`),
 which changes whenever the team's work does, and for COUNTS_KEPT seconds at most, so that a
 change of access that does not touch the team's work (a grant given or ended) shows within that
-time. The rows of a page are always read, and asked of the access policy, afresh.
+time. The count of work the viewer may not see, which reads every row of the team when they may
+see nearly all of it, is a note beside the list and names nothing: it is kept for UNSEEN_KEPT
+seconds whatever changes. The rows of a page are always read, and asked of the access policy, afresh.
 """
 
 import hashlib
@@ -30,6 +32,7 @@ NOT_ALLOCATED = "none"
 OVERDUE, DUE_THIS_WEEK, AWAITING_ME = "overdue", "due_this_week", "awaiting_me"
 ORDER = ("allocated", F("due_at").asc(nulls_last=True), "kind", "record_id")
 COUNTS_KEPT = 120
+UNSEEN_KEPT = 300
 
 
 @dataclass(frozen=True)
@@ -71,15 +74,16 @@ class Conditions:
         return f"{self.worker}|{','.join(sorted(self.kinds))}|{','.join(sorted(self.states))}|{minute}"
 
 
-def _kept(name: str, team_ids, parts: tuple, work_out):
-    """`work_out()`, kept in the cache under the teams' generations and `parts` for COUNTS_KEPT seconds."""
-    teams = generations(team_ids)
+def _kept(name: str, team_ids, parts: tuple, work_out, *, follows_changes=True):
+    """`work_out()`, kept in the cache under `parts` and, if it `follows_changes`, the teams'
+    generations, for COUNTS_KEPT seconds (UNSEEN_KEPT if it does not)."""
+    teams = generations(team_ids) if follows_changes else dict.fromkeys(team_ids, "")
     described = repr((name, sorted(teams.items()), parts)).encode()
     key = f"team-work:{name}:{hashlib.sha256(described).hexdigest()}"
     found = cache.get(key)
     if found is None:
         found = work_out()
-        cache.set(key, found, COUNTS_KEPT)
+        cache.set(key, found, COUNTS_KEPT if follows_changes else UNSEEN_KEPT)
     return found
 
 
@@ -108,7 +112,8 @@ def team_items(team_ids, conditions: Conditions, viewer) -> QuerySet:
 
 def count_items(team_ids, conditions: Conditions, *, viewer, seen=True, limit: int) -> int:
     """Rows matching the conditions whose child `viewer` may (or with seen=False, may not) see,
-    counted no further than `limit`: an exact count would ask the access policy about every row."""
+    counted no further than `limit`: an exact count would ask the access policy about every row.
+    The rows they may not see are counted again after UNSEEN_KEPT seconds, not on every change."""
 
     def work_out() -> int:
         visible = _seen(viewer)
@@ -116,7 +121,7 @@ def count_items(team_ids, conditions: Conditions, *, viewer, seen=True, limit: i
         return items.values("child_id")[:limit].count()
 
     bring_up_to_date()
-    return _kept("count", team_ids, (viewer.pk, seen, limit, conditions.key), work_out)
+    return _kept("count", team_ids, (viewer.pk, seen, limit, conditions.key), work_out, follows_changes=seen)
 
 
 def page_of_items(team_ids, conditions: Conditions, *, viewer, offset: int, limit: int) -> list[OpenWorkItem]:
