@@ -884,19 +884,19 @@ def time_ledger(loaded_now):
     """Writes every child's rows of Team work's ledger (workload.team_work.ledger.reconcile) after a
     load, or when the ledger is empty: the bulk load goes round the services that keep it."""
     try:
-        from workload.models import OpenWorkItem
+        from workload.models import OpenWorkItem, TeamWorkTally
         from workload.team_work.ledger import reconcile
     except ImportError:
         print("ledger: this build keeps no copy of the teams' open work")
         return None
-    if not loaded_now and OpenWorkItem.objects.exists():
+    if not loaded_now and OpenWorkItem.objects.exists() and TeamWorkTally.objects.exists():
         print(f"ledger: {OpenWorkItem.objects.count():,} rows already written")
         return None
     result = reconcile()
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE) workload_openworkitem")
+        cursor.execute("VACUUM (ANALYZE) workload_openworkitem, workload_teamworktally")
     print(f"ledger: reconcile() wrote {result['rows']:,} rows in {result['seconds']:.1f} s")
     return result["seconds"]
 

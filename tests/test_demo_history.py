@@ -2,11 +2,12 @@
 in time, met late and still open, and loading again adds nothing."""
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
-from django.db.models import BooleanField
+from django.db.models import BooleanField, F
 from django.utils import timezone
 
 from casework.models import (
@@ -18,6 +19,7 @@ from casework.models import (
 )
 from notifications.models import Deadline
 from referrals.models import Contact
+from workload.models import OpenWorkItem
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +90,22 @@ def test_a_year_of_history_with_every_kind_of_clock_loaded_once():
     before = counts()
     call_command("load_demo", quiet=True, allow_without_debug=True)
     assert counts() == before
+
+
+def test_loaded_just_after_midnight_each_contacts_work_starts_the_day_it_came_in():
+    # Contacts meant for today are moved into the last few hours, which just after midnight are yesterday.
+    just_after_midnight = timezone.make_aware(datetime(2026, 12, 8, 0, 10))
+    with time_machine.travel(just_after_midnight, tick=True):
+        call_command("load_demo", quiet=True, allow_without_debug=True)
+    mash = Involvement.objects.filter(kind=Involvement.Kind.MASH_CONTACT)
+    assert mash.exists() and not mash.filter(end__lt=F("start")).exists()
+    history = Contact.objects.filter(child__postcode__startswith="ZZ9 ")  # the generated year (POSTCODE_DISTRICT)
+    recent = history.filter(received_at__gte=just_after_midnight - timedelta(hours=6))
+    assert recent.exists()
+    for contact in recent:
+        assert mash.filter(child=contact.child, start=timezone.localdate(contact.received_at)).exists()
+    # The history is written in bulk; Team work's copy of the open work is written after it.
+    assert (
+        OpenWorkItem.objects.filter(kind="involvement").count()
+        == Involvement.objects.filter(end__isnull=True, team__isnull=False).count()
+    )

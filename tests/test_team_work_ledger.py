@@ -13,7 +13,7 @@ from casework.involvements.allocation import allocate_involvement
 from casework.models import Assessment, Involvement
 from notifications.clocks import cancel_clock, start_clock
 from tests.factories import ChildFactory, InvolvementFactory, UserFactory, authority_with_agencies, worker_in_new_team
-from workload.models import OpenWorkItem
+from workload.models import OpenWorkItem, TeamWorkTally
 from workload.team_work import ledger
 from workload.team_work.overview import teams_side_by_side
 from workload.team_work.sources import work_sources
@@ -159,3 +159,38 @@ def test_side_by_side_counts_overdue_work_and_follow_changes(team):
     clock.save(update_fields=["due_at"])
     row = teams_side_by_side(teams=[team["team"]])[0]
     assert (row["open"], row["not_allocated"], row["overdue"]) == (2, 0, 1)
+
+
+def test_each_teams_tally_adds_up_what_its_rows_say_as_work_changes(team):
+    def tallied():
+        ledger.bring_up_to_date()
+        return {
+            tally.team_id: (tally.open, tally.not_allocated, tally.awaiting_sign_off)
+            for tally in TeamWorkTally.objects.exclude(open=0)
+        }
+
+    def counted():
+        rows = OpenWorkItem.objects.all()
+        return {
+            team_id: (
+                rows.filter(team_id=team_id).count(),
+                rows.filter(team_id=team_id, allocated=False).count(),
+                rows.filter(team_id=team_id, kind="assessment", detail="awaiting_sign_off").count(),
+            )
+            for team_id in rows.values_list("team_id", flat=True).distinct()
+        }
+
+    assert tallied() == counted() == {team["team"].pk: (2, 0, 0)}
+    InvolvementFactory(child=ChildFactory(), agency=team["csc"], team=team["team"])
+    Assessment.objects.filter(pk=team["assessment"].pk).update(status=Assessment.Status.AWAITING_SIGN_OFF)
+    ledger.note_changed([team["child"].pk])
+    assert tallied() == counted() == {team["team"].pk: (3, 1, 1)}
+    _worker, other_team, _manager = worker_in_new_team(team["csc"])
+    team["worker"].team = other_team
+    team["worker"].save()
+    assert tallied() == counted()
+    assert tallied()[other_team.pk] == (1, 0, 1)  # the assessment went with its worker
+    # A recount from the rows (as reconcile ends) agrees with what the changes added up to.
+    before = tallied()
+    ledger.reconcile()
+    assert tallied() == before

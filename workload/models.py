@@ -34,7 +34,23 @@ class OpenWorkItem(models.Model):
                 name="open_work_team_order_idx",
             ),
             models.Index(fields=["worker", "due_at"], name="open_work_worker_idx"),
+            # A team's overdue work, for its manager's managers.
+            models.Index(fields=["team", "due_at"], name="open_work_team_due_idx"),
         ]
 
     def __str__(self):
         return f"{self.kind} {self.record_id} of team {self.team_id}"
+
+
+class TeamWorkTally(models.Model):
+    """How much open work a team has, kept by `workload.team_work.ledger` as it rewrites rows of
+    `OpenWorkItem` (by the difference each rewrite makes), so that a manager's teams side by side
+    are counted without reading every row of every team."""
+
+    team = models.OneToOneField("accounts.Team", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    open = models.IntegerField(default=0)
+    not_allocated = models.IntegerField(default=0)
+    awaiting_sign_off = models.IntegerField(default=0)
+
+    def __str__(self):
+        return f"open work of team {self.team_id}"

@@ -53,6 +53,8 @@ class FrontDoor:
         received = w.office_moment(day)
         if received > w.now - timedelta(minutes=30):
             received = w.now - timedelta(minutes=rng.randint(30, 300))
+            # Just after midnight that is yesterday: the contact's work starts the day it came in.
+            day = timezone.localdate(received)
         known = [child for child, free_from in self.referred_before if free_from < day]
         again = known and rng.random() < 0.15
         child = rng.choice(known) if again else self.children.new(by=w.mash.manager)

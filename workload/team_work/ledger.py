@@ -1,4 +1,4 @@
-"""Keeping `workload.OpenWorkItem` true to the records it copies.
+"""Keeping `workload.OpenWorkItem` true to the records it copies, and each team's tally of it.
 
 What a team's open work is stays defined once, by `workload.team_work.sources`; the ledger writes
 what those queries answer into the table, a child at a time:
@@ -16,6 +16,11 @@ PostgreSQL two rewrites of the same child (one may be a reconcile's batch) take 
 transaction-level advisory lock on each LOCK_SPAN children by id, so the second reads what the first
 committed.
 
+Each rewrite adds the difference it made to the teams' tallies (`workload.TeamWorkTally`), so a
+manager of many teams sees them counted without a read of every row; `reconcile` ends by counting
+the tallies again from the rows, holding off rewrites meanwhile (EVERY_SPAN, which each rewrite
+shares).
+
 Each team has a generation in the cache, changed whenever its rows are rewritten (and again once
 the rewrite commits, so a count read from the snapshot before it is never kept under the new one):
 what is worked out from a team's rows (`workload.team_work.work_items`) is kept under it.
@@ -30,19 +35,20 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 
 from accounts.models import Team
-from casework.models import Child
+from casework.models import Assessment, Child
 
-from ..models import OpenWorkItem
-from .sources import CLOCK_SUBJECTS, work_sources
+from ..models import OpenWorkItem, TeamWorkTally
+from .sources import ASSESSMENT, CLOCK_SUBJECTS, work_sources
 
 log = logging.getLogger(__name__)
 
 # The first key of the ledger's advisory locks; the second is a span of LOCK_SPAN children by id.
 LOCK_NAMESPACE = 48_151
 LOCK_SPAN = 1_000
+EVERY_SPAN = -1
 RECONCILE_BATCH = 20_000
 
 _pending = threading.local()
@@ -84,16 +90,20 @@ def rewrite(children: Q, chosen: tuple[str, list], *, spans: Iterable[int]) -> i
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                # Shared with every other rewrite, not with a recount of the tallies (`_recount_tallies`).
+                cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [LOCK_NAMESPACE, EVERY_SPAN])
                 # In order, so that two rewrites waiting for each other's spans cannot deadlock.
                 cursor.execute(
                     "SELECT pg_advisory_xact_lock(%s, span) FROM unnest(%s::int[]) AS span ORDER BY span",
                     [LOCK_NAMESPACE, sorted(spans)],
                 )
         rows = OpenWorkItem.objects.filter(children)
-        teams = set(rows.values_list("team_id", flat=True).distinct())
+        before = _tally(rows)
         rows.delete()
         written = _insert(*chosen)
-        teams |= set(rows.values_list("team_id", flat=True).distinct())
+        after = _tally(rows)
+        _add_to_tallies(before, after)
+        teams = set(before) | set(after)
         new_generation(teams)
         transaction.on_commit(lambda: new_generation(teams))
         return written
@@ -113,10 +123,70 @@ def reconcile(*, batch: int = RECONCILE_BATCH) -> dict:
             spans=spans,
         )
     OpenWorkItem.objects.filter(child_id__gt=last).delete()
+    _recount_tallies()
     new_generation(Team.objects.values_list("pk", flat=True))
     seconds = round(time.monotonic() - started, 1)
     log.info("Team work ledger reconciled: %s rows in %s s", written, seconds)
     return {"rows": written, "seconds": seconds}
+
+
+AWAITING_SIGN_OFF = Q(kind=ASSESSMENT, detail=Assessment.Status.AWAITING_SIGN_OFF)
+TALLIED = ("open", "not_allocated", "awaiting_sign_off")
+
+
+def _tally(rows) -> dict[int, tuple[int, int, int]]:
+    """Open, not allocated and waiting-for-sign-off rows of `rows`, by team."""
+    counted = rows.values("team_id").annotate(
+        open=Count("team_id"),
+        not_allocated=Count("team_id", filter=Q(allocated=False)),
+        awaiting_sign_off=Count("team_id", filter=AWAITING_SIGN_OFF),
+    )
+    return {row["team_id"]: (row["open"], row["not_allocated"], row["awaiting_sign_off"]) for row in counted}
+
+
+def _add_to_tallies(before: dict, after: dict) -> None:
+    """Add what a rewrite changed to each team's tally. Differences add up in any order, so two
+    rewrites touching the same team at once both count; teams in order, so they cannot deadlock."""
+    changes = []
+    for team_id in sorted(set(before) | set(after)):
+        was, now = before.get(team_id, (0, 0, 0)), after.get(team_id, (0, 0, 0))
+        difference = [new - old for new, old in zip(now, was, strict=True)]
+        if any(difference):
+            changes.append([team_id, *difference])
+    if not changes:
+        return
+    table = TeamWorkTally._meta.db_table
+    columns = ", ".join(f'"{name}"' for name in TALLIED)
+    added = ", ".join(f'"{name}" = {table}."{name}" + excluded."{name}"' for name in TALLIED)
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(changes))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (team_id, {columns}) VALUES {values} ON CONFLICT (team_id) DO UPDATE SET {added}",
+            [value for change in changes for value in change],
+        )
+
+
+def _recount_tallies() -> None:
+    """Count every team's tally again from the rows, while no rewrite runs (they wait for it)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, EVERY_SPAN])
+        counted = _tally(OpenWorkItem.objects.all())
+        TeamWorkTally.objects.all().delete()
+        TeamWorkTally.objects.bulk_create(
+            TeamWorkTally(team_id=team_id, **dict(zip(TALLIED, tally, strict=True)))
+            for team_id, tally in counted.items()
+        )
+
+
+def tallies(team_ids) -> dict[int, dict[str, int]]:
+    """Each team's open, not allocated and waiting-for-sign-off work (none for a team with none)."""
+    bring_up_to_date()
+    found = {team_id: dict.fromkeys(TALLIED, 0) for team_id in team_ids}
+    for tally in TeamWorkTally.objects.filter(team_id__in=team_ids):
+        found[tally.team_id] = {name: getattr(tally, name) for name in TALLIED}
+    return found
 
 
 def generations(team_ids) -> dict[int, str]:

@@ -26,7 +26,7 @@ from casework.permissions import may_sign_off
 
 from ..models import OpenWorkItem
 from . import sources
-from .ledger import bring_up_to_date, generations
+from .ledger import bring_up_to_date, generations, tallies
 
 NOT_ALLOCATED = "none"
 OVERDUE, DUE_THIS_WEEK, AWAITING_ME = "overdue", "due_this_week", "awaiting_me"
@@ -143,41 +143,16 @@ def page_of_items(team_ids, conditions: Conditions, *, viewer, offset: int, limi
 
 
 def counts_by_team(team_ids, *, now) -> dict[int, dict[str, int]]:
-    """Open, not allocated, overdue and waiting-for-sign-off counts of each team.
+    """Open, not allocated, overdue and waiting-for-sign-off counts of each team, in two queries:
+    the ledger's tallies, and the overdue work read from the team's due-date index.
 
-    Counts name no child, so every row counts (as on the performance dashboard). One query for the
-    teams whose counts are not kept from a minute before with the same generation."""
-    bring_up_to_date()
-    minute = f"{now:%Y%m%d%H%M}"
-    teams = generations(team_ids)
-    keys = {f"team-work:team-counts:{team_id}:{token}:{minute}": team_id for team_id, token in teams.items()}
-    found = cache.get_many(list(keys))
-    counts = {keys[key]: value for key, value in found.items()}
-    missing = [team_id for key, team_id in keys.items() if key not in found]
-    if missing:
-        counted = (
-            OpenWorkItem.objects.filter(team_id__in=missing)
-            .values("team_id")
-            .annotate(
-                open=Count("*"),
-                not_allocated=Count("team_id", filter=Q(allocated=False)),
-                overdue=Count("team_id", filter=Q(due_at__lt=now)),
-                awaiting_sign_off=Count(
-                    "team_id", filter=Q(kind=sources.ASSESSMENT, detail=Assessment.Status.AWAITING_SIGN_OFF)
-                ),
-            )
-        )
-        fresh = {team_id: dict.fromkeys(COUNTED, 0) for team_id in missing}
-        for row in counted:
-            fresh[row["team_id"]] = {
-                "open": row["open"],
-                "not_allocated": row["not_allocated"],
-                "overdue": row["overdue"],
-                "awaiting_sign_off": row["awaiting_sign_off"],
-            }
-        cache.set_many({key: fresh[team_id] for key, team_id in keys.items() if team_id in fresh}, COUNTS_KEPT)
-        counts.update(fresh)
-    return counts
-
-
-COUNTED = ("open", "not_allocated", "overdue", "awaiting_sign_off")
+    Counts name no child, so every row counts (as on the performance dashboard)."""
+    counts = tallies(team_ids)
+    overdue = (
+        OpenWorkItem.objects.filter(team_id__in=team_ids, due_at__lt=now)
+        .values("team_id")
+        .annotate(overdue=Count("team_id"))
+        .order_by()
+    )
+    late = {row["team_id"]: row["overdue"] for row in overdue}
+    return {team_id: {**tally, "overdue": late.get(team_id, 0)} for team_id, tally in counts.items()}
