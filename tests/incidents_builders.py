@@ -73,9 +73,12 @@ def protocol_without_incidents(authority):
 
 def start(w, *, by=None, child=None, **overrides):
     now = timezone.now()
+    # Earlier today: a clock due "the same day" is then due today, whatever the time the tests run.
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    occurred = max(now - timedelta(hours=3), midnight)
     values = dict(
-        occurred_at=now - timedelta(hours=3),
-        aware_at=now - timedelta(hours=2),
+        occurred_at=occurred,
+        aware_at=max(now - timedelta(hours=2), occurred),
         category=services.Category.ASSAULTED,
         summary="Jordan was stabbed in the leg outside a takeaway; treated in hospital and discharged.",
     )

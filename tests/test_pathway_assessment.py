@@ -4,9 +4,10 @@ Working Together 2013 (seed 001 L1741–1807, L1907–1917) and the Lancashire a
 (CYJS attends all child in need meetings).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -730,6 +731,17 @@ class TestPages:
         assessment = Assessment.objects.get(child=world.child)
         assert response.status_code == 302 and response.url == reverse("assessment-detail", args=[assessment.pk])
         assert assessment.referral_received_at == received
+
+    def test_a_referral_dated_today_can_be_started_before_nine_in_the_morning(self, world):
+        early = timezone.make_aware(datetime(2026, 12, 8, 7, 30))
+        with time_machine.travel(early, tick=False):
+            response = client_for(world.csc_worker).post(
+                reverse("assessment-start", args=[world.child.pk]),
+                {**date_parts("referral_received_at", early.date()), "social_worker": world.csc_worker.pk},
+            )
+            assessment = Assessment.objects.get(child=world.child)
+        assert response.status_code == 302
+        assert assessment.referral_received_at == early  # a day with no time: 9am, or now if that is still to come
 
     def test_detail_shows_the_due_date_and_its_explanation(self, world):
         assessment = start(world)

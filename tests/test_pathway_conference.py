@@ -299,7 +299,7 @@ class TestReview:
         record(w, review_of(w, plan), plan_needed=False)
         plan.refresh_from_db()
         assert plan.status == "ended" and plan.end_reason == "no_longer_at_risk"
-        assert plan.ended_on == timezone.localdate()
+        assert plan.ended_on == timezone.localdate(plan.review_conferences.get().held_at)
         assert not open_deadlines("cp_review_next", plan).exists()
         assert clocks(plan, "core_group_first").get().status == Deadline.Status.CANCELLED
         assert not Involvement.objects.filter(child=w.child, kind="cp", end__isnull=True).exists()

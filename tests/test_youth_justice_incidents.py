@@ -787,7 +787,7 @@ class TestPages:
         incident = start(w, yjb_notifiable=True, charged_at=None)
         page = client_for(w.cyjs_worker).get(f"/serious-incidents/{incident.pk}/")
         assert "When the child was charged" in page.content.decode() and "Not recorded yet" in page.content.decode()
-        charged = timezone.localtime() - timedelta(hours=2)
+        charged = timezone.localtime(max(timezone.now() - timedelta(hours=2), incident.aware_at))
         response = client_for(w.cyjs_worker).post(
             f"/serious-incidents/{incident.pk}/charged/",
             {**date_parts("charged-at_date", charged.date()), "charged-at_time": f"{charged:%H:%M}"},
@@ -884,7 +884,7 @@ class TestApi:
 
     def test_the_charge_through_the_api_starts_the_mappa_clock(self, w):
         incident = start(w, open_under_mappa=True, charged_at=None)
-        charged = timezone.now() - timedelta(hours=1)
+        charged = max(timezone.now() - timedelta(hours=1), incident.aware_at)
         response = api_for(w.cyjs_worker).post(
             f"/api/v1/serious-incidents/{incident.pk}/charged/", {"at": charged.isoformat()}, format="json"
         )

@@ -67,7 +67,9 @@ def _workers(request):
 def _referral_moment(day, contact):
     if contact is not None and timezone.localtime(contact.received_at).date() == day:
         return contact.received_at
-    return timezone.make_aware(datetime.combine(day, time(9, 0)))
+    # A day without a time is taken as 9am, or now if today's 9am has not come yet: a referral made today
+    # before 9am is not in the future.
+    return min(timezone.make_aware(datetime.combine(day, time(9, 0))), timezone.now())
 
 
 @login_required

@@ -25,7 +25,9 @@ def test_serious_incident_briefing(browser_page, live_server, screenshot, screen
 
     page.goto(f"{live_server.url}/children/{w.child.pk}/serious-incidents/new/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Record a serious incident")
-    happened = timezone.localtime() - timedelta(hours=3)
+    # Earlier today, whatever the hour the test runs (the date the service became aware is today's).
+    now = timezone.localtime()
+    happened = max(now - timedelta(hours=3), now.replace(hour=0, minute=0, second=0, microsecond=0))
     fill_date(page, "Date of the incident", happened.date())
     page.get_by_label("Time of the incident", exact=True).fill(f"{happened:%H:%M}")
     page.get_by_label("Time the service became aware", exact=True).fill(f"{happened:%H:%M}")
