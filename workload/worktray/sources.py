@@ -156,7 +156,7 @@ def notice_items(user, *, now=None) -> list[WorkItem]:
 def break_glass_items(user, *, now=None) -> list[WorkItem]:
     if not (user.is_manager or access.is_administrator(user)):
         return []
-    records = list(break_glass_to_review(manager=user).filter(reviewed_at__isnull=True).select_related("child"))
+    records = list(break_glass_to_review(manager=user).filter(reviewed_at__isnull=True).select_related("child", "user"))
     visible = access.visible_child_ids(user, [r.child_id for r in records])
     return [
         WorkItem(
