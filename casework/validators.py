@@ -36,3 +36,33 @@ def validate_upn(value: str) -> None:
             "Enter a unique pupil number: a letter then 12 characters, like A123456789012",
             code="invalid_upn",
         )
+
+
+def _validate_code_set(value, *, list_name: str, nothing_code: str, noun: str, nothing_words: str) -> None:
+    """A set of DfE codes from one list, each once, with the "nothing" code only on its own."""
+    from returns.codes import code_list
+
+    code = f"invalid_{list_name}"
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError(f"Choose {noun} from the list", code=code)
+    unknown = sorted(set(value) - code_list(list_name).values)
+    if unknown:
+        raise ValidationError(f"Not in the list of {noun}: {', '.join(unknown)}", code=code)
+    if len(set(value)) != len(value):
+        raise ValidationError(f"Choose each of the {noun} once", code=code)
+    if nothing_code in value and len(value) > 1:
+        raise ValidationError(f"Choose either {nothing_words} or the {noun}", code=code)
+
+
+def validate_disabilities(value) -> None:
+    """DfE rules 8540, 8790, 8794."""
+    _validate_code_set(
+        value, list_name="disability", nothing_code="NONE", noun="disabilities", nothing_words="no disability"
+    )
+
+
+def validate_assessment_factors(value) -> None:
+    """DfE rules 8869, 8898."""
+    _validate_code_set(
+        value, list_name="assessment_factor", nothing_code="21", noun="factors", nothing_words="no factors found"
+    )

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "thresholds",
     "workload",
     "performance",
+    "returns",
 ]
 
 MIDDLEWARE = [

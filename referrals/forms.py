@@ -6,9 +6,9 @@ from django import forms
 from django.utils import timezone
 
 from casework import limits
-from casework.models import Child
 from casework.text import day_text
 from config.govuk_forms import GovukDateField
+from returns import codes
 
 from .models import AgencyCheck, ConcernCategory, Contact, Decision
 
@@ -52,9 +52,7 @@ class ChildDetailsForm(forms.Form):
     expected_date_of_birth = GovukDateField(
         label="Expected date of birth", required=False, help_text="Only for an unborn child"
     )
-    gender = forms.ChoiceField(
-        label="Gender", choices=Child.Gender.choices, initial=Child.Gender.NOT_KNOWN, widget=forms.RadioSelect
-    )
+    gender = forms.ChoiceField(label="Gender", choices=codes.gender_choices(), initial="0", widget=forms.RadioSelect)
     nhs_number = forms.CharField(
         label="NHS number (optional)", required=False, max_length=14, help_text="10 digits, for example 943 476 5919"
     )

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from returns import codes
+
 
 class ConcernCategory(models.TextChoices):
     PHYSICAL = "physical", "Physical abuse"
@@ -67,6 +69,8 @@ class Contact(models.Model):
     referrer_agency = models.CharField(max_length=150, blank=True)
     referrer_role = models.CharField(max_length=150, blank=True)
     referrer_contact = models.CharField(max_length=200, blank=True, help_text="How to reach them")
+    # The census's referral source (DfE code), prefilled from the referrer's agency.
+    referral_source = models.CharField(max_length=2, choices=codes.referral_source_choices, blank=True)
 
     household = models.JSONField(default=list, blank=True, help_text="Other children and adults in the household")
     concerns = models.TextField(blank=True)
@@ -212,6 +216,8 @@ class Decision(models.Model):
 
     contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="decision")
     outcome = models.CharField(max_length=24, choices=Outcome.choices)
+    # The census's primary need code (DfE N0–N9), asked when the contact becomes a referral.
+    primary_need = models.CharField(max_length=2, choices=codes.primary_need_choices, blank=True)
     rationale = models.TextField()
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()

@@ -4,10 +4,10 @@ from django.contrib.contenttypes.models import ContentType
 from rest_framework import serializers
 
 from casework import limits
-from casework.models import Child
 from notifications.clocks import calendar_for
 from notifications.models import Deadline
 from notifications.selectors import rag as deadline_rag
+from returns import codes
 
 from .models import ConcernCategory, Contact, Decision
 
@@ -29,7 +29,7 @@ class ChildReferenceSerializer(limits.Serializer):
     also_known_as = serializers.CharField(max_length=200, required=False, allow_blank=True)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     expected_date_of_birth = serializers.DateField(required=False, allow_null=True)
-    gender = serializers.ChoiceField(choices=Child.Gender.choices, required=False)
+    gender = serializers.ChoiceField(choices=codes.gender_choices(), required=False)
     nhs_number = serializers.CharField(max_length=14, required=False, allow_blank=True)
     address = serializers.CharField(required=False, allow_blank=True)
     postcode = serializers.CharField(max_length=10, required=False, allow_blank=True)

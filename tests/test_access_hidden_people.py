@@ -168,8 +168,8 @@ def child_form(**changes):
         "date_of_birth_0": "4",
         "date_of_birth_1": "3",
         "date_of_birth_2": "2014",
-        "gender": Child.Gender.NOT_KNOWN,
-        "ethnicity": Child.Ethnicity.NOBT,
+        "gender": "0",
+        "ethnicity": "NOBT",
         "nhs_number": VALID_NHS,
         "involvement_kind": Involvement.Kind.CIN,
     }

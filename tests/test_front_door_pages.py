@@ -91,7 +91,7 @@ def new_child_answers(**overrides):
         "is_born": "yes",
         **date_parts("date_of_birth", date(2016, 5, 4)),
         **date_parts("expected_date_of_birth", None),
-        "gender": Child.Gender.NOT_KNOWN,
+        "gender": "0",
         "nhs_number": "",
         "address": "2 Fictional Row\nExampletown",
         "postcode": "ZZ1 1ZZ",

@@ -12,19 +12,19 @@ from casework.models import Child
 from .writer import POSTCODE_DISTRICT, HistoryWriter
 
 FIRST_NAMES = {
-    Child.Gender.FEMALE: ["Amara", "Bea", "Cleo", "Daisy", "Esme", "Freya", "Gracie", "Hallie", "Isla", "Juno"],
-    Child.Gender.MALE: ["Alfie", "Bodhi", "Caleb", "Dex", "Ezra", "Finn", "Gus", "Hugo", "Idris", "Jude"],
+    "2": ["Amara", "Bea", "Cleo", "Daisy", "Esme", "Freya", "Gracie", "Hallie", "Isla", "Juno"],
+    "1": ["Alfie", "Bodhi", "Caleb", "Dex", "Ezra", "Finn", "Gus", "Hugo", "Idris", "Jude"],
 }
 SURNAME_STARTS = ["Zarn", "Quibble", "Flont", "Brimple", "Snorv", "Wuzzel", "Plink", "Grindel", "Tromble", "Muddock"]
 SURNAME_ENDS = ["whistle", "prong", "sprocket", "fizzle", "wobble", "snicket", "bottle", "gander"]
 STREETS = ["Imaginary Lane", "Invented Road", "Pretend Close", "Makebelieve Way", "Notional Street"]
-ETHNICITIES = [Child.Ethnicity.WBRI] * 6 + [
-    Child.Ethnicity.WOTH,
-    Child.Ethnicity.MWBC,
-    Child.Ethnicity.APKN,
-    Child.Ethnicity.AIND,
-    Child.Ethnicity.BAFR,
-    Child.Ethnicity.NOBT,
+ETHNICITIES = ["WBRI"] * 6 + [
+    "WOTH",
+    "MWBC",
+    "APKN",
+    "AIND",
+    "BAFR",
+    "NOBT",
 ]
 
 

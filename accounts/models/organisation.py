@@ -88,6 +88,8 @@ class Role(models.TextChoices):
     MASH_MANAGER = "mash_manager", "MASH manager"
     CONFERENCE_CHAIR = "conference_chair", "Conference chair / IRO"
     AUDITOR = "auditor", "Auditor"
+    # Prepares the statutory returns (CIN census, Annex A) and keeps their data clean.
+    PERFORMANCE_ANALYST = "performance_analyst", "Performance and data analyst"
     ADMINISTRATOR = "administrator", "Administrator"
     SERVICE_ACCOUNT = "service_account", "Integration service account"
 

@@ -399,6 +399,7 @@ def _start_plan(conference, *, by, core_group) -> ChildProtectionPlan:
         child=child,
         initial_conference=conference,
         started_on=timezone.localdate(conference.held_at),
+        initial_category=conference.category,
         category=conference.category,
         lead_social_worker=lead,
         detail=conference.outline_plan,

@@ -58,8 +58,9 @@ from ..models.justice import JointWorkingProtocol
 
 Section = JointWorkingProtocol.Section
 
-# Bookkeeping columns: a change to these alone is not a change to the record.
-NOT_HISTORY = ("version",)
+# Bookkeeping columns: a change to these alone is not a change to the record. A child's
+# returns reference is set once, when the child is recorded, and never changes.
+NOT_HISTORY = ("version", "return_reference")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from ..validators import validate_assessment_factors
+
 
 class Assessment(models.Model):
     """A social worker's assessment of a child's needs (45 working days from the referral)."""
@@ -50,6 +52,8 @@ class Assessment(models.Model):
     analysis = models.TextField(blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     outcome_rationale = models.TextField(blank=True)
+    # What the assessment found, in the census's factor codes (DfE), recorded when it is completed.
+    factors = models.JSONField(default=list, blank=True, validators=[validate_assessment_factors])
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -5,41 +5,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
-from ..validators import validate_nhs_number, validate_upn
+from returns import codes
+
+from ..validators import validate_disabilities, validate_nhs_number, validate_upn
+
+
+def new_return_reference() -> str:
+    """A random reference for a new child: letters and digits only (DfE rules 1570, 1580)."""
+    return "C" + get_random_string(15, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
 
 
 class Child(models.Model):
-    class Gender(models.TextChoices):
-        # CIN census gender codes.
-        NOT_KNOWN = "0", "Not known"
-        MALE = "1", "Male"
-        FEMALE = "2", "Female"
-        NOT_SPECIFIED = "9", "Not specified"
-
-    class Ethnicity(models.TextChoices):
-        # CIN census ethnicity codes.
-        WBRI = "WBRI", "White British"
-        WIRI = "WIRI", "White Irish"
-        WIRT = "WIRT", "Traveller of Irish heritage"
-        WOTH = "WOTH", "Any other White background"
-        WROM = "WROM", "Gypsy / Roma"
-        MWBC = "MWBC", "White and Black Caribbean"
-        MWBA = "MWBA", "White and Black African"
-        MWAS = "MWAS", "White and Asian"
-        MOTH = "MOTH", "Any other mixed background"
-        AIND = "AIND", "Indian"
-        APKN = "APKN", "Pakistani"
-        ABAN = "ABAN", "Bangladeshi"
-        AOTH = "AOTH", "Any other Asian background"
-        BCRB = "BCRB", "Caribbean"
-        BAFR = "BAFR", "African"
-        BOTH = "BOTH", "Any other Black background"
-        CHNE = "CHNE", "Chinese"
-        OOTH = "OOTH", "Any other ethnic group"
-        REFU = "REFU", "Refused"
-        NOBT = "NOBT", "Information not yet obtained"
-
     first_name = models.CharField(max_length=100)
     middle_names = models.CharField(max_length=150, blank=True)
     last_name = models.CharField(max_length=100)
@@ -48,12 +26,26 @@ class Child(models.Model):
     expected_date_of_birth = models.DateField(
         null=True, blank=True, help_text="For an unborn child: the expected date of delivery."
     )
-    gender = models.CharField(max_length=1, choices=Gender.choices, default=Gender.NOT_KNOWN)
-    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
+    # DfE codes (returns/data/dfe_codes.toml): gender as the child describes it; sex for the census.
+    gender = models.CharField(max_length=1, choices=codes.gender_choices, default="0")
+    sex = models.CharField(max_length=1, choices=codes.sex_choices, blank=True)
+    ethnicity = models.CharField(max_length=4, choices=codes.ethnicity_choices, default="NOBT")
+    # DfE disability codes; empty until someone records it, ["NONE"] when the child has none.
+    disabilities = models.JSONField(default=list, blank=True, validators=[validate_disabilities])
+    date_of_death = models.DateField(null=True, blank=True)
     nhs_number = models.CharField(
         "NHS number", max_length=10, null=True, blank=True, unique=True, validators=[validate_nhs_number]
     )
     upn = models.CharField("Unique pupil number", max_length=13, blank=True, validators=[validate_upn])
+    former_upn = models.CharField("Former unique pupil number", max_length=13, blank=True, validators=[validate_upn])
+    upn_unknown_reason = models.CharField(
+        "Why there is no unique pupil number", max_length=3, choices=codes.upn_unknown_choices, blank=True
+    )
+    # The child's reference in statutory returns (the census's LA child ID): stable, and not the
+    # database id, which returns must not reveal.
+    return_reference = models.CharField(
+        "Reference in statutory returns", max_length=20, unique=True, default=new_return_reference, editable=False
+    )
     yot_reference = models.CharField("Youth justice reference", max_length=30, blank=True)
     pnc_reference = models.CharField("Police national computer reference", max_length=30, blank=True)
     address = models.TextField(blank=True)
@@ -100,6 +92,18 @@ class Child(models.Model):
     @property
     def is_unborn(self):
         return self.date_of_birth is None
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.date_of_death and self.date_of_birth and self.date_of_death < self.date_of_birth:
+            errors["date_of_death"] = "The date of death must be on or after the date of birth"
+        if self.date_of_death and self.date_of_death > timezone.localdate():
+            errors["date_of_death"] = "The date of death cannot be in the future"
+        if self.upn and self.upn_unknown_reason:
+            errors["upn_unknown_reason"] = "Leave this empty: the child has a unique pupil number"
+        if errors:
+            raise ValidationError(errors)
 
 
 class Person(models.Model):
@@ -192,6 +196,10 @@ class Involvement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     closure_reason = models.TextField(blank=True)
+    # Children's social care only: why the child in need episode closed, in the census's code.
+    closure_code = models.CharField(
+        "Why the episode closed", max_length=3, choices=codes.closure_reason_choices, blank=True
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

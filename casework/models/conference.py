@@ -107,6 +107,8 @@ class ChildProtectionPlan(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     started_on = models.DateField()
+    # The category the plan started with, and its latest (changed at a review conference).
+    initial_category = models.CharField(max_length=10, choices=AbuseCategory.choices, blank=True)
     category = models.CharField(max_length=10, choices=AbuseCategory.choices)
     lead_social_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

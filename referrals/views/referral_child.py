@@ -100,7 +100,7 @@ def _unsaved_child(details) -> Child:
         last_name=details["last_name"],
         date_of_birth=as_date(details.get("date_of_birth")),
         expected_date_of_birth=as_date(details.get("expected_date_of_birth")),
-        gender=details.get("gender") or Child.Gender.NOT_KNOWN,
+        gender=details.get("gender") or "0",
         nhs_number=details.get("nhs_number") or None,
         address=details.get("address") or "",
         postcode=details.get("postcode") or "",
