@@ -231,6 +231,15 @@ def may_see_access_log(user) -> bool:
     return user.is_authenticated and (user.role == Role.AUDITOR or is_administrator(user))
 
 
+# Who prepares the statutory returns (the CIN census, Ofsted's Annex A): the performance team and
+# senior leaders. The returns hold every child in need in the authority, so no one else.
+RETURNS_ROLES = frozenset({Role.PERFORMANCE_ANALYST, Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR})
+
+
+def may_prepare_returns(user) -> bool:
+    return user.is_authenticated and user.role in RETURNS_ROLES
+
+
 # --- Contacts --------------------------------------------------------------------
 
 CONTACT_FULL, CONTACT_REFERRER = "full", "referrer"

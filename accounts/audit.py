@@ -121,18 +121,25 @@ def record_access(
     )
 
 
+# Who a search made from the server's command line is logged as (there is no signed-in user).
+COMMAND_LINE = "(command line)"
+
+
 def record_search(*, user, what: str, query: str, child_ids) -> AccessEvent:
-    """One row per search or list: what was asked and which children came back."""
+    """One row per search, list or export: what was asked and which children came back.
+
+    `user` None: a command run on the server (an export), logged as COMMAND_LINE.
+    """
     ids = ",".join(str(i) for i in child_ids)
     return _append(
         AccessEvent(
             occurred_at=timezone.now(),
             user=user,
-            username=user.get_username(),
+            username=user.get_username() if user else COMMAND_LINE,
             child=None,
             action=AccessEvent.Action.SEARCH,
             what=what,
-            purpose=AccessEvent.Purpose.ADMIN if is_administrator(user) else AccessEvent.Purpose.NORMAL,
+            purpose=AccessEvent.Purpose.ADMIN if user is None or is_administrator(user) else AccessEvent.Purpose.NORMAL,
             outcome=AccessEvent.Outcome.ALLOWED,
             detail=f"query: {query}\nreturned: {ids}",
         )

@@ -2,6 +2,7 @@ from django import forms
 
 from config.govuk_forms import GovukDateField
 
+from .code_fields import code_checkboxes, code_radios, code_select
 from .models import Child, Involvement
 from .services import EDITABLE_FIELDS
 
@@ -40,6 +41,31 @@ class ChildForm(forms.ModelForm):
     nhs_number = forms.CharField(
         label="NHS number", required=False, max_length=14, help_text="10 digits, for example 943 476 5919"
     )
+    # Items of the children in need census: all optional here.
+    sex = code_radios(
+        "sex", label="Sex (optional)", help_text="Used in statutory returns, which ask for sex, not gender"
+    )
+    disabilities = code_checkboxes(
+        "disability",
+        label="Disability (optional)",
+        help_text="Select all that apply. Leave them all empty if you do not know yet.",
+        nothing="NONE",
+    )
+    former_upn = forms.CharField(
+        label="Former unique pupil number (optional)",
+        required=False,
+        max_length=13,
+        help_text="If the child had a different one before",
+    )
+    upn_unknown_reason = code_select(
+        "upn_unknown",
+        label="Why is there no unique pupil number? (optional)",
+        help_text="Only if the child has no unique pupil number",
+        empty="Not given",
+    )
+    date_of_death = GovukDateField(
+        label="Date of death (optional)", required=False, help_text="Only if the child has died. For example, 27 3 2026"
+    )
 
     class Meta:
         model = Child
@@ -73,7 +99,9 @@ class ChildForm(forms.ModelForm):
         return data
 
     def service_data(self):
-        return {f: self.cleaned_data.get(f) for f in EDITABLE_FIELDS}
+        data = {f: self.cleaned_data.get(f) for f in EDITABLE_FIELDS}
+        data["disabilities"] = list(data["disabilities"] or [])
+        return data
 
 
 class NewChildForm(ChildForm):

@@ -75,7 +75,10 @@ class ChildDetailSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Child
-        fields = ["id", *EDITABLE_FIELDS, "restricted", "version", "involvements", "household"]
+        # The census items are DfE codes (returns/data/dfe_codes.toml); `return_reference` is the
+        # child's reference in statutory returns, set when the child is recorded and never changed.
+        fields = ["id", *EDITABLE_FIELDS, "return_reference", "restricted", "version", "involvements", "household"]
+        read_only_fields = ["return_reference"]
 
     @extend_schema_field(RelationshipSerializer(many=True))
     def get_household(self, child):

@@ -24,13 +24,18 @@ EDITABLE_FIELDS = (
     "date_of_birth",
     "expected_date_of_birth",
     "gender",
+    "sex",
     "ethnicity",
+    "disabilities",
     "nhs_number",
     "upn",
+    "former_upn",
+    "upn_unknown_reason",
     "yot_reference",
     "pnc_reference",
     "address",
     "postcode",
+    "date_of_death",
 )
 
 SIMILAR_NAME_RATIO = 0.8
@@ -52,6 +57,11 @@ def _clean(data: dict, *, by, exclude_pk=None) -> dict:
     errors = {}
     data["nhs_number"] = normalise_nhs_number(data.get("nhs_number") or "") or None
     data["upn"] = (data.get("upn") or "").upper()
+    data["former_upn"] = (data.get("former_upn") or "").strip().upper()
+    for field in ("sex", "upn_unknown_reason"):
+        data[field] = data.get(field) or ""
+    if data.get("disabilities") is None:
+        data["disabilities"] = []
     today = timezone.localdate()
     dob, expected = data.get("date_of_birth"), data.get("expected_date_of_birth")
     if dob and expected:
@@ -69,6 +79,11 @@ def _clean(data: dict, *, by, exclude_pk=None) -> dict:
         for field, messages in exc.message_dict.items():
             if field == "nhs_number" and any("already exists" in m for m in messages):
                 continue  # reported below in our own words
+            errors.setdefault(field, messages[0])
+    try:
+        candidate.clean()  # date of death, and no "why there is no UPN" beside a UPN
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
             errors.setdefault(field, messages[0])
     if data["nhs_number"] and "nhs_number" not in errors:
         try:

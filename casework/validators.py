@@ -6,6 +6,19 @@ NHS_NUMBER_RE = re.compile(r"^\d{10}$")
 UPN_RE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
 
 
+UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+
+def upn_check_letter(rest: str) -> str:
+    """The check letter that starts a permanent UPN, from its other 12 characters (all digits).
+
+    The DfE's UPN guide: weight the 2nd to 13th characters 2 to 13, sum, take the remainder
+    on division by 23, and look it up in A–Z without I, O and S.
+    """
+    total = sum(int(digit) * weight for digit, weight in zip(rest, range(2, 14), strict=True))
+    return UPN_CHECK_LETTERS[total % 23]
+
+
 def normalise_nhs_number(value: str) -> str:
     """Strip the spaces people type (e.g. '943 476 5919')."""
     return re.sub(r"[\s-]", "", value or "")

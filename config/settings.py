@@ -121,7 +121,7 @@ TEMPLATES = [
                 "notifications.context_processors.unread_count",
             ],
             # uk_time after Django's builtins: its `date` filter says BST or GMT in the hour the clocks repeat.
-            "builtins": ["config.templatetags.govuk", "config.templatetags.uk_time"],
+            "builtins": ["config.templatetags.govuk", "config.templatetags.uk_time", "config.templatetags.dfe_codes"],
         },
     },
 ]

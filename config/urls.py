@@ -79,6 +79,7 @@ api_patterns = [
     path("docs/", signed_in_unless_public(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     path("", include("workload.api_urls")),
     path("", include("performance.api_urls")),
+    path("", include("returns.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -161,6 +162,7 @@ urlpatterns = [
     path("", include("thresholds.urls")),
     path("", include("workload.urls")),
     path("", include("performance.urls")),
+    path("", include("returns.urls")),
     path("api/v1/", include(api_patterns)),
     path("admin/login/", account_views.admin_sign_in),
     path("admin/", admin.site.urls),

@@ -21,12 +21,7 @@ from referrals.models import Contact, Decision
 from . import months
 from .definitions import Measure
 
-# A decision that takes a contact on as a referral to children's social care.
-REFERRAL_OUTCOMES = (
-    Decision.Outcome.ASSESSMENT,
-    Decision.Outcome.STRATEGY_DISCUSSION,
-    Decision.Outcome.IMMEDIATE_PROTECTION,
-)
+REFERRAL_OUTCOMES = Decision.REFERRAL_OUTCOMES
 RE_REFERRAL_WINDOW = timedelta(days=365)
 MET = (Deadline.Status.MET, Deadline.Status.MET_LATE)
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from casework import limits
+from casework.code_fields import code_select
 from casework.text import day_text
 from config.govuk_forms import GovukDateField
 from returns import codes
@@ -255,6 +256,12 @@ class ReferrerForm(forms.Form):
         max_length=5,
         error_messages={"required": "Enter the time the concern was received"},
     )
+    referral_source = code_select(
+        "referral_source",
+        label="Who is making the referral? (optional)",
+        help_text="If you leave this, we fill it in from your organisation",
+        empty="Not chosen",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -275,6 +282,7 @@ class ReferrerForm(forms.Form):
             "contact": data["contact"].strip(),
             "received_date": data["received_date"].isoformat(),
             "received_time": data["received_time"],
+            "referral_source": data["referral_source"],
         }
 
 
@@ -348,6 +356,13 @@ class DecisionForm(forms.Form):
         help_text="Explain the decision: the risks, the strengths and what the checks found.",
         rows=6,
         message="Explain the decision",
+    )
+    primary_need = code_select(
+        "primary_need",
+        label="Main need (optional)",
+        help_text="The child's main need. Statutory returns ask for it when the contact goes on to an "
+        "assessment, a strategy discussion or immediate protection.",
+        empty="Not chosen",
     )
 
 

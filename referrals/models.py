@@ -214,6 +214,10 @@ class Decision(models.Model):
         IMMEDIATE_PROTECTION = "immediate_protection", "Immediate protection"
         CYJS_PREVENTION = "cyjs_prevention", "Refer to CYJS prevention"
 
+    # The outcomes that take a contact on as a referral to children's social care (the census's
+    # referrals, and the dashboard's).
+    REFERRAL_OUTCOMES = (Outcome.ASSESSMENT, Outcome.STRATEGY_DISCUSSION, Outcome.IMMEDIATE_PROTECTION)
+
     contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="decision")
     outcome = models.CharField(max_length=24, choices=Outcome.choices)
     # The census's primary need code (DfE N0–N9), asked when the contact becomes a referral.

@@ -71,6 +71,14 @@ class ContactCreateSerializer(limits.Serializer):
         required=False,
         default=Contact.Source.PARTNER_API,
     )
+    referral_source = serializers.ChoiceField(
+        choices=codes.referral_source_choices(),
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Who made the referral (DfE referral source code). Left out: filled in from the sending "
+        "system's agency, or from `source`",
+    )
 
 
 _UNSET = object()
@@ -174,6 +182,10 @@ class ContactReferrerSerializer(ContactSerializer):
 
 
 class ContactDetailSerializer(ContactSerializer):
+    primary_need = serializers.SerializerMethodField(
+        help_text="The child's main need recorded with the decision (DfE primary need code), or empty if none yet"
+    )
+
     class Meta(ContactSerializer.Meta):
         fields = ContactSerializer.Meta.fields + [
             "source",
@@ -181,6 +193,7 @@ class ContactDetailSerializer(ContactSerializer):
             "referrer_agency",
             "referrer_role",
             "referrer_contact",
+            "referral_source",
             "household",
             "concerns",
             "categories",
@@ -188,10 +201,22 @@ class ContactDetailSerializer(ContactSerializer):
             "consent",
             "consent_reason",
             "rag_rationale",
+            "primary_need",
             "version",
         ]
+
+    def get_primary_need(self, contact) -> str:
+        decision = getattr(contact, "decision", None)
+        return decision.primary_need if decision else ""
 
 
 class DecisionSerializer(limits.Serializer):
     outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
     rationale = serializers.CharField()
+    primary_need = serializers.ChoiceField(
+        choices=codes.primary_need_choices(),
+        required=False,
+        allow_blank=True,
+        help_text="The child's main need (DfE primary need code). The census needs it when the contact "
+        "becomes a referral (assessment, strategy_discussion, immediate_protection). Left out: unchanged",
+    )

@@ -25,6 +25,7 @@ from casework.signals import records_changed
 from casework.who_works_with import Known, allocated_involvement, how_known, who_answers
 from notifications.clocks import cancel_clock, plan_clock, start_clock, stop_clock
 from notifications.services import notify
+from returns import codes
 
 from .models import (
     AgencyCheck,
@@ -114,6 +115,8 @@ class ContactDetails:
     household: list | None = None
     referrer_level: int | None = None
     source: str = Contact.Source.PROFESSIONAL
+    # Who made the referral, in the census's code; blank: `referral_source_for` fills it in.
+    referral_source: str = ""
 
 
 # Referring without the family's consent needs the reason written on the contact (000 L2563–2569:
@@ -143,6 +146,8 @@ def _validate(details: ContactDetails, now):
         errors["referrer_level"] = "Level of need must be 1, 2, 3 or 4"
     if not (details.referrer.get("name") or "").strip():
         errors["referrer"] = "Give the referrer's name"
+    if details.referral_source and details.referral_source not in codes.code_list("referral_source").values:
+        errors["referral_source"] = "Choose who made the referral from the list"
     if errors:
         raise ValidationError(errors)
 
@@ -165,6 +170,20 @@ def _child_for(details: ContactDetails, received_by) -> tuple[Child, bool]:
                 {f"child.{field}": messages for field, messages in error.message_dict.items()}
             ) from error
         raise ValidationError({"child": error.messages}) from error
+
+
+def referral_source_for(*, chosen: str, sent_by, route: str) -> str:
+    """Who made the referral, in the census's code: what the sender chose; else what the contact's
+    route says of who referred (police custody: the police; a member of the public), whoever typed
+    it in; else what the agency of the account that sent it stands for (a practitioner's, or a
+    partner system's); else blank, for MASH to decide."""
+    if chosen:
+        return chosen
+    from_route = codes.mapped("referral_source_by_contact_route", route)
+    if from_route:
+        return from_route
+    agency = sent_by.agency if sent_by is not None and sent_by.agency_id else None
+    return codes.mapped("referral_source_by_agency_kind", agency.kind) if agency is not None else ""
 
 
 def _is_cyjs(received_by, details) -> bool:
@@ -220,6 +239,7 @@ def _receive_contact(*, received_by, details: ContactDetails, idempotency: Idemp
         referrer_agency=referrer.get("agency", "").strip(),
         referrer_role=referrer.get("role", "").strip(),
         referrer_contact=referrer.get("contact", "").strip(),
+        referral_source=referral_source_for(chosen=details.referral_source, sent_by=received_by, route=details.source),
         household=details.household or [],
         concerns=details.concerns or "",
         categories=sorted(set(details.categories)),
@@ -432,14 +452,21 @@ def contacts_decided_for_by(user, path: str = "") -> Q:
 
 
 @access_log_last()  # atomic; its access-log rows are appended last
-def record_decision(*, contact: Contact, by, outcome: str, rationale: str) -> Decision:
-    """A MASH worker proposes; a MASH manager's decision (or authorisation) makes it final."""
+def record_decision(*, contact: Contact, by, outcome: str, rationale: str, primary_need: str | None = None) -> Decision:
+    """A MASH worker proposes; a MASH manager's decision (or authorisation) makes it final.
+
+    `primary_need` is the child's main need in the census's code. It is optional: the census asks
+    for it when the contact becomes a referral (Decision.REFERRAL_OUTCOMES), and one given with another
+    outcome is kept. None leaves what an earlier proposal recorded; "" clears it.
+    """
     if not _decides_for(by, contact):
         raise PermissionDenied("Only MASH (or the team holding the contact) can decide")
     if outcome not in Decision.Outcome.values:
         raise ValidationError({"outcome": "Choose what happens next"})
     if not (rationale or "").strip():
         raise ValidationError({"rationale": "Explain the decision"})
+    if primary_need and primary_need not in codes.code_list("primary_need").values:
+        raise ValidationError({"primary_need": "Choose the child's main need from the list"})
     contact = _lock(contact)
     if not contact.is_open:
         raise ValidationError("This contact has already been decided")
@@ -452,6 +479,7 @@ def record_decision(*, contact: Contact, by, outcome: str, rationale: str) -> De
             "decided_at": timezone.now(),
             "authorised_by": None,
             "authorised_at": None,
+            **({} if primary_need is None else {"primary_need": primary_need}),
         },
     )
     _log(by, contact.child, "contact:decision")

@@ -15,15 +15,48 @@ from .writer import HistoryWriter
 Kind = Involvement.Kind
 Outcome = Decision.Outcome
 RAG_RULES = {"red": "mash_rag_red", "amber": "mash_rag_amber", "green": "mash_rag_green"}
+# Who refers: name, agency, role and the census's referral source code for them.
 REFERRERS = [
-    ("A class teacher", "education", "designated safeguarding lead"),
-    ("A health visitor", "health", "health visitor"),
-    ("A police officer", "police", "public protection unit"),
-    ("A GP", "health", "general practitioner"),
-    ("A youth worker", "other", "youth worker"),
-    ("A neighbour", "public", "member of the public"),
+    ("A class teacher", "education", "designated safeguarding lead", "2A"),
+    ("A health visitor", "health", "health visitor", "3B"),
+    ("A police officer", "police", "public protection unit", "6"),
+    ("A GP", "health", "general practitioner", "3A"),
+    ("A youth worker", "other", "youth worker", "8"),
+    ("A neighbour", "public", "member of the public", "1B"),
 ]
+POLICE, SCHOOL, HOSPITAL = REFERRERS[2], REFERRERS[0], ("A hospital doctor", "health", "paediatrician", "3E")
+YOUTH_JUSTICE = ("A youth justice officer", "cyjs", "youth justice officer", "7")
 CATEGORIES = ["neglect", "emotional", "physical", "domestic_abuse", "missing", "cce", "mental_health", "sexual"]
+# The child's main need (census primary need code) when a contact about these concerns becomes a
+# referral for assessment; a referral for a strategy discussion is about abuse or neglect (N1).
+NEED_BY_CATEGORY = {
+    "neglect": "N1",
+    "emotional": "N1",
+    "physical": "N1",
+    "sexual": "N1",
+    "domestic_abuse": "N5",  # family dysfunction
+    "missing": "N5",
+    "cce": "N6",  # socially unacceptable behaviour
+    "mental_health": "N2",  # the child's illness
+}
+# What an assessment finds about these concerns (census factor codes), and what it may find
+# about the parents besides.
+FACTORS_BY_CATEGORY = {
+    "neglect": ["16A"],
+    "emotional": ["17A"],
+    "physical": ["18B"],
+    "sexual": ["19B"],
+    "domestic_abuse": ["3A", "3B"],
+    "missing": ["10A"],
+    "cce": ["24A"],
+    "mental_health": ["4A"],
+}
+PARENT_FACTORS = ["1B", "2B", "4B", "3B", "6B"]
+NO_FACTORS = "21"
+# Why a children's social care episode closed (census reason for closure codes).
+NEEDS_MET = "RC7"  # services ended: no longer in need
+CLOSED_NFA = "RC8"  # closed after assessment, no further action
+CLOSED_EARLY_HELP = "RC9"  # closed after assessment, passed to early help
 OUTCOMES = [
     (Outcome.NFA_SIGNPOST, 30),
     (Outcome.EARLY_HELP, 14),
@@ -31,6 +64,84 @@ OUTCOMES = [
     (Outcome.STRATEGY_DISCUSSION, 15),
     (Outcome.CYJS_PREVENTION, 5),
 ]
+
+
+def primary_need(outcome, categories) -> str:
+    """The census's primary need, asked when a contact becomes a referral to social care."""
+    if outcome not in Decision.REFERRAL_OUTCOMES:
+        return ""
+    if outcome != Outcome.ASSESSMENT:
+        return "N1"
+    return NEED_BY_CATEGORY.get(categories[0] if categories else "", "N4")
+
+
+def factors_found(rng, categories, outcome) -> list[str]:
+    """What a completed assessment found: the concerns referred, often something about the
+    parents too; now and then, for one that closes, nothing at all."""
+    if outcome != Assessment.Outcome.CHILD_IN_NEED_PLAN and rng.random() < 0.06:
+        return [NO_FACTORS]
+    found = [code for category in categories for code in FACTORS_BY_CATEGORY.get(category, ["20"])]
+    if rng.random() < 0.5:
+        found.append(rng.choice(PARENT_FACTORS))
+    return list(dict.fromkeys(found))
+
+
+def decided_referral(w: HistoryWriter, child, received: datetime, *, referrer, outcome, categories, rationale, need=""):
+    """A contact taken on as a referral to children's social care and decided within the hour, as
+    receive_contact, record_decision and authorise_decision leave it: the MASH involvement it opened
+    and closed, its decision clock met. For work that began without the year's front door (plans
+    and care from before the year, remands): the referral that began it."""
+    name, agency, role, source = referrer
+    received = min(received, w.now - timedelta(hours=1))
+    worker = w.pick(w.mash)
+    decided = received + timedelta(minutes=w.rng.randint(20, 55))
+    contact = w.add(
+        Contact(
+            child=child,
+            received_at=received,
+            referrer_name=name,
+            referrer_agency=agency,
+            referrer_role=role,
+            referrer_contact="Through the office switchboard",
+            referral_source=source,
+            concerns="Fictional demo concern recorded for the history of the service.",
+            categories=list(categories),
+            consent=Contact.Consent.NOT_SOUGHT,
+            consent_reason="Asking could put the child at risk.",
+            allocated_to=worker,
+            team=w.mash.team,
+            agency=w.mash.agency,
+            decision_due_at=w.due("referral_decision", received).due_at,
+            status=Contact.Status.DECIDED,
+            decided_at=decided,
+            version=2,
+        )
+    )
+    day = timezone.localdate(received)
+    w.add(
+        Involvement(
+            child=child,
+            agency=w.mash.agency,
+            kind=Kind.MASH_CONTACT,
+            start=day,
+            end=max(timezone.localdate(decided), day),
+            team=w.mash.team,
+        )
+    )
+    w.add(
+        Decision(
+            contact=contact,
+            outcome=outcome,
+            primary_need=need or primary_need(outcome, categories),
+            rationale=rationale,
+            decided_by=worker or w.mash.manager,
+            decided_at=decided - timedelta(minutes=10),
+            authorised_by=w.mash.manager,
+            authorised_at=decided,
+        )
+    )
+    w.clock("referral_decision", contact, child=child, anchor_at=received, agency=w.mash.agency, done_at=decided)
+    return contact
 
 
 class FrontDoor:
@@ -57,10 +168,10 @@ class FrontDoor:
             day = timezone.localdate(received)
         known = [child for child, free_from in self.referred_before if free_from < day]
         again = known and rng.random() < 0.15
-        child = rng.choice(known) if again else self.children.new(by=w.mash.manager)
+        child = rng.choice(known) if again else self.children.new(by=w.mash.manager, born_by=day)
         if again:  # open to the front door again: free for another referral only once this one ends
             self.referred_before = [(c, free) for c, free in self.referred_before if c is not child]
-        referrer, agency, role = rng.choice(REFERRERS)
+        referrer, agency, role, source = rng.choice(REFERRERS)
         worker = w.pick(w.mash)
         decision_due = w.due("referral_decision", received)
         contact = w.add(
@@ -71,6 +182,7 @@ class FrontDoor:
                 referrer_agency=agency,
                 referrer_role=role,
                 referrer_contact="Through the office switchboard",
+                referral_source=source,
                 concerns="Fictional demo concern recorded for the history of the service.",
                 categories=[rng.choice(CATEGORIES)],
                 consent=Contact.Consent.GIVEN if rng.random() < 0.85 else Contact.Consent.NOT_SOUGHT,
@@ -119,6 +231,7 @@ class FrontDoor:
             Decision(
                 contact=contact,
                 outcome=outcome,
+                primary_need=primary_need(outcome, contact.categories),
                 rationale="Fictional demo rationale: the information gathered supports this decision.",
                 decided_by=worker,
                 decided_at=decided - timedelta(minutes=20),
@@ -169,6 +282,7 @@ class FrontDoor:
                 Decision(
                     contact=contact,
                     outcome=Outcome.ASSESSMENT,
+                    primary_need=primary_need(Outcome.ASSESSMENT, contact.categories),
                     rationale="Fictional demo rationale: needs assessment by a social worker.",
                     decided_by=worker,
                     decided_at=min(received + timedelta(hours=3), self.w.now - timedelta(minutes=5)),
@@ -278,11 +392,15 @@ class FrontDoor:
         assessment.completed_at, assessment.completed_by = done - timedelta(hours=4), worker
         assessment.signed_off_at, assessment.signed_off_by = done, w.csc.manager
         assessment.lateness_reason = late_reason
+        assessment.factors = factors_found(rng, assessment.contact.categories, outcome)
         assessment.version = 4
         day = timezone.localtime(done).date()
         if outcome != Assessment.Outcome.CHILD_IN_NEED_PLAN:
             involvement.end, involvement.closed_by = day, worker
             involvement.closure_reason = assessment.get_outcome_display()
+            involvement.closure_code = (
+                CLOSED_NFA if outcome == Assessment.Outcome.NO_FURTHER_ACTION else CLOSED_EARLY_HELP
+            )
             self.referred_before.append((assessment.child, day))
             return
         ends = day + timedelta(weeks=rng.randint(16, 52))
@@ -302,3 +420,4 @@ class FrontDoor:
         )
         if ended:
             involvement.end, involvement.closed_by, involvement.closure_reason = ends, worker, "Needs met."
+            involvement.closure_code = NEEDS_MET

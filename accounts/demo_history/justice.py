@@ -8,11 +8,21 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from casework.models import HsbConsultation, Involvement, Remand, SeriousIncident, YouthJusticeOrder
+from referrals.models import Decision
 
+from .front_door import HOSPITAL, NEEDS_MET, POLICE, SCHOOL, YOUTH_JUSTICE, decided_referral
 from .people import Children
 from .writer import HistoryWriter
 
 Kind = Involvement.Kind
+Outcome = Decision.Outcome
+# How a time in care ended, in the census's reasons for closure: (code, what the worker wrote).
+LEFT_CARE = [
+    (NEEDS_MET, "Returned home to a parent; no longer in need of services."),
+    (NEEDS_MET, "Returned home to a parent; no longer in need of services."),
+    ("RC4", "A special guardianship order was made."),
+    ("RC3", "A child arrangements order was made for the child to live with a relative."),
+]
 
 
 class Justice:
@@ -51,11 +61,25 @@ class Justice:
         """Children looked after under a care order or by agreement, some since before the year."""
         w, rng = self.w, self.w.rng
         for n in range(24):
-            child = self.children.new(youngest=1, oldest=16, by=w.csc.manager)
             start = w.working_day_in(w.today - timedelta(days=1500), w.today - timedelta(days=10))
+            child = self.children.new(youngest=1, oldest=16, by=w.csc.manager, born_by=start - timedelta(days=60))
             basis = rng.choice([Involvement.LegalBasis.CARE_ORDER, Involvement.LegalBasis.SECTION_20])
+            # Looked after the day the referral came in: the police or a hospital found the child
+            # unsafe at home, or a school found the child with no one to look after them.
+            decided_referral(
+                w,
+                child,
+                w.office_moment(start),
+                referrer=rng.choice((POLICE, HOSPITAL, SCHOOL)),
+                outcome=Outcome.IMMEDIATE_PROTECTION,
+                categories=[rng.choice(["neglect", "physical", "emotional"])],
+                rationale="Fictional demo rationale: the child cannot safely stay at home tonight.",
+            )
             end = start + timedelta(days=rng.randint(200, 900)) if n % 4 == 0 else None
-            self.involvement(child, w.csc, Kind.CLA, start, end=end, legal_basis=basis, is_lead_agency=True)
+            code, why = rng.choice(LEFT_CARE)
+            cla = self.involvement(child, w.csc, Kind.CLA, start, end=end, legal_basis=basis, is_lead_agency=True)
+            if cla.end is not None:
+                cla.closure_code, cla.closure_reason, cla.closed_by = code, why, cla.allocated_worker
 
     def remand(self, day):
         """Remand to local authority accommodation: looked after from its start, a CSC CLA
@@ -64,7 +88,22 @@ class Justice:
         child = self.children.new(youngest=12, oldest=17, by=w.cyjs.manager)
         end = day + timedelta(days=rng.randint(14, 70))
         self.involvement(child, w.cyjs, Kind.YJ_REMAND, day, end=end, is_lead_agency=True)
+        # The youth justice officer at court tells the front door the child is remanded to the
+        # council's care: a referral for social care's assessment of the child's needs.
+        decided_referral(
+            w,
+            child,
+            w.moment(day, 15, rng.choice((10, 30, 50))),
+            referrer=YOUTH_JUSTICE,
+            outcome=Outcome.ASSESSMENT,
+            categories=["other"],
+            rationale="Fictional demo rationale: remanded to local authority accommodation, so looked after.",
+            need="N6",  # socially unacceptable behaviour
+        )
         cla = self.involvement(child, w.csc, Kind.CLA, day, end=end, legal_basis=Involvement.LegalBasis.REMAND_LA)
+        if cla.end is not None:
+            cla.closure_code, cla.closed_by = NEEDS_MET, cla.allocated_worker
+            cla.closure_reason = "The remand ended: released on bail to live at home."
         remand = w.add(
             Remand(
                 child=child,

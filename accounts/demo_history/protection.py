@@ -16,11 +16,15 @@ from casework.models import (
     Section47Enquiry,
     StrategyDiscussion,
 )
+from notifications.calendar import add_working_days
+from referrals.models import Decision
 
+from .front_door import NEEDS_MET, POLICE, SCHOOL, decided_referral
 from .people import Children
 from .writer import HistoryWriter
 
 Conference = ChildProtectionConference
+Outcome = Decision.Outcome
 CATEGORIES = (
     [AbuseCategory.NEGLECT] * 4
     + [AbuseCategory.EMOTIONAL] * 3
@@ -83,18 +87,15 @@ class Protection:
         if concluded >= w.now:
             w.clock("icpc", enquiry, **icpc)
             return
-        enquiry.status, enquiry.outcome_recorded_at = Section47Enquiry.Status.CONCLUDED, concluded
-        enquiry.outcome_recorded_by, enquiry.child_seen_on = lead, enquiry.started_on + timedelta(days=1)
-        enquiry.outcome_rationale = "Fictional demo rationale for the outcome of the enquiries."
-        enquiry.enquiries_summary = "Fictional demo summary of what the enquiries found."
+        self.conclude(enquiry, concluded, substantiated=substantiated)
         if not substantiated:
-            enquiry.outcome, enquiry.next_step = Section47Enquiry.Outcome.NOT_SUBSTANTIATED, "nfa"
             w.clock("icpc", enquiry, **icpc, cancelled="Concerns not substantiated: no initial conference")
             self.close(involvement, concluded, "Concerns not substantiated.")
             return
-        enquiry.outcome = Section47Enquiry.Outcome.SUBSTANTIATED
         due_at = w.due("icpc", held).due_at
         conference_at = w.finish("icpc", concluded, due_at, late=0.15, overdue=0.3)
+        if conference_at is not None:
+            conference_at = w.on_working_day(conference_at, earliest=concluded)
         w.clock("icpc", enquiry, **icpc, done_at=conference_at, lateness_reason=LATE_CONFERENCE)
         if conference_at is None:
             arranged = w.add(
@@ -114,9 +115,24 @@ class Protection:
             return
         self.plan(enquiry.child, conference_at, lead, enquiry=enquiry, involvement=involvement)
 
-    def close(self, involvement, at: datetime, reason: str):
+    def conclude(self, enquiry, concluded: datetime, *, substantiated: bool):
+        enquiry.status, enquiry.outcome_recorded_at = Section47Enquiry.Status.CONCLUDED, concluded
+        enquiry.outcome_recorded_by = enquiry.lead_social_worker
+        enquiry.child_seen_on = enquiry.started_on + timedelta(days=1)
+        enquiry.outcome_rationale = "Fictional demo rationale for the outcome of the enquiries."
+        enquiry.enquiries_summary = "Fictional demo summary of what the enquiries found."
+        if substantiated:
+            enquiry.outcome = Section47Enquiry.Outcome.SUBSTANTIATED
+        else:
+            enquiry.outcome, enquiry.next_step = Section47Enquiry.Outcome.NOT_SUBSTANTIATED, "nfa"
+
+    def close(self, involvement, at: datetime, reason: str, code: str = NEEDS_MET):
+        """Close the child protection work; `code` is why, in the census's codes (after a strategy
+        discussion or enquiry the case is not closed "after assessment": RC8 and RC9 are for a
+        single assessment's outcome)."""
         involvement.end = max(timezone.localtime(at).date(), involvement.start)
         involvement.closed_by, involvement.closure_reason = involvement.allocated_worker, reason
+        involvement.closure_code = code
 
     def initial_conference(self, child, held_at, lead, *, enquiry=None, plan_needed=True):
         chair = self.w.rng.choice(self.w.chairs)
@@ -152,6 +168,8 @@ class Protection:
         """A plan from an initial conference, its first core group and its reviews until now (or
         until a review ends it, or `ends_by` for a plan that ended before the year)."""
         w, rng = self.w, self.w.rng
+        if enquiry is None:
+            enquiry, involvement = self.enquiry_before(child, held_at, lead)
         conference = self.initial_conference(child, held_at, lead, enquiry=enquiry)
         plan = w.add(
             ChildProtectionPlan(
@@ -165,17 +183,6 @@ class Protection:
             )
         )
         w.backdate(plan, held_at)
-        if involvement is None:
-            involvement = w.add(
-                Involvement(
-                    child=child,
-                    agency=w.csc.agency,
-                    kind=Involvement.Kind.CP,
-                    start=plan.started_on,
-                    allocated_worker=lead,
-                    team=w.csc.team if lead else None,
-                )
-            )
         on_plan = dict(child=child, agency=w.csc.agency, responsible=lead)
         core_due = w.due("core_group_first", held_at).due_at
         core_at = w.finish("core_group_first", held_at, core_due, late=0.1, overdue=0.3)
@@ -197,6 +204,8 @@ class Protection:
             review_at = w.finish(code, previous, due_at, late=0.12, overdue=0.3) if due_at <= limit else None
             if ends_by is not None and (review_at is None or review_at > ends_by):
                 review_at = min(ends_by, due_at)
+            if review_at is not None:
+                review_at = w.on_working_day(review_at, earliest=previous + timedelta(days=1))
             ending = ends_by is not None and review_at >= ends_by
             if may_end and review_at is not None and review_at > held_at + timedelta(days=240):
                 ending = ending or rng.random() < 0.3
@@ -209,6 +218,68 @@ class Protection:
                 self.end(plan, involvement, review_at)
                 return plan
             code, previous = "cp_review_next", review_at
+
+    def enquiry_before(self, child, held_at: datetime, lead):
+        """What led to an initial conference held at `held_at` (a working day) for work that began
+        without the year's front door: the referral decided for a strategy discussion, the child
+        protection involvement it opened, the discussion and the section 47 enquiry it started,
+        concluded with the concerns substantiated, the conference in time. Returns (enquiry, involvement)."""
+        w, rng = self.w, self.w.rng
+        conference_day = timezone.localtime(held_at).date()
+        discussed_on = add_working_days(conference_day, -rng.randint(8, 13), calendar=w.calendar)
+        referred_on = add_working_days(discussed_on, -rng.choice((0, 1, 1, 2)), calendar=w.calendar)
+        category = rng.choice(["neglect", "physical", "emotional", "sexual", "domestic_abuse"])
+        contact = decided_referral(
+            w,
+            child,
+            w.moment(referred_on, 9, rng.choice((5, 20, 35))),
+            referrer=rng.choice((POLICE, SCHOOL, POLICE)),
+            outcome=Outcome.STRATEGY_DISCUSSION,
+            categories=[category],
+            rationale="Fictional demo rationale: reasonable cause to suspect significant harm.",
+        )
+        involvement = w.add(
+            Involvement(
+                child=child,
+                agency=w.csc.agency,
+                kind=Involvement.Kind.CP,
+                start=referred_on,
+                allocated_worker=lead,
+                team=w.csc.team if lead else None,
+            )
+        )
+        held = w.moment(discussed_on, 14)
+        discussion = w.add(
+            StrategyDiscussion(
+                child=child,
+                contact=contact,
+                status=StrategyDiscussion.Status.HELD,
+                held_at=held,
+                format=rng.choice(list(StrategyDiscussion.Format.values)),
+                risk_level=StrategyDiscussion.RiskLevel.HIGH,
+                initiates_section_47=True,
+                decision_rationale="Fictional demo rationale agreed with police and health.",
+                criminal_investigation=rng.random() < 0.3,
+                recorded_by=lead or w.csc.manager,
+                version=2,
+                created_by=w.mash.manager,
+            )
+        )
+        enquiry = w.add(
+            Section47Enquiry(
+                child=child,
+                strategy_discussion=discussion,
+                started_on=discussed_on,
+                lead_social_worker=lead,
+                joint_with_police=discussion.criminal_investigation,
+                created_by=lead or w.csc.manager,
+            )
+        )
+        concluded_on = add_working_days(discussed_on, rng.randint(5, 7), calendar=w.calendar)
+        self.conclude(enquiry, w.moment(min(concluded_on, conference_day), 11), substantiated=True)
+        on_enquiry = dict(child=child, agency=w.csc.agency, responsible=lead)
+        w.clock("icpc", enquiry, anchor_at=held, done_at=held_at, lateness_reason=LATE_CONFERENCE, **on_enquiry)
+        return enquiry, involvement
 
     def arrange_review(self, plan, due_at: datetime, lead):
         """The next review, arranged with its chair: on a date before it is due, or not yet dated if overdue."""
@@ -263,14 +334,17 @@ class Protection:
         """Plans that began before the year (a third more than two years ago), and children whose
         plan in the year is their second."""
         w, rng = self.w, self.w.rng
+        # Born well before the referral that began the first plan (some weeks before it).
+        referred_by = timedelta(weeks=6)
         for n in range(14):
-            child = self.children.new(youngest=2, oldest=14, by=w.csc.manager)
             earliest, latest = (1000, 760) if n < 5 else (700, 380)  # days ago
             began = w.working_day_in(w.today - timedelta(days=earliest), w.today - timedelta(days=latest))
+            child = self.children.new(youngest=2, oldest=14, by=w.csc.manager, born_by=began - referred_by)
             self.plan_from_before(child, w.office_moment(began))
         for _ in range(8):
-            child = self.children.new(youngest=4, oldest=15, by=w.csc.manager)
             first = w.office_moment(w.working_day_in(w.today - timedelta(days=1100), w.today - timedelta(days=800)))
+            born_by = timezone.localdate(first) - referred_by
+            child = self.children.new(youngest=4, oldest=15, by=w.csc.manager, born_by=born_by)
             ended = first + timedelta(days=rng.randint(300, 420))
             lead = w.pick(w.csc)
             self.plan(child, first, lead, ends_by=ended)

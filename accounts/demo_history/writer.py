@@ -116,6 +116,20 @@ class HistoryWriter:
         working = [d for d in days if self.calendar.is_working_day(d)]
         return self.rng.choice(working) if working else last
 
+    def on_working_day(self, moment: datetime, *, earliest: datetime) -> datetime:
+        """The moment moved to a working day (a meeting is not held at a weekend or on a bank
+        holiday): the next one if that has come, else the last one not before `earliest`."""
+        local = timezone.localtime(moment)
+        if self.calendar.is_working_day(local.date()):
+            return moment
+        later = add_working_days(local.date(), 1, calendar=self.calendar)
+        if self.moment(later, local.hour, local.minute) < self.now:
+            return self.moment(later, local.hour, local.minute)
+        day = local.date() - timedelta(days=1)
+        while not self.calendar.is_working_day(day):
+            day -= timedelta(days=1)
+        return max(self.moment(day, local.hour, local.minute), earliest)
+
     def office_moment(self, day: date) -> datetime:
         return self.moment(day, self.rng.randint(8, 16), self.rng.choice((0, 10, 25, 40, 55)))
 

@@ -84,6 +84,7 @@ class AssessmentViewSet(PathwayViewSet):
             outcome=data["outcome"],
             outcome_rationale=data["outcome_rationale"],
             lateness_reason=data["lateness_reason"],
+            factors=data.get("factors"),
         )
         return Response(AssessmentSerializer(done).data)
 

@@ -6,6 +6,7 @@ from django import forms
 
 from config.govuk_forms import GovukDateField
 
+from ..code_fields import code_checkboxes
 from ..forms_common import YES_NO, ActionRowForm, WorkerChoiceField, moment, parse_clock, textarea, time_field
 from ..models import Assessment, Capacity
 
@@ -96,6 +97,12 @@ class AssessmentCompleteForm(VersionedForm):
         "Why is this the right next step?", required=True, message="Explain why this is the right next step"
     )
     lateness_reason = _text("Why is the assessment late?", help_text="Needed because it is past its due date", rows=3)
+    factors = code_checkboxes(
+        "assessment_factor",
+        label="What did the assessment find? (optional)",
+        help_text="Select all that apply. Statutory returns ask for these.",
+        nothing="21",
+    )
 
     def __init__(self, *args, late=False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from returns import codes
+
 from .. import limits
 from ..api_common import ColleagueField
 from ..models import AgreedAction, Assessment, Capacity, ChildInNeedMeeting, ChildInNeedPlan, Participant
@@ -32,6 +34,7 @@ class AssessmentSerializer(limits.ModelSerializer):
             "outcome",
             "outcome_rationale",
             "lateness_reason",
+            "factors",
             "completed_at",
             "completed_by",
             "signed_off_at",
@@ -84,6 +87,12 @@ class AssessmentCompleteSerializer(limits.Serializer):
     outcome = serializers.ChoiceField(choices=Assessment.Outcome.choices)
     outcome_rationale = serializers.CharField(allow_blank=True)
     lateness_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    factors = serializers.ListField(
+        child=serializers.ChoiceField(choices=codes.assessment_factor_choices()),
+        required=False,
+        help_text='What the assessment found (DfE factor codes), each once; "21" (no factors found) only on '
+        "its own. Left out: unchanged",
+    )
 
 
 class AssessmentSignOffSerializer(limits.Serializer):

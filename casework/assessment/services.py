@@ -24,6 +24,7 @@ from ..permissions import may_record_social_care_work, may_sign_off, require
 from ..recording import log_write, require_access, save_if_unchanged
 from ..services import ConcurrentEditError, open_involvement
 from ..signals import records_changed
+from ..validators import validate_assessment_factors
 from ..who_works_with import acting_agency, open_involvements
 
 # What a social worker records while the assessment is in progress.
@@ -205,12 +206,15 @@ def update_assessment(*, assessment, by, expected_version, data: dict) -> Assess
 
 @access_log_last()  # atomic; its access-log rows are appended last
 def complete_assessment(
-    *, assessment, by, expected_version, outcome, outcome_rationale, lateness_reason=""
+    *, assessment, by, expected_version, outcome, outcome_rationale, lateness_reason="", factors=None
 ) -> Assessment:
     """The social worker says the assessment is finished and what should happen next; a manager
     then signs it off. Needs the date the child was seen (not for an unborn child), the analysis,
     and an outcome with its reasons. Completing it after the 45th working day without a recorded
-    reason is refused (001 L1807)."""
+    reason is refused (001 L1807).
+
+    `factors` are what the assessment found, in the census's factor codes (optional; each once,
+    "no factors found" only on its own). None leaves what is recorded."""
     decision = _may_write(by, assessment.child)
     locked = _lock_assessment(assessment)
     _check_version(locked, expected_version)
@@ -230,6 +234,11 @@ def complete_assessment(
     deadline = open_deadlines("assessment", locked.clock_subject).order_by("due_at").first()
     if deadline and timezone.now() > deadline.due_at and not reason:
         errors["lateness_reason"] = f"This assessment was due {due_text(deadline)}. Give the reason it is late."
+    factors = locked.factors if factors is None else factors
+    try:
+        validate_assessment_factors(factors)
+    except ValidationError as error:
+        errors["factors"] = error.messages[0]
     if errors:
         raise ValidationError(errors)
     save_if_unchanged(
@@ -237,6 +246,7 @@ def complete_assessment(
         expected_version=None,
         fields={
             "status": Assessment.Status.AWAITING_SIGN_OFF,
+            "factors": list(factors),
             "outcome": outcome,
             "outcome_rationale": rationale,
             "lateness_reason": reason,
@@ -321,15 +331,20 @@ def sign_off_assessment(*, assessment, by, approve: bool, comments="") -> Assess
     return locked
 
 
-def _close_cin_involvement(child):
-    """The child is no longer a child in need of social care, unless a plan is still active."""
+def _close_cin_involvement(child, closure_code: str):
+    """The child is no longer a child in need of social care, unless a plan is still active.
+
+    `closure_code`: why, in the census's code (RC8 no further action after the assessment, RC9
+    passed to early help), so the episode's closure is recorded without being asked again.
+    """
     if ChildInNeedPlan.objects.filter(child=child, status=ChildInNeedPlan.Status.ACTIVE).exists():
         return
     for involvement in Involvement.objects.filter(
         child=child, agency__kind=Agency.Kind.CSC, kind=Involvement.Kind.CIN, end__isnull=True
     ):
         involvement.end = max(timezone.localdate(), involvement.start)
-        involvement.save(update_fields=["end"])
+        involvement.closure_code = closure_code
+        involvement.save(update_fields=["end", "closure_code"])
 
 
 def _carry_out(assessment, by):
@@ -349,9 +364,9 @@ def _carry_out(assessment, by):
         agency = acting_agency(Agency.Kind.CSC, child=child, by=by)
         if agency is not None:
             open_involvement(child=child, agency=agency, kind=Involvement.Kind.EARLY_HELP)
-        _close_cin_involvement(child)
+        _close_cin_involvement(child, "RC9")
     elif outcome == Assessment.Outcome.NO_FURTHER_ACTION:
-        _close_cin_involvement(child)
+        _close_cin_involvement(child, "RC8")
 
 
 # --- Child in need plan -------------------------------------------------------------------------

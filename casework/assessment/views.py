@@ -182,6 +182,7 @@ def assessment_complete(request, pk):
         "outcome": assessment.outcome,
         "outcome_rationale": assessment.outcome_rationale,
         "lateness_reason": assessment.lateness_reason,
+        "factors": assessment.factors,
     }
     form = AssessmentCompleteForm(request.POST or None, initial=initial, late=late)
     if request.method == "POST" and form.is_valid():
@@ -194,6 +195,7 @@ def assessment_complete(request, pk):
                 outcome=form.cleaned_data["outcome"],
                 outcome_rationale=form.cleaned_data["outcome_rationale"],
                 lateness_reason=form.cleaned_data.get("lateness_reason", ""),
+                factors=list(form.cleaned_data["factors"]),
             ),
         )
         if completed is not None:

@@ -54,7 +54,8 @@ class InvolvementViewSet(mixins.RetrieveModelMixin, PathwayViewSet):
     @extend_schema(request=InvolvementCloseSerializer, responses=InvolvementDetailSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        """Close the involvement (send `version`, `closed_on`, `reason`). A CSC involvement cannot close
+        """Close the involvement (send `version`, `closed_on`, `reason`; for children's social care, optionally
+        `closure_code`: why the episode closed, in the census's code). A CSC involvement cannot close
         while CSC must stay open after a custodial sentence (000 ¶20.5)."""
         involvement = self.open_record("api:involvements-close", WRITE)
         data = self.valid_data(InvolvementCloseSerializer)
@@ -65,6 +66,7 @@ class InvolvementViewSet(mixins.RetrieveModelMixin, PathwayViewSet):
             closed_on=data["closed_on"],
             reason=data["reason"],
             expected_version=data["version"],
+            closure_code=data["closure_code"],
         )
         return Response(InvolvementDetailSerializer(self.record_queryset().get(pk=involvement.pk)).data)
 

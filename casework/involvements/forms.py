@@ -5,6 +5,7 @@ from django import forms
 from accounts.models import User
 from config.govuk_forms import GovukDateField
 
+from ..code_fields import code_select
 from ..forms_common import textarea
 from .services import RECORDED_BASES
 
@@ -23,6 +24,17 @@ class CloseInvolvementForm(forms.Form):
         max_length=2000,
         help_text="For example, the plan's outcomes were met and the family agreed to step down to early help",
     )
+    closure_code = code_select(
+        "closure_reason",
+        label="Reason for statutory returns (optional)",
+        help_text="The nearest reason from the list the children in need census uses",
+        empty="Not chosen",
+    )
+
+    def __init__(self, *args, records_closure_code=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not records_closure_code:
+            del self.fields["closure_code"]
 
 
 class LegalBasisForm(forms.Form):

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from returns import codes
+
 from .. import limits
 from ..models import Allocation
 from ..serializers import InvolvementSerializer
@@ -12,7 +14,7 @@ class InvolvementDetailSerializer(InvolvementSerializer):
     """An involvement as the child's record shows it, with its child, how it closed and its `version`."""
 
     class Meta(InvolvementSerializer.Meta):
-        fields = [*InvolvementSerializer.Meta.fields, "child", "closure_reason", "closed_by", "version"]
+        fields = [*InvolvementSerializer.Meta.fields, "child", "closure_reason", "closure_code", "closed_by", "version"]
         read_only_fields = fields
 
 
@@ -20,6 +22,13 @@ class InvolvementCloseSerializer(limits.Serializer):
     version = serializers.IntegerField()
     closed_on = serializers.DateField()
     reason = serializers.CharField(max_length=2000, allow_blank=True)
+    closure_code = serializers.ChoiceField(
+        choices=codes.closure_reason_choices(),
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Children's social care only: why the child in need episode closed (DfE reason for closure code)",
+    )
 
 
 class LegalBasisSerializer(serializers.Serializer):

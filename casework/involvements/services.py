@@ -13,9 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Agency
 from casework.text import day_text
 from notifications.clocks import allowed_from_text, due_text, free_from
 from notifications.models import Deadline
+from returns import codes
 
 from ..models import Involvement
 from ..recording import log_write, require_access, save_if_unchanged
@@ -73,9 +75,17 @@ def hold_message(period: Deadline) -> str:
     )
 
 
+def records_closure_code(involvement) -> bool:
+    """Only children's social care says why its episode closed in the census's codes."""
+    return involvement.agency.kind == Agency.Kind.CSC
+
+
 @transaction.atomic
-def close_involvement(involvement, *, by, closed_on, reason, expected_version=None) -> Involvement:
+def close_involvement(involvement, *, by, closed_on, reason, expected_version=None, closure_code="") -> Involvement:
     """Close an open involvement on `closed_on`, for `reason`.
+
+    - `closure_code` is why the child in need episode closed, in the census's code (optional):
+      children's social care involvements only.
 
     - Only its allocated worker or a manager of its agency may close it (PermissionDenied).
     - The date must be on or after it started and not in the future; a reason is needed.
@@ -107,17 +117,25 @@ def close_involvement(involvement, *, by, closed_on, reason, expected_version=No
             errors["closed_on"] = hold_message(period)
     if not reason:
         errors["reason"] = "Enter why the involvement is closing"
+    closure_code = closure_code or ""
+    if closure_code and not records_closure_code(locked):
+        errors["closure_code"] = "Only children's social care records a reason from this list"
+    elif closure_code and closure_code not in codes.code_list("closure_reason").values:
+        errors["closure_code"] = "Choose a reason from the list"
     if errors:
         raise ValidationError(errors)
     save_if_unchanged(
-        locked, expected_version=expected_version, fields={"end": closed_on, "closure_reason": reason, "closed_by": by}
+        locked,
+        expected_version=expected_version,
+        fields={"end": closed_on, "closure_reason": reason, "closure_code": closure_code, "closed_by": by},
     )
     log_write(
         by,
         child,
         "involvement:close",
         decision=decision,
-        detail=f"{locked.get_kind_display()} ({locked.agency}) closed on {closed_on.isoformat()}: {reason}",
+        detail=f"{locked.get_kind_display()} ({locked.agency}) closed on {closed_on.isoformat()}: {reason}"
+        + (f" [{codes.label('closure_reason', closure_code)}]" if closure_code else ""),
     )
     return locked
 

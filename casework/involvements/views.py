@@ -44,7 +44,9 @@ def involvement_close(request, pk):
         messages.info(request, f"This involvement closed on {day_text(involvement.end)}")
         return back
     form = CloseInvolvementForm(
-        request.POST or None, initial={"version": involvement.version, "closed_on": timezone.localdate()}
+        request.POST or None,
+        initial={"version": involvement.version, "closed_on": timezone.localdate()},
+        records_closure_code=services.records_closure_code(involvement),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -56,6 +58,7 @@ def involvement_close(request, pk):
                 closed_on=data["closed_on"],
                 reason=data["reason"],
                 expected_version=data["version"],
+                closure_code=data.get("closure_code", ""),
             ),
             stale=STALE,
         )

@@ -23,7 +23,11 @@ def contact_decision(request, pk):
         return refusal
     _require_holder(request, contact)
     decision = getattr(contact, "decision", None)
-    initial = {"outcome": decision.outcome, "rationale": decision.rationale} if decision else {}
+    initial = (
+        {"outcome": decision.outcome, "rationale": decision.rationale, "primary_need": decision.primary_need}
+        if decision
+        else {}
+    )
     form = DecisionForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
         if form.is_valid():

@@ -35,6 +35,8 @@ def _error_place(field):
         return "referrer", "received_date"
     if field == "referrer":
         return "referrer", "name"
+    if field == "referral_source":
+        return "referrer", "referral_source"
     if field in ("concerns", "categories", "referrer_level"):
         return "concerns", field
     if field in ("consent", "consent_reason"):
@@ -86,6 +88,7 @@ def _contact_details(referral) -> services.ContactDetails:
         consent=consent["consent"],
         consent_reason=consent["consent_reason"],
         household=referral.get("household") or [],
+        referral_source=answers.get("referral_source") or "",
     )
 
 

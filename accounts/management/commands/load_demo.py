@@ -12,7 +12,7 @@ and the child protection records go through the services (see _demo_pathway),
 so their clocks and access-log rows are real.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -22,14 +22,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.demo_history import load_history
+from accounts.demo_history.front_door import POLICE, REFERRERS, SCHOOL, decided_referral
+from accounts.demo_history.people import upns
+from accounts.demo_history.writer import HistoryWriter
 from accounts.management.commands import _demo_pathway as demo_pathway
 from accounts.models import Agency, Authority, Role, Team, User
 from casework.history.context import changes_by_system
 from casework.models import Child, Involvement, JointWorkingProtocol, Person, Relationship
 from casework.models.justice import somerset_disagreement_ladder
 from casework.validators import nhs_number_is_valid
+from notifications.calendar import add_working_days
+from notifications.clocks import calendar_for
 from referrals import services as front_door
-from referrals.models import Contact
+from referrals.models import Contact, Decision
 
 AUTHORITIES = [("888", "Lancashire"), ("933", "Somerset")]
 
@@ -159,6 +164,20 @@ USERS = {
     "admin": ("Max", "Demo-Admin", Role.ADMINISTRATOR, Agency.Kind.CSC, None, None, "System administrator"),
 }
 
+# The referral that began each hand-written child's social care work: (first name, last name,
+# referrer, decision outcome, concern categories). Written on the day the work began.
+REFERRALS = [
+    ("Ruby", "Fictional", SCHOOL, Decision.Outcome.ASSESSMENT, ["neglect"]),
+    ("Jordan", "Example", POLICE, Decision.Outcome.STRATEGY_DISCUSSION, ["physical"]),
+    ("Casey", "Specimen", SCHOOL, Decision.Outcome.STRATEGY_DISCUSSION, ["physical"]),
+    *[
+        ("Ava", "Placeholder", POLICE, Decision.Outcome.ASSESSMENT, ["domestic_abuse"]),
+        ("Leo", "Placeholder", POLICE, Decision.Outcome.ASSESSMENT, ["domestic_abuse"]),
+        ("Mia", "Placeholder", POLICE, Decision.Outcome.ASSESSMENT, ["domestic_abuse"]),
+    ],
+]
+assert all(referrer in REFERRERS for _first, _last, referrer, *_ in REFERRALS)
+
 FAMILY_ADDRESS = "1 Fictional Row\nExampletown"
 FAMILY_POSTCODE = "ZZ1 1ZZ"  # not a real postcode area
 
@@ -202,6 +221,7 @@ class Command(BaseCommand):
                 "Use --allow-without-debug for a demonstration server."
             )
         self.changes = 0
+        self._upns = upns(DEMO_AUTHORITY, first=900_000_001)
         with changes_by_system("Demo data"):
             with transaction.atomic():
                 agencies = self._organisations()
@@ -212,6 +232,7 @@ class Command(BaseCommand):
             call_command("load_timescale_rules", quiet=True)
             # Assessments, strategy discussions, an enquiry and a plan, through the services.
             with transaction.atomic():
+                self._referrals(agencies)
                 demo_pathway.load(users, self._count)
             if not no_history:
                 # A year of contacts, plans and youth justice work, so dashboards have trends.
@@ -350,6 +371,13 @@ class Command(BaseCommand):
         nhs_number = values.get("nhs_number")
         if nhs_number and not nhs_number_is_valid(nhs_number):
             raise ValueError("demo NHS number fails the modulus-11 check")  # a mistake in this file
+        # What the census asks of every child: sex (as recorded before the DfE split it from
+        # gender) and disability.
+        values.setdefault("sex", {"1": "M", "2": "F"}.get(values.get("gender", ""), "U"))
+        values.setdefault("disabilities", ["NONE"])
+        # Every hand-written child is of school age, with a pupil number: the council's code and
+        # a serial far from the generated history's (accounts/demo_history/people.py).
+        values.setdefault("upn", next(self._upns))
         child, created = Child.objects.get_or_create(
             first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, defaults=values
         )
@@ -386,27 +414,27 @@ class Command(BaseCommand):
             # Start dates only apply when an involvement is first created.
             return today - timedelta(weeks=n)
 
-        G, E = Child.Gender, Child.Ethnicity
-
         # Known only to children's social care.
         child = self._child(
             "Ruby",
             "Fictional",
             date(2015, 3, 12),
-            gender=G.FEMALE,
-            ethnicity=E.WBRI,
+            gender="2",
+            ethnicity="WBRI",
             nhs_number="9990000115",
             created_by=csc_worker,
         )
-        self._involvement(child, csc, Kind.CIN, weeks_ago(30), worker=csc_worker, team=csc_team, lead=True)
+        # Referred 50 working days ago: its assessment (_demo_pathway) is past its 45 working days.
+        referred_on = add_working_days(today, -50, calendar=calendar_for(csc.authority))
+        self._involvement(child, csc, Kind.CIN, referred_on, worker=csc_worker, team=csc_team, lead=True)
 
         # Known only to the youth justice service.
         child = self._child(
             "Tyler",
             "Sample",
             date(2009, 7, 30),
-            gender=G.MALE,
-            ethnicity=E.MWBC,
+            gender="1",
+            ethnicity="MWBC",
             nhs_number="9990001480",
             yot_reference="DEMO-YJ-0001",
             created_by=cyjs_worker,
@@ -420,8 +448,8 @@ class Command(BaseCommand):
             "Jordan",
             "Example",
             date(2010, 1, 18),
-            gender=G.MALE,
-            ethnicity=E.BCRB,
+            gender="1",
+            ethnicity="BCRB",
             nhs_number="9990002851",
             yot_reference="DEMO-YJ-0002",
             created_by=csc_worker,
@@ -434,8 +462,8 @@ class Command(BaseCommand):
             "Casey",
             "Specimen",
             date(2012, 10, 5),
-            gender=G.NOT_SPECIFIED,
-            ethnicity=E.NOBT,
+            gender="9",
+            ethnicity="NOBT",
             restricted=True,
             created_by=csc_worker,
         )
@@ -448,16 +476,16 @@ class Command(BaseCommand):
                 "Placeholder",
                 dob,
                 gender=gender,
-                ethnicity=E.WOTH,
+                ethnicity="WOTH",
                 nhs_number=nhs,
                 address=FAMILY_ADDRESS,
                 postcode=FAMILY_POSTCODE,
                 created_by=csc_worker,
             )
             for first, dob, gender, nhs in [
-                ("Ava", date(2013, 5, 2), G.FEMALE, "9990004226"),
-                ("Leo", date(2016, 8, 21), G.MALE, "9990005591"),
-                ("Mia", date(2020, 12, 9), G.FEMALE, "9990006962"),
+                ("Ava", date(2013, 5, 2), "2", "9990004226"),
+                ("Leo", date(2016, 8, 21), "1", "9990005591"),
+                ("Mia", date(2020, 12, 9), "2", "9990006962"),
             ]
         ]
         mother, created = Person.objects.get_or_create(
@@ -511,6 +539,48 @@ class Command(BaseCommand):
                 [category],
                 rag=rag,
             )
+
+    def _referrals(self, agencies):
+        """The referral that began each hand-written child's social care work, decided on the day
+        it began, written as the generated history writes its referrals (accounts/demo_history), so
+        the census has each episode's referral date, source and the child's main need. Only where
+        the child has no referral on or before that day."""
+        csc = agencies[(DEMO_AUTHORITY, Agency.Kind.CSC)]
+        writer = None
+        for first_name, last_name, referrer, outcome, categories in REFERRALS:
+            involvement = (
+                Involvement.objects.filter(
+                    child__first_name=first_name,
+                    child__last_name=last_name,
+                    agency=csc,
+                    kind__in=[Involvement.Kind.CIN, Involvement.Kind.CP],
+                )
+                .select_related("child")
+                .order_by("start")
+                .first()
+            )
+            if involvement is None:
+                continue
+            referred = timezone.make_aware(datetime.combine(involvement.start, time(10)))
+            if Decision.objects.filter(
+                contact__child=involvement.child,
+                contact__received_at__lt=referred + timedelta(days=1),
+                outcome__in=Decision.REFERRAL_OUTCOMES,
+            ).exists():
+                continue
+            writer = writer or HistoryWriter(authority=csc.authority, today=timezone.localdate())
+            decided_referral(
+                writer,
+                involvement.child,
+                referred,
+                referrer=referrer,
+                outcome=outcome,
+                categories=categories,
+                rationale="Fictional demo rationale: the information gathered supports this decision.",
+            )
+        if writer is not None:
+            writer.write_rows()
+            self._count(True)
 
     def _contact(self, child, mash_worker, referrer, agency, categories, *, rag):
         """An open contact at the front door about a new child, made through the same service as a real one."""

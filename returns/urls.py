@@ -1,0 +1,11 @@
+"""Pages of the statutory returns."""
+
+from django.urls import path
+
+from returns.annex_a import views as annex_a
+
+urlpatterns: list = [
+    path("returns/annex-a/", annex_a.annex_a_page, name="annex-a"),
+    path("returns/annex-a/lists.xlsx", annex_a.annex_a_workbook, name="annex-a-workbook"),
+    path("returns/annex-a/<slug:code>.csv", annex_a.annex_a_csv, name="annex-a-csv"),
+]
