@@ -240,6 +240,12 @@ def may_prepare_returns(user) -> bool:
     return user.is_authenticated and user.role in RETURNS_ROLES
 
 
+def may_see_data_quality(user) -> bool:
+    """The data quality page (counts for everyone's children, names only of children they may
+    open): managers, and those who prepare the returns. A worker sees their own on the worktray."""
+    return user.is_authenticated and (user.is_manager or user.role in RETURNS_ROLES)
+
+
 # --- Contacts --------------------------------------------------------------------
 
 CONTACT_FULL, CONTACT_REFERRER = "full", "referrer"

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -412,6 +413,12 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-team-work": {
         "task": "workload.reconcile_team_work",
         "schedule": env.int("TEAM_WORK_RECONCILE_SECONDS", default=3600),
+    },
+    # The census's data quality: the year-to-date return through the DfE's rules, each night
+    # (returns.tasks), when nobody is changing records and the result is ready by morning.
+    "check-census-data-quality": {
+        "task": "returns.check_data_quality",
+        "schedule": crontab(hour=env.int("DATA_QUALITY_HOUR", default=3), minute=0),
     },
 }
 

@@ -40,7 +40,8 @@ class Pathway:
     def __init__(self, world, first_name: str, date_of_birth: str):
         self.w = world
         self.first_name, self.date_of_birth = first_name, date_of_birth
-        self.child_id: int | None = None
+        # Set by the first contact; 0 until then.
+        self.child_id: int = 0
         self.assessment: dict | None = None
 
     def client(self, user) -> APIClient:

@@ -74,7 +74,9 @@ def csv_rows(client, w, code) -> list[list[str]]:
 
 
 def by_column(code, rows) -> list[dict[str, str]]:
-    header = annex_list(code).header
+    chosen = annex_list(code)
+    assert chosen is not None
+    header = chosen.header
     return [dict(zip(header, row, strict=True)) for row in rows[1:]]
 
 

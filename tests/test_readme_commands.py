@@ -29,6 +29,13 @@ RUN = {
         r"Worked out \d+ figures for 1 authority, \w+ \d{4} to \w+ \d{4}\."
     ),
     ".venv/bin/python manage.py reconcile_team_work": r"Wrote \d+ items of open work in [\d.]+ seconds\.",
+    ".venv/bin/python manage.py export_cin_census --year 2026-27 --authority 888"
+    " --out /tmp/cin-census-888-2026-27.xml --check": r"Wrote the 2026-27 census for 888: \d+ children, \S+\nValidation: 0 errors",
+    ".venv/bin/python manage.py export_annex_a --authority 888 --from 2026-04-01 --to 2026-12-31"
+    " --out /tmp/annex-a-888.xlsx --by csc.senior": r"Wrote /tmp/annex-a-888\.xlsx",
+    ".venv/bin/python manage.py check_census_data_quality --authority 888": (
+        r"Checked the \d{4}-\d{2} census for 888: 0 errors, \d+ queries\."
+    ),
     ".venv/bin/python manage.py load_thresholds": r"unchanged: \d+, new versions: \d+, indicators loaded: \d+",
     ".venv/bin/python manage.py audit_verify                        # a local checkout": r"Access log intact: \d+ rows checked\.",
     ".venv/bin/python manage.py create_service_token --user police-system \\\n"

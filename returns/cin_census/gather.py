@@ -126,16 +126,18 @@ def _histories(authority: Authority, ids) -> dict[int, ChildHistory]:
         found["involvements"][child_id].append(
             InvolvementSpan(start, end, closure_code, looked_after=kind == Involvement.Kind.CLA)
         )
-    for row in Decision.objects.filter(
+    for child_id, received_at, source, need in Decision.objects.filter(
         contact__child_id__in=ids, contact__agency__authority=authority, outcome__in=Decision.REFERRAL_OUTCOMES
     ).values_list("contact__child_id", "contact__received_at", "contact__referral_source", "primary_need"):
-        found["referrals"][row[0]].append(Referral(_day(row[1]), row[2], row[3]))
-    for row in Assessment.objects.filter(child_id__in=ids).values_list(
+        found["referrals"][child_id].append(Referral(timezone.localdate(received_at), source, need))
+    for child_id, started_on, signed_off_at, factors in Assessment.objects.filter(child_id__in=ids).values_list(
         "child_id", "started_on", "signed_off_at", "factors"
     ):
-        found["assessments"][row[0]].append(AssessmentDates(row[1], _day(row[2]), tuple(row[3] or ())))
-    for row in ChildInNeedPlan.objects.filter(child_id__in=ids).values_list("child_id", "started_on", "ended_on"):
-        found["cin_plans"][row[0]].append(PlanDates(row[1], row[2]))
+        found["assessments"][child_id].append(AssessmentDates(started_on, _day(signed_off_at), tuple(factors or ())))
+    for child_id, plan_start, plan_end in ChildInNeedPlan.objects.filter(child_id__in=ids).values_list(
+        "child_id", "started_on", "ended_on"
+    ):
+        found["cin_plans"][child_id].append(PlanDates(plan_start, plan_end))
     _enquiries(ids, found["enquiries"])
     _protection_plans(ids, found["cp_plans"])
     return {
@@ -198,7 +200,7 @@ def _protection_plans(ids, into) -> None:
         kind=ChildProtectionConference.Kind.REVIEW,
         status=ChildProtectionConference.Status.HELD,
     ).values_list("plan_id", "held_at"):
-        reviews[plan_id].append(_day(held_at))
+        reviews[plan_id].append(timezone.localdate(held_at))
     earlier: dict[int, int] = defaultdict(int)
     for pk, child_id, started_on, ended_on, initial, latest in plans:
         into[child_id].append(

@@ -107,10 +107,10 @@ def _episode(xml: _Xml, episode: Episode) -> None:
                 xml.item("AssessmentFactors", factor)
             xml.close("FactorsIdentifiedAtAssessment")
         xml.close("Assessments")
-    for plan in episode.cin_plans:
+    for cin_plan in episode.cin_plans:
         xml.open("CINPlanDates")
-        xml.item("CINPlanStartDate", plan.start)
-        xml.item("CINPlanEndDate", plan.end)
+        xml.item("CINPlanStartDate", cin_plan.start)
+        xml.item("CINPlanEndDate", cin_plan.end)
         xml.close("CINPlanDates")
     for enquiry in episode.enquiries:
         xml.open("Section47")

@@ -21,6 +21,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "break_glass": ("emergency access to review", "emergency accesses to review"),
     "identity_match": ("match to confirm", "matches to confirm"),
     "allocation": ("newly allocated child", "newly allocated children"),
+    "census_error": ("census record to put right", "census records to put right"),
     "notice": ("unread notice", "unread notices"),
 }
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import MASH_ROLES
 from referrals import selectors as contact_selectors
+from returns.data_quality.worktray import census_error_items
 
 from . import approvals, chairing, sources
 from .items import KINDS, WorkItem
@@ -30,6 +31,7 @@ SOURCES = (
     sources.break_glass_items,
     sources.identity_match_items,
     sources.allocation_items,
+    census_error_items,
 )
 
 
