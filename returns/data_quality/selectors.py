@@ -42,12 +42,12 @@ def findings(user, year: CollectionYear, *, worker=None, kind: str | None = None
     run = latest_run(user.authority, year) if user.authority else None
     if run is None:
         return Findings(run=None, shown=[], hidden=0)
-    issues = run.issues.select_related("child", "team", "worker")
+    chosen = run.issues.select_related("child", "team", "worker")
     if worker is not None:
-        issues = issues.filter(worker=worker)
+        chosen = chosen.filter(worker=worker)
     if kind:
-        issues = issues.filter(kind=kind)
-    issues = list(issues)
+        chosen = chosen.filter(kind=kind)
+    issues = list(chosen)
     visible = access.visible_child_ids(user, {i.child_id for i in issues if i.child_id})
     shown, hidden = [], 0
     for issue in issues:
@@ -60,7 +60,7 @@ def findings(user, year: CollectionYear, *, worker=None, kind: str | None = None
     return Findings(run=run, shown=shown, hidden=hidden)
 
 
-def counts_by_team_and_worker(run: DataQualityRun) -> list[dict]:
+def counts_by_team_and_worker(run: DataQualityRun) -> list:
     """Errors and queries per team and worker (counts only: no child is named)."""
     return list(
         run.issues.exclude(child=None)

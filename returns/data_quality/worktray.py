@@ -22,7 +22,7 @@ def census_error_items(user, *, now=None) -> list[WorkItem]:
             title=shown.plain,
             url=shown.fix_url,
             child_id=shown.issue.child_id,
-            child_name=shown.issue.child.full_name,
+            child_name=shown.issue.child.full_name if shown.issue.child else "",
             detail=f"Children in need census {year}, rule {shown.issue.rule}",
             since=found.run.finished_at if found.run else None,
         )
