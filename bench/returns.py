@@ -50,7 +50,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from measuring import ensure_database  # bench/, the folder of this script
+import measuring  # bench/, the folder of this script
+from measuring import ensure_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -186,36 +187,7 @@ def set_up_organisation():
 
 
 def insert_select(cursor, table, columns, source, label=""):
-    """INSERT INTO table (columns) SELECT ... FROM source; NOT NULL columns not given get the
-    models' blank defaults ('' / false / 0 / [] / version 1 / now), as bench/dashboard.py does."""
-    cursor.execute(
-        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s"
-        " AND is_nullable = 'NO' AND column_default IS NULL AND is_identity = 'NO'",
-        [table],
-    )
-    filled = dict(columns)
-    for name, data_type in cursor.fetchall():
-        if name in filled:
-            continue
-        if name == "version":
-            filled[name] = "1"
-        elif data_type in ("character varying", "text"):
-            filled[name] = "''"
-        elif data_type == "boolean":
-            filled[name] = "false"
-        elif data_type in ("integer", "smallint", "bigint", "numeric"):
-            filled[name] = "0"
-        elif data_type == "jsonb":
-            filled[name] = "'[]'::jsonb"
-        elif data_type.startswith("timestamp"):
-            filled[name] = "now()"
-        else:
-            raise RuntimeError(f"{table}.{name} ({data_type}) needs a value")
-    names = ", ".join(f'"{name}"' for name in filled)
-    started = time.perf_counter()
-    cursor.execute(f"INSERT INTO {table} ({names}) SELECT {', '.join(filled.values())} FROM {source}")
-    print(f"    {table}{label}: {cursor.rowcount:,} rows in {time.perf_counter() - started:.1f} s", flush=True)
-    return cursor.rowcount
+    return measuring.insert_select(cursor, table, columns, source, label, indent="    ")
 
 
 def id_base(cursor, table):
