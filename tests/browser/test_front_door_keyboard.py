@@ -401,8 +401,8 @@ def test_front_door_with_the_keyboard_only(browser_page, live_server, world, scr
     expect(page.locator("#id_received_date_2")).not_to_have_value("")
     expect(page.get_by_label("Time the concern was received")).not_to_have_value("")
     look("your-details")
-    presses = tab_and_enter(page, page.get_by_role("button", name="Continue"), max_tabs=6)
-    assert presses == 5, presses  # day, month, year, time, Continue
+    presses = tab_and_enter(page, page.get_by_role("button", name="Continue"), max_tabs=7)
+    assert presses == 6, presses  # who is making the referral, day, month, year, time, Continue
 
     # --- Check your answers, then send.
     expect(page.get_by_role("heading", level=1, name="Check your answers before sending your referral")).to_be_visible()
@@ -541,8 +541,8 @@ def test_front_door_with_the_keyboard_only(browser_page, live_server, world, scr
     expect(early_help).to_be_checked()
     page.keyboard.press("Tab")
     expect(page.get_by_label("Why?")).to_be_focused()
-    # Save without the reason: refused.
-    tab_and_enter(page, page.get_by_role("button", name="Save decision"), max_tabs=1)
+    # Save without the reason: refused. (Past the main need, asked for the census.)
+    tab_and_enter(page, page.get_by_role("button", name="Save decision"), max_tabs=2)
     summary = expect_error_summary(page, ("Explain the decision", "#id_rationale"))
     expect(early_help).to_be_checked()
     assert not Decision.objects.exists()
@@ -552,7 +552,7 @@ def test_front_door_with_the_keyboard_only(browser_page, live_server, world, scr
     expect(page.locator("#id_rationale")).to_be_focused()
     page.keyboard.type(DECISION_REASON)
     look("decision", scan=False)
-    tab_and_enter(page, page.get_by_role("button", name="Save decision"), max_tabs=1)
+    tab_and_enter(page, page.get_by_role("button", name="Save decision"), max_tabs=2)
     expect(banner(page)).to_contain_text("Decision recorded. A MASH manager needs to authorise it.")
     expect(page.locator("main")).to_contain_text("A manager needs to authorise this decision")
     decision = Decision.objects.get(contact=contact)
